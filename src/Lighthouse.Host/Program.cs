@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Lighthouse.Host.Cli;
+
+return LighthouseCommandLine.Run(args, Console.In, Console.Out, Console.Error);

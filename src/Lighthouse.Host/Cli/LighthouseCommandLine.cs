@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary>
+/// The <c>lighthouse</c> command line. Each command is built in its own file and added in <see cref="Build"/>; every
+/// command reads and writes only the streams given to <see cref="Run"/>, so tests drive the whole command line in-process.
+/// </summary>
+public static class LighthouseCommandLine
+{
+    public const string Name = "lighthouse";
+
+    private const string Description =
+        "Lighthouse: an actor-model cluster scheduler for .NET. It places tasks on worker nodes by their resources, " +
+        "explains every refusal, and runs them.";
+
+    private const string Details =
+        """
+        Try the placement engine on a shipped scenario:
+          lighthouse place config/examples/datacenter.json
+
+        Exit codes: 0 success, 2 bad input (the message on stderr says what and where).
+        """;
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var parsed = Build(stdin).Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
+        {
+            // System.CommandLine would print the help to stdout and exit 1; a usage error is bad input like any
+            // other: a short message on stderr, nothing on stdout, exit 2.
+            var command = CommandPath(parsed);
+            foreach (var error in parsed.Errors)
+                stderr.WriteLine($"{command}: {error.Message}");
+            stderr.WriteLine($"Run '{command} --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>
+    /// The root command. Named explicitly rather than after the running executable, so help reads "lighthouse"
+    /// under <c>dotnet lighthouse.dll</c> and in tests alike.
+    /// </summary>
+    public static Command Build(TextReader stdin)
+    {
+        var help = new DetailedHelpAction();
+        var root = new Command(Name, Description)
+        {
+            new HelpOption { Action = help },
+            new VersionOption(),
+        };
+        help.Describe(root, Details);
+        root.Add(help.Describe(PlaceCommand.Create(stdin), PlaceCommand.Details));
+        // With no command, show what there is. (A later issue makes a bare `lighthouse` start the service.)
+        root.SetAction(help.Invoke);
+        return root;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var command = parsed.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(command.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}
