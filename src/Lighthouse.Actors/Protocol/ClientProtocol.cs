@@ -1,0 +1,56 @@
+namespace Lighthouse.Protocol;
+
+// The conversation between a client and the scheduler. Every request gets exactly one answer;
+// a task id the scheduler does not know (never existed, or forgotten after retention) is answered
+// with UnknownTask, never left to time out.
+
+/// <summary>
+/// Asks to run a task. Answered by <see cref="SubmissionAccepted"/> or <see cref="SubmissionRejected"/>.
+/// <paramref name="Payload"/> is JSON text handed to the worker as is; <paramref name="Requirements"/> are
+/// resource quantities taken from the node while the task runs (one <c>slots</c> unit is always added);
+/// <paramref name="SubmissionId"/> is chosen by the client so that a repeated submission (same user and id)
+/// answers the original task id instead of queueing the task twice.
+/// </summary>
+public sealed record SubmitTask(
+    string TaskName,
+    string Payload,
+    string UserId,
+    int Priority = 0,
+    IReadOnlyDictionary<string, double>? Requirements = null,
+    IReadOnlySet<string>? Immunities = null,
+    IReadOnlySet<string>? AversionGroups = null,
+    int? MaxAttempts = null,
+    string? SubmissionId = null);
+
+/// <summary>The task is queued under <paramref name="TaskId"/>; <paramref name="Duplicate"/> when the submission id was seen before and nothing new was queued.</summary>
+public sealed record SubmissionAccepted(string TaskId, string? SubmissionId, bool Duplicate);
+
+/// <summary>The task was not accepted, and nothing already queued was changed; <paramref name="Reason"/> names the offending field and value.</summary>
+public sealed record SubmissionRejected(string? SubmissionId, string Reason);
+
+/// <summary>Asks for a task's status. Answered by <see cref="TaskInfo"/> or <see cref="UnknownTask"/>; reading a finished task counts as collecting it.</summary>
+public sealed record GetTaskStatus(string TaskId);
+
+/// <summary>The scheduler has no task of that id: it never existed, or it finished and its retention ran out.</summary>
+public sealed record UnknownTask(string TaskId, string Message)
+{
+    public UnknownTask(string taskId) : this(taskId, $"unknown task id {taskId}") { }
+}
+
+/// <summary>Asks to cancel a task. Answered by <see cref="TaskCancelled"/>, <see cref="CancelPending"/>, <see cref="TaskAlreadyFinished"/> or <see cref="UnknownTask"/>.</summary>
+public sealed record CancelTask(string TaskId);
+
+/// <summary>The task was queued and is now <see cref="TaskState.Cancelled"/>.</summary>
+public sealed record TaskCancelled(string TaskId);
+
+/// <summary>The task is running; a cancel was sent to <paramref name="Node"/> and the task becomes Cancelled when the worker acknowledges or the task ends.</summary>
+public sealed record CancelPending(string TaskId, string Node);
+
+/// <summary>The task had already finished in <paramref name="State"/>; nothing was changed.</summary>
+public sealed record TaskAlreadyFinished(string TaskId, TaskState State);
+
+/// <summary>Asks for every task the scheduler still knows of one user. Answered by <see cref="TaskList"/>.</summary>
+public sealed record ListTasks(string UserId);
+
+/// <summary>The user's tasks in submission order (queued, running and retained finished ones).</summary>
+public sealed record TaskList(string UserId, IReadOnlyList<TaskInfo> Tasks);

@@ -1,0 +1,32 @@
+namespace Lighthouse.Protocol;
+
+/// <summary>
+/// A task's status at one moment, as the scheduler answers it. Named <c>TaskInfo</c> rather than
+/// TaskStatus so that it never collides with <see cref="System.Threading.Tasks.TaskStatus"/>, which
+/// every project imports implicitly.
+/// </summary>
+/// <param name="Progress">0–100 as last reported by the worker; 0 until then.</param>
+/// <param name="Result">The worker's JSON result once <see cref="TaskState.Succeeded"/>.</param>
+/// <param name="Error">Why the task failed or how it was cancelled.</param>
+/// <param name="Node">The worker node it runs or last ran on.</param>
+/// <param name="Attempts">How many times it has been started (a lost worker node costs one attempt).</param>
+/// <param name="PendingReason">While queued: what keeps it waiting, e.g. <c>0/3 nodes fit: 2 lack "gpu", 1 have a priority range that excludes 7</c>.</param>
+/// <param name="CancelRequested">A cancel was sent to its worker and is not yet acknowledged.</param>
+public sealed record TaskInfo(
+    string TaskId,
+    string TaskName,
+    string UserId,
+    int Priority,
+    TaskState State,
+    double Progress,
+    string? Result,
+    string? Error,
+    string? Node,
+    int Attempts,
+    int MaxAttempts,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? PendingReason,
+    bool CancelRequested,
+    string? SubmissionId);

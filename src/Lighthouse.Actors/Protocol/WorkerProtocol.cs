@@ -1,0 +1,73 @@
+namespace Lighthouse.Protocol;
+
+// The conversation between a worker node's agent and the scheduler. The agent registers with the
+// scheduler; the answer comes from the node's NodeStateActor, which is the agent's contact from then
+// on: tasks are started and cancelled from it, and the agent sends its reports back to it.
+
+/// <summary>The inclusive range of task priorities a worker node accepts.</summary>
+public sealed record PriorityRange(int Min, int Max)
+{
+    /// <summary>Every priority.</summary>
+    public static PriorityRange All { get; } = new(int.MinValue, int.MaxValue);
+
+    public bool Contains(int priority) => priority >= Min && priority <= Max;
+
+    public override string ToString() => $"[{Min}, {Max}]";
+}
+
+/// <summary>
+/// A worker node offers itself: its resources (name → quantity, as the placement engine reads them),
+/// the task names it handles, the priorities it accepts and how many tasks it runs at once.
+/// Answered by <see cref="WorkerRegistered"/> or <see cref="WorkerRegistrationRejected"/>.
+/// </summary>
+public sealed record RegisterWorker(
+    string Node,
+    IReadOnlyDictionary<string, double> Resources,
+    IReadOnlyList<string> TaskNames,
+    PriorityRange Priorities,
+    int Slots);
+
+/// <summary>The node is registered; the sender is the node's contact for reports.</summary>
+public sealed record WorkerRegistered(string Node);
+
+/// <summary>The registration was refused; <paramref name="Reason"/> names the field and value.</summary>
+public sealed record WorkerRegistrationRejected(string Node, string Reason);
+
+/// <summary>Scheduler → worker: run this task; <paramref name="Attempt"/> counts from 1 and grows when a previous worker was lost.</summary>
+public sealed record StartTask(string TaskId, string TaskName, string Payload, string UserId, int Priority, int Attempt);
+
+/// <summary>Scheduler → worker: stop this running task and acknowledge with <see cref="AcknowledgeCancel"/>.</summary>
+public sealed record CancelRunningTask(string TaskId);
+
+/// <summary>A worker's report about one task it runs.</summary>
+public interface IWorkerReport
+{
+    string TaskId { get; }
+}
+
+/// <summary>The task is <paramref name="Percent"/> done (0–100; out of range or NaN is rejected).</summary>
+public sealed record ReportProgress(string TaskId, double Percent) : IWorkerReport;
+
+/// <summary>The task succeeded with a JSON <paramref name="Result"/> (invalid JSON fails the task).</summary>
+public sealed record ReportSuccess(string TaskId, string Result) : IWorkerReport;
+
+/// <summary>The task failed with <paramref name="Error"/>; it is not retried.</summary>
+public sealed record ReportFailure(string TaskId, string Error) : IWorkerReport;
+
+/// <summary>The worker stopped the task after a <see cref="CancelRunningTask"/>.</summary>
+public sealed record AcknowledgeCancel(string TaskId) : IWorkerReport;
+
+/// <summary>Answer to a report the scheduler could not take (the task is not running on that node, progress out of range, …).</summary>
+public sealed record ReportRejected(string TaskId, string Reason);
+
+// Reachability, told to the scheduler by cluster membership (and by a node's own NodeStateActor when
+// its agent terminates).
+
+/// <summary>The node cannot be reached for now: it gets no new tasks; its running tasks stay where they are.</summary>
+public sealed record WorkerUnreachable(string Node);
+
+/// <summary>The node can be reached again and gets tasks again.</summary>
+public sealed record WorkerReachable(string Node);
+
+/// <summary>The node is gone: its running tasks go back to the head of their queues (or fail after their max attempts).</summary>
+public sealed record WorkerLost(string Node);
