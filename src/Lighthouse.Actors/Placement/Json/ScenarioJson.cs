@@ -42,7 +42,7 @@ public static partial class ScenarioJson
     {
         var fields = JsonFields.Of(scenario, Root, "a scenario object with \"strategy\", \"nodes\" and \"batches\"");
         fields.RejectUnknown(Root, StrategyField, RubricField, NodesField, BatchesField, DescriptionField);
-        var strategy = Distributor.ParseStrategy(JsonFields.Name(fields.Required(StrategyField, Root), Root, $"\"{StrategyField}\""));
+        var strategyName = JsonFields.Name(fields.Required(StrategyField, Root), Root, $"\"{StrategyField}\"");
         var rubric = fields.Optional(RubricField) is { } map
             ? QuantityMapJson.Read(map, Root, RubricField, "weight")
             : null;
@@ -57,7 +57,8 @@ public static partial class ScenarioJson
             description = text.ValueKind == JsonValueKind.String
                 ? text.GetString()
                 : throw new JsonModelException(Root, $"\"{DescriptionField}\" must be a string, found {QuantityJson.Describe(text)}");
-        return new Scenario(strategy, rubric, nodes, batches, description);
+        // The engine names its strategies; asked last, so every error of shape is reported in JSON terms first.
+        return new Scenario(Distributor.ParseStrategy(strategyName), rubric, nodes, batches, description);
     }
 
     private static IReadOnlyList<Workload> ReadBatch(JsonElement batch, string location)
