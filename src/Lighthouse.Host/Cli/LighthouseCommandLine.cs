@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace Lighthouse.Host.Cli;
 
@@ -62,7 +63,7 @@ public static class LighthouseCommandLine
     private static string CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
-        for (var command = parsed.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        for (var command = parsed.CommandResult; command is not null; command = command.Parent as CommandResult)
             names.Add(command.Command.Name);
         names.Reverse();
         return string.Join(' ', names);
