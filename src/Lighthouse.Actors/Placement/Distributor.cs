@@ -13,10 +13,48 @@ public abstract class Distributor
     /// names, NaN quantities or weights, a missing or unexpected rubric.
     /// </summary>
     public static Distributor Create(StrategyKind strategy, IEnumerable<NodeSpec> nodes, IReadOnlyDictionary<string, double>? rubric = null)
-        => throw new NotImplementedException("placement engine");
+        => Create(strategy, nodes, rubric, PlacementTuning.Default);
+
+    internal static Distributor Create(StrategyKind strategy, IEnumerable<NodeSpec> nodes, IReadOnlyDictionary<string, double>? rubric, PlacementTuning tuning)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (!Enum.IsDefined(strategy))
+            throw new PlacementException($"unknown strategy {(int)strategy}");
+        InputValidation.CheckRubric(strategy, rubric);
+        var specs = nodes.ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var position = 0; position < specs.Count; position++)
+        {
+            InputValidation.CheckNode(specs[position], position);
+            if (!names.Add(specs[position].Name))
+                throw InputValidation.DuplicateNode(specs[position].Name);
+        }
+        return strategy switch
+        {
+            StrategyKind.Prioritized => new PrioritizedDistributor(specs, tuning),
+            StrategyKind.RoundRobin => new RoundRobinDistributor(specs, tuning),
+            _ => new BinPackDistributor(specs, rubric!, tuning),
+        };
+    }
 
     /// <summary>Parses "prioritized", "round-robin" or "bin-pack"; throws <see cref="PlacementException"/> naming an unknown one.</summary>
-    public static StrategyKind ParseStrategy(string name) => throw new NotImplementedException("placement engine");
+    public static StrategyKind ParseStrategy(string name) => name switch
+    {
+        "prioritized" => StrategyKind.Prioritized,
+        "round-robin" => StrategyKind.RoundRobin,
+        "bin-pack" => StrategyKind.BinPack,
+        null => throw new PlacementException("strategy name is missing: expected prioritized, round-robin or bin-pack"),
+        _ => throw new PlacementException($"unknown strategy \"{name}\": expected prioritized, round-robin or bin-pack"),
+    };
+
+    /// <summary>The name <see cref="ParseStrategy"/> accepts for a strategy ("prioritized", "round-robin", "bin-pack").</summary>
+    public static string StrategyName(StrategyKind strategy) => strategy switch
+    {
+        StrategyKind.Prioritized => "prioritized",
+        StrategyKind.RoundRobin => "round-robin",
+        StrategyKind.BinPack => "bin-pack",
+        _ => throw new PlacementException($"unknown strategy {(int)strategy}"),
+    };
 
     public abstract StrategyKind Strategy { get; }
 

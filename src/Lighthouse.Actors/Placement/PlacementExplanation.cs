@@ -6,5 +6,27 @@ namespace Lighthouse.Placement;
 /// </summary>
 public sealed record PlacementExplanation(int NodeCount, IReadOnlyList<RejectionCount> Rejections)
 {
-    public override string ToString() => throw new NotImplementedException("placement engine: explanation text");
+    /// <summary>Nodes not accounted for by a rejection (0 for a workload left unplaced).</summary>
+    public int FittingNodes => Math.Max(0, NodeCount - Rejections.Sum(rejection => rejection.Nodes));
+
+    public override string ToString()
+    {
+        var head = $"{FittingNodes}/{NodeCount} nodes fit";
+        if (NodeCount == 0)
+            return head + ": no nodes";
+        return Rejections.Count == 0 ? head : head + ": " + string.Join(", ", Rejections);
+    }
+
+    /// <summary>Equal when they say the same thing: same node count and the same rejections in the same order.</summary>
+    public bool Equals(PlacementExplanation? other)
+        => other is not null && NodeCount == other.NodeCount && Rejections.SequenceEqual(other.Rejections);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(NodeCount);
+        foreach (var rejection in Rejections)
+            hash.Add(rejection);
+        return hash.ToHashCode();
+    }
 }
