@@ -1,0 +1,70 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// Every change of the scheduler's state is one of these events, applied in one place
+// (SchedulerState.Apply). Each carries everything its replay needs, including the time it
+// happened, so that a journal can persist them and a restarted scheduler can rebuild its state
+// by applying them again in order. They hold only immutable, serializable data.
+
+/// <summary>A change of the scheduler's state, stamped with the time it happened.</summary>
+public abstract record SchedulerEvent(DateTimeOffset At);
+
+/// <summary>A submission was accepted and its task queued at the tail of its user's queue.</summary>
+public sealed record TaskSubmitted(
+    string TaskId,
+    long Sequence,
+    string TaskName,
+    string UserId,
+    int Priority,
+    string Payload,
+    IReadOnlyDictionary<string, double> Requirements,
+    IReadOnlySet<string> Immunities,
+    IReadOnlySet<string>? AversionGroups,
+    int MaxAttempts,
+    string? SubmissionId,
+    DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A queued task was placed on <paramref name="Node"/> and sent to it; <paramref name="Attempt"/> counts from 1.</summary>
+public sealed record TaskStarted(string TaskId, string Node, int Attempt, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>
+/// The placement engine found no node for a queued task. A dispatch memo: every queued task of the same
+/// placement shape is skipped until capacity grows (or, when <paramref name="WaitsForCapacity"/> is false,
+/// until a node is added or becomes reachable). Dropping or replaying it gives the same decisions: it
+/// only saves asking the engine a question whose answer is known.
+/// </summary>
+public sealed record TaskUnplaced(string TaskId, string Reason, bool WaitsForCapacity, long CapacityEpoch, long TopologyEpoch, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A running task's worker reported progress (0–100).</summary>
+public sealed record TaskProgressed(string TaskId, double Percent, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A running task was asked to cancel; its worker was told.</summary>
+public sealed record TaskCancelRequested(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A queued or running task reached a final state (Succeeded, Failed or Cancelled).</summary>
+public sealed record TaskFinished(string TaskId, TaskState State, string? Result, string? Error, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A running task's node was lost; the task went back to the head of its user's queue.</summary>
+public sealed record TaskRequeued(string TaskId, string Node, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A client read a finished task for the first time; its retention now ends a fixed time after this.</summary>
+public sealed record TaskCollected(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A finished task's retention ran out; the scheduler forgets it.</summary>
+public sealed record TaskForgotten(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A worker node registered (reachable).</summary>
+public sealed record NodeRegistered(
+    string Node,
+    IReadOnlyDictionary<string, double> Resources,
+    IReadOnlyList<string> TaskNames,
+    PriorityRange Priorities,
+    int Slots,
+    DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A registered node became unreachable (no new tasks) or reachable again.</summary>
+public sealed record NodeReachabilityChanged(string Node, bool Reachable, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A node is gone. Its running tasks were requeued or finished by earlier events.</summary>
+public sealed record NodeRemoved(string Node, DateTimeOffset At) : SchedulerEvent(At);

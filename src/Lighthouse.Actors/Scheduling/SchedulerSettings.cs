@@ -1,0 +1,129 @@
+using System.Globalization;
+using Akka.Configuration;
+using Lighthouse.Placement;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>
+/// The scheduler's knobs, read from the <c>lighthouse.scheduler</c> section of the configuration
+/// (see config/lighthouse.conf, which documents every key and its default).
+/// </summary>
+public sealed record SchedulerSettings(
+    StrategyKind Strategy,
+    IReadOnlyDictionary<string, double>? Rubric,
+    int QueueCapPerUser,
+    int DefaultMaxAttempts,
+    TimeSpan ResultTtl,
+    TimeSpan CollectedRetention,
+    int MaxPayloadBytes,
+    TimeSpan HistoryLength,
+    TimeSpan HistoryInterval,
+    TimeSpan SweepInterval)
+{
+    public const string Section = "lighthouse.scheduler";
+
+    /// <summary>The defaults, the same as config/lighthouse.conf.</summary>
+    public static SchedulerSettings Default { get; } = new(
+        Strategy: StrategyKind.Prioritized,
+        Rubric: null,
+        QueueCapPerUser: 1000,
+        DefaultMaxAttempts: 3,
+        ResultTtl: TimeSpan.FromMinutes(10),
+        CollectedRetention: TimeSpan.FromSeconds(60),
+        MaxPayloadBytes: 1024 * 1024,
+        HistoryLength: TimeSpan.FromMinutes(10),
+        HistoryInterval: TimeSpan.FromSeconds(1),
+        SweepInterval: TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Reads <c>lighthouse.scheduler</c> from <paramref name="config"/>; a missing key keeps its default.
+    /// Throws <see cref="ConfigurationException"/> naming the key and the value for anything invalid.
+    /// </summary>
+    public static SchedulerSettings FromConfig(Config config)
+    {
+        var section = config.HasPath(Section) ? config.GetConfig(Section) : Config.Empty;
+        var d = Default;
+
+        var strategy = d.Strategy;
+        if (section.HasPath("strategy"))
+        {
+            var name = section.GetString("strategy");
+            try { strategy = Distributor.ParseStrategy(name); }
+            catch (PlacementException e) { throw Invalid("strategy", name, e.Message); }
+        }
+
+        var rubric = ReadRubric(section);
+        if (strategy == StrategyKind.BinPack && rubric is null)
+            throw Invalid("rubric", "{}", "bin-pack needs a rubric of resource weights, e.g. rubric { cpu = 1 }");
+        if (strategy != StrategyKind.BinPack && rubric is not null)
+            throw Invalid("rubric", string.Join(", ", rubric.Keys), $"a rubric only applies to bin-pack, but the strategy is {section.GetString("strategy")}");
+
+        return new SchedulerSettings(
+            strategy,
+            rubric,
+            QueueCapPerUser: Positive(section, "queue-cap-per-user", d.QueueCapPerUser),
+            DefaultMaxAttempts: Positive(section, "default-max-attempts", d.DefaultMaxAttempts),
+            ResultTtl: Duration(section, "result-ttl", d.ResultTtl),
+            CollectedRetention: Duration(section, "collected-result-retention", d.CollectedRetention),
+            MaxPayloadBytes: ByteSize(section, "max-payload-bytes", d.MaxPayloadBytes),
+            HistoryLength: Duration(section, "history-length", d.HistoryLength),
+            HistoryInterval: Duration(section, "history-interval", d.HistoryInterval),
+            SweepInterval: Duration(section, "sweep-interval", d.SweepInterval)).Validated();
+    }
+
+    /// <summary>Checks the relations between values; throws <see cref="ConfigurationException"/> naming the key.</summary>
+    public SchedulerSettings Validated()
+    {
+        if (HistoryInterval > HistoryLength)
+            throw Invalid("history-interval", HistoryInterval.ToString(), $"it is longer than history-length ({HistoryLength})");
+        return this;
+    }
+
+    private static IReadOnlyDictionary<string, double>? ReadRubric(Config section)
+    {
+        if (!section.HasPath("rubric")) return null;
+        var rubric = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (key, value) in section.GetConfig("rubric").AsEnumerable())
+        {
+            var text = value.GetString();
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || double.IsNaN(weight))
+                throw Invalid($"rubric.{key}", text, "a weight must be a number");
+            rubric[key] = weight;
+        }
+        return rubric.Count == 0 ? null : rubric;
+    }
+
+    private static int Positive(Config section, string key, int fallback)
+    {
+        if (!section.HasPath(key)) return fallback;
+        var text = section.GetString(key);
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+            throw Invalid(key, text, "it must be a whole number of at least 1");
+        return value;
+    }
+
+    private static TimeSpan Duration(Config section, string key, TimeSpan fallback)
+    {
+        if (!section.HasPath(key)) return fallback;
+        TimeSpan value;
+        try { value = section.GetTimeSpan(key, null, allowInfinite: false); }
+        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
+        if (value <= TimeSpan.Zero)
+            throw Invalid(key, section.GetString(key), "it must be a positive duration such as 30s or 10m");
+        return value;
+    }
+
+    private static int ByteSize(Config section, string key, int fallback)
+    {
+        if (!section.HasPath(key)) return fallback;
+        long? value;
+        try { value = section.GetByteSize(key); }
+        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
+        if (value is null or < 1 or > int.MaxValue)
+            throw Invalid(key, section.GetString(key), $"it must be a size between 1 byte and {int.MaxValue} bytes");
+        return (int)value.Value;
+    }
+
+    private static ConfigurationException Invalid(string key, string value, string why) =>
+        new($"{Section}.{key} = \"{value}\" is invalid: {why}");
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using Lighthouse.Placement;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// Decisions: each looks at the state and returns what should happen, changing nothing.
+internal sealed partial class SchedulerState
+{
+    private static readonly IReadOnlyDictionary<string, double> NoRequirements = new Dictionary<string, double>();
+    private static readonly IReadOnlySet<string> NoNames = new HashSet<string>();
+
+    public static string TaskIdOf(long sequence) => "task-" + sequence.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Accept (a new task, or the original one for a repeated submission id) or reject with the reason.</summary>
+    public Decision DecideSubmission(SubmitTask submission, DateTimeOffset now)
+    {
+        if (SubmissionRules.Problem(submission, Settings.MaxPayloadBytes) is { } problem)
+            return Decision.Answer(new SubmissionRejected(submission.SubmissionId, problem));
+
+        if (submission.SubmissionId is { } submissionId && _tasks.FindSubmission(submission.UserId, submissionId) is { } original)
+            return Decision.Answer(new SubmissionAccepted(original.Id, submissionId, Duplicate: true));
+
+        var queued = _queues.QueuedOf(submission.UserId);
+        if (queued >= Settings.QueueCapPerUser)
+            return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
+                $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})"));
+
+        var sequence = _lastSequence + 1;
+        var taskId = TaskIdOf(sequence);
+        var submitted = new TaskSubmitted(
+            taskId,
+            sequence,
+            submission.TaskName,
+            submission.UserId,
+            submission.Priority,
+            submission.Payload,
+            submission.Requirements is { Count: > 0 } r ? new SortedDictionary<string, double>(r.ToDictionary(), StringComparer.Ordinal) : NoRequirements,
+            submission.Immunities is { Count: > 0 } i ? new SortedSet<string>(i, StringComparer.Ordinal) : NoNames,
+            submission.AversionGroups is { Count: > 0 } g ? new SortedSet<string>(g, StringComparer.Ordinal) : null,
+            submission.MaxAttempts ?? Settings.DefaultMaxAttempts,
+            submission.SubmissionId,
+            now);
+        return new Decision([submitted], new SubmissionAccepted(taskId, submission.SubmissionId, Duplicate: false));
+    }
+
+    /// <summary>
+    /// The next queued task to offer the placement engine, or null when nothing could start: no free
+    /// slot on a reachable node, nothing queued, or every queued shape known not to fit.
+    /// </summary>
+    public PlaceTask? NextPlacement()
+    {
+        if (_nodes.FreeSlots <= 0) return null;
+        if (_queues.NextCandidate() is not { } task) return null;
+        var shape = task.Shape;
+        var workload = new Workload(task.Id, shape.PlacementRequirements, shape.Immunities.Count == 0 ? null : shape.Immunities, task.AversionGroups);
+        return new PlaceTask(task.Id, task.Priority, workload, _shapes.CapacityEpoch, _shapes.TopologyEpoch);
+    }
+
+    /// <summary>Start the task on the node the engine chose, or remember why none fits.</summary>
+    public PlacementDecision DecidePlacement(PlacementOutcome outcome, DateTimeOffset now)
+    {
+        var task = _tasks.Find(outcome.TaskId);
+        var queued = task is { State: TaskState.Queued };
+        if (outcome.Node is not { } nodeName)
+        {
+            return queued
+                ? new PlacementDecision([new TaskUnplaced(outcome.TaskId, outcome.Reason ?? "no node fits", outcome.WaitsForCapacity, outcome.CapacityEpoch, outcome.TopologyEpoch, now)], false)
+                : new PlacementDecision([], false);
+        }
+        // While the engine was asked, the task may have been cancelled or its node may have become unusable.
+        if (queued && _nodes.Find(nodeName) is { Reachable: true, FreeSlots: > 0 })
+            return new PlacementDecision([new TaskStarted(outcome.TaskId, nodeName, task!.Attempts + 1, now)], false);
+        return new PlacementDecision([], true);
+    }
+
+    /// <summary>Cancel: a queued task at once, a running one through its worker; a finished one stays as it is.</summary>
+    public Decision DecideCancel(string taskId, DateTimeOffset now)
+    {
+        if (FindLive(taskId, now) is not { } task) return Decision.Answer(new UnknownTask(taskId));
+        return task.State switch
+        {
+            TaskState.Queued => new Decision([new TaskFinished(taskId, TaskState.Cancelled, null, "cancelled while queued", now)], new TaskCancelled(taskId)),
+            TaskState.Running when task.CancelRequested => Decision.Answer(new CancelPending(taskId, task.Node!)),
+            TaskState.Running => new Decision([new TaskCancelRequested(taskId, now)], new CancelPending(taskId, task.Node!)),
+            _ => Decision.Answer(new TaskAlreadyFinished(taskId, task.State)),
+        };
+    }
+
+    /// <summary>A status read; the first read of a finished task collects it (its retention is shortened).</summary>
+    public Decision DecideStatusRead(string taskId, DateTimeOffset now)
+    {
+        if (FindLive(taskId, now) is not { } task) return Decision.Answer(new UnknownTask(taskId));
+        var info = Info(task);
+        return task.State.IsFinished() && task.CollectedAt is null
+            ? new Decision([new TaskCollected(taskId, now)], info)
+            : Decision.Answer(info);
+    }
+
+    /// <summary>A worker's report about a task on <paramref name="node"/>; refused with a reason unless the task runs there.</summary>
+    public Decision DecideReport(string node, IWorkerReport report, DateTimeOffset now)
+    {
+        var taskId = report.TaskId;
+        var task = _tasks.Find(taskId);
+        if (task is not { State: TaskState.Running } || task.Node != node)
+        {
+            var where = task is null ? "unknown" : task.State == TaskState.Running ? $"running on node \"{task.Node}\"" : task.State.ToString();
+            return Decision.Answer(new ReportRejected(taskId, $"task {taskId} is not running on node \"{node}\" (it is {where})"));
+        }
+
+        switch (report)
+        {
+            case ReportProgress progress:
+                if (double.IsNaN(progress.Percent) || progress.Percent is < 0 or > 100)
+                    return Decision.Answer(new ReportRejected(taskId, $"progress {progress.Percent.ToString(CultureInfo.InvariantCulture)} for task {taskId} is out of range: it must be between 0 and 100"));
+                return new Decision([new TaskProgressed(taskId, progress.Percent, now)]);
+
+            case ReportSuccess success:
+                if (task.CancelRequested)
+                    return Finish(task, TaskState.Cancelled, null, "cancelled on request; the worker had already finished it (succeeded)", now);
+                return JsonText.Problem(success.Result, "the worker's result", Settings.MaxPayloadBytes) is { } problem
+                    ? Finish(task, TaskState.Failed, null, problem, now)
+                    : Finish(task, TaskState.Succeeded, success.Result, null, now);
+
+            case ReportFailure failure:
+                var error = string.IsNullOrWhiteSpace(failure.Error) ? "the worker reported a failure without a message" : failure.Error;
+                return task.CancelRequested
+                    ? Finish(task, TaskState.Cancelled, null, $"cancelled on request; the worker had already failed it: {error}", now)
+                    : Finish(task, TaskState.Failed, null, error, now);
+
+            case AcknowledgeCancel:
+                return Finish(task, TaskState.Cancelled, null, task.CancelRequested ? "cancelled on request" : $"cancelled by worker node \"{node}\"", now);
+
+            default:
+                return Decision.Answer(new ReportRejected(taskId, $"unknown report {report.GetType().Name}"));
+        }
+    }
+
+    /// <summary>Register a node, or refuse with the reason. A name already registered is refused here; the actor decides about re-registrations.</summary>
+    public Decision DecideRegistration(RegisterWorker registration, DateTimeOffset now)
+    {
+        if (SubmissionRules.Problem(registration) is { } problem)
+            return Decision.Answer(new WorkerRegistrationRejected(registration.Node ?? "", problem));
+        if (_nodes.Contains(registration.Node))
+            return Decision.Answer(new WorkerRegistrationRejected(registration.Node, $"node \"{registration.Node}\" is already registered"));
+        var registered = new NodeRegistered(
+            registration.Node,
+            new SortedDictionary<string, double>(registration.Resources.ToDictionary(), StringComparer.Ordinal),
+            registration.TaskNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            registration.Priorities,
+            registration.Slots,
+            now);
+        return new Decision([registered], new WorkerRegistered(registration.Node));
+    }
+
+    /// <summary>A node became unreachable or reachable again (nothing when unknown or unchanged).</summary>
+    public IReadOnlyList<SchedulerEvent> DecideReachability(string node, bool reachable, DateTimeOffset now) =>
+        _nodes.Find(node) is { } found && found.Reachable != reachable
+            ? [new NodeReachabilityChanged(node, reachable, now)]
+            : [];
+
+    /// <summary>
+    /// A node is gone: each running task goes back to its queue, fails when it has used its attempts,
+    /// or ends cancelled when a cancel was pending; then the node is removed. Nothing when unknown.
+    /// </summary>
+    public IReadOnlyList<SchedulerEvent> DecideNodeLost(string node, DateTimeOffset now)
+    {
+        if (_nodes.Find(node) is not { } found) return [];
+        var events = new List<SchedulerEvent>();
+        foreach (var task in found.Running.OrderBy(t => t.Sequence))
+        {
+            if (task.CancelRequested)
+                events.Add(new TaskFinished(task.Id, TaskState.Cancelled, null, $"cancelled on request; worker node \"{node}\" was lost before acknowledging", now));
+            else if (task.Attempts >= task.MaxAttempts)
+                events.Add(new TaskFinished(task.Id, TaskState.Failed, null,
+                    $"the worker was lost {task.Attempts} times (max attempts {task.MaxAttempts}); the last one was node \"{node}\"", now));
+            else
+                events.Add(new TaskRequeued(task.Id, node, now));
+        }
+        events.Add(new NodeRemoved(node, now));
+        return events;
+    }
+
+    /// <summary>Finished tasks whose retention ended by <paramref name="now"/>.</summary>
+    public IReadOnlyList<SchedulerEvent> DecideExpiry(DateTimeOffset now) =>
+        _tasks.ExpiredAt(now).Select(t => (SchedulerEvent)new TaskForgotten(t.Id, now)).ToList();
+
+    private static Decision Finish(TaskRecord task, TaskState state, string? result, string? error, DateTimeOffset now) =>
+        new([new TaskFinished(task.Id, state, result, error, now)]);
+
+    /// <summary>The task, unless unknown or finished with its retention over (checked on read, so no sweep is needed for correctness).</summary>
+    private TaskRecord? FindLive(string taskId, DateTimeOffset now) =>
+        _tasks.Find(taskId) is { } task && !(task.State.IsFinished() && task.ExpiresAt <= now) ? task : null;
+}

@@ -1,0 +1,62 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// Read models: answers to status and monitor queries. They change nothing.
+internal sealed partial class SchedulerState
+{
+    /// <summary>A task's status, or null when unknown or forgotten (retention over at <paramref name="now"/>).</summary>
+    public TaskInfo? Status(string taskId, DateTimeOffset now) => FindLive(taskId, now) is { } task ? Info(task) : null;
+
+    /// <summary>The user's known tasks in submission order.</summary>
+    public TaskList TasksOf(string userId, DateTimeOffset now) =>
+        new(userId, _tasks.OfUser(userId).Where(t => FindLive(t.Id, now) is not null).Select(Info).ToList());
+
+    public NodesView NodesView() => new(_nodes.All
+        .OrderBy(n => n.Name, StringComparer.Ordinal)
+        .Select(n => new NodeView(
+            n.Name,
+            n.Reachable ? WorkerNodeState.Reachable : WorkerNodeState.Unreachable,
+            n.Resources,
+            n.Free(),
+            n.Slots,
+            n.FreeSlots,
+            n.Running.OrderBy(t => t.Sequence).Select(t => t.Id).ToList(),
+            n.TaskNames,
+            n.Priorities,
+            n.RegisteredAt))
+        .ToList());
+
+    public QueuesView QueuesView() => new(
+        _queues.Queued,
+        _queues.Running,
+        new SortedDictionary<int, int>(_queues.QueuedByPriority.ToDictionary()),
+        _queues.Users
+            .OrderBy(u => u.UserId, StringComparer.Ordinal)
+            .Select(u => new UserQueueView(u.UserId, u.Queued, u.Running, new SortedDictionary<int, int>(u.QueuedByPriority.ToDictionary())))
+            .ToList());
+
+    public StatisticsView StatisticsView() => new(_statistics.View());
+
+    public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
+
+    private TaskInfo Info(TaskRecord task) => task.ToInfo(task.State == TaskState.Queued ? PendingReason(task) : null);
+
+    /// <summary>
+    /// Why a queued task waits, most fundamental cause first: no node at all, none reachable, none
+    /// handling its task name or accepting its priority, then the engine's last explanation for its
+    /// shape, then a full cluster, else its turn in the fair order has not come yet.
+    /// </summary>
+    private string PendingReason(TaskRecord task)
+    {
+        if (_nodes.Count == 0) return "no worker node is registered";
+        if (_nodes.ReachableCount == 0) return $"no worker node is reachable ({_nodes.Count} registered, all unreachable)";
+        if (!_nodes.AnyReachableHandles(task.TaskName)) return $"no reachable worker node handles task \"{task.TaskName}\"";
+        if (!_nodes.All.Any(n => n.Reachable && n.Handles(task.TaskName) && n.Priorities.Contains(task.Priority)))
+            return $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (_shapes.IsBlocked(task.Shape)) return task.Shape.UnplacedReason!;
+        if (_nodes.FreeSlots == 0)
+            return $"waiting for a free slot: all {_nodes.ReachableSlots} slots on {_nodes.ReachableCount} reachable nodes are busy";
+        return "waiting for its turn: tasks of users running fewer tasks go first";
+    }
+}

@@ -1,0 +1,165 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>
+/// Everything the scheduler knows: tasks, fair queues, worker nodes, statistics, history. Decision
+/// methods (SchedulerState.Decisions.cs) look at it and return events without changing anything;
+/// <see cref="Apply"/> is the one place it changes. A journal can therefore persist the events and
+/// rebuild the state by applying them again; tests drive it without an ActorSystem.
+/// </summary>
+internal sealed partial class SchedulerState
+{
+    private readonly PlacementShapes _shapes = new();
+    private readonly UserQueues _queues;
+    private readonly TaskTable _tasks = new();
+    private readonly WorkerNodes _nodes = new();
+    private readonly TaskStatistics _statistics = new();
+    private readonly ThroughputHistory _history;
+    private long _lastSequence;
+
+    public SchedulerState(SchedulerSettings settings)
+    {
+        Settings = settings;
+        _queues = new UserQueues(_shapes);
+        _history = new ThroughputHistory(settings.HistoryInterval, settings.HistoryLength);
+    }
+
+    public SchedulerSettings Settings { get; }
+
+    // Read access for tests, benchmarks and invariant checks.
+    public UserQueues Queues => _queues;
+    public TaskTable Tasks => _tasks;
+    public WorkerNodes Nodes => _nodes;
+    public PlacementShapes Shapes => _shapes;
+
+    /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
+    public void Apply(SchedulerEvent change)
+    {
+        int submitted = 0, started = 0, finished = 0;
+        switch (change)
+        {
+            case TaskSubmitted e:
+                ApplySubmitted(e);
+                submitted = 1;
+                break;
+            case TaskStarted e:
+                ApplyStarted(e);
+                started = 1;
+                break;
+            case TaskUnplaced e:
+                PlacementShapes.MarkUnplaced(Require(e.TaskId, TaskState.Queued).Shape, e.Reason, e.WaitsForCapacity, e.CapacityEpoch, e.TopologyEpoch);
+                break;
+            case TaskProgressed e:
+                Require(e.TaskId, TaskState.Running).Progress = e.Percent;
+                break;
+            case TaskCancelRequested e:
+                Require(e.TaskId, TaskState.Running).CancelRequested = true;
+                break;
+            case TaskFinished e:
+                ApplyFinished(e);
+                finished = 1;
+                break;
+            case TaskRequeued e:
+                ApplyRequeued(e);
+                break;
+            case TaskCollected e:
+                var collected = Require(e.TaskId, null);
+                collected.CollectedAt = e.At;
+                _tasks.Reschedule(collected, e.At + Settings.CollectedRetention);
+                break;
+            case TaskForgotten e:
+                _tasks.Forget(Require(e.TaskId, null));
+                break;
+            case NodeRegistered e:
+                _nodes.Add(e);
+                _shapes.TopologyChanged();
+                break;
+            case NodeReachabilityChanged e:
+                _nodes.SetReachable(e.Node, e.Reachable);
+                if (e.Reachable) _shapes.TopologyChanged();
+                break;
+            case NodeRemoved e:
+                _nodes.Remove(e.Node);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown scheduler event {change.GetType().Name}");
+        }
+        _history.Record(change.At, submitted, started, finished, _queues.Queued, _queues.Running);
+    }
+
+    private void ApplySubmitted(TaskSubmitted e)
+    {
+        if (_tasks.Find(e.TaskId) is not null) throw new InvalidOperationException($"task {e.TaskId} already exists");
+        _lastSequence = Math.Max(_lastSequence, e.Sequence);
+        var shape = _shapes.Acquire(e.TaskName, e.Priority, e.Requirements, e.Immunities);
+        var task = new TaskRecord(e.TaskId, e.Sequence, shape, e.UserId, e.Payload, e.AversionGroups, e.MaxAttempts, e.SubmissionId, e.At);
+        _tasks.Add(task);
+        _queues.Enqueue(task);
+    }
+
+    private void ApplyStarted(TaskStarted e)
+    {
+        var task = Require(e.TaskId, TaskState.Queued);
+        _queues.Dequeue(task, started: true);
+        task.State = TaskState.Running;
+        task.Node = e.Node;
+        task.Attempts = e.Attempt;
+        task.StartedAt = e.At;
+        task.Progress = 0;
+        _nodes.Started(e.Node, task);
+        if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
+    }
+
+    private void ApplyFinished(TaskFinished e)
+    {
+        if (!e.State.IsFinished()) throw new InvalidOperationException($"task {e.TaskId} cannot finish as {e.State}");
+        var task = Require(e.TaskId, null);
+        switch (task.State)
+        {
+            case TaskState.Queued:
+                _queues.Dequeue(task, started: false);
+                break;
+            case TaskState.Running:
+                LeaveNode(task);
+                break;
+            default:
+                throw new InvalidOperationException($"task {e.TaskId} already finished as {task.State}");
+        }
+        task.State = e.State;
+        task.Result = e.Result;
+        task.Error = e.Error;
+        task.FinishedAt = e.At;
+        _shapes.Release(task.Shape);
+        _statistics.Record(task);
+        _tasks.Retain(task, e.At + Settings.ResultTtl);
+    }
+
+    private void ApplyRequeued(TaskRequeued e)
+    {
+        var task = Require(e.TaskId, TaskState.Running);
+        if (task.Node != e.Node) throw new InvalidOperationException($"task {e.TaskId} runs on {task.Node}, not {e.Node}");
+        LeaveNode(task);
+        task.State = TaskState.Queued;
+        task.Requeued = true;
+        task.Progress = 0;
+        _queues.Enqueue(task);
+    }
+
+    /// <summary>A running task leaves its node: the slot and its requirements come free.</summary>
+    private void LeaveNode(TaskRecord task)
+    {
+        _nodes.Ended(task.Node!, task);
+        _queues.RunningEnded(task.UserId);
+        task.CancelRequested = false;
+        _shapes.CapacityGrew();
+    }
+
+    private TaskRecord Require(string taskId, TaskState? state)
+    {
+        var task = _tasks.Find(taskId) ?? throw new InvalidOperationException($"unknown task {taskId}");
+        if (state is { } expected && task.State != expected)
+            throw new InvalidOperationException($"task {taskId} is {task.State}, expected {expected}");
+        return task;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>What makes a submission or a worker registration acceptable. Each rule names the field and the value it refuses.</summary>
+internal static class SubmissionRules
+{
+    /// <summary>Null when the submission's own content is acceptable (the queue cap is checked by the state).</summary>
+    public static string? Problem(SubmitTask submission, int maxPayloadBytes)
+    {
+        if (NameProblem(submission.UserId, "user id") is { } user) return user;
+        if (NameProblem(submission.TaskName, "task name") is { } task) return task;
+        if (submission.SubmissionId is { } id && NameProblem(id, "submission id") is { } sid) return sid;
+        if (submission.MaxAttempts is < 1)
+            return $"max attempts {submission.MaxAttempts} is invalid: a task needs at least 1 attempt";
+        if (QuantitiesProblem(submission.Requirements, "requirement") is { } requirement) return requirement;
+        if (SetProblem(submission.Immunities, "immunity") is { } immunity) return immunity;
+        if (SetProblem(submission.AversionGroups, "aversion group") is { } group) return group;
+        return JsonText.Problem(submission.Payload, "payload", maxPayloadBytes);
+    }
+
+    /// <summary>Null when the registration is acceptable.</summary>
+    public static string? Problem(RegisterWorker registration)
+    {
+        if (NameProblem(registration.Node, "node name") is { } node) return node;
+        if (registration.Slots < 1)
+            return $"node \"{registration.Node}\" offers {registration.Slots} slots: a worker node needs at least 1";
+        if (registration.Priorities is null)
+            return $"node \"{registration.Node}\" has no priority range";
+        if (registration.Priorities.Min > registration.Priorities.Max)
+            return $"node \"{registration.Node}\" has priority range {registration.Priorities}: its minimum is above its maximum";
+        if (registration.TaskNames is null || registration.TaskNames.Count == 0)
+            return $"node \"{registration.Node}\" handles no task name, so it could run nothing";
+        foreach (var name in registration.TaskNames)
+        {
+            if (NameProblem(name, "task name") is { } problem) return $"node \"{registration.Node}\": {problem}";
+        }
+        if (registration.Resources is null) return $"node \"{registration.Node}\" has no resource map";
+        return QuantitiesProblem(registration.Resources, "resource") is { } resource ? $"node \"{registration.Node}\": {resource}" : null;
+    }
+
+    private static string? QuantitiesProblem(IReadOnlyDictionary<string, double>? quantities, string what)
+    {
+        if (quantities is null) return null;
+        foreach (var (key, quantity) in quantities)
+        {
+            if (NameProblem(key, what + " name") is { } problem) return problem;
+            if (key == PlacementShape.SlotsKey)
+                return $"{what} \"{key}\" is reserved: the scheduler counts one slot per task itself";
+            if (key.StartsWith(PlacementShape.TaskTagPrefix, StringComparison.Ordinal))
+                return $"{what} \"{key}\" is reserved: \"{PlacementShape.TaskTagPrefix}\" names the task names a node handles";
+            if (double.IsNaN(quantity))
+                return $"{what} \"{key}\" is NaN";
+        }
+        return null;
+    }
+
+    private static string? SetProblem(IReadOnlySet<string>? names, string what)
+    {
+        if (names is null) return null;
+        foreach (var name in names)
+        {
+            if (NameProblem(name, what) is { } problem) return problem;
+        }
+        return null;
+    }
+
+    private static string? NameProblem(string? name, string what)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return $"{what} is empty";
+        foreach (var c in name)
+        {
+            if (char.IsControl(c))
+                return $"{what} \"{name}\" contains the control character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+using Lighthouse.Placement;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>
+/// The placement engine in the scheduler's terms. A worker node becomes a placement node whose
+/// resources are its declared ones, plus <c>slots</c> = its slot count, plus a zero-quantity tag
+/// <c>task:NAME</c> for each task name it handles; a task becomes a workload named by its id that needs
+/// its requirements, one slot and the tag of its task name. Priority ranges and reachability are an
+/// extra node filter, so every refusal is counted in the engine's explanation.
+/// </summary>
+internal sealed class TaskPlacer
+{
+    private const string UnreachablePhrase = "are unreachable";
+
+    private readonly Distributor _distributor;
+    private readonly Dictionary<string, PriorityRange> _priorities = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
+
+    public TaskPlacer(StrategyKind strategy, IReadOnlyDictionary<string, double>? rubric)
+    {
+        _distributor = Distributor.Create(strategy, [], rubric);
+    }
+
+    public Distributor Distributor => _distributor;
+
+    public void AddNode(NodeRegistered registration)
+    {
+        var resources = new Dictionary<string, double>(registration.Resources, StringComparer.Ordinal)
+        {
+            [PlacementShape.SlotsKey] = registration.Slots,
+        };
+        foreach (var taskName in registration.TaskNames) resources[PlacementShape.TaskTag(taskName)] = 0;
+        _distributor.AddNode(new NodeSpec(registration.Node, resources));
+        _priorities[registration.Node] = registration.Priorities;
+        _unreachable.Remove(registration.Node);
+    }
+
+    public void RemoveNode(string node)
+    {
+        _distributor.RemoveNode(node);
+        _priorities.Remove(node);
+        _unreachable.Remove(node);
+    }
+
+    public void SetReachable(string node, bool reachable)
+    {
+        if (reachable) _unreachable.Remove(node);
+        else if (_priorities.ContainsKey(node)) _unreachable.Add(node);
+    }
+
+    /// <summary>Gives back what a task took; false when it was not placed (already released, or its node was removed).</summary>
+    public bool Release(string taskId) => _distributor.Release(taskId);
+
+    /// <summary>Places one task; on success its requirements stay reserved on the node until <see cref="Release"/>.</summary>
+    public PlacementOutcome Place(PlaceTask request)
+    {
+        var priority = request.Priority;
+        string? Filter(Workload workload, string node) =>
+            _unreachable.Contains(node) ? UnreachablePhrase
+            : _priorities[node].Contains(priority) ? null
+            : $"have a priority range that excludes {priority}";
+
+        PlacementResult result;
+        try
+        {
+            result = _distributor.Place([request.Workload], Filter);
+        }
+        catch (PlacementException e)
+        {
+            // Submissions are validated, so this is a bug or an engine limit; the task waits with the reason.
+            return new PlacementOutcome(request.TaskId, null, $"the placement engine refused the task: {e.Message}", false, request.CapacityEpoch, request.TopologyEpoch);
+        }
+
+        if (result.Assignments[0] is { } node)
+            return new PlacementOutcome(request.TaskId, node, null, false, request.CapacityEpoch, request.TopologyEpoch);
+
+        var explanation = result.Unplaced[request.Workload.Name];
+        return new PlacementOutcome(
+            request.TaskId, null, explanation.ToString(), WaitsForCapacity(explanation), request.CapacityEpoch, request.TopologyEpoch);
+    }
+
+    /// <summary>
+    /// Whether a node might take the task once something ends: some node refused it only for a
+    /// quantity that a release can change. Missing keys, wards, priority ranges and unreachable nodes
+    /// change only when nodes come, go or come back.
+    /// </summary>
+    private static bool WaitsForCapacity(PlacementExplanation explanation) =>
+        explanation.Rejections.Any(r => r.Reason is RejectionReason.Insufficient
+            or RejectionReason.Shortcoming
+            or RejectionReason.ArithmeticNaN
+            or RejectionReason.ScoreBelowWorkload);
+}

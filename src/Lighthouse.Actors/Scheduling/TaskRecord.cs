@@ -1,0 +1,58 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>
+/// The scheduler's mutable record of one task. Only <see cref="SchedulerState.Apply"/> changes it, and
+/// fields that order it in a sorted set change only while it is out of that set.
+/// </summary>
+internal sealed class TaskRecord(
+    string id,
+    long sequence,
+    PlacementShape shape,
+    string userId,
+    string payload,
+    IReadOnlySet<string>? aversionGroups,
+    int maxAttempts,
+    string? submissionId,
+    DateTimeOffset submittedAt)
+{
+    public string Id { get; } = id;
+
+    /// <summary>Submission order over all users; the measure of how long a task has waited.</summary>
+    public long Sequence { get; } = sequence;
+
+    public PlacementShape Shape { get; } = shape;
+    public string TaskName => Shape.TaskName;
+    public int Priority => Shape.Priority;
+    public string UserId { get; } = userId;
+    public string Payload { get; } = payload;
+    public IReadOnlySet<string>? AversionGroups { get; } = aversionGroups;
+    public int MaxAttempts { get; } = maxAttempts;
+    public string? SubmissionId { get; } = submissionId;
+    public DateTimeOffset SubmittedAt { get; } = submittedAt;
+
+    public TaskState State { get; set; } = TaskState.Queued;
+    public double Progress { get; set; }
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public string? Node { get; set; }
+
+    /// <summary>How many times the task was started.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>It came back from a lost node, so it queues ahead of its user's tasks of the same priority.</summary>
+    public bool Requeued { get; set; }
+
+    public bool CancelRequested { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? CollectedAt { get; set; }
+
+    /// <summary>When a finished task is forgotten (set while finished).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public TaskInfo ToInfo(string? pendingReason) => new(
+        Id, TaskName, UserId, Priority, State, Progress, Result, Error, Node, Attempts, MaxAttempts,
+        SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId);
+}

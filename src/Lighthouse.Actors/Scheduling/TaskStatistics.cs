@@ -1,0 +1,69 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+/// <summary>Per task name: how finished tasks ended, how long they ran and how long they waited to start.</summary>
+internal sealed class TaskStatistics
+{
+    private readonly SortedDictionary<string, Entry> _byName = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a finished task. Run time is from its last start to its end; wait time from submission to that start.</summary>
+    public void Record(TaskRecord task)
+    {
+        if (!_byName.TryGetValue(task.TaskName, out var entry))
+        {
+            entry = new Entry();
+            _byName.Add(task.TaskName, entry);
+        }
+        switch (task.State)
+        {
+            case TaskState.Succeeded: entry.Succeeded++; break;
+            case TaskState.Failed: entry.Failed++; break;
+            case TaskState.Cancelled: entry.Cancelled++; break;
+            default: throw new InvalidOperationException($"task {task.Id} is {task.State}, not finished");
+        }
+        if (task.StartedAt is { } started)
+        {
+            entry.Wait.Add(started - task.SubmittedAt);
+            entry.Run.Add(task.FinishedAt!.Value - started);
+        }
+    }
+
+    public IReadOnlyList<TaskNameStatistics> View() =>
+        _byName.Select(pair => new TaskNameStatistics(
+            pair.Key,
+            pair.Value.Succeeded + pair.Value.Failed + pair.Value.Cancelled,
+            pair.Value.Succeeded,
+            pair.Value.Failed,
+            pair.Value.Cancelled,
+            pair.Value.Run.Summary(),
+            pair.Value.Wait.Summary())).ToList();
+
+    private sealed class Entry
+    {
+        public int Succeeded;
+        public int Failed;
+        public int Cancelled;
+        public readonly Durations Run = new();
+        public readonly Durations Wait = new();
+    }
+
+    private sealed class Durations
+    {
+        private int _count;
+        private long _totalTicks;
+        private TimeSpan _min = TimeSpan.MaxValue;
+        private TimeSpan _max = TimeSpan.MinValue;
+
+        public void Add(TimeSpan duration)
+        {
+            _count++;
+            _totalTicks += duration.Ticks;
+            if (duration < _min) _min = duration;
+            if (duration > _max) _max = duration;
+        }
+
+        public DurationSummary? Summary() =>
+            _count == 0 ? null : new DurationSummary(_count, _min, TimeSpan.FromTicks(_totalTicks / _count), _max);
+    }
+}
