@@ -64,9 +64,19 @@ public class ExampleScenarioTests
         var (assignments, unplaced) = Place("wards.json");
         Assert.Equal(
             [("exterminator", "crypt"), ("cook", "kitchen"), ("needs-ssd", "kitchen"), ("tourist", null),
-             ("dehumidifier", "attic"), ("tourist", "attic"), ("gardener", null)],
+             ("dehumidifier", "attic"), ("hiker", "attic"), ("gardener", null)],
             assignments);
-        Assert.Equal(["gardener"], unplaced);
+        Assert.Equal(["tourist", "gardener"], unplaced);
+        var tourist = Explanation("wards.json", "tourist");
+        Assert.StartsWith("0/3 nodes fit", tourist);
+        Assert.Contains("ward \"spiders\"", tourist);
+        Assert.Contains("shortcoming \"damp\"", tourist);
+    }
+
+    private static string Explanation(string file, string workload)
+    {
+        using var outcome = JsonDocument.Parse(CommandLineRun.Of("place", RepositoryPaths.Example(file)).Stdout);
+        return outcome.RootElement.GetProperty("unplaced").GetProperty(workload).GetString()!;
     }
 
     private static (List<(string Workload, string? Node)> Assignments, List<string> Unplaced) Place(string file)
