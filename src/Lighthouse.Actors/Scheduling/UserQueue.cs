@@ -4,7 +4,7 @@ namespace Lighthouse.Scheduling;
 /// One user's queued tasks, grouped by placement shape, and the user's running count. The shape queues
 /// are kept sorted by their first task (higher priority first, then requeued first, then oldest), so
 /// the user's next task is the first task of the first shape that is not blocked.
-/// <see cref="Running"/> and <see cref="HeadSequence"/> are the key <see cref="UserQueues"/> sorts users
+/// <see cref="Running"/> and <see cref="WaitingSince"/> are the key <see cref="UserQueues"/> sorts users
 /// by; only it changes them, while the user is out of its set.
 /// </summary>
 internal sealed class UserQueue(string userId)
@@ -28,8 +28,8 @@ internal sealed class UserQueue(string userId)
     public int Queued { get; private set; }
     public int Running { get; set; }
 
-    /// <summary>Sequence of the user's next task as last refreshed; <see cref="long.MaxValue"/> when none.</summary>
-    public long HeadSequence { get; set; } = long.MaxValue;
+    /// <summary>When the user's current head task became its head (a stamp from <see cref="UserQueues"/>).</summary>
+    public long WaitingSince { get; set; }
 
     /// <summary>Whether the user is in <see cref="UserQueues"/>' ready set.</summary>
     public bool InReady { get; set; }

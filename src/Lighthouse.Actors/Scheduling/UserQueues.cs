@@ -1,10 +1,16 @@
 namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The fair queues. Users with queued tasks are kept sorted by (running tasks, sequence of their next
-/// task, user id): the next task comes from the user running the fewest tasks, ties going to the user
-/// whose next task has waited longest, then to the lower user id. Within a user, higher priority first,
-/// then tasks back from a lost node, then first in first out.
+/// The fair queues. Users with queued tasks are kept sorted by (running tasks, how long their head task
+/// has waited, user id): the next task comes from the user running the fewest tasks, ties going to the
+/// user whose head task has waited longest, then to the lower user id. Within a user, higher priority
+/// first, then tasks back from a lost node, then first in first out.
+/// <para>
+/// A head task's wait counts from when it became its user's head: when the user's queue went from
+/// empty to not empty, or when the task before it was dispatched. So users with equal running counts
+/// take turns. Counting from submission instead would let a user with a long backlog (whose next task
+/// is always older) win every tie and starve a newcomer whenever capacity frees one slot at a time.
+/// </para>
 /// <para>
 /// A task whose placement shape is blocked (the engine said no and nothing changed since) is skipped
 /// without asking the engine again, so it holds up neither other users nor its own user's tasks of
@@ -25,13 +31,14 @@ internal sealed class UserQueues(PlacementShapes shapes)
     {
         var c = a.Running.CompareTo(b.Running);
         if (c != 0) return c;
-        c = a.HeadSequence.CompareTo(b.HeadSequence);
+        c = a.WaitingSince.CompareTo(b.WaitingSince);
         return c != 0 ? c : string.CompareOrdinal(a.UserId, b.UserId);
     });
 
     private readonly Dictionary<string, UserQueue> _users = new(StringComparer.Ordinal);
     private readonly SortedSet<UserQueue> _ready = new(FairOrder);
     private readonly SortedDictionary<int, int> _queuedByPriority = new();
+    private long _stamps;
 
     // A full walk found only blocked shapes at these epochs: nothing to try until they change or an unblocked task arrives.
     private bool _exhausted;
@@ -58,11 +65,12 @@ internal sealed class UserQueues(PlacementShapes shapes)
             user = new UserQueue(task.UserId);
             _users.Add(task.UserId, user);
         }
+        var wasEmpty = user.Queued == 0;
         user.Enqueue(task);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
         if (!shapes.IsBlocked(task.Shape)) _exhausted = false;
-        Rekey(user, 0);
+        Rekey(user, 0, restartsWait: wasEmpty);
     }
 
     /// <summary>Takes a queued task out: cancelled (<paramref name="started"/> false) or started, which counts it as running for its user.</summary>
@@ -75,7 +83,7 @@ internal sealed class UserQueues(PlacementShapes shapes)
         if (left == 0) _queuedByPriority.Remove(task.Priority);
         else _queuedByPriority[task.Priority] = left;
         if (started) Running++;
-        Rekey(user, started ? 1 : 0);
+        Rekey(user, started ? 1 : 0, restartsWait: started);
     }
 
     /// <summary>One of the user's running tasks ended (finished or requeued).</summary>
@@ -85,7 +93,7 @@ internal sealed class UserQueues(PlacementShapes shapes)
             ? found
             : throw new InvalidOperationException($"user {userId} has no running task");
         Running--;
-        Rekey(user, -1);
+        Rekey(user, -1, restartsWait: false);
     }
 
     /// <summary>
@@ -116,21 +124,23 @@ internal sealed class UserQueues(PlacementShapes shapes)
         return null;
     }
 
-    /// <summary>Re-sorts a user after its queue or running count changed; drops a user with nothing queued or running.</summary>
-    private void Rekey(UserQueue user, int runningDelta)
+    /// <summary>
+    /// Re-sorts a user after its queue or running count changed (and restarts its head's wait when its
+    /// queue was empty or it was just served); drops a user with nothing queued or running.
+    /// </summary>
+    private void Rekey(UserQueue user, int runningDelta, bool restartsWait)
     {
-        var head = user.Head;
-        var headSequence = head?.Sequence ?? long.MaxValue;
+        var hasHead = user.Queued > 0;
         var running = user.Running + runningDelta;
         if (user.InReady)
         {
-            if (head is not null && headSequence == user.HeadSequence && running == user.Running) return;
+            if (hasHead && !restartsWait && running == user.Running) return;
             _ready.Remove(user);
             user.InReady = false;
         }
         user.Running = running;
-        user.HeadSequence = headSequence;
-        if (head is not null)
+        if (restartsWait) user.WaitingSince = ++_stamps;
+        if (hasHead)
         {
             _ready.Add(user);
             user.InReady = true;

@@ -22,6 +22,14 @@ internal sealed class WorkerNode(NodeRegistered registration)
 
     public bool Handles(string taskName) => _handles.Contains(taskName);
 
+    /// <summary>Whether a registration declares exactly what this node declared.</summary>
+    public bool Matches(RegisterWorker registration) =>
+        registration.Slots == Slots
+        && registration.Priorities == Priorities
+        && _handles.SetEquals(registration.TaskNames)
+        && registration.Resources.Count == Resources.Count
+        && registration.Resources.All(pair => Resources.TryGetValue(pair.Key, out var quantity) && quantity.Equals(pair.Value));
+
     /// <summary>Declared resources minus the requirements of the tasks running here.</summary>
     public IReadOnlyDictionary<string, double> Free()
     {
