@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Text;
+using Akka.Configuration;
+
+namespace Lighthouse.Protocol.Serialization;
+
+/// <summary>
+/// Registers <see cref="LighthouseSerializer"/> for the protocol messages. A host adds
+/// <see cref="Configuration"/> to its own: <c>config.WithFallback(LighthouseSerialization.Configuration)</c>,
+/// or with Akka.Hosting <c>builder.AddHocon(LighthouseSerialization.Configuration, HoconAddMode.Append)</c>.
+/// Every node of a cluster needs it: a node without it cannot read what the others send.
+/// </summary>
+public static class LighthouseSerialization
+{
+    /// <summary>
+    /// The serializer's identifier on the wire. Akka.NET reserves 0–100 for its own serializers; 4053
+    /// (Lighthouse's cluster port) is in the user range and must never change, or nodes of different
+    /// versions stop understanding each other.
+    /// </summary>
+    public const int SerializerId = 4053;
+
+    /// <summary>The name the serializer is registered under in <c>akka.actor.serializers</c>.</summary>
+    public const string SerializerName = "lighthouse";
+
+    private const string ProtocolNamespace = "Lighthouse.Protocol";
+
+    /// <summary>
+    /// The types the serializer owns: every public concrete type (not an enum) in namespace
+    /// <c>Lighthouse.Protocol</c>. Found by reflection, so a message added later is bound to this
+    /// serializer at once, and fails the serialization tests by name until it has an encoding, instead
+    /// of slipping silently onto the slow default JSON serializer.
+    /// </summary>
+    public static IReadOnlyList<Type> OwnedTypes { get; } = typeof(SubmitTask).Assembly.GetExportedTypes()
+        .Where(t => t.Namespace == ProtocolNamespace && !t.IsAbstract && !t.IsInterface && !t.IsEnum && !t.IsGenericTypeDefinition)
+        .OrderBy(t => t.FullName, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>HOCON that registers the serializer, binds every owned type to it and sets its identifier.</summary>
+    public static string Hocon { get; } = BuildHocon();
+
+    /// <summary><see cref="Hocon"/> parsed, ready for <c>WithFallback</c>.</summary>
+    public static Config Configuration { get; } = ConfigurationFactory.ParseString(Hocon);
+
+    private static string BuildHocon()
+    {
+        var serializer = TypeKey(typeof(LighthouseSerializer));
+        var hocon = new StringBuilder();
+        hocon.AppendLine("akka.actor {");
+        hocon.AppendLine($"  serializers {{ {SerializerName} = \"{serializer}\" }}");
+        hocon.AppendLine($"  serialization-identifiers {{ \"{serializer}\" = {SerializerId} }}");
+        hocon.AppendLine("  serialization-bindings {");
+        foreach (var type in OwnedTypes) hocon.AppendLine($"    \"{TypeKey(type)}\" = {SerializerName}");
+        hocon.AppendLine("  }");
+        hocon.AppendLine("}");
+        return hocon.ToString();
+    }
+
+    // "Namespace.Type, Assembly": what Type.GetType resolves, without a version that would tie nodes to one build.
+    private static string TypeKey(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+}

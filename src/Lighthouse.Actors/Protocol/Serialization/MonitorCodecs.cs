@@ -1,0 +1,133 @@
+namespace Lighthouse.Protocol.Serialization;
+
+/// <summary>Wire encoding of the monitor queries and their views (<c>MonitorProtocol.cs</c>).</summary>
+internal static class MonitorCodecs
+{
+    public static IEnumerable<MessageCodec> All { get; } =
+    [
+        // The queries carry nothing; reading answers the shared instance.
+        MessageCodec.For<GetNodes>("GN", static (_, _) => { }, static (ref _) => GetNodes.Instance),
+        MessageCodec.For<GetQueues>("GQ", static (_, _) => { }, static (ref _) => GetQueues.Instance),
+        MessageCodec.For<GetStatistics>("GT", static (_, _) => { }, static (ref _) => GetStatistics.Instance),
+        MessageCodec.For<GetHistory>("GH", static (_, _) => { }, static (ref _) => GetHistory.Instance),
+        MessageCodec.For<NodeView>("NV", WriteNodeView, ReadNodeView),
+        MessageCodec.For<NodesView>("NS",
+            static (w, m) => w.WriteList(m.Nodes, WriteNodeView),
+            static (ref r) => new NodesView(r.ReadList("NodesView.Nodes", ReadNodeView)!)),
+        MessageCodec.For<UserQueueView>("UQ", WriteUserQueueView, ReadUserQueueView),
+        MessageCodec.For<QueuesView>("QV",
+            static (w, m) =>
+            {
+                w.WriteInt(m.Queued);
+                w.WriteInt(m.Running);
+                w.WriteCounts(m.QueuedByPriority);
+                w.WriteList(m.Users, WriteUserQueueView);
+            },
+            static (ref r) => new QueuesView(
+                Queued: r.ReadInt("QueuesView.Queued"),
+                Running: r.ReadInt("QueuesView.Running"),
+                QueuedByPriority: r.ReadCounts("QueuesView.QueuedByPriority")!,
+                Users: r.ReadList("QueuesView.Users", ReadUserQueueView)!)),
+        MessageCodec.For<DurationSummary>("DS", WriteDurationSummary, ReadDurationSummary),
+        MessageCodec.For<TaskNameStatistics>("TS", WriteTaskNameStatistics, ReadTaskNameStatistics),
+        MessageCodec.For<StatisticsView>("SV",
+            static (w, m) => w.WriteList(m.TaskNames, WriteTaskNameStatistics),
+            static (ref r) => new StatisticsView(r.ReadList("StatisticsView.TaskNames", ReadTaskNameStatistics)!)),
+        MessageCodec.For<HistorySample>("HS", WriteHistorySample, ReadHistorySample),
+        MessageCodec.For<HistoryView>("HV",
+            static (w, m) => { w.WriteTimeSpan(m.Interval); w.WriteList(m.Samples, WriteHistorySample); },
+            static (ref r) => new HistoryView(r.ReadTimeSpan("HistoryView.Interval"), r.ReadList("HistoryView.Samples", ReadHistorySample)!)),
+    ];
+
+    private static void WriteNodeView(WireWriter w, NodeView m)
+    {
+        w.WriteString(m.Node);
+        w.WriteInt((int)m.State);
+        w.WriteQuantities(m.Capacity);
+        w.WriteQuantities(m.Free);
+        w.WriteInt(m.Slots);
+        w.WriteInt(m.FreeSlots);
+        w.WriteStringList(m.RunningTasks);
+        w.WriteStringList(m.TaskNames);
+        WorkerCodecs.WriteNestedPriorityRange(w, m.Priorities);
+        w.WriteDateTimeOffset(m.RegisteredAt);
+    }
+
+    private static NodeView ReadNodeView(ref WireReader r) => new(
+        Node: r.ReadString("NodeView.Node")!,
+        State: r.ReadEnum<WorkerNodeState>("NodeView.State"),
+        Capacity: r.ReadQuantities("NodeView.Capacity")!,
+        Free: r.ReadQuantities("NodeView.Free")!,
+        Slots: r.ReadInt("NodeView.Slots"),
+        FreeSlots: r.ReadInt("NodeView.FreeSlots"),
+        RunningTasks: r.ReadStringList("NodeView.RunningTasks")!,
+        TaskNames: r.ReadStringList("NodeView.TaskNames")!,
+        Priorities: WorkerCodecs.ReadNestedPriorityRange(ref r),
+        RegisteredAt: r.ReadDateTimeOffset("NodeView.RegisteredAt"));
+
+    private static void WriteUserQueueView(WireWriter w, UserQueueView m)
+    {
+        w.WriteString(m.UserId);
+        w.WriteInt(m.Queued);
+        w.WriteInt(m.Running);
+        w.WriteCounts(m.QueuedByPriority);
+    }
+
+    private static UserQueueView ReadUserQueueView(ref WireReader r) => new(
+        UserId: r.ReadString("UserQueueView.UserId")!,
+        Queued: r.ReadInt("UserQueueView.Queued"),
+        Running: r.ReadInt("UserQueueView.Running"),
+        QueuedByPriority: r.ReadCounts("UserQueueView.QueuedByPriority")!);
+
+    private static void WriteDurationSummary(WireWriter w, DurationSummary m)
+    {
+        w.WriteInt(m.Count);
+        w.WriteTimeSpan(m.Min);
+        w.WriteTimeSpan(m.Mean);
+        w.WriteTimeSpan(m.Max);
+    }
+
+    private static DurationSummary ReadDurationSummary(ref WireReader r) => new(
+        Count: r.ReadInt("DurationSummary.Count"),
+        Min: r.ReadTimeSpan("DurationSummary.Min"),
+        Mean: r.ReadTimeSpan("DurationSummary.Mean"),
+        Max: r.ReadTimeSpan("DurationSummary.Max"));
+
+    private static void WriteTaskNameStatistics(WireWriter w, TaskNameStatistics m)
+    {
+        w.WriteString(m.TaskName);
+        w.WriteInt(m.Finished);
+        w.WriteInt(m.Succeeded);
+        w.WriteInt(m.Failed);
+        w.WriteInt(m.Cancelled);
+        w.WriteOptional(m.RunTime, WriteDurationSummary);
+        w.WriteOptional(m.WaitTime, WriteDurationSummary);
+    }
+
+    private static TaskNameStatistics ReadTaskNameStatistics(ref WireReader r) => new(
+        TaskName: r.ReadString("TaskNameStatistics.TaskName")!,
+        Finished: r.ReadInt("TaskNameStatistics.Finished"),
+        Succeeded: r.ReadInt("TaskNameStatistics.Succeeded"),
+        Failed: r.ReadInt("TaskNameStatistics.Failed"),
+        Cancelled: r.ReadInt("TaskNameStatistics.Cancelled"),
+        RunTime: r.ReadOptional("TaskNameStatistics.RunTime", ReadDurationSummary),
+        WaitTime: r.ReadOptional("TaskNameStatistics.WaitTime", ReadDurationSummary));
+
+    private static void WriteHistorySample(WireWriter w, HistorySample m)
+    {
+        w.WriteDateTimeOffset(m.Start);
+        w.WriteInt(m.Submitted);
+        w.WriteInt(m.Started);
+        w.WriteInt(m.Finished);
+        w.WriteInt(m.Queued);
+        w.WriteInt(m.Running);
+    }
+
+    private static HistorySample ReadHistorySample(ref WireReader r) => new(
+        Start: r.ReadDateTimeOffset("HistorySample.Start"),
+        Submitted: r.ReadInt("HistorySample.Submitted"),
+        Started: r.ReadInt("HistorySample.Started"),
+        Finished: r.ReadInt("HistorySample.Finished"),
+        Queued: r.ReadInt("HistorySample.Queued"),
+        Running: r.ReadInt("HistorySample.Running"));
+}

@@ -1,0 +1,89 @@
+namespace Lighthouse.Protocol.Serialization;
+
+/// <summary>Wire encoding of the worker conversation (<c>WorkerProtocol.cs</c>).</summary>
+internal static class WorkerCodecs
+{
+    public static IEnumerable<MessageCodec> All { get; } =
+    [
+        MessageCodec.For<PriorityRange>("PR", WritePriorityRange, ReadPriorityRange),
+        MessageCodec.For<RegisterWorker>("RW",
+            static (w, m) =>
+            {
+                w.WriteString(m.Node);
+                w.WriteQuantities(m.Resources);
+                w.WriteStringList(m.TaskNames);
+                WriteNestedPriorityRange(w, m.Priorities);
+                w.WriteInt(m.Slots);
+            },
+            static (ref r) => new RegisterWorker(
+                Node: r.ReadString("RegisterWorker.Node")!,
+                Resources: r.ReadQuantities("RegisterWorker.Resources")!,
+                TaskNames: r.ReadStringList("RegisterWorker.TaskNames")!,
+                Priorities: ReadNestedPriorityRange(ref r),
+                Slots: r.ReadInt("RegisterWorker.Slots"))),
+        MessageCodec.For<WorkerRegistered>("WR",
+            static (w, m) => w.WriteString(m.Node),
+            static (ref r) => new WorkerRegistered(r.ReadString("WorkerRegistered.Node")!)),
+        MessageCodec.For<WorkerRegistrationRejected>("WX",
+            static (w, m) => { w.WriteString(m.Node); w.WriteString(m.Reason); },
+            static (ref r) => new WorkerRegistrationRejected(r.ReadString("WorkerRegistrationRejected.Node")!, r.ReadString("WorkerRegistrationRejected.Reason")!)),
+        MessageCodec.For<StartTask>("RN",
+            static (w, m) =>
+            {
+                w.WriteString(m.TaskId);
+                w.WriteString(m.TaskName);
+                w.WriteString(m.Payload);
+                w.WriteString(m.UserId);
+                w.WriteInt(m.Priority);
+                w.WriteInt(m.Attempt);
+            },
+            static (ref r) => new StartTask(
+                TaskId: r.ReadString("StartTask.TaskId")!,
+                TaskName: r.ReadString("StartTask.TaskName")!,
+                Payload: r.ReadString("StartTask.Payload")!,
+                UserId: r.ReadString("StartTask.UserId")!,
+                Priority: r.ReadInt("StartTask.Priority"),
+                Attempt: r.ReadInt("StartTask.Attempt"))),
+        MessageCodec.For<CancelRunningTask>("CR",
+            static (w, m) => w.WriteString(m.TaskId),
+            static (ref r) => new CancelRunningTask(r.ReadString("CancelRunningTask.TaskId")!)),
+        MessageCodec.For<ReportProgress>("RP",
+            static (w, m) => { w.WriteString(m.TaskId); w.WriteDouble(m.Percent); },
+            static (ref r) => new ReportProgress(r.ReadString("ReportProgress.TaskId")!, r.ReadDouble("ReportProgress.Percent"))),
+        MessageCodec.For<ReportSuccess>("RS",
+            static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.Result); },
+            static (ref r) => new ReportSuccess(r.ReadString("ReportSuccess.TaskId")!, r.ReadString("ReportSuccess.Result")!)),
+        MessageCodec.For<ReportFailure>("RF",
+            static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.Error); },
+            static (ref r) => new ReportFailure(r.ReadString("ReportFailure.TaskId")!, r.ReadString("ReportFailure.Error")!)),
+        MessageCodec.For<AcknowledgeCancel>("AC",
+            static (w, m) => w.WriteString(m.TaskId),
+            static (ref r) => new AcknowledgeCancel(r.ReadString("AcknowledgeCancel.TaskId")!)),
+        MessageCodec.For<ReportRejected>("RR",
+            static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.Reason); },
+            static (ref r) => new ReportRejected(r.ReadString("ReportRejected.TaskId")!, r.ReadString("ReportRejected.Reason")!)),
+        MessageCodec.For<WorkerUnreachable>("WU",
+            static (w, m) => w.WriteString(m.Node),
+            static (ref r) => new WorkerUnreachable(r.ReadString("WorkerUnreachable.Node")!)),
+        MessageCodec.For<WorkerReachable>("WA",
+            static (w, m) => w.WriteString(m.Node),
+            static (ref r) => new WorkerReachable(r.ReadString("WorkerReachable.Node")!)),
+        MessageCodec.For<WorkerLost>("WL",
+            static (w, m) => w.WriteString(m.Node),
+            static (ref r) => new WorkerLost(r.ReadString("WorkerLost.Node")!)),
+    ];
+
+    private static void WritePriorityRange(WireWriter w, PriorityRange m)
+    {
+        w.WriteInt(m.Min);
+        w.WriteInt(m.Max);
+    }
+
+    private static PriorityRange ReadPriorityRange(ref WireReader r) =>
+        new(r.ReadInt("PriorityRange.Min"), r.ReadInt("PriorityRange.Max"));
+
+    // Nested ranges carry a presence marker: a null kept as null, like every other field.
+    internal static void WriteNestedPriorityRange(WireWriter w, PriorityRange range) => w.WriteOptional(range, WritePriorityRange);
+
+    internal static PriorityRange ReadNestedPriorityRange(ref WireReader r) => r.ReadOptional("PriorityRange", ReadPriorityRange)!;
+}
