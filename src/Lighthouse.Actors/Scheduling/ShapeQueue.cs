@@ -22,6 +22,9 @@ internal sealed class ShapeQueue(PlacementShape shape)
     /// <summary>The first task as last refreshed by the owner.</summary>
     public TaskRecord? Head { get; set; }
 
+    /// <summary>The queued tasks in dispatch order.</summary>
+    public IEnumerable<TaskRecord> Tasks => _tasks;
+
     /// <summary>The first task now.</summary>
     public TaskRecord? First => _tasks.Count == 0 ? null : _tasks.Min;
 

@@ -21,6 +21,9 @@ internal sealed class TaskTable
     public int FinishedCount => _finished.Count;
     public IEnumerable<TaskRecord> All => _byId.Values;
 
+    /// <summary>Finished tasks in retention order, read from the retention set itself.</summary>
+    public IEnumerable<TaskRecord> Finished => _finished;
+
     public TaskRecord? Find(string id) => _byId.GetValueOrDefault(id);
 
     public TaskRecord? FindSubmission(string userId, string submissionId) =>

@@ -42,6 +42,9 @@ internal sealed class UserQueue(string userId)
     /// <summary>The shape queues in the order their first tasks would be dispatched.</summary>
     public IEnumerable<ShapeQueue> ShapesInOrder => _byHead;
 
+    /// <summary>Every queued task of the user (shape by shape).</summary>
+    public IEnumerable<TaskRecord> QueuedTasks => _byShape.Values.SelectMany(queue => queue.Tasks);
+
     public ShapeQueue? FirstShape => _byHead.Count == 0 ? null : _byHead.Min;
 
     public void Enqueue(TaskRecord task)

@@ -53,6 +53,9 @@ internal sealed class UserQueues(PlacementShapes shapes)
     /// <summary>Users with queued or running tasks, in no particular order.</summary>
     public IEnumerable<UserQueue> Users => _users.Values;
 
+    /// <summary>Every queued task, read from the queues themselves (for invariant checks).</summary>
+    public IEnumerable<TaskRecord> QueuedTasks => _users.Values.SelectMany(user => user.QueuedTasks);
+
     public int QueuedOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Queued : 0;
 
     public int RunningOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Running : 0;

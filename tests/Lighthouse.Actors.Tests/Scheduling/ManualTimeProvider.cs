@@ -1,0 +1,20 @@
+namespace Lighthouse.Actors.Tests.Scheduling;
+
+/// <summary>A clock that moves only when a test says so (read from the actor's thread, moved from the test's).</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset _now = start;
+
+    public ManualTimeProvider() : this(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero)) { }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate) return _now;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (_gate) _now += by;
+    }
+}

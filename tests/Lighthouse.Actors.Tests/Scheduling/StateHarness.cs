@@ -1,0 +1,101 @@
+using Lighthouse.Protocol;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Actors.Tests.Scheduling;
+
+/// <summary>
+/// Drives <see cref="SchedulerState"/> and a real <see cref="TaskPlacer"/> synchronously, doing what
+/// the actors do with each event, so scheduling rules are tested without an ActorSystem.
+/// </summary>
+internal sealed class StateHarness
+{
+    public StateHarness(SchedulerSettings? settings = null)
+    {
+        var used = settings ?? SchedulerSettings.Default;
+        State = new SchedulerState(used);
+        Placer = new TaskPlacer(used.Strategy, used.Rubric);
+    }
+
+    public ManualTimeProvider Clock { get; } = new();
+    public SchedulerState State { get; }
+    public TaskPlacer Placer { get; }
+
+    /// <summary>Every start, in order: (task id, node).</summary>
+    public List<(string TaskId, string Node)> Starts { get; } = [];
+
+    /// <summary>Every cancel sent to a worker.</summary>
+    public List<string> CancelsSent { get; } = [];
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    public void Apply(IEnumerable<SchedulerEvent> events)
+    {
+        foreach (var change in events)
+        {
+            State.Apply(change);
+            switch (change)
+            {
+                case TaskStarted started: Starts.Add((started.TaskId, started.Node)); break;
+                case TaskCancelRequested cancel: CancelsSent.Add(cancel.TaskId); break;
+                case TaskFinished finished: Placer.Release(finished.TaskId); break;
+                case TaskRequeued requeued: Placer.Release(requeued.TaskId); break;
+                case NodeRegistered registered: Placer.AddNode(registered); break;
+                case NodeReachabilityChanged reachability: Placer.SetReachable(reachability.Node, reachability.Reachable); break;
+                case NodeRemoved removed: Placer.RemoveNode(removed.Node); break;
+            }
+        }
+    }
+
+    public object? Do(Decision decision)
+    {
+        Apply(decision.Events);
+        return decision.Reply;
+    }
+
+    public void Register(string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources)
+    {
+        var reply = Do(State.DecideRegistration(Registration(node, slots, tasks, priorities, resources), Now));
+        Assert.IsType<WorkerRegistered>(reply);
+    }
+
+    public static RegisterWorker Registration(string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources) =>
+        new(node, resources.ToDictionary(r => r.Key, r => r.Quantity), tasks ?? ["echo"], priorities ?? PriorityRange.All, slots);
+
+    public object? Submit(SubmitTask submission) => Do(State.DecideSubmission(submission, Now));
+
+    /// <summary>Submits and returns the new task id (fails the test on rejection).</summary>
+    public string Submit(string user = "alice", string task = "echo", int priority = 0, int? maxAttempts = null, params (string Key, double Quantity)[] requirements)
+    {
+        var reply = Submit(new SubmitTask(task, "{}", user, priority, requirements.ToDictionary(r => r.Key, r => r.Quantity), MaxAttempts: maxAttempts));
+        return Assert.IsType<SubmissionAccepted>(reply).TaskId;
+    }
+
+    /// <summary>Places and starts tasks until nothing more can start, as the scheduler does; returns how many started.</summary>
+    public int Dispatch()
+    {
+        var started = 0;
+        for (var guard = 0; State.NextPlacement() is { } request; guard++)
+        {
+            Assert.True(guard < 1_000_000, "dispatch did not settle");
+            var outcome = Placer.Place(request);
+            var decision = State.DecidePlacement(outcome, Now);
+            if (decision.Release) Placer.Release(outcome.TaskId);
+            Apply(decision.Events);
+            started += decision.Events.Count(e => e is TaskStarted);
+        }
+        return started;
+    }
+
+    public object? Report(IWorkerReport report) =>
+        Do(State.DecideReport(State.Tasks.Find(report.TaskId)?.Node ?? "nowhere", report, Now));
+
+    public void Succeed(string taskId, string result = "{}") => Assert.Null(Report(new ReportSuccess(taskId, result)));
+
+    public void Lose(string node) => Apply(State.DecideNodeLost(node, Now));
+
+    public void SetReachable(string node, bool reachable) => Apply(State.DecideReachability(node, reachable, Now));
+
+    public TaskInfo Status(string taskId) => State.Status(taskId, Now) ?? throw new Xunit.Sdk.XunitException($"task {taskId} is unknown");
+
+    public string NodeOf(string taskId) => Status(taskId).Node ?? throw new Xunit.Sdk.XunitException($"task {taskId} has no node");
+}
