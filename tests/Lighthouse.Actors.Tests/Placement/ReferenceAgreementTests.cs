@@ -1,0 +1,88 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Lighthouse.Placement;
+
+namespace Lighthouse.Actors.Tests.Placement;
+
+/// <summary>
+/// The indexed engine (max trees, blocked score order, lazily tracked keys, slot compaction) must decide
+/// exactly what the plain <see cref="ReferenceDistributor"/> decides: same nodes, same explanations, same
+/// quantities to the bit, after every step of random scenarios. Run with tiny tuning too, so that small
+/// scenarios split blocks, compact slots and hit the tracked-key cap.
+/// </summary>
+public sealed class ReferenceAgreementTests
+{
+    private static readonly PlacementTuning Tiny = new(BlockCapacity: 4, CompactionMinimum: 1, MaxTrackedKeys: 2);
+
+    [Fact]
+    public void Small_scenarios_agree_with_the_reference()
+        => Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), Prop.ForAll(ScenarioGen.Small, scenario =>
+        {
+            Agree(scenario, PlacementTuning.Default);
+            Agree(scenario, Tiny);
+        }));
+
+    [Fact]
+    public void Larger_scenarios_agree_with_the_reference()
+        => Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(ScenarioGen.Larger, scenario =>
+        {
+            Agree(scenario, PlacementTuning.Default);
+            Agree(scenario, Tiny);
+        }));
+
+    internal static void Agree(RandomScenario scenario, PlacementTuning tuning)
+    {
+        var engine = scenario.CreateDistributor(tuning);
+        var reference = scenario.CreateReference();
+        var placedNames = new List<string>();
+        var step = 0;
+        SameState(engine, reference, scenario, step);
+        foreach (var action in scenario.Steps)
+        {
+            step++;
+            switch (action)
+            {
+                case PlaceStep place:
+                    var filter = place.Filtered ? RandomScenario.TestFilter : (NodeFilter?)null;
+                    var result = engine.Place(place.Batch, filter);
+                    var expected = reference.Place(place.Batch, filter);
+                    Assert.Equal(Build.Show(expected.Assignments), Build.Show(result.Assignments));
+                    Assert.Equal(
+                        expected.Unplaced.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => $"{entry.Key}: {entry.Value}"),
+                        result.Unplaced.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => $"{entry.Key}: {entry.Value}"));
+                    placedNames.AddRange(place.Batch.Select(workload => workload.Name));
+                    break;
+                case ReleaseStep release when placedNames.Count > 0:
+                    var name = placedNames[release.Pick % placedNames.Count];
+                    Assert.Equal(reference.Release(name), engine.Release(name));
+                    break;
+                case AddNodeStep add:
+                    engine.AddNode(add.Node);
+                    reference.AddNode(add.Node);
+                    break;
+                case RemoveNodeStep remove when reference.Nodes.Count > 0:
+                    var node = reference.Nodes[remove.Pick % reference.Nodes.Count];
+                    Assert.Equal(reference.RemoveNode(node), engine.RemoveNode(node));
+                    break;
+            }
+            SameState(engine, reference, scenario, step);
+        }
+    }
+
+    private static void SameState(Distributor engine, ReferenceDistributor reference, RandomScenario scenario, int step)
+    {
+        Assert.Equal(reference.Nodes, engine.Nodes);
+        foreach (var node in reference.Nodes)
+        {
+            Assert.Equal(Bits(reference.Remaining(node)), Bits(engine.Remaining(node)));
+            Assert.Equal(reference.WorkloadsOn(node), engine.WorkloadsOn(node));
+        }
+        foreach (var workload in scenario.WorkloadNames)
+            Assert.True(reference.NodeOf(workload) == engine.NodeOf(workload), $"step {step}: node of {workload}");
+    }
+
+    /// <summary>Quantities as exact bit patterns (so -0 differs from 0), in ordinal key order.</summary>
+    internal static IEnumerable<string> Bits(IReadOnlyDictionary<string, double> quantities)
+        => quantities.OrderBy(entry => entry.Key, StringComparer.Ordinal)
+            .Select(entry => $"{entry.Key}={BitConverter.DoubleToInt64Bits(entry.Value):X16}({entry.Value})");
+}
