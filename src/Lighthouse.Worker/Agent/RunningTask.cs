@@ -1,0 +1,22 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Worker.Agent;
+
+/// <summary>
+/// One task the agent runs. <see cref="Run"/> tells runs of the same task id apart (a task can come back
+/// after its earlier run was abandoned), so a late end of an old run is never taken for the new one's.
+/// </summary>
+internal sealed class RunningTask(StartTask start, long run, TimeSpan progressInterval)
+{
+    public StartTask Start { get; } = start;
+    public string TaskId => Start.TaskId;
+    public long Run { get; } = run;
+
+    /// <summary>Fired on cancel, timeout, loss of the scheduler or the agent's stop.</summary>
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public ProgressThrottle Progress { get; } = new(progressInterval);
+
+    /// <summary>The scheduler asked to cancel; whatever the handler does next, the answer is an acknowledgement.</summary>
+    public bool CancelRequested { get; set; }
+}

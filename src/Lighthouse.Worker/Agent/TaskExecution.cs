@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Worker.Agent;
+
+/// <summary>
+/// Runs one task's handler off the agent's thread and turns whatever happens into a <see cref="TaskOutcome"/>:
+/// it never throws. The payload is only parsed and handed over; nothing in it is ever read as an instruction.
+/// </summary>
+internal static class TaskExecution
+{
+    private static readonly JsonDocumentOptions Strict = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> for <paramref name="start"/>. Past the handler's timeout the token is fired and the
+    /// outcome is a timeout failure at once, without waiting for a handler that ignores its token.
+    /// </summary>
+    public static async Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation)
+    {
+        // Task.Run: a handler that blocks before its first await must hold neither the agent nor the timeout.
+        var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token));
+        if (handler.Timeout is not { } timeout) return await work.ConfigureAwait(false);
+
+        using var timer = new CancellationTokenSource();
+        var first = await Task.WhenAny(work, Task.Delay(timeout, timer.Token)).ConfigureAwait(false);
+        if (first == work)
+        {
+            await timer.CancelAsync().ConfigureAwait(false);
+            return await work.ConfigureAwait(false);
+        }
+        _ = cancellation.CancelAsync();
+        return new TaskOutcome.Failed(
+            $"task {start.TaskId} ({start.TaskName}) timed out after {Milliseconds(timeout)} ms, the timeout of its handler; its cancellation token was fired");
+    }
+
+    private static async Task<TaskOutcome> InvokeAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationToken token)
+    {
+        JsonElement payload;
+        try
+        {
+            payload = JsonElement.Parse(start.Payload ?? "", Strict);
+        }
+        catch (JsonException e)
+        {
+            return new TaskOutcome.Failed($"task {start.TaskId} ({start.TaskName}): the payload is not valid JSON: {e.Message}");
+        }
+
+        var context = new TaskContext(start.TaskId, start.TaskName, start.UserId, start.Priority, start.Attempt, payload, start.Payload!, progress, token);
+        string? result;
+        try
+        {
+            result = await handler.Run(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return new TaskOutcome.Stopped();
+        }
+        catch (Exception e)
+        {
+            return new TaskOutcome.Failed(TaskErrors.Describe(e));
+        }
+        return Check(handler, result);
+    }
+
+    /// <summary>A result the scheduler can take, or the failure that says why it cannot.</summary>
+    internal static TaskOutcome Check(TaskHandler handler, string? result)
+    {
+        if (result is null)
+            return new TaskOutcome.Failed($"handler \"{handler.TaskName}\" returned no JSON value (null text or an empty JsonElement); return \"null\" for a JSON null");
+        if (handler.ResultIsJson) return new TaskOutcome.Succeeded(result);
+        try
+        {
+            using var document = JsonDocument.Parse(result, Strict);
+            return new TaskOutcome.Succeeded(result);
+        }
+        catch (JsonException e)
+        {
+            return new TaskOutcome.Failed($"handler \"{handler.TaskName}\" returned a result that is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static string Milliseconds(TimeSpan span) => span.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

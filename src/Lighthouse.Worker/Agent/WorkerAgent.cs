@@ -1,0 +1,222 @@
+using Akka.Actor;
+using Akka.Event;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Worker.Agent;
+
+/// <summary>
+/// The worker node's side of the scheduler conversation. It registers (again and again, backing off, until
+/// the scheduler answers), then runs the tasks its contact (the sender of <see cref="WorkerRegistered"/>, the
+/// node's NodeStateActor) starts, each on the thread pool, and sends that contact their progress and ends.
+/// When the contact terminates (the scheduler moved or restarted), the tasks it started are cancelled, as
+/// nobody is left to take their reports and whoever takes over re-queues them, and the agent registers again.
+/// The bookkeeping lives in <see cref="RunningTasks"/> and <see cref="ProgressThrottle"/>; this class routes.
+/// </summary>
+internal sealed class WorkerAgent : ReceiveActor, IWithTimers
+{
+    private const string RegistrationTimer = "register";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly WorkerHub _hub;
+    private readonly string _node;
+    private readonly IActorRef _scheduler;
+    private readonly TimeProvider _clock;
+    private readonly long _origin;
+    private readonly RegisterWorker _registration;
+    private readonly RunningTasks _tasks;
+    private readonly RegistrationBackoff _backoff;
+    private IActorRef? _contact;
+
+    private WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
+    {
+        _hub = hub;
+        _node = node;
+        _scheduler = scheduler;
+        _clock = clock;
+        _origin = clock.GetTimestamp();
+        _registration = hub.Registration(node);
+        _tasks = new RunningTasks(node, hub.Slots);
+        _backoff = new RegistrationBackoff(hub.RegistrationRetryMin, hub.RegistrationRetryMax);
+        Registering();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>An agent for <paramref name="hub"/> as node <paramref name="node"/>, registering with <paramref name="scheduler"/> (the scheduler or a proxy to it).</summary>
+    public static Props Props(WorkerHub hub, string node, IActorRef scheduler, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new WorkerAgent(hub, node, scheduler, clock ?? TimeProvider.System));
+
+    private TimeSpan Now => _clock.GetElapsedTime(_origin);
+
+    protected override void PreStart() => Register();
+
+    protected override void PostStop()
+    {
+        // Handlers must not outlive their worker: stopping the agent stops them.
+        foreach (var task in _tasks.RemoveAll()) _ = task.Cancellation.CancelAsync();
+    }
+
+    private void Registering()
+    {
+        Receive<RetryRegistration>(_ => Register());
+        Receive<WorkerRegistered>(_ => Adopt(Sender));
+        Receive<WorkerRegistrationRejected>(rejected =>
+            _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason));
+        Receive<StartTask>(start => Sender.Tell(new ReportFailure(start.TaskId,
+            $"worker node \"{_node}\" is not registered with a scheduler, so it refused task {start.TaskId} ({start.TaskName})")));
+        TaskMessages();
+    }
+
+    private void Serving()
+    {
+        Receive<WorkerRegistered>(_ =>
+        {
+            if (Sender.Equals(_contact)) return; // a repeated answer to an earlier attempt
+            LoseContact("the scheduler answered from a new contact");
+            Adopt(Sender);
+        });
+        Receive<WorkerRegistrationRejected>(rejected =>
+            _log.Warning("ignoring a late refusal of worker node {0} ({1}): it is registered", rejected.Node, rejected.Reason));
+        Receive<StartTask>(Start);
+        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_contact), _ =>
+        {
+            LoseContact("its scheduler contact terminated");
+            Become(Registering);
+            Register();
+        });
+        TaskMessages();
+    }
+
+    private void TaskMessages()
+    {
+        Receive<CancelRunningTask>(Cancel);
+        Receive<TaskEnded>(Ended);
+        Receive<HandlerProgressed>(Progressed);
+        Receive<FlushProgress>(flush =>
+        {
+            if (_tasks.Find(flush.TaskId, flush.Run)?.Progress.Flush(Now) is { } percent)
+                _contact?.Tell(new ReportProgress(flush.TaskId, percent));
+        });
+        Receive<CancelGraceOver>(GraceOver);
+        Receive<ReportRejected>(rejected => _log.Warning("the scheduler refused a report about task {0}: {1}", rejected.TaskId, rejected.Reason));
+        Receive<Terminated>(_ => { }); // a contact given up earlier
+    }
+
+    private void Register()
+    {
+        _scheduler.Tell(_registration);
+        Timers.StartSingleTimer(RegistrationTimer, RetryRegistration.Instance, _backoff.Next());
+    }
+
+    private void Adopt(IActorRef contact)
+    {
+        _contact = contact;
+        Context.Watch(contact);
+        Timers.Cancel(RegistrationTimer);
+        _backoff.Reset();
+        Become(Serving);
+        _log.Info("worker node {0} registered with the scheduler ({1}): {2} slots, handles {3}",
+            _node, contact.Path, _hub.Slots, string.Join(", ", _hub.TaskNames));
+    }
+
+    private void LoseContact(string why)
+    {
+        var orphans = _tasks.RemoveAll();
+        foreach (var task in orphans)
+        {
+            _ = task.Cancellation.CancelAsync();
+            CancelTimers(task.TaskId);
+        }
+        _log.Warning("worker node {0}: {1}; cancelled the {2} tasks it had started and registering again", _node, why, orphans.Count);
+        if (_contact is not null) Context.Unwatch(_contact);
+        _contact = null;
+    }
+
+    private void Start(StartTask start)
+    {
+        var contact = _contact!;
+        if (_hub.Find(start.TaskName) is not { } handler)
+        {
+            contact.Tell(new ReportFailure(start.TaskId,
+                $"worker node \"{_node}\" has no handler for task name \"{start.TaskName}\"; it handles: {string.Join(", ", _hub.TaskNames)}"));
+            return;
+        }
+        if (_tasks.Find(start.TaskId) is not null)
+        {
+            _log.Warning("task {0} already runs on worker node {1}; ignoring a second start of it", start.TaskId, _node);
+            return;
+        }
+        if (_tasks.Refusal(start) is { } refusal)
+        {
+            contact.Tell(new ReportFailure(start.TaskId, refusal));
+            return;
+        }
+
+        var task = _tasks.Add(start, _hub.ProgressInterval);
+        var self = Self;
+        var (taskId, run) = (task.TaskId, task.Run);
+        var progress = new ProgressReporter(percent => self.Tell(new HandlerProgressed(taskId, run, percent)));
+        TaskExecution.RunAsync(start, handler, progress, task.Cancellation).PipeTo(self,
+            success: outcome => new TaskEnded(taskId, run, outcome),
+            failure: e => new TaskEnded(taskId, run, new TaskOutcome.Failed(TaskErrors.Describe(e))));
+    }
+
+    private void Cancel(CancelRunningTask cancel)
+    {
+        if (_tasks.Find(cancel.TaskId) is not { } task)
+        {
+            // Nothing of that id runs here (it just ended, or never started): it is as stopped as it gets.
+            Sender.Tell(new AcknowledgeCancel(cancel.TaskId));
+            return;
+        }
+        if (task.CancelRequested) return;
+        task.CancelRequested = true;
+        // CancelAsync: the token's callbacks (and code they resume) must not run on the agent's thread.
+        _ = task.Cancellation.CancelAsync();
+        Timers.StartSingleTimer(GraceTimer(task.TaskId), new CancelGraceOver(task.TaskId, task.Run), _hub.CancelGrace);
+    }
+
+    private void Ended(TaskEnded ended)
+    {
+        if (_tasks.Find(ended.TaskId, ended.Run) is not { } task) return; // abandoned earlier
+        _tasks.Remove(task);
+        CancelTimers(task.TaskId);
+        object report = (task.CancelRequested, ended.Outcome) switch
+        {
+            (true, _) => new AcknowledgeCancel(task.TaskId),
+            (_, TaskOutcome.Succeeded success) => new ReportSuccess(task.TaskId, success.Result),
+            (_, TaskOutcome.Failed failure) => new ReportFailure(task.TaskId, failure.Error),
+            _ => new ReportFailure(task.TaskId, $"task {task.TaskId} ({task.Start.TaskName}) stopped on its cancellation token, though no cancel was asked"),
+        };
+        _contact?.Tell(report);
+    }
+
+    private void Progressed(HandlerProgressed progressed)
+    {
+        if (_tasks.Find(progressed.TaskId, progressed.Run) is not { } task) return;
+        var step = task.Progress.Offer(progressed.Percent, Now);
+        if (step.Send is { } percent) _contact?.Tell(new ReportProgress(task.TaskId, percent));
+        if (step.FlushIn is { } delay)
+            Timers.StartSingleTimer(FlushTimer(task.TaskId), new FlushProgress(task.TaskId, task.Run), delay);
+    }
+
+    private void GraceOver(CancelGraceOver over)
+    {
+        if (_tasks.Find(over.TaskId, over.Run) is not { } task) return;
+        _tasks.Remove(task);
+        CancelTimers(task.TaskId);
+        _log.Warning("task {0} ({1}) ignored its cancellation for {2}; acknowledged the cancel and freed its slot, but its handler may still run",
+            task.TaskId, task.Start.TaskName, _hub.CancelGrace);
+        _contact?.Tell(new AcknowledgeCancel(task.TaskId));
+    }
+
+    private void CancelTimers(string taskId)
+    {
+        Timers.Cancel(FlushTimer(taskId));
+        Timers.Cancel(GraceTimer(taskId));
+    }
+
+    private static (string, string) FlushTimer(string taskId) => ("flush-progress", taskId);
+
+    private static (string, string) GraceTimer(string taskId) => ("cancel-grace", taskId);
+}

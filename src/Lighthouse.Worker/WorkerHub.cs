@@ -1,0 +1,113 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Lighthouse.Protocol;
+using Lighthouse.Worker.Agent;
+
+namespace Lighthouse.Worker;
+
+/// <summary>
+/// A worker node to embed in any .NET program: what it declares (resources, priorities, slots) and the
+/// handlers it runs by task name. Checked when created; started in an ActorSystem, it registers with the
+/// scheduler, runs what the scheduler starts, and registers again on its own when the scheduler moves.
+/// <code>
+/// var hub = WorkerHub.Create(o => o.Resource("cpu", 4).Tag("ssd").AddBuiltInHandlers()
+///     .Handle("resize", async task => new JsonObject { ["ok"] = true }, timeout: TimeSpan.FromMinutes(1)));
+/// hub.StartInCluster(system);   // in a cluster with a Lighthouse host
+/// </code>
+/// </summary>
+public sealed class WorkerHub
+{
+    private readonly SortedDictionary<string, TaskHandler> _handlers;
+
+    private WorkerHub(WorkerHubOptions options)
+    {
+        NodeName = options.NodeName;
+        Slots = options.Slots;
+        Priorities = options.Priorities;
+        Resources = new SortedDictionary<string, double>(options.Resources.ToDictionary(), StringComparer.Ordinal);
+        _handlers = new SortedDictionary<string, TaskHandler>(options.Handlers.ToDictionary(h => h.TaskName), StringComparer.Ordinal);
+        TaskNames = _handlers.Keys.ToList();
+        ProgressInterval = options.ProgressInterval;
+        CancelGrace = options.CancelGrace;
+        RegistrationRetryMin = options.RegistrationRetryMin;
+        RegistrationRetryMax = options.RegistrationRetryMax;
+    }
+
+    /// <summary>The configured node name, or null to derive one when started (see <see cref="ResolveNodeName"/>).</summary>
+    public string? NodeName { get; }
+
+    public int Slots { get; }
+    public PriorityRange Priorities { get; }
+
+    /// <summary>Declared resources, name → quantity (tags 0, wards -Infinity); <c>slots</c> is added by the scheduler.</summary>
+    public IReadOnlyDictionary<string, double> Resources { get; }
+
+    /// <summary>The task names handled, in name order.</summary>
+    public IReadOnlyList<string> TaskNames { get; }
+
+    public TimeSpan ProgressInterval { get; }
+    public TimeSpan CancelGrace { get; }
+    public TimeSpan RegistrationRetryMin { get; }
+    public TimeSpan RegistrationRetryMax { get; }
+
+    /// <summary>Configures and checks a hub; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
+    public static WorkerHub Create(Action<WorkerHubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new WorkerHubOptions();
+        configure(options);
+        return Create(options);
+    }
+
+    /// <summary>Checks <paramref name="options"/> and takes a snapshot of them; later changes to the options do not reach the hub.</summary>
+    public static WorkerHub Create(WorkerHubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Problem() is { } problem) throw new ArgumentException($"worker hub: {problem}", nameof(options));
+        return new WorkerHub(options);
+    }
+
+    /// <summary>
+    /// Starts the agent in <paramref name="system"/>, registering with <paramref name="scheduler"/> (the scheduler
+    /// itself, or a proxy to the singleton). Returns the agent; stopping it stops its running handlers.
+    /// </summary>
+    public IActorRef Start(ActorSystem system, IActorRef scheduler, string actorName = LighthouseNames.WorkerAgent)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        return system.ActorOf(WorkerAgent.Props(this, ResolveNodeName(system), scheduler), actorName);
+    }
+
+    /// <summary>Starts a proxy to the scheduler singleton (see <see cref="SchedulerProxy"/>) and the agent; the system must be a cluster member.</summary>
+    public IActorRef StartInCluster(ActorSystem system) => Start(system, SchedulerProxy(system));
+
+    /// <summary>
+    /// A proxy to the scheduler singleton: manager <see cref="LighthouseNames.SchedulerManagerPath"/> on nodes of role
+    /// <see cref="LighthouseNames.SchedulerRole"/>. It buffers messages while the singleton moves.
+    /// </summary>
+    public static IActorRef SchedulerProxy(ActorSystem system, string actorName = LighthouseNames.WorkerSchedulerProxy)
+    {
+        var settings = ClusterSingletonProxySettings.Create(system)
+            .WithRole(LighthouseNames.SchedulerRole)
+            .WithSingletonName(LighthouseNames.SchedulerSingleton);
+        return system.ActorOf(ClusterSingletonProxy.Props(LighthouseNames.SchedulerManagerPath, settings), actorName);
+    }
+
+    /// <summary>
+    /// The node name used in <paramref name="system"/>: the configured one, else the machine name and the system's
+    /// port (<c>host-a:41234</c>, unique per machine), else, without remoting, the machine name and a generated suffix.
+    /// </summary>
+    public string ResolveNodeName(ActorSystem system)
+    {
+        if (NodeName is not null) return NodeName;
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+        return address.Port is { } port
+            ? $"{Environment.MachineName}:{port.ToString(CultureInfo.InvariantCulture)}"
+            : $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    internal TaskHandler? Find(string taskName) => _handlers.GetValueOrDefault(taskName);
+
+    internal RegisterWorker Registration(string node) => new(node, Resources, TaskNames, Priorities, Slots);
+}
