@@ -1,0 +1,85 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Actors.Tests.Serialization;
+
+/// <summary>
+/// The wire format is a contract between the nodes of a cluster, which may run different builds
+/// during a rolling upgrade: the manifests and the bytes of a message must not change by accident.
+/// </summary>
+[Collection(SerializerCollection.Name)]
+public sealed class WireFormatTests(SerializerFixture wire)
+{
+    // Types added later get their own manifest (checked for uniqueness elsewhere); these never change.
+    private static readonly Dictionary<Type, string> PinnedManifests = new()
+    {
+        [typeof(SubmitTask)] = "ST", [typeof(SubmissionAccepted)] = "SA", [typeof(SubmissionRejected)] = "SR",
+        [typeof(GetTaskStatus)] = "GS", [typeof(UnknownTask)] = "UT", [typeof(CancelTask)] = "CT",
+        [typeof(TaskCancelled)] = "TC", [typeof(CancelPending)] = "CP", [typeof(TaskAlreadyFinished)] = "AF",
+        [typeof(ListTasks)] = "LT", [typeof(TaskList)] = "TL", [typeof(TaskInfo)] = "TI",
+        [typeof(PriorityRange)] = "PR", [typeof(RegisterWorker)] = "RW", [typeof(WorkerRegistered)] = "WR",
+        [typeof(WorkerRegistrationRejected)] = "WX", [typeof(StartTask)] = "RN", [typeof(CancelRunningTask)] = "CR",
+        [typeof(ReportProgress)] = "RP", [typeof(ReportSuccess)] = "RS", [typeof(ReportFailure)] = "RF",
+        [typeof(AcknowledgeCancel)] = "AC", [typeof(ReportRejected)] = "RR", [typeof(WorkerUnreachable)] = "WU",
+        [typeof(WorkerReachable)] = "WA", [typeof(WorkerLost)] = "WL",
+        [typeof(GetNodes)] = "GN", [typeof(NodeView)] = "NV", [typeof(NodesView)] = "NS", [typeof(GetQueues)] = "GQ",
+        [typeof(UserQueueView)] = "UQ", [typeof(QueuesView)] = "QV", [typeof(GetStatistics)] = "GT",
+        [typeof(DurationSummary)] = "DS", [typeof(TaskNameStatistics)] = "TS", [typeof(StatisticsView)] = "SV",
+        [typeof(GetHistory)] = "GH", [typeof(HistorySample)] = "HS", [typeof(HistoryView)] = "HV",
+    };
+
+    public static TheoryData<string> PinnedTypeNames => new(PinnedManifests.Keys.Select(t => t.Name));
+
+    [Theory]
+    [MemberData(nameof(PinnedTypeNames))]
+    public void A_manifest_once_published_never_changes(string typeName)
+    {
+        var (type, manifest) = PinnedManifests.Single(p => p.Key.Name == typeName);
+
+        Assert.Equal(manifest, wire.Serializer.Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+    }
+
+    [Fact]
+    public void A_submission_has_the_documented_bytes()
+    {
+        var submit = new SubmitTask("echo", "{}", "alice", -1, new Dictionary<string, double> { ["cpu"] = 2 }, null, null, 3, "s");
+
+        Assert.Equal(
+            "05 65 63 68 6F"                 // "echo": UTF-8 length + 1, then the bytes
+            + " 03 7B 7D"                    // "{}"
+            + " 06 61 6C 69 63 65"           // "alice"
+            + " 01"                          // priority -1, zigzag varint
+            + " 02 04 63 70 75 00 00 00 00 00 00 00 40" // one requirement (count + 1), "cpu" = 2.0 as little-endian bits
+            + " 00 00"                       // no immunities, no aversion groups (null marker)
+            + " 01 06"                       // max attempts present, 3
+            + " 02 73",                      // submission id "s"
+            Hex(wire.Serializer.ToBinary(submit)));
+    }
+
+    [Fact]
+    public void A_progress_report_has_the_documented_bytes()
+    {
+        Assert.Equal("02 74 00 00 00 00 00 00 49 40", Hex(wire.Serializer.ToBinary(new ReportProgress("t", 50))));
+    }
+
+    [Fact]
+    public void A_task_status_has_the_documented_bytes()
+    {
+        var at = new DateTimeOffset(new DateTime(2000, 1, 1), TimeSpan.FromHours(-1));
+        var info = new TaskInfo("t", "n", "u", 300, TaskState.Failed, 0.5, null, "e", null, 1, 2, at, null, at, null, true, null);
+
+        Assert.Equal(
+            "02 74 02 6E 02 75"              // task id, name, user
+            + " D8 04"                       // priority 300: zigzag 600 as a two-byte varint
+            + " 06"                          // state Failed = 3
+            + " 00 00 00 00 00 00 E0 3F"     // progress 0.5
+            + " 00 02 65 00"                 // no result, error "e", no node
+            + " 02 04"                       // attempts 1, max attempts 2
+            + " 00 40 E4 47 02 22 C1 08 77"  // submitted: clock ticks, then offset -60 minutes
+            + " 00"                          // not started
+            + " 01 00 40 E4 47 02 22 C1 08 77" // finished
+            + " 00 01 00",                   // no pending reason, cancel requested, no submission id
+            Hex(wire.Serializer.ToBinary(info)));
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => $"{a} {b}");
+}
