@@ -45,12 +45,6 @@ internal sealed class WireWriter
         _buffer[_position++] = value ? (byte)1 : (byte)0;
     }
 
-    public void WriteByte(byte value)
-    {
-        Ensure(1);
-        _buffer[_position++] = value;
-    }
-
     public void WriteUInt(ulong value)
     {
         Ensure(10);
