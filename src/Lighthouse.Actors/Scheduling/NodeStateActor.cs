@@ -4,9 +4,10 @@ using Lighthouse.Protocol;
 namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The scheduler's link to one worker node's agent. It answers the registration (so the agent talks to
-/// it from then on), passes starts and cancels to the agent, passes the agent's reports up with the
-/// node's name, and watches the agent: when it terminates, the node is lost. What the node has and runs
+/// The scheduler's link to one worker node's agent, and the agent's only contact after registration:
+/// it answers the registration, passes starts and cancels to the agent, passes the agent's reports up
+/// with the node's name and relays the scheduler's answers back, and watches the agent: when it
+/// terminates, the node is lost. What the node has and runs
 /// is kept in <see cref="SchedulerState"/> with everything else, so that it changes only through events.
 /// </summary>
 internal sealed class NodeStateActor : ReceiveActor
@@ -21,7 +22,8 @@ internal sealed class NodeStateActor : ReceiveActor
         Receive<StartTask>(start => _agent.Tell(start));
         Receive<CancelRunningTask>(cancel => _agent.Tell(cancel));
         Receive<AnnounceRegistration>(_ => _agent.Tell(new WorkerRegistered(_node)));
-        Receive<IWorkerReport>(report => Context.Parent.Forward(new NodeReport(_node, report)));
+        Receive<IWorkerReport>(report => Context.Parent.Tell(new NodeReport(_node, report)));
+        Receive<ReportRejected>(rejected => _agent.Tell(rejected));
         Receive<Terminated>(terminated => terminated.ActorRef.Equals(_agent), _ => Context.Parent.Tell(new AgentTerminated(_node, _agent)));
     }
 

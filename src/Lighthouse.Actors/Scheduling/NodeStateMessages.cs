@@ -5,7 +5,7 @@ namespace Lighthouse.Scheduling;
 
 // The conversation between the SchedulerActor and its NodeStateActor children (same process only).
 
-/// <summary>A worker's report, forwarded by its node's actor (the worker stays the sender) with the node it came from.</summary>
+/// <summary>A worker's report, passed up by its node's actor with the node it came from; any answer goes back through that actor.</summary>
 internal sealed record NodeReport(string Node, IWorkerReport Report);
 
 /// <summary>The node's agent terminated: the node is lost, unless a newer agent has registered the name since.</summary>

@@ -25,7 +25,7 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     private string? _placing;
     private long _incarnations;
 
-    private SchedulerActor(SchedulerSettings settings, TimeProvider clock)
+    public SchedulerActor(SchedulerSettings settings, TimeProvider clock)
     {
         _state = new SchedulerState(settings);
         _clock = clock;
