@@ -27,7 +27,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     private readonly RegistrationBackoff _backoff;
     private IActorRef? _contact;
 
-    private WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
+    public WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
     {
         _hub = hub;
         _node = node;
