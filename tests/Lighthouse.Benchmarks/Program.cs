@@ -3,15 +3,17 @@ using Lighthouse.Benchmarks;
 // One entry point for every benchmark: see docs/benchmarks.md for the commands and the figures.
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- placement [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- dispatch [--quick]
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- serialization [--quick]
 var which = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 switch (which)
 {
     case "placement": PlacementBenchmark.Run(rest); break;
     case "dispatch": DispatchBenchmark.Run(rest); break;
-    case "all": PlacementBenchmark.Run(rest); DispatchBenchmark.Run(rest); break;
+    case "serialization": SerializationBenchmark.Run(rest); break;
+    case "all": PlacementBenchmark.Run(rest); DispatchBenchmark.Run(rest); SerializationBenchmark.Run(rest); break;
     default:
-        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch or all");
+        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch, serialization or all");
         return 2;
 }
 return 0;
