@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Lighthouse.Protocol.Serialization;
+
+namespace Lighthouse.Client;
+
+/// <summary>The small ActorSystem that <see cref="LighthouseClient.ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/> creates for itself.</summary>
+internal static class ClientActorSystem
+{
+    public const string Name = "lighthouse-client";
+
+    public static ActorSystem Start(LighthouseClientOptions options) => ActorSystem.Create(Name, Configuration(options));
+
+    /// <summary>
+    /// Remote provider on an ephemeral port (a client needs no cluster membership), the Lighthouse serializer, and
+    /// quiet logging: a command line must print nothing but its own output.
+    /// </summary>
+    public static Config Configuration(LighthouseClientOptions options) => ConfigurationFactory.ParseString($$"""
+        akka {
+          loglevel = {{options.LogLevel.ToUpperInvariant()}}
+          stdout-loglevel = {{options.LogLevel.ToUpperInvariant()}}
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.provider = remote
+          remote {
+            log-remote-lifecycle-events = off
+            dot-netty.tcp {
+              hostname = "{{options.LocalHostname}}"
+              port = 0
+              # Payloads and results may be up to the scheduler's max-payload-bytes (1 MiB by default).
+              maximum-frame-size = 4MiB
+            }
+          }
+          cluster.client {
+            # Retry an unreachable host every second instead of every 3 s, so a host that starts later is found soon.
+            establishing-get-contacts-interval = 1s
+          }
+          # The client's system exists only for this client: no reason to hold up the process on exit.
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
+        }
+        """).WithFallback(LighthouseSerialization.Configuration);
+}

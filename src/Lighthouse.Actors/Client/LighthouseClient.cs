@@ -1,0 +1,209 @@
+using Akka.Actor;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Client;
+
+/// <summary>
+/// Sends tasks to a Lighthouse scheduler and follows them. Every call has a timeout (<see cref="LighthouseClientOptions.RequestTimeout"/>)
+/// and is resent on its own when the scheduler goes silent; a submission is never queued twice, because it carries a
+/// client-generated submission id that a resend repeats and the scheduler de-duplicates on. Calls may be made from many
+/// threads at once and pipelined freely.
+/// <para>
+/// <see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/> reaches a host from outside its cluster;
+/// <see cref="Create"/> wraps a scheduler (or its singleton proxy) in the caller's own ActorSystem; <see cref="Over"/>
+/// wraps a <see cref="SchedulerClientActor"/> registered by <c>WithLighthouseClient</c>.
+/// </para>
+/// </summary>
+public sealed class LighthouseClient : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IActorRef _actor;
+    private readonly Func<Task>? _release;
+    private int _disposed;
+
+    private LighthouseClient(IActorRef actor, Func<Task>? release)
+    {
+        _actor = actor;
+        _release = release;
+    }
+
+    /// <summary>The <see cref="SchedulerClientActor"/> this client sends through.</summary>
+    public IActorRef Actor => _actor;
+
+    /// <summary>
+    /// Connects to the Lighthouse host at <paramref name="host"/> (<c>HOST:PORT</c>, see <see cref="LighthouseContacts.Parse"/>)
+    /// through a small ActorSystem of the client's own, which disposing the client terminates. Returns once the host's
+    /// scheduler has answered; throws <see cref="LighthouseUnavailableException"/> naming the address when it does not
+    /// within the request timeout, and <see cref="FormatException"/> for an address that cannot be parsed.
+    /// </summary>
+    public static Task<LighthouseClient> ConnectAsync(string host, LighthouseClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync([host], options, cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>, with several hosts of one cluster as initial contacts.</summary>
+    public static async Task<LighthouseClient> ConnectAsync(IEnumerable<string> hosts, LighthouseClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var contacts = hosts.Select(LighthouseContacts.Parse).ToArray();
+        if (contacts.Length == 0) throw new ArgumentException("no Lighthouse host to connect to", nameof(hosts));
+        var validated = (options ?? LighthouseClientOptions.Default).Validated();
+
+        var system = ClientActorSystem.Start(validated);
+        var client = new LighthouseClient(
+            system.ActorOf(SchedulerClientActor.PropsForHost(contacts, validated), "scheduler-client"),
+            () => system.Terminate().WaitAsync(StopTimeout));
+        try
+        {
+            // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
+            await client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A client of <paramref name="schedulerOrProxy"/> (the scheduler actor, or a singleton proxy to it) in
+    /// <paramref name="system"/>. Disposing the client stops its actor and leaves the system running.
+    /// </summary>
+    public static LighthouseClient Create(ActorSystem system, IActorRef schedulerOrProxy, LighthouseClientOptions? options = null)
+    {
+        var actor = system.ActorOf(SchedulerClientActor.PropsFor(schedulerOrProxy, options));
+        return new LighthouseClient(actor, () => actor.GracefulStop(StopTimeout));
+    }
+
+    /// <summary>A client over an existing <see cref="SchedulerClientActor"/>, which it does not own: disposing it leaves the actor running.</summary>
+    public static LighthouseClient Over(IActorRef schedulerClientActor) => new(schedulerClientActor, null);
+
+    /// <summary>A fresh submission id: what makes a resent submission recognisable to the scheduler.</summary>
+    public static string NewSubmissionId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// Submits a task and returns its id. A submission without a submission id gets a new one; a caller that retries
+    /// on its own should set one, so that its retries answer the original task id. Throws
+    /// <see cref="LighthouseRejectedException"/> with the scheduler's reason when the task is refused.
+    /// </summary>
+    public async Task<string> SubmitAsync(SubmitTask submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var identified = submission.SubmissionId is null ? submission with { SubmissionId = NewSubmissionId() } : submission;
+        return await RequestAsync(identified, cancellationToken).ConfigureAwait(false) switch
+        {
+            SubmissionAccepted accepted => accepted.TaskId,
+            SubmissionRejected rejected => throw new LighthouseRejectedException(identified.TaskName, identified.SubmissionId, rejected.Reason),
+            var other => throw Unexpected(identified, other),
+        };
+    }
+
+    /// <summary>Submits task <paramref name="taskName"/> with a JSON <paramref name="payload"/> for <paramref name="userId"/>; see <see cref="SubmitAsync(SubmitTask, CancellationToken)"/>.</summary>
+    public Task<string> SubmitAsync(string taskName, string payload, string userId, int priority = 0, CancellationToken cancellationToken = default) =>
+        SubmitAsync(new SubmitTask(taskName, payload, userId, priority), cancellationToken);
+
+    /// <summary>The task's status; throws <see cref="LighthouseUnknownTaskException"/> when the scheduler does not know the id.</summary>
+    public async Task<TaskInfo> GetAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        var request = new GetTaskStatus(taskId);
+        return await RequestAsync(request, cancellationToken).ConfigureAwait(false) switch
+        {
+            TaskInfo info => info,
+            UnknownTask unknown => throw new LighthouseUnknownTaskException(unknown.TaskId, unknown.Message),
+            var other => throw Unexpected(request, other),
+        };
+    }
+
+    /// <summary>Cancels the task; throws <see cref="LighthouseUnknownTaskException"/> when the scheduler does not know the id.</summary>
+    public async Task<CancelResult> CancelAsync(string taskId, CancellationToken cancellationToken = default)
+    {
+        var request = new CancelTask(taskId);
+        return await RequestAsync(request, cancellationToken).ConfigureAwait(false) switch
+        {
+            TaskCancelled cancelled => new CancelResult(cancelled.TaskId, CancelOutcome.Cancelled),
+            CancelPending pending => new CancelResult(pending.TaskId, CancelOutcome.Pending, Node: pending.Node),
+            TaskAlreadyFinished finished => new CancelResult(finished.TaskId, CancelOutcome.AlreadyFinished, FinishedState: finished.State),
+            UnknownTask unknown => throw new LighthouseUnknownTaskException(unknown.TaskId, unknown.Message),
+            var other => throw Unexpected(request, other),
+        };
+    }
+
+    /// <summary>
+    /// Waits until the task has finished and returns its final status, whatever the final state (check
+    /// <see cref="TaskInfo.State"/>). Polls the status, soon at first and then less often (at most every 250 ms), and
+    /// reports every change to <paramref name="progress"/>. Each poll has the request timeout; the wait as a whole
+    /// lasts until the task finishes or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task<TaskInfo> WaitAsync(string taskId, IProgress<TaskInfo>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var backoff = new PollBackoff();
+        TaskInfo? reported = null;
+        while (true)
+        {
+            var info = await GetAsync(taskId, cancellationToken).ConfigureAwait(false);
+            if (progress is not null && (reported is null || Changed(reported, info)))
+            {
+                progress.Report(info);
+                reported = info;
+            }
+            if (info.State.IsFinished()) return info;
+            await Task.Delay(backoff.Next(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Every task the scheduler still knows of <paramref name="userId"/>, in submission order.</summary>
+    public async Task<IReadOnlyList<TaskInfo>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await RequestAsync<TaskList>(new ListTasks(userId), cancellationToken).ConfigureAwait(false)).Tasks;
+
+    /// <summary>The registered worker nodes.</summary>
+    public Task<NodesView> GetNodesAsync(CancellationToken cancellationToken = default) => RequestAsync<NodesView>(GetNodes.Instance, cancellationToken);
+
+    /// <summary>Queue depths in total, per priority and per user.</summary>
+    public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) => RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
+
+    /// <summary>Statistics of finished tasks per task name.</summary>
+    public Task<StatisticsView> GetStatisticsAsync(CancellationToken cancellationToken = default) => RequestAsync<StatisticsView>(GetStatistics.Instance, cancellationToken);
+
+    /// <summary>The recent throughput history.</summary>
+    public Task<HistoryView> GetHistoryAsync(CancellationToken cancellationToken = default) => RequestAsync<HistoryView>(GetHistory.Instance, cancellationToken);
+
+    /// <summary>Stops what the client owns: its ActorSystem (<see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>) or its actor (<see cref="Create"/>). Requests still pending fail with <see cref="ObjectDisposedException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _release is null) return;
+        try
+        {
+            await _release().ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The actor or system is stopping and will finish on its own; disposing must not hang or throw for it.
+        }
+    }
+
+    private async Task<T> RequestAsync<T>(object request, CancellationToken cancellationToken) where T : class
+    {
+        var answer = await RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        return answer as T ?? throw Unexpected(request, answer);
+    }
+
+    private async Task<object> RequestAsync(object request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Continuations run off the actor's thread: a caller's slow code must never stall the answers of others.
+        var completion = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Cancelling completes the request itself, so the actor stops resending it too.
+        await using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static (state, token) => ((TaskCompletionSource<object>)state!).TrySetCanceled(token), completion)
+            : default;
+        _actor.Tell(new ClientRequest(request, completion));
+        return await completion.Task.ConfigureAwait(false);
+    }
+
+    private static bool Changed(TaskInfo before, TaskInfo after) =>
+        before.State != after.State || before.Progress != after.Progress || before.Node != after.Node ||
+        before.Attempts != after.Attempts || before.PendingReason != after.PendingReason || before.CancelRequested != after.CancelRequested;
+
+    private static InvalidOperationException Unexpected(object request, object answer) =>
+        new($"the scheduler answered {request.GetType().Name} with {answer.GetType().Name}");
+}

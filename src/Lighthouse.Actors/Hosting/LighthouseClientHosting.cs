@@ -1,0 +1,42 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Lighthouse.Client;
+using Lighthouse.Protocol.Serialization;
+
+namespace Lighthouse.Hosting;
+
+/// <summary>Adds a Lighthouse client to an Akka.Hosting ActorSystem.</summary>
+public static class LighthouseClientHosting
+{
+    /// <summary>The client actor's name under <c>/user</c>.</summary>
+    public const string ClientActorName = "lighthouse-client";
+
+    /// <summary>
+    /// Starts a <see cref="SchedulerClientActor"/> and registers it in the ActorRegistry under
+    /// <see cref="SchedulerClientActor"/>; get a client with <see cref="GetLighthouseClient"/>.
+    /// With <paramref name="hosts"/> (<c>HOST:PORT</c> of Lighthouse hosts) the system is outside the scheduler's
+    /// cluster and reaches it through ClusterClient; without, the system is a member of that cluster and reaches the
+    /// scheduler singleton through a proxy. Adds the Lighthouse serializer, which every node talking to the scheduler needs.
+    /// Throws <see cref="FormatException"/> naming a host that cannot be parsed.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithLighthouseClient(
+        this AkkaConfigurationBuilder builder,
+        IReadOnlyList<string>? hosts = null,
+        LighthouseClientOptions? options = null)
+    {
+        // Parsed now, so that a bad address fails while the application is being configured, not at start-up.
+        var contacts = hosts?.Select(LighthouseContacts.Parse).ToArray() ?? [];
+        var validated = (options ?? LighthouseClientOptions.Default).Validated();
+        var props = contacts.Length > 0
+            ? SchedulerClientActor.PropsForHost(contacts, validated)
+            : SchedulerClientActor.PropsInCluster(validated);
+
+        return builder
+            .AddHocon(LighthouseSerialization.Configuration, HoconAddMode.Append)
+            .WithActors((system, registry) => registry.Register<SchedulerClientActor>(system.ActorOf(props, ClientActorName)));
+    }
+
+    /// <summary>A <see cref="LighthouseClient"/> over the actor <see cref="WithLighthouseClient"/> registered; disposing it leaves the actor running.</summary>
+    public static LighthouseClient GetLighthouseClient(this IReadOnlyActorRegistry registry) =>
+        LighthouseClient.Over(registry.Get<SchedulerClientActor>());
+}
