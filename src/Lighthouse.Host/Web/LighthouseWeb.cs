@@ -1,0 +1,70 @@
+using Akka.Actor;
+using Lighthouse.Host.Web.Metrics;
+using Lighthouse.Host.Web.Monitor;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Lighthouse.Host.Web;
+
+/// <summary>
+/// The web monitor and HTTP API of a Lighthouse host, as one ASP.NET Core app over the scheduler:
+/// <list type="bullet">
+/// <item><c>/</c> and <c>/tasks/{id}</c>: the monitor page (read-only; script and style served from the assembly).</item>
+/// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, DELETE cancel).</item>
+/// <item><c>/api/nodes</c>, <c>/api/queues</c>, <c>/api/stats</c>, <c>/api/history</c>, <c>/api/cluster</c>, <c>/api/overview</c>.</item>
+/// <item><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus text).</item>
+/// </list>
+/// Errors are <c>{"error": "..."}</c> with 400, 401, 404, 409, 413, 429 or 503.
+/// </summary>
+public static class LighthouseWeb
+{
+    /// <summary>
+    /// Builds the app, bound to <see cref="WebOptions.Url"/> (not started: call <c>StartAsync</c>, and
+    /// <c>StopAsync</c>/<c>DisposeAsync</c> at shutdown). <paramref name="scheduler"/> is the scheduler or its
+    /// singleton proxy; <paramref name="system"/> is read for the cluster membership.
+    /// Throws <see cref="WebConfigurationException"/> for options that cannot work, e.g. a non-loopback address without a token.
+    /// </summary>
+    public static WebApplication Build(WebOptions options, IActorRef scheduler, ActorSystem system, TimeProvider? clock = null)
+    {
+        options = options.Validated();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(LighthouseWeb).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+        });
+        // The host logs through Akka; ASP.NET's own chatter is kept to warnings.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddRouting();
+
+        var app = builder.Build();
+        var gateway = new SchedulerGateway(scheduler, options.EffectiveAskTimeout);
+        var metrics = new LighthouseMetrics();
+        app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
+
+        app.UseJsonErrors();
+        app.MapMonitorPage();
+        app.MapTaskEndpoints(options, gateway);
+        app.MapViewEndpoints(gateway, system, new OverviewSource(gateway, system, clock ?? TimeProvider.System));
+        app.MapHealthEndpoints(options, gateway);
+        app.MapMetricsEndpoint(metrics, gateway);
+        return app;
+    }
+
+    /// <summary>The address the started app listens on, with the real port when <see cref="WebOptions.Port"/> was 0.</summary>
+    public static Uri ListeningAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the web app is not listening; start it first");
+        return new Uri(first);
+    }
+}

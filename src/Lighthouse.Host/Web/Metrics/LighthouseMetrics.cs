@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using Lighthouse.Protocol;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Lighthouse.Host.Web.Metrics;
+
+/// <summary>
+/// The scheduler's numbers as OpenTelemetry instruments, exported by OpenTelemetry's Prometheus exporter on
+/// <c>/metrics</c>: queue depth, running tasks, finished/succeeded/failed/cancelled counters per task name, the
+/// dispatch latency histogram (submit to start) and worker nodes and slots. Gauges and counters read the
+/// snapshot taken by <see cref="Refresh"/> just before each scrape, so they are as fresh as the scrape itself.
+/// </summary>
+public sealed class LighthouseMetrics : IDisposable
+{
+    /// <summary>Dispatch latency buckets in seconds: from a millisecond (an idle cluster) to ten minutes (a long queue).</summary>
+    public static IReadOnlyList<double> LatencyBuckets { get; } = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _latency;
+    private readonly WaitTimeObservations _waits = new();
+    private readonly Lock _refreshing = new();
+    private volatile Snapshot? _snapshot;
+
+    public LighthouseMetrics()
+    {
+        // Meters are process-wide and a provider listens by meter name: a name of its own keeps two web apps in
+        // one process (tests, embedding) from exporting each other's numbers.
+        _meter = new Meter($"Lighthouse.{Guid.NewGuid():N}");
+        _meter.CreateObservableGauge("lighthouse.scheduler.up", () => _snapshot is { Up: true } ? 1 : 0,
+            description: "1 when the scheduler answered the last scrape's queries, else 0");
+        _meter.CreateObservableGauge("lighthouse.tasks.queued", () => Current<int>(s => [new(s.Queues!.Queued)]), "{task}",
+            "Tasks waiting in the users' queues");
+        _meter.CreateObservableGauge("lighthouse.tasks.running", () => Current<int>(s => [new(s.Queues!.Running)]), "{task}",
+            "Tasks running on worker nodes");
+        Counter("lighthouse.tasks.finished", "Tasks finished, whatever their outcome", s => s.Finished);
+        Counter("lighthouse.tasks.succeeded", "Tasks that succeeded", s => s.Succeeded);
+        Counter("lighthouse.tasks.failed", "Tasks that failed", s => s.Failed);
+        Counter("lighthouse.tasks.cancelled", "Tasks cancelled", s => s.Cancelled);
+        _latency = _meter.CreateHistogram("lighthouse.dispatch.latency", "s",
+            "Wait from submission to start of finished tasks, per task name",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _meter.CreateObservableGauge("lighthouse.workers", () => Current<int>(s => Workers(s.Nodes!)), "{node}",
+            "Registered worker nodes by reachability");
+        _meter.CreateObservableGauge("lighthouse.slots", () => Current<int>(s => Slots(s.Nodes!)), "{slot}",
+            "Slots of reachable worker nodes, busy or free");
+
+        Provider = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(_meter.Name)
+            .AddPrometheusExporter(options =>
+            {
+                // Each scrape refreshes from the scheduler first; a cached answer would show the previous one.
+                options.ScrapeResponseCacheDurationMilliseconds = 0;
+                options.ScopeInfoEnabled = false;
+            })
+            .Build();
+    }
+
+    /// <summary>The provider whose Prometheus exporter serves <c>/metrics</c>.</summary>
+    public MeterProvider Provider { get; }
+
+    /// <summary>Takes the scheduler's current views (or notes it did not answer) and records the waits new since the last refresh.</summary>
+    public void Refresh(QueuesView? queues, StatisticsView? statistics, NodesView? nodes)
+    {
+        lock (_refreshing)
+        {
+            if (queues is null || statistics is null || nodes is null)
+            {
+                _snapshot = new Snapshot(false, null, null, null);
+                return;
+            }
+            foreach (var wait in _waits.Next(statistics))
+            {
+                var tag = new KeyValuePair<string, object?>("task_name", wait.TaskName);
+                for (var i = 0; i < wait.Count; i++) _latency.Record(wait.MeanSeconds, tag);
+            }
+            _snapshot = new Snapshot(true, queues, statistics, nodes);
+        }
+    }
+
+    public void Dispose()
+    {
+        Provider.Dispose();
+        _meter.Dispose();
+    }
+
+    private void Counter(string name, string description, Func<TaskNameStatistics, int> count) =>
+        _meter.CreateObservableCounter(name, () => Current<long>(s => s.Statistics!.TaskNames
+            .Select(t => new Measurement<long>(count(t), new KeyValuePair<string, object?>("task_name", t.TaskName)))), "{task}", description);
+
+    private IEnumerable<Measurement<T>> Current<T>(Func<Snapshot, IEnumerable<Measurement<T>>> read) where T : struct =>
+        _snapshot is { Up: true } snapshot ? read(snapshot) : [];
+
+    private static IEnumerable<Measurement<int>> Workers(NodesView nodes) =>
+    [
+        new(nodes.Nodes.Count(n => n.State == WorkerNodeState.Reachable), new KeyValuePair<string, object?>("state", "reachable")),
+        new(nodes.Nodes.Count(n => n.State == WorkerNodeState.Unreachable), new KeyValuePair<string, object?>("state", "unreachable")),
+    ];
+
+    private static IEnumerable<Measurement<int>> Slots(NodesView nodes)
+    {
+        var reachable = nodes.Nodes.Where(n => n.State == WorkerNodeState.Reachable).ToList();
+        return
+        [
+            new(reachable.Sum(n => n.Slots - n.FreeSlots), new KeyValuePair<string, object?>("state", "busy")),
+            new(reachable.Sum(n => n.FreeSlots), new KeyValuePair<string, object?>("state", "free")),
+        ];
+    }
+
+    private sealed record Snapshot(bool Up, QueuesView? Queues, StatisticsView? Statistics, NodesView? Nodes);
+}

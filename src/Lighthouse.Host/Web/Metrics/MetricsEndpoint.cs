@@ -1,0 +1,35 @@
+using Lighthouse.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lighthouse.Host.Web.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c>: asks the scheduler for its views, hands them to <see cref="LighthouseMetrics"/>, then lets
+/// OpenTelemetry's Prometheus exporter write the text format. A scheduler that does not answer still gets a
+/// scrape, with <c>lighthouse_scheduler_up 0</c> and no stale numbers.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes, LighthouseMetrics metrics, SchedulerGateway scheduler)
+    {
+        routes.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, pipeline => pipeline.Use(async (context, next) =>
+        {
+            var cancellation = context.RequestAborted;
+            try
+            {
+                var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+                var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
+                var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
+                await Task.WhenAll(queues, statistics, nodes);
+                metrics.Refresh(queues.Result, statistics.Result, nodes.Result);
+            }
+            catch (ApiException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                metrics.Refresh(null, null, null);
+            }
+            await next(context);
+        }), optionsName: null);
+    }
+}

@@ -1,0 +1,60 @@
+using Akka.Actor;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Host.Web.Monitor;
+
+/// <summary>
+/// Builds the <see cref="Overview"/> from the scheduler's read models and keeps it for a moment, so that any
+/// number of open pages polling every second cost the scheduler one round of queries per
+/// <see cref="CacheFor"/>. Running tasks' progress and the queued tasks' pending reasons come from
+/// <see cref="ListTasks"/> of the users that have queued or running tasks (at most <see cref="MaxUsersListed"/>).
+/// </summary>
+public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem system, TimeProvider clock)
+{
+    public static TimeSpan CacheFor { get; } = TimeSpan.FromMilliseconds(500);
+
+    public const int MaxUsersListed = 100;
+
+    private readonly Lock _lock = new();
+    private Task<Overview>? _latest;
+    private DateTimeOffset _latestAt;
+
+    public Task<Overview> Get(CancellationToken cancellation)
+    {
+        lock (_lock)
+        {
+            var now = clock.GetUtcNow();
+            // A failed round is not kept: the next request asks again.
+            if (_latest is { IsFaulted: false, IsCanceled: false } latest && now - _latestAt < CacheFor) return latest;
+            _latestAt = now;
+            // Not tied to one request's cancellation: other pages share the round.
+            _latest = Build(CancellationToken.None);
+            return _latest.WaitAsync(cancellation);
+        }
+    }
+
+    private async Task<Overview> Build(CancellationToken cancellation)
+    {
+        var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
+        var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+        var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
+        var history = scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
+        await Task.WhenAll(nodes, queues, statistics, history);
+
+        var lists = await Task.WhenAll(queues.Result.Users
+            .Take(MaxUsersListed)
+            .Select(user => scheduler.Ask<TaskList>(new ListTasks(user.UserId), cancellation)));
+        var active = lists.SelectMany(list => list.Tasks).Where(t => !t.State.IsFinished()).ToList();
+        var now = clock.GetUtcNow();
+
+        return new Overview(
+            now,
+            ClusterView.Of(system),
+            nodes.Result,
+            active.Where(t => t.State == TaskState.Running).ToDictionary(t => t.TaskId, StringComparer.Ordinal),
+            queues.Result,
+            WaitingTasks.Of(active, nodes.Result, now, WaitingTasks.BlockedAfter),
+            statistics.Result,
+            history.Result);
+    }
+}

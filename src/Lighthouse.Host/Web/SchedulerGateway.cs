@@ -1,0 +1,41 @@
+using Akka.Actor;
+
+namespace Lighthouse.Host.Web;
+
+/// <summary>
+/// The web side's only way to the scheduler: one ask per request with a timeout, so a missing or stopped
+/// scheduler becomes a 503 with a message instead of a hung request.
+/// </summary>
+public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
+{
+    public IActorRef Scheduler { get; } = scheduler;
+
+    public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>Sends <paramref name="request"/> and returns the answer; throws a 503 <see cref="ApiException"/> when none comes in time.</summary>
+    public Task<object> Ask(object request, CancellationToken cancellation) => Ask(request, Timeout, cancellation);
+
+    public async Task<object> Ask(object request, TimeSpan timeout, CancellationToken cancellation)
+    {
+        try
+        {
+            return await Scheduler.Ask<object>(request, timeout, cancellation).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            throw ApiException.Unavailable(
+                $"the scheduler did not answer {request.GetType().Name} within {timeout.TotalSeconds:0.###} s; it may be starting, moving to another node, or down");
+        }
+    }
+
+    /// <summary>Asks and expects an answer of type <typeparamref name="T"/> (the monitor queries have exactly one).</summary>
+    public async Task<T> Ask<T>(object request, CancellationToken cancellation) where T : class
+    {
+        var answer = await Ask(request, cancellation).ConfigureAwait(false);
+        return answer as T ?? throw Unexpected(request.GetType().Name, answer);
+    }
+
+    /// <summary>An answer the protocol does not allow for <paramref name="request"/>: a bug, reported as such.</summary>
+    public static InvalidOperationException Unexpected(string request, object answer) =>
+        new($"the scheduler answered {request} with {answer.GetType().Name}, which the protocol does not allow");
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Lighthouse.Host.Web.Json;
+using Lighthouse.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lighthouse.Host.Web;
+
+/// <summary>
+/// <c>/api/tasks</c>: submit (POST), status (GET by id), cancel (DELETE by id) and a user's tasks (GET with <c>?user=</c>).
+/// Submit and cancel are guarded by the bearer token when one is configured.
+/// </summary>
+internal static class TaskEndpoints
+{
+    public static void MapTaskEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler)
+    {
+        var guard = new BearerToken(options.BearerToken);
+
+        routes.MapPost("/api/tasks", async (HttpRequest request, CancellationToken cancellation) =>
+        {
+            using var body = await RequestBody.ReadJson(request, options.MaxBodyBytes, cancellation);
+            var submission = SubmissionJson.Read(body.RootElement);
+            return await Submit(scheduler, submission, options.EffectiveQueueCapPerUser, cancellation);
+        }).AddEndpointFilter(guard);
+
+        routes.MapGet("/api/tasks/{id}", async (string id, CancellationToken cancellation) =>
+            await scheduler.Ask(new GetTaskStatus(id), cancellation) switch
+            {
+                TaskInfo info => JsonBody.Ok(writer => TaskInfoJson.Write(writer, info)),
+                UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
+                var other => throw SchedulerGateway.Unexpected(nameof(GetTaskStatus), other),
+            });
+
+        routes.MapDelete("/api/tasks/{id}", async (string id, CancellationToken cancellation) =>
+            await scheduler.Ask(new CancelTask(id), cancellation) switch
+            {
+                TaskCancelled cancelled => CancelAnswer(StatusCodes.Status200OK, cancelled.TaskId, "cancelled", null),
+                // Accepted, not done: the worker still has to stop it.
+                CancelPending pending => CancelAnswer(StatusCodes.Status202Accepted, pending.TaskId, "cancelling", pending.Node),
+                TaskAlreadyFinished finished => JsonBody.Error(StatusCodes.Status409Conflict,
+                    $"task {finished.TaskId} already finished ({TaskInfoJson.StateName(finished.State)}); nothing was changed"),
+                UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
+                var other => throw SchedulerGateway.Unexpected(nameof(CancelTask), other),
+            }).AddEndpointFilter(guard);
+
+        routes.MapGet("/api/tasks", async (string? user, CancellationToken cancellation) =>
+        {
+            if (string.IsNullOrEmpty(user))
+                throw ApiException.BadRequest("listing tasks needs a user: GET /api/tasks?user=NAME");
+            var list = await scheduler.Ask<TaskList>(new ListTasks(user), cancellation);
+            return JsonBody.Ok(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("user", list.UserId);
+                writer.WriteStartArray("tasks");
+                foreach (var task in list.Tasks) TaskInfoJson.Write(writer, task);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            });
+        });
+    }
+
+    private static async Task<JsonBody> Submit(SchedulerGateway scheduler, SubmitTask submission, int queueCap, CancellationToken cancellation)
+    {
+        switch (await scheduler.Ask(submission, cancellation))
+        {
+            case SubmissionAccepted accepted:
+                // A repeated submission id finds the original task: 200, nothing new was created.
+                return new JsonBody(
+                    accepted.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created,
+                    writer => IdObject(writer, accepted.TaskId),
+                    location: accepted.Duplicate ? null : "/api/tasks/" + Uri.EscapeDataString(accepted.TaskId));
+            case SubmissionRejected rejected:
+                var status = await IsQueueFull(scheduler, submission.UserId, queueCap, cancellation)
+                    ? StatusCodes.Status429TooManyRequests
+                    : StatusCodes.Status400BadRequest;
+                return JsonBody.Error(status, rejected.Reason);
+            case var other:
+                throw SchedulerGateway.Unexpected(nameof(SubmitTask), other);
+        }
+    }
+
+    /// <summary>
+    /// Whether a refusal was the user's full queue (429: try again later) rather than bad input (400). The
+    /// refusal carries only an English reason, so the rule reads the queue instead: the user's queued count at
+    /// the cap. It asks right after the refusal, and the scheduler answers in order, so only a task starting in
+    /// between could make a full queue look short of the cap.
+    /// </summary>
+    private static async Task<bool> IsQueueFull(SchedulerGateway scheduler, string user, int queueCap, CancellationToken cancellation)
+    {
+        var queues = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+        return queues.Users.FirstOrDefault(u => u.UserId == user) is { } queue && queue.Queued >= queueCap;
+    }
+
+    private static JsonBody CancelAnswer(int status, string id, string state, string? node) => new(status, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteString("state", state);
+        if (node is not null) writer.WriteString("node", node);
+        writer.WriteEndObject();
+    });
+
+    private static void IdObject(Utf8JsonWriter writer, string id)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,46 @@
+using Akka.Actor;
+using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Web.Monitor;
+using Lighthouse.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lighthouse.Host.Web;
+
+/// <summary>The read-only views: nodes, queues, statistics, history, cluster, and the monitor page's overview.</summary>
+internal static class ViewEndpoints
+{
+    public static void MapViewEndpoints(this IEndpointRouteBuilder routes, SchedulerGateway scheduler, ActorSystem system, OverviewSource overview)
+    {
+        routes.MapGet("/api/nodes", async (CancellationToken cancellation) =>
+        {
+            var view = await scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
+            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+        });
+        routes.MapGet("/api/queues", async (CancellationToken cancellation) =>
+        {
+            var view = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+        });
+        routes.MapGet("/api/stats", async (CancellationToken cancellation) =>
+        {
+            var view = await scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
+            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+        });
+        routes.MapGet("/api/history", async (CancellationToken cancellation) =>
+        {
+            var view = await scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
+            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+        });
+        routes.MapGet("/api/cluster", () =>
+        {
+            var view = ClusterView.Of(system);
+            return JsonBody.Ok(writer => ClusterJson.Write(writer, view));
+        });
+        routes.MapGet("/api/overview", async (CancellationToken cancellation) =>
+        {
+            var view = await overview.Get(cancellation);
+            return JsonBody.Ok(writer => OverviewJson.Write(writer, view));
+        });
+    }
+}
