@@ -52,6 +52,9 @@ internal sealed class PlacementShape
     /// <summary>Queued and running tasks of this shape; the shape is dropped from the registry at zero.</summary>
     public int LiveTasks { get; set; }
 
+    /// <summary>The users with queued tasks of this shape, kept by <see cref="UserQueues"/>; null while none.</summary>
+    public ShapeWaitlist? Waitlist { get; set; }
+
     // The dispatch memo: the engine's last "no" for this shape and the epochs it was given at.
     public string? UnplacedReason { get; set; }
     public bool WaitsForCapacity { get; set; }

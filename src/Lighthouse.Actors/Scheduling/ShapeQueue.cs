@@ -2,39 +2,75 @@ namespace Lighthouse.Scheduling;
 
 /// <summary>
 /// One user's queued tasks of one placement shape, in dispatch order: tasks back from a lost node
-/// first, then first in first out. <see cref="Head"/> is a cached copy of the first task that the
-/// owning <see cref="UserQueue"/> sorts by; only the owner refreshes it, while the queue is out of its set.
+/// first (oldest first), then first in first out. An intrusive doubly linked list through the task
+/// records: new tasks always have the highest sequence so they append at the tail, requeued ones are
+/// placed among the requeued prefix, and any task is removed in O(1).
 /// </summary>
 internal sealed class ShapeQueue(PlacementShape shape)
 {
-    /// <summary>Requeued tasks before others, then by submission sequence.</summary>
-    public static readonly IComparer<TaskRecord> DispatchOrder = Comparer<TaskRecord>.Create(static (a, b) =>
-    {
-        if (a.Requeued != b.Requeued) return a.Requeued ? -1 : 1;
-        return a.Sequence.CompareTo(b.Sequence);
-    });
-
-    private readonly SortedSet<TaskRecord> _tasks = new(DispatchOrder);
+    private TaskRecord? _lastRequeued;
 
     public PlacementShape Shape { get; } = shape;
-    public int Count => _tasks.Count;
-
-    /// <summary>The first task as last refreshed by the owner.</summary>
-    public TaskRecord? Head { get; set; }
+    public int Count { get; private set; }
+    public TaskRecord? Head { get; private set; }
+    public TaskRecord? Tail { get; private set; }
 
     /// <summary>The queued tasks in dispatch order.</summary>
-    public IEnumerable<TaskRecord> Tasks => _tasks;
-
-    /// <summary>The first task now.</summary>
-    public TaskRecord? First => _tasks.Count == 0 ? null : _tasks.Min;
-
-    public void Add(TaskRecord task)
+    public IEnumerable<TaskRecord> Tasks
     {
-        if (!_tasks.Add(task)) throw new InvalidOperationException($"task {task.Id} is already queued");
+        get
+        {
+            for (var task = Head; task is not null; task = task.QueueNext) yield return task;
+        }
     }
 
-    public void Remove(TaskRecord task)
+    /// <summary>Adds a task; true when it became the head.</summary>
+    public bool Add(TaskRecord task)
     {
-        if (!_tasks.Remove(task)) throw new InvalidOperationException($"task {task.Id} is not queued under its shape");
+        if (task.QueuePrevious is not null || task.QueueNext is not null || ReferenceEquals(Head, task))
+            throw new InvalidOperationException($"task {task.Id} is already queued");
+        TaskRecord? after;
+        if (task.Requeued)
+        {
+            // The requeued prefix is short; walk back from its end to keep it in sequence order.
+            after = _lastRequeued;
+            while (after is not null && after.Sequence > task.Sequence) after = after.QueuePrevious;
+            if (ReferenceEquals(after, _lastRequeued)) _lastRequeued = task;
+        }
+        else
+        {
+            after = Tail;
+        }
+        InsertAfter(after, task);
+        Count++;
+        return ReferenceEquals(Head, task);
+    }
+
+    /// <summary>Removes a queued task; true when it was the head.</summary>
+    public bool Remove(TaskRecord task)
+    {
+        if (task.QueuePrevious is null && !ReferenceEquals(Head, task))
+            throw new InvalidOperationException($"task {task.Id} is not queued under its shape");
+        var wasHead = ReferenceEquals(Head, task);
+        if (ReferenceEquals(_lastRequeued, task)) _lastRequeued = task.QueuePrevious;
+        if (task.QueuePrevious is { } previous) previous.QueueNext = task.QueueNext;
+        else Head = task.QueueNext;
+        if (task.QueueNext is { } next) next.QueuePrevious = task.QueuePrevious;
+        else Tail = task.QueuePrevious;
+        task.QueuePrevious = null;
+        task.QueueNext = null;
+        Count--;
+        return wasHead;
+    }
+
+    private void InsertAfter(TaskRecord? after, TaskRecord task)
+    {
+        var next = after is null ? Head : after.QueueNext;
+        task.QueuePrevious = after;
+        task.QueueNext = next;
+        if (after is null) Head = task;
+        else after.QueueNext = task;
+        if (next is null) Tail = task;
+        else next.QueuePrevious = task;
     }
 }

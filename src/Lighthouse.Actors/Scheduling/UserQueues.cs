@@ -1,10 +1,11 @@
 namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The fair queues. Users with queued tasks are kept sorted by (running tasks, how long their head task
-/// has waited, user id): the next task comes from the user running the fewest tasks, ties going to the
-/// user whose head task has waited longest, then to the lower user id. Within a user, higher priority
-/// first, then tasks back from a lost node, then first in first out.
+/// The fair queues. The next task comes from the user running the fewest tasks, ties going to the user
+/// whose head task has waited longest; within a user, higher priority first, then tasks back from a
+/// lost node, then first in first out. A queued task whose placement shape is blocked (the engine said
+/// no and nothing changed since) is passed over without asking the engine again, so it holds up
+/// neither other users nor its own user's tasks of other shapes.
 /// <para>
 /// A head task's wait counts from when it became its user's head: when the user's queue went from
 /// empty to not empty, or when the task before it was dispatched. So users with equal running counts
@@ -12,21 +13,24 @@ namespace Lighthouse.Scheduling;
 /// is always older) win every tie and starve a newcomer whenever capacity frees one slot at a time.
 /// </para>
 /// <para>
-/// A task whose placement shape is blocked (the engine said no and nothing changed since) is skipped
-/// without asking the engine again, so it holds up neither other users nor its own user's tasks of
-/// other shapes.
+/// The index is per placement shape, shared by all users: each shape has a waitlist of the users with
+/// queued tasks of it, fairest first, and only shapes not known to be blocked are in the open index,
+/// sorted by their fairest user. The fairest user with any open shape is therefore at the front of
+/// the first open shape, and users whose every task is blocked are never looked at.
 /// </para>
 /// <para>
-/// Cost: enqueue, remove and a running-count change are O(log U + log S + log T) for U ready users,
-/// S shapes of the user and T tasks of the shape. <see cref="NextCandidate"/> is O(log U + log S)
-/// when the fairest user's next shape is not blocked, which is the case whenever capacity is free for
-/// it. Worst case it walks the users in fair order past blocked shapes: O(U·S) cheap checks, but no
-/// engine call, as each shape is offered to the engine at most once per epoch; a walk that finds
-/// nothing is remembered until an epoch changes or an unblocked task arrives, so it is not repeated.
+/// Cost, for U users, S shapes of one user and B distinct shapes: enqueueing a task is O(1) when its
+/// user already has tasks of its shape (the common case) and O(log U + log B) otherwise; a user's
+/// running count changing (a start or an end) is O(S (log U + log B)); choosing the next task is
+/// O(log B + S) plus O(log B) for each shape found blocked on the way, each of which then stays aside
+/// until an epoch changes. When capacity grows, the shapes waiting for it go back into the open index:
+/// O(log B) each, and each may be offered to the engine once more: the price of retrying exactly the
+/// shapes that might now fit, paid per distinct shape, never per user or per task.
 /// </para>
 /// </summary>
-internal sealed class UserQueues(PlacementShapes shapes)
+internal sealed class UserQueues
 {
+    /// <summary>Fewest running first, then longest waiting (stamps are unique), then user id.</summary>
     private static readonly IComparer<UserQueue> FairOrder = Comparer<UserQueue>.Create(static (a, b) =>
     {
         var c = a.Running.CompareTo(b.Running);
@@ -35,15 +39,31 @@ internal sealed class UserQueues(PlacementShapes shapes)
         return c != 0 ? c : string.CompareOrdinal(a.UserId, b.UserId);
     });
 
+    /// <summary>Open shapes by their fairest user's key, then shape id.</summary>
+    private static readonly IComparer<ShapeWaitlist> OpenOrder = Comparer<ShapeWaitlist>.Create(static (a, b) =>
+    {
+        var c = a.OpenRunning.CompareTo(b.OpenRunning);
+        if (c != 0) return c;
+        c = a.OpenWaitingSince.CompareTo(b.OpenWaitingSince);
+        return c != 0 ? c : a.Shape.Id.CompareTo(b.Shape.Id);
+    });
+
+    private readonly PlacementShapes _shapes;
     private readonly Dictionary<string, UserQueue> _users = new(StringComparer.Ordinal);
-    private readonly SortedSet<UserQueue> _ready = new(FairOrder);
+    private readonly SortedSet<ShapeWaitlist> _open = new(OpenOrder);
+    private readonly List<ShapeWaitlist> _blockedUntilCapacity = [];
+    private readonly List<ShapeWaitlist> _blockedUntilNodeChange = [];
     private readonly SortedDictionary<int, int> _queuedByPriority = new();
     private long _stamps;
+    private long _reopenedAtCapacity;
+    private long _reopenedAtTopology;
 
-    // A full walk found only blocked shapes at these epochs: nothing to try until they change or an unblocked task arrives.
-    private bool _exhausted;
-    private long _exhaustedCapacityEpoch;
-    private long _exhaustedTopologyEpoch;
+    public UserQueues(PlacementShapes shapes)
+    {
+        _shapes = shapes;
+        _reopenedAtCapacity = shapes.CapacityEpoch;
+        _reopenedAtTopology = shapes.TopologyEpoch;
+    }
 
     public int Queued { get; private set; }
     public int Running { get; private set; }
@@ -68,25 +88,28 @@ internal sealed class UserQueues(PlacementShapes shapes)
             user = new UserQueue(task.UserId);
             _users.Add(task.UserId, user);
         }
-        var wasEmpty = user.Queued == 0;
-        user.Enqueue(task);
+        // A user with nothing queued is in no waitlist, so its key may change freely.
+        if (user.Queued == 0) user.WaitingSince = ++_stamps;
+        if (user.Enqueue(task)) Join(user, task.Shape);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
-        if (!shapes.IsBlocked(task.Shape)) _exhausted = false;
-        Rekey(user, 0, restartsWait: wasEmpty);
     }
 
     /// <summary>Takes a queued task out: cancelled (<paramref name="started"/> false) or started, which counts it as running for its user.</summary>
     public void Dequeue(TaskRecord task, bool started)
     {
         var user = _users[task.UserId];
-        user.Remove(task);
+        if (user.Remove(task)) Leave(user, task.Shape);
         Queued--;
         var left = _queuedByPriority[task.Priority] - 1;
         if (left == 0) _queuedByPriority.Remove(task.Priority);
         else _queuedByPriority[task.Priority] = left;
-        if (started) Running++;
-        Rekey(user, started ? 1 : 0, restartsWait: started);
+        if (started)
+        {
+            Running++;
+            Rekey(user, +1, restartWait: true);
+        }
+        DropIfIdle(user);
     }
 
     /// <summary>One of the user's running tasks ended (finished or requeued).</summary>
@@ -96,61 +119,157 @@ internal sealed class UserQueues(PlacementShapes shapes)
             ? found
             : throw new InvalidOperationException($"user {userId} has no running task");
         Running--;
-        Rekey(user, -1, restartsWait: false);
+        Rekey(user, -1, restartWait: false);
+        DropIfIdle(user);
     }
 
     /// <summary>
-    /// The next task to offer the placement engine: the fairest user's first task whose shape is not
-    /// blocked. Null when every queued task is blocked (or none is queued). Changes nothing but the memo
-    /// of a fruitless walk.
+    /// The next task to offer the placement engine: the head of the fairest user's first shape that is
+    /// not blocked, or null when every queued task is blocked (or none is queued). Only moves blocked
+    /// shapes aside and stale ones back; decides nothing.
     /// </summary>
     public TaskRecord? NextCandidate()
     {
-        if (_ready.Count == 0) return null;
-        if (_exhausted && _exhaustedCapacityEpoch == shapes.CapacityEpoch && _exhaustedTopologyEpoch == shapes.TopologyEpoch)
-            return null;
-
-        // The common case without allocating an enumerator: the fairest user's first shape is open.
-        var first = _ready.Min!.FirstShape!;
-        if (!shapes.IsBlocked(first.Shape)) return first.Head;
-
-        foreach (var user in _ready)
+        ReopenStaleBlocks();
+        while (_open.Count > 0)
         {
-            foreach (var queue in user.ShapesInOrder)
+            var waitlist = _open.Min!;
+            if (_shapes.IsBlocked(waitlist.Shape))
             {
-                if (!shapes.IsBlocked(queue.Shape)) return queue.Head;
+                _open.Remove(waitlist);
+                SetAside(waitlist);
+                continue;
             }
+            // The fairest user waiting for an open shape; its own first open shape may be a more urgent one.
+            foreach (var queue in waitlist.Users.Min!.ShapesInOrder)
+            {
+                if (!_shapes.IsBlocked(queue.Shape)) return queue.Head;
+            }
+            throw new InvalidOperationException($"shape {waitlist.Shape.Id} is open but its fairest user has no open shape");
         }
-        _exhausted = true;
-        _exhaustedCapacityEpoch = shapes.CapacityEpoch;
-        _exhaustedTopologyEpoch = shapes.TopologyEpoch;
         return null;
     }
 
-    /// <summary>
-    /// Re-sorts a user after its queue or running count changed (and restarts its head's wait when its
-    /// queue was empty or it was just served); drops a user with nothing queued or running.
-    /// </summary>
-    private void Rekey(UserQueue user, int runningDelta, bool restartsWait)
+    private void Join(UserQueue user, PlacementShape shape)
     {
-        var hasHead = user.Queued > 0;
-        var running = user.Running + runningDelta;
-        if (user.InReady)
+        var waitlist = shape.Waitlist ??= new ShapeWaitlist(shape, FairOrder);
+        waitlist.Users.Add(user);
+        Reindex(waitlist);
+    }
+
+    private void Leave(UserQueue user, PlacementShape shape)
+    {
+        var waitlist = shape.Waitlist!;
+        waitlist.Users.Remove(user);
+        Reindex(waitlist);
+    }
+
+    /// <summary>Changes a user's key: out of every waitlist it is in (they sort by it), change, back in, re-sort the shapes.</summary>
+    private void Rekey(UserQueue user, int runningDelta, bool restartWait)
+    {
+        foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
+        user.Running += runningDelta;
+        if (restartWait) user.WaitingSince = ++_stamps;
+        foreach (var shape in user.Shapes)
         {
-            if (hasHead && !restartsWait && running == user.Running) return;
-            _ready.Remove(user);
-            user.InReady = false;
+            shape.Waitlist!.Users.Add(user);
+            Reindex(shape.Waitlist);
         }
-        user.Running = running;
-        if (restartsWait) user.WaitingSince = ++_stamps;
-        if (hasHead)
+    }
+
+    private void DropIfIdle(UserQueue user)
+    {
+        if (user.Queued == 0 && user.Running == 0) _users.Remove(user.UserId);
+    }
+
+    /// <summary>Puts a waitlist where it belongs after its users changed: nowhere when empty, else open (re-sorted) or still set aside.</summary>
+    private void Reindex(ShapeWaitlist waitlist)
+    {
+        if (waitlist.Users.Count == 0)
         {
-            _ready.Add(user);
-            user.InReady = true;
+            Unindex(waitlist);
+            waitlist.Shape.Waitlist = null;
+            return;
         }
-        else if (running == 0)
+        switch (waitlist.Place)
         {
-            _users.Remove(user.UserId);
+            case WaitlistPlace.BlockedUntilCapacity or WaitlistPlace.BlockedUntilNodeChange:
+                return;
+            case WaitlistPlace.None when _shapes.IsBlocked(waitlist.Shape):
+                SetAside(waitlist);
+                return;
+        }
+        var fairest = waitlist.Users.Min!;
+        if (waitlist.Place == WaitlistPlace.Open)
+        {
+            if (fairest.Running == waitlist.OpenRunning && fairest.WaitingSince == waitlist.OpenWaitingSince) return;
+            _open.Remove(waitlist);
+        }
+        waitlist.OpenRunning = fairest.Running;
+        waitlist.OpenWaitingSince = fairest.WaitingSince;
+        _open.Add(waitlist);
+        waitlist.Place = WaitlistPlace.Open;
+    }
+
+    private void Unindex(ShapeWaitlist waitlist)
+    {
+        switch (waitlist.Place)
+        {
+            case WaitlistPlace.Open:
+                _open.Remove(waitlist);
+                break;
+            case WaitlistPlace.BlockedUntilCapacity:
+                RemoveBlocked(_blockedUntilCapacity, waitlist);
+                break;
+            case WaitlistPlace.BlockedUntilNodeChange:
+                RemoveBlocked(_blockedUntilNodeChange, waitlist);
+                break;
+        }
+        waitlist.Place = WaitlistPlace.None;
+    }
+
+    private void SetAside(ShapeWaitlist waitlist)
+    {
+        var list = waitlist.Shape.WaitsForCapacity ? _blockedUntilCapacity : _blockedUntilNodeChange;
+        waitlist.Place = waitlist.Shape.WaitsForCapacity ? WaitlistPlace.BlockedUntilCapacity : WaitlistPlace.BlockedUntilNodeChange;
+        waitlist.BlockedSlot = list.Count;
+        list.Add(waitlist);
+    }
+
+    private static void RemoveBlocked(List<ShapeWaitlist> list, ShapeWaitlist waitlist)
+    {
+        var last = list[^1];
+        list[waitlist.BlockedSlot] = last;
+        last.BlockedSlot = waitlist.BlockedSlot;
+        list.RemoveAt(list.Count - 1);
+        waitlist.BlockedSlot = -1;
+    }
+
+    /// <summary>Shapes set aside before the epoch they waited for changed go back into the open index.</summary>
+    private void ReopenStaleBlocks()
+    {
+        if (_reopenedAtTopology != _shapes.TopologyEpoch)
+        {
+            Reopen(_blockedUntilNodeChange);
+            Reopen(_blockedUntilCapacity);
+        }
+        else if (_reopenedAtCapacity != _shapes.CapacityEpoch)
+        {
+            Reopen(_blockedUntilCapacity);
+        }
+        _reopenedAtTopology = _shapes.TopologyEpoch;
+        _reopenedAtCapacity = _shapes.CapacityEpoch;
+    }
+
+    private void Reopen(List<ShapeWaitlist> list)
+    {
+        var waitlists = list.ToArray();
+        list.Clear();
+        foreach (var waitlist in waitlists)
+        {
+            waitlist.Place = WaitlistPlace.None;
+            waitlist.BlockedSlot = -1;
+            Reindex(waitlist);
         }
     }
 }

@@ -7,8 +7,8 @@ namespace Lighthouse.Actors.Tests.Scheduling;
 /// <summary>
 /// Over random sequences of submit / dispatch / finish / cancel / lose-node / register / reachability
 /// steps, every accepted task is in exactly one of queued, running and finished (each read from its own
-/// structure), no node runs more tasks than its slots, and the placement engine holds exactly the
-/// running tasks.
+/// structure), no node runs more tasks than its slots, the placement engine holds exactly the running
+/// tasks, and the indexed choice of the next task equals a brute-force scan of every queued task.
 /// </summary>
 public sealed class SchedulerInvariantProperties
 {
@@ -120,5 +120,22 @@ public sealed class SchedulerInvariantProperties
                 h.Placer.Distributor.WorkloadsOn(node.Name).Order(StringComparer.Ordinal));
             Assert.Equal(node.Slots - node.Running.Count, h.Placer.Distributor.Remaining(node.Name)["slots"]);
         }
+
+        Assert.Same(BruteForceNext(h), h.State.Queues.NextCandidate());
+    }
+
+    /// <summary>
+    /// The fair choice by definition: among users with a queued task whose shape is not blocked, the one
+    /// running fewest, then waiting longest, then lowest id; its first such task by priority, requeued, sequence.
+    /// </summary>
+    private static TaskRecord? BruteForceNext(StateHarness h)
+    {
+        var open = h.State.Queues.QueuedTasks.Where(t => !h.State.Shapes.IsBlocked(t.Shape)).ToList();
+        if (open.Count == 0) return null;
+        var users = h.State.Queues.Users.ToDictionary(u => u.UserId);
+        var user = open.Select(t => users[t.UserId]).Distinct()
+            .OrderBy(u => u.Running).ThenBy(u => u.WaitingSince).ThenBy(u => u.UserId, StringComparer.Ordinal).First();
+        return open.Where(t => t.UserId == user.UserId)
+            .OrderByDescending(t => t.Priority).ThenBy(t => t.Requeued ? 0 : 1).ThenBy(t => t.Sequence).First();
     }
 }
