@@ -3,18 +3,18 @@ namespace Lighthouse.Placement;
 /// <summary>
 /// Tightest node first: the workloads of a batch in descending rubric score (stable), each tried on the
 /// nodes in ascending (score of current remaining, name) order, skipping nodes scored below it. Only the node
-/// that changed is re-scored.
+/// that changed is re-scored (and moved in the order).
 /// </summary>
 internal sealed class BinPackDistributor : DistributorCore
 {
     private readonly Rubric _rubric;
-    private readonly ScoreOrder _order;
+    private readonly NodeOrder _order;
 
     public BinPackDistributor(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, double> rubric, PlacementTuning tuning)
         : base(nodes, tuning)
     {
         _rubric = new Rubric(rubric, Catalog);
-        _order = new ScoreOrder(tuning.BlockCapacity, tuning.MaxTrackedKeys);
+        _order = new NodeOrder(CompareTightness, tuning.BlockCapacity, tuning.MaxTrackedKeys);
         foreach (var node in Table.Live)
             node.Score = _rubric.Score(node);
         _order.Build(Table.Live);
@@ -42,10 +42,16 @@ internal sealed class BinPackDistributor : DistributorCore
     protected override void Offer(CompiledWorkload workload, CandidateScan scan)
     {
         _order.Prepare(workload);
-        _order.Search(workload.Score, scan);
+        _order.Offer(FirstNotSkipped(workload), _order.End, scan);
     }
 
-    protected override bool SkipsByOrder(NodeState node, CompiledWorkload workload) => Rubric.IsBelow(node.Score, workload.Score);
+    /// <summary>The nodes before the first one not scored below the workload are all skipped: count them at once.</summary>
+    protected override IEnumerable<NodeState> ExplanationCandidates(CompiledWorkload workload, ExplanationBuilder explanation)
+    {
+        var start = FirstNotSkipped(workload);
+        explanation.Count(new Rejection(RejectionReason.ScoreBelowWorkload, null), _order.CountBefore(start));
+        return _order.From(start);
+    }
 
     protected override void BeforeChange(NodeState node) => _order.Remove(node);
 
@@ -62,4 +68,17 @@ internal sealed class BinPackDistributor : DistributorCore
     }
 
     protected override void NodeRemoved(NodeState node) => _order.Remove(node);
+
+    /// <summary>
+    /// Skipped nodes (score strictly below the workload's) form a prefix of the order, because NaN scores are
+    /// ordered last and a NaN workload score skips nothing (see <see cref="Rubric.IsBelow"/>).
+    /// </summary>
+    private NodeOrder.Cursor FirstNotSkipped(CompiledWorkload workload)
+        => double.IsNaN(workload.Score) ? _order.Start : _order.FirstNotBelow(workload.Score);
+
+    private static int CompareTightness(NodeState left, NodeState right)
+    {
+        var byScore = Rubric.Compare(left.Score, right.Score);
+        return byScore != 0 ? byScore : string.CompareOrdinal(left.Name, right.Name);
+    }
 }

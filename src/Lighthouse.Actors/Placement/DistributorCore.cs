@@ -18,6 +18,7 @@ internal abstract class DistributorCore : Distributor
     protected DistributorCore(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning)
     {
         Tuning = tuning;
+        Table = new NodeTable(tuning.CompactionMinimum);
         foreach (var spec in nodes)
             Table.Add(NodeState.Create(spec, Catalog));
     }
@@ -26,7 +27,7 @@ internal abstract class DistributorCore : Distributor
 
     protected ResourceCatalog Catalog { get; } = new();
 
-    protected NodeTable Table { get; } = new();
+    protected NodeTable Table { get; }
 
     public override IReadOnlyList<string> Nodes => Table.Names;
 
@@ -99,12 +100,6 @@ internal abstract class DistributorCore : Distributor
             ForgetHolder(group);
         NodeRemoved(state);
         Table.Remove(state);
-        if (Table.NeedsCompaction(Tuning.CompactionMinimum))
-        {
-            Compacting();
-            Table.Compact();
-            Compacted();
-        }
         return workloads;
     }
 
@@ -132,8 +127,11 @@ internal abstract class DistributorCore : Distributor
     /// <summary>Offers nodes to <paramref name="scan"/> in the strategy's order until it takes one.</summary>
     protected abstract void Offer(CompiledWorkload workload, CandidateScan scan);
 
-    /// <summary>Whether the strategy never offers this node to this workload (explanations count it so).</summary>
-    protected virtual bool SkipsByOrder(NodeState node, CompiledWorkload workload) => false;
+    /// <summary>
+    /// The nodes an explanation must test one by one; a strategy that skips some nodes without testing them
+    /// counts those into <paramref name="explanation"/> itself and leaves them out.
+    /// </summary>
+    protected virtual IEnumerable<NodeState> ExplanationCandidates(CompiledWorkload workload, ExplanationBuilder explanation) => Table.Live;
 
     /// <summary>Called before a node's quantities change, while the search structure still matches them.</summary>
     protected virtual void BeforeChange(NodeState node) { }
@@ -147,14 +145,8 @@ internal abstract class DistributorCore : Distributor
     /// <summary>Called when a node joined the table (at the end of the order).</summary>
     protected abstract void NodeAdded(NodeState node);
 
-    /// <summary>Called while a leaving node still has its slot.</summary>
+    /// <summary>Called when a node leaves, before the table forgets it.</summary>
     protected abstract void NodeRemoved(NodeState node);
-
-    /// <summary>Called before slots are renumbered.</summary>
-    protected virtual void Compacting() { }
-
-    /// <summary>Called after slots were renumbered.</summary>
-    protected virtual void Compacted() { }
 
     private NodeState? Search(CompiledWorkload workload, NodeFilter? filter)
     {
@@ -211,11 +203,9 @@ internal abstract class DistributorCore : Distributor
     /// </summary>
     private PlacementExplanation Explain(CompiledWorkload workload, NodeFilter? filter)
     {
-        foreach (var node in Table.Live)
+        foreach (var node in ExplanationCandidates(workload, _explanation))
         {
-            if (SkipsByOrder(node, workload))
-                _explanation.Count(new Rejection(RejectionReason.ScoreBelowWorkload, null));
-            else if (!FitRule.Check(node, workload, out var rejection))
+            if (!FitRule.Check(node, workload, out var rejection))
                 _explanation.Count(rejection);
             else if (filter?.Invoke(workload.Source, node.Name) is { } phrase)
                 _explanation.Count(new Rejection(RejectionReason.Filtered, phrase));

@@ -5,11 +5,13 @@ internal sealed class ExplanationBuilder
 {
     private readonly Dictionary<(RejectionReason Reason, string? Detail), int> _counts = [];
 
-    public void Count(Rejection rejection)
+    public void Count(Rejection rejection, int nodes = 1)
     {
+        if (nodes == 0)
+            return;
         var key = (rejection.Reason, rejection.Detail);
-        _counts.TryGetValue(key, out var nodes);
-        _counts[key] = nodes + 1;
+        _counts.TryGetValue(key, out var counted);
+        _counts[key] = counted + nodes;
     }
 
     /// <summary>Most frequent first; ties by reason (rule order), then key in ordinal order.</summary>

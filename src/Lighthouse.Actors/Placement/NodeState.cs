@@ -23,8 +23,14 @@ internal sealed class NodeState
 
     public string Name { get; }
 
-    /// <summary>Position in the node order; -1 once removed.</summary>
-    public int Slot { get; set; } = -1;
+    /// <summary>Rank in the node order: nodes added later have larger ones. Set by <see cref="NodeTable"/>.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Index in <see cref="NodeTable"/>'s list; -1 once removed.</summary>
+    public int TableIndex { get; set; } = -1;
+
+    /// <summary>The block of the strategy's <see cref="NodeOrder"/> that holds the node.</summary>
+    public NodeBlock? Block { get; set; }
 
     /// <summary>Interned key ids, ascending.</summary>
     public int[] Keys { get; }
@@ -80,6 +86,9 @@ internal sealed class NodeState
     {
         if (keyId < 0)
             return -1;
+        // A vectorised scan beats binary search on the few keys most nodes have.
+        if (Keys.Length <= 32)
+            return Keys.AsSpan().IndexOf(keyId);
         var position = Array.BinarySearch(Keys, keyId);
         return position < 0 ? -1 : position;
     }

@@ -1,23 +1,17 @@
 namespace Lighthouse.Placement;
 
 /// <summary>
-/// The nodes in node order. A removed node leaves a dead slot so that positions (and the structures indexed
-/// by them) stay valid; once dead slots outnumber live ones the table is compacted and the distributor
-/// rebuilds its indexes.
+/// The live nodes by name and in node order (the order they were declared or added). A removed node leaves
+/// a hole in the list until holes outnumber nodes; then the list is compacted.
 /// </summary>
-internal sealed class NodeTable
+internal sealed class NodeTable(int compactionMinimum)
 {
-    private readonly List<NodeState?> _slots = [];
+    private readonly List<NodeState?> _order = [];
     private readonly Dictionary<string, NodeState> _byName = new(StringComparer.Ordinal);
+    private long _nextSequence;
     private IReadOnlyList<string>? _names;
 
-    /// <summary>Slots in use, dead ones included.</summary>
-    public int SlotCount => _slots.Count;
-
     public int LiveCount => _byName.Count;
-
-    /// <summary>The node at a slot, or null for a dead slot.</summary>
-    public NodeState? this[int slot] => _slots[slot];
 
     public bool TryGet(string name, out NodeState node) => _byName.TryGetValue(name, out node!);
 
@@ -31,7 +25,7 @@ internal sealed class NodeTable
     {
         get
         {
-            foreach (var node in _slots)
+            foreach (var node in _order)
             {
                 if (node is not null)
                     yield return node;
@@ -43,47 +37,32 @@ internal sealed class NodeTable
 
     public void Add(NodeState node)
     {
-        node.Slot = _slots.Count;
-        _slots.Add(node);
+        node.Sequence = _nextSequence++;
+        node.TableIndex = _order.Count;
+        _order.Add(node);
         _byName.Add(node.Name, node);
         _names = null;
     }
 
     public void Remove(NodeState node)
     {
-        _slots[node.Slot] = null;
+        _order[node.TableIndex] = null;
         _byName.Remove(node.Name);
-        node.Slot = -1;
+        node.TableIndex = -1;
         _names = null;
+        var holes = _order.Count - _byName.Count;
+        if (holes >= compactionMinimum && holes > _byName.Count)
+            Compact();
     }
 
-    /// <summary>How many live nodes sit at or before <paramref name="slot"/>.</summary>
-    public int LiveUpTo(int slot)
-    {
-        var count = 0;
-        for (var index = 0; index <= slot && index < _slots.Count; index++)
-        {
-            if (_slots[index] is not null)
-                count++;
-        }
-        return count;
-    }
-
-    public bool NeedsCompaction(int minimumDead)
-    {
-        var dead = _slots.Count - _byName.Count;
-        return dead >= minimumDead && dead > _byName.Count;
-    }
-
-    /// <summary>Drops dead slots, keeping node order; every live node gets a new slot.</summary>
-    public void Compact()
+    private void Compact()
     {
         var live = Live.ToList();
-        _slots.Clear();
+        _order.Clear();
         foreach (var node in live)
         {
-            node.Slot = _slots.Count;
-            _slots.Add(node);
+            node.TableIndex = _order.Count;
+            _order.Add(node);
         }
     }
 }

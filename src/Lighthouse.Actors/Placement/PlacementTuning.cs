@@ -2,10 +2,10 @@ namespace Lighthouse.Placement;
 
 /// <summary>
 /// Knobs of the search structures. They change speed and memory, never a decision; tests shrink them so
-/// that small scenarios exercise block splits, compaction and the tracked-key cap.
+/// that small scenarios exercise block splits and merges, compaction and the tracked-key cap.
 /// </summary>
-/// <param name="BlockCapacity">Bin-pack order: nodes per block before it splits.</param>
-/// <param name="CompactionMinimum">Dead node slots tolerated before the node order is compacted (also needs more dead than live).</param>
+/// <param name="BlockCapacity">Nodes per block of a <see cref="NodeOrder"/> before it splits.</param>
+/// <param name="CompactionMinimum">Holes left by removed nodes tolerated in the node list before it is compacted (also needs more holes than nodes).</param>
 /// <param name="MaxTrackedKeys">Resource keys that get a pruning structure; searches on further keys stay exact but prune less.</param>
 internal sealed record PlacementTuning(int BlockCapacity = 128, int CompactionMinimum = 64, int MaxTrackedKeys = 64)
 {

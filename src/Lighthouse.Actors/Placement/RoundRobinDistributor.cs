@@ -4,19 +4,22 @@ namespace Lighthouse.Placement;
 /// Each search starts at the node just after the one that took the previous workload (the first search at
 /// the first node) and wraps once; a workload placed nowhere leaves the position where it was.
 /// </summary>
-internal sealed class RoundRobinDistributor(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning) : SlotOrderDistributor(nodes, tuning)
+internal sealed class RoundRobinDistributor(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning) : FirstFitDistributor(nodes, tuning)
 {
-    // Slot of the node that took the previous workload; -1 before the first placement. It may be a dead
-    // slot (that node left): the search then starts at the first live node after where it stood.
-    private int _lastTaker = -1;
+    // The node that took the previous workload; null before the first placement. When it leaves, its
+    // predecessor stands in, so the search still starts at the node that followed it.
+    private NodeState? _taker;
 
     public override StrategyKind Strategy => StrategyKind.RoundRobin;
 
-    protected override int SearchStart => _lastTaker + 1 >= Table.SlotCount ? 0 : _lastTaker + 1;
+    protected override NodeOrder.Cursor SearchStart => _taker is null ? Order.Start : Order.After(_taker);
 
-    protected override void Placed(NodeState node) => _lastTaker = node.Slot;
+    protected override void Placed(NodeState node) => _taker = node;
 
-    // After compaction the live nodes up to the old taker slot keep their order, so the next start
-    // (one past the taker, or past where it stood) is their count.
-    protected override void Compacting() => _lastTaker = Table.LiveUpTo(_lastTaker) - 1;
+    protected override void NodeRemoved(NodeState node)
+    {
+        if (node == _taker)
+            _taker = Order.Predecessor(node);
+        base.NodeRemoved(node);
+    }
 }

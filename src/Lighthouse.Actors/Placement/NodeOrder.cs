@@ -1,0 +1,435 @@
+using System.Runtime.Intrinsics;
+
+namespace Lighthouse.Placement;
+
+/// <summary>
+/// The nodes in the order a strategy tries them (node order, or bin-pack's (score, name)), as a list of
+/// blocks, and the search over it. A search walks the blocks from a start position; a block whose maxima
+/// show that no node in it has enough of some required key, or whose nodes all have more negative keys
+/// than the workload can excuse, is skipped whole; inside a block each node passes a vectorised check of
+/// its packed quantities before the exact <see cref="FitRule"/>. Both checks are necessary conditions only.
+///
+/// Why blocks and not a segment tree of per-key maxima: once a cluster fills up, the leftovers of
+/// neighbouring nodes are anti-correlated (one has spare cpu, the next spare memory), so per-key maxima of
+/// a range rarely rule the range out and a tree search degenerates into visiting most of its nodes, paying
+/// a recursion step for each. Blocks skip what can be skipped as cheaply, and make the rest a tight scan.
+///
+/// Keys are tracked lazily — the ones some workload requires without immunity — and at most
+/// <see cref="PlacementTuning.MaxTrackedKeys"/> of them; the first <see cref="Lanes"/> are also packed per node.
+/// A block keeps a handful of numbers per tracked key, so the one-tag-per-task-name pattern of the scheduler
+/// costs little memory.
+/// </summary>
+internal sealed class NodeOrder
+{
+    /// <summary>Tracked keys packed per node: one 256-bit vector of doubles.</summary>
+    public const int Lanes = 4;
+
+    private readonly List<NodeBlock> _blocks = [];
+    private readonly Comparison<NodeState> _compare;
+    private readonly int _capacity;
+    private readonly int _maxTrackedKeys;
+    private int[] _trackOfKey = [];
+    private readonly List<int> _trackedKeys = [];
+
+    // The search in progress: tracked keys to prune on, their amounts, the packed query, the excuses.
+    private int[] _pruneTracks = new int[Lanes];
+    private double[] _pruneAmounts = new double[Lanes];
+    private int _pruneCount;
+    private int _excuses;
+    private Vector256<double> _query;
+
+    public NodeOrder(Comparison<NodeState> compare, int blockCapacity, int maxTrackedKeys)
+    {
+        _compare = compare;
+        _capacity = Math.Max(blockCapacity, 4);
+        _maxTrackedKeys = Math.Max(maxTrackedKeys, 0);
+    }
+
+    /// <summary>A position: block index and index inside the block; (block count, 0) is the end.</summary>
+    public readonly record struct Cursor(int Block, int Item);
+
+    public Cursor Start => new(0, 0);
+
+    public Cursor End => new(_blocks.Count, 0);
+
+    /// <summary>Replaces the contents with <paramref name="nodes"/>, sorted, blocks half full.</summary>
+    public void Build(IEnumerable<NodeState> nodes)
+    {
+        _blocks.Clear();
+        var sorted = nodes.ToArray();
+        Array.Sort(sorted, _compare);
+        var fill = _capacity / 2;
+        for (var start = 0; start < sorted.Length; start += fill)
+        {
+            var block = new NodeBlock(_capacity, _trackedKeys.Count) { Index = _blocks.Count };
+            block.Count = Math.Min(fill, sorted.Length - start);
+            for (var item = 0; item < block.Count; item++)
+                Place(block, item, sorted[start + item]);
+            Recompute(block);
+            _blocks.Add(block);
+        }
+    }
+
+    public void Insert(NodeState node)
+    {
+        if (_blocks.Count == 0)
+        {
+            _blocks.Add(new NodeBlock(_capacity, _trackedKeys.Count));
+            Reindex(0);
+        }
+        var index = BlockFor(node);
+        if (_blocks[index].Count == _capacity)
+        {
+            Split(index);
+            if (_compare(node, _blocks[index].Last) > 0)
+                index++;
+        }
+        var block = _blocks[index];
+        var at = FirstAfter(block, node);
+        Shift(block, at, at + 1, block.Count - at);
+        block.Count++;
+        Place(block, at, node);
+        Accumulate(block, at);
+    }
+
+    public void Remove(NodeState node)
+    {
+        var block = node.Block!;
+        var at = block.IndexOf(node);
+        Shift(block, at + 1, at, block.Count - at - 1);
+        block.Count--;
+        block.Items[block.Count] = null!;
+        node.Block = null;
+        if (block.Count == 0)
+        {
+            _blocks.RemoveAt(block.Index);
+            Reindex(block.Index);
+            return;
+        }
+        Recompute(block);
+        MergeIfSparse(block.Index);
+    }
+
+    /// <summary>The node's quantities changed in place (its position in the order did not).</summary>
+    public void Refresh(NodeState node)
+    {
+        var block = node.Block!;
+        Place(block, block.IndexOf(node), node);
+        Recompute(block);
+    }
+
+    /// <summary>The node just before <paramref name="node"/> in the order, or null when it is first.</summary>
+    public NodeState? Predecessor(NodeState node)
+    {
+        var block = node.Block!;
+        var at = block.IndexOf(node);
+        if (at > 0)
+            return block.Items[at - 1];
+        return block.Index > 0 ? _blocks[block.Index - 1].Last : null;
+    }
+
+    /// <summary>The position just after <paramref name="node"/> (possibly the end).</summary>
+    public Cursor After(NodeState node)
+    {
+        var block = node.Block!;
+        var at = block.IndexOf(node) + 1;
+        return at < block.Count ? new Cursor(block.Index, at) : new Cursor(block.Index + 1, 0);
+    }
+
+    /// <summary>The position of the first node whose score is not below <paramref name="score"/> (see <see cref="Rubric.Compare"/>).</summary>
+    public Cursor FirstNotBelow(double score)
+    {
+        int low = 0, high = _blocks.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >> 1;
+            if (Rubric.Compare(_blocks[middle].Last.Score, score) >= 0)
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        if (low == _blocks.Count)
+            return End;
+        var block = _blocks[low];
+        int first = 0, last = block.Count;
+        while (first < last)
+        {
+            var middle = (first + last) >> 1;
+            if (Rubric.Compare(block.Items[middle].Score, score) >= 0)
+                last = middle;
+            else
+                first = middle + 1;
+        }
+        return new Cursor(low, first);
+    }
+
+    /// <summary>How many nodes lie before <paramref name="cursor"/>.</summary>
+    public int CountBefore(Cursor cursor)
+    {
+        var count = cursor.Item;
+        for (var block = 0; block < cursor.Block; block++)
+            count += _blocks[block].Count;
+        return count;
+    }
+
+    /// <summary>The nodes from <paramref name="cursor"/> to the end, in order.</summary>
+    public IEnumerable<NodeState> From(Cursor cursor)
+    {
+        for (var block = cursor.Block; block < _blocks.Count; block++)
+        {
+            for (var item = block == cursor.Block ? cursor.Item : 0; item < _blocks[block].Count; item++)
+                yield return _blocks[block].Items[item];
+        }
+    }
+
+    /// <summary>Sets up the pruning for one workload, tracking keys it is the first to require.</summary>
+    public void Prepare(CompiledWorkload workload)
+    {
+        _pruneCount = 0;
+        _excuses = workload.Excuses;
+        Span<double> query = [double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity, double.NegativeInfinity];
+        for (var index = 0; index < workload.RequiredIds.Length; index++)
+        {
+            var amount = workload.Amounts[index];
+            // An immune key may go negative, and every quantity is >= -Infinity: neither prunes anything.
+            if (workload.Immune[index] || double.IsNegativeInfinity(amount))
+                continue;
+            var track = TrackFor(workload.RequiredIds[index]);
+            if (track < 0)
+                continue;
+            if (_pruneCount == _pruneTracks.Length)
+            {
+                Array.Resize(ref _pruneTracks, _pruneCount * 2);
+                Array.Resize(ref _pruneAmounts, _pruneCount * 2);
+            }
+            _pruneTracks[_pruneCount] = track;
+            _pruneAmounts[_pruneCount] = amount;
+            _pruneCount++;
+            if (track < Lanes)
+                query[track] = amount;
+        }
+        _query = Vector256.Create((ReadOnlySpan<double>)query);
+    }
+
+    /// <summary>
+    /// Offers the nodes in [<paramref name="from"/>, <paramref name="to"/>) that pass the necessary conditions to
+    /// <paramref name="scan"/>, in order, until it takes one. Returns true when it did.
+    /// <c>resource - requirement &gt;= 0</c> implies <c>resource &gt;= requirement</c>, so a block whose maximum is
+    /// below the requirement holds no fitting node, and neither does a node whose packed quantity is.
+    /// </summary>
+    public bool Offer(Cursor from, Cursor to, CandidateScan scan)
+    {
+        for (var index = from.Block; index <= to.Block && index < _blocks.Count; index++)
+        {
+            var block = _blocks[index];
+            var first = index == from.Block ? from.Item : 0;
+            var stop = index == to.Block ? to.Item : block.Count;
+            if (first >= stop || !MayFit(block))
+                continue;
+            var negatives = block.Negatives;
+            var packed = block.Packed;
+            for (var item = first; item < stop; item++)
+            {
+                if (negatives[item] > _excuses)
+                    continue;
+                if (!Vector256.GreaterThanOrEqualAll(Vector256.Create(packed.AsSpan(item * Lanes, Lanes)), _query))
+                    continue;
+                if (scan.Offer(block.Items[item]))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private bool MayFit(NodeBlock block)
+    {
+        if (block.MinNegatives > _excuses)
+            return false;
+        for (var prune = 0; prune < _pruneCount; prune++)
+        {
+            if (!(block.Max[_pruneTracks[prune]] >= _pruneAmounts[prune]))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>The first block whose last node is not before <paramref name="node"/>, else the last block.</summary>
+    private int BlockFor(NodeState node)
+    {
+        int low = 0, high = _blocks.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high) >> 1;
+            if (_blocks[middle].Count > 0 && _compare(_blocks[middle].Last, node) >= 0)
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        return low;
+    }
+
+    private int FirstAfter(NodeBlock block, NodeState node)
+    {
+        int low = 0, high = block.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >> 1;
+            if (_compare(block.Items[middle], node) <= 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
+    }
+
+    /// <summary>Writes a node into a block slot: reference, packed quantities, negative count.</summary>
+    private void Place(NodeBlock block, int item, NodeState node)
+    {
+        block.Items[item] = node;
+        node.Block = block;
+        block.Negatives[item] = node.NegativePositions.Count;
+        var packed = block.Packed.AsSpan(item * Lanes, Lanes);
+        packed.Fill(double.NegativeInfinity);
+        for (var lane = 0; lane < Lanes && lane < _trackedKeys.Count; lane++)
+            packed[lane] = ValueOf(node, _trackedKeys[lane]);
+    }
+
+    private static void Shift(NodeBlock block, int from, int to, int count)
+    {
+        Array.Copy(block.Items, from, block.Items, to, count);
+        Array.Copy(block.Negatives, from, block.Negatives, to, count);
+        Array.Copy(block.Packed, from * Lanes, block.Packed, to * Lanes, count * Lanes);
+    }
+
+    private void Split(int index)
+    {
+        var lower = _blocks[index];
+        var upper = new NodeBlock(_capacity, _trackedKeys.Count);
+        var half = lower.Count / 2;
+        upper.Count = lower.Count - half;
+        Array.Copy(lower.Items, half, upper.Items, 0, upper.Count);
+        Array.Copy(lower.Negatives, half, upper.Negatives, 0, upper.Count);
+        Array.Copy(lower.Packed, half * Lanes, upper.Packed, 0, upper.Count * Lanes);
+        Array.Clear(lower.Items, half, upper.Count);
+        lower.Count = half;
+        for (var item = 0; item < upper.Count; item++)
+            upper.Items[item].Block = upper;
+        Recompute(lower);
+        Recompute(upper);
+        _blocks.Insert(index + 1, upper);
+        Reindex(index + 1);
+    }
+
+    /// <summary>Folds a sparse block into a neighbour so removals cannot leave a long tail of tiny blocks.</summary>
+    private void MergeIfSparse(int index)
+    {
+        var block = _blocks[index];
+        if (block.Count >= _capacity / 4)
+            return;
+        if (index + 1 < _blocks.Count && block.Count + _blocks[index + 1].Count <= _capacity / 2)
+            Merge(index, index + 1);
+        else if (index > 0 && block.Count + _blocks[index - 1].Count <= _capacity / 2)
+            Merge(index - 1, index);
+    }
+
+    private void Merge(int into, int from)
+    {
+        var target = _blocks[into];
+        var source = _blocks[from];
+        Array.Copy(source.Items, 0, target.Items, target.Count, source.Count);
+        Array.Copy(source.Negatives, 0, target.Negatives, target.Count, source.Count);
+        Array.Copy(source.Packed, 0, target.Packed, target.Count * Lanes, source.Count * Lanes);
+        for (var item = 0; item < source.Count; item++)
+            source.Items[item].Block = target;
+        target.Count += source.Count;
+        for (var track = 0; track < _trackedKeys.Count; track++)
+            target.Max[track] = Math.Max(target.Max[track], source.Max[track]);
+        target.MinNegatives = Math.Min(target.MinNegatives, source.MinNegatives);
+        _blocks.RemoveAt(from);
+        Reindex(from);
+    }
+
+    private void Reindex(int from)
+    {
+        for (var index = from; index < _blocks.Count; index++)
+            _blocks[index].Index = index;
+    }
+
+    private void Recompute(NodeBlock block)
+    {
+        Array.Fill(block.Max, double.NegativeInfinity);
+        block.MinNegatives = int.MaxValue;
+        for (var item = 0; item < block.Count; item++)
+            Accumulate(block, item);
+    }
+
+    private void Accumulate(NodeBlock block, int item)
+    {
+        block.MinNegatives = Math.Min(block.MinNegatives, block.Negatives[item]);
+        var tracked = _trackedKeys.Count;
+        var packedLanes = Math.Min(tracked, Lanes);
+        for (var lane = 0; lane < packedLanes; lane++)
+            block.Max[lane] = Math.Max(block.Max[lane], block.Packed[item * Lanes + lane]);
+        if (tracked <= Lanes)
+            return;
+        var node = block.Items[item];
+        // Walk whichever is shorter: the node's keys or the tracked keys beyond the packed ones.
+        if (node.Keys.Length <= tracked - Lanes)
+        {
+            for (var position = 0; position < node.Keys.Length; position++)
+            {
+                var track = TrackOf(node.Keys[position]);
+                if (track >= Lanes)
+                    block.Max[track] = Math.Max(block.Max[track], node.Current[position]);
+            }
+            return;
+        }
+        for (var track = Lanes; track < tracked; track++)
+            block.Max[track] = Math.Max(block.Max[track], ValueOf(node, _trackedKeys[track]));
+    }
+
+    private static double ValueOf(NodeState node, int key)
+    {
+        var position = node.Find(key);
+        return position < 0 ? double.NegativeInfinity : node.Current[position];
+    }
+
+    private int TrackOf(int key) => key < _trackOfKey.Length ? _trackOfKey[key] : -1;
+
+    private int TrackFor(int key)
+    {
+        if (key < 0)
+            return -1;
+        var existing = TrackOf(key);
+        if (existing >= 0 || _trackedKeys.Count >= _maxTrackedKeys)
+            return existing;
+        if (key >= _trackOfKey.Length)
+        {
+            var previous = _trackOfKey.Length;
+            Array.Resize(ref _trackOfKey, Math.Max(key + 1, previous * 2));
+            Array.Fill(_trackOfKey, -1, previous, _trackOfKey.Length - previous);
+        }
+        var track = _trackedKeys.Count;
+        _trackedKeys.Add(key);
+        _trackOfKey[key] = track;
+        foreach (var block in _blocks)
+        {
+            if (block.Max.Length <= track)
+            {
+                var grown = block.Max;
+                Array.Resize(ref grown, Math.Max(track + 1, grown.Length * 2));
+                block.Max = grown;
+            }
+            var max = double.NegativeInfinity;
+            for (var item = 0; item < block.Count; item++)
+            {
+                var value = ValueOf(block.Items[item], key);
+                if (track < Lanes)
+                    block.Packed[item * Lanes + track] = value;
+                max = Math.Max(max, value);
+            }
+            block.Max[track] = max;
+        }
+        return track;
+    }
+}
