@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Lighthouse.Worker.Cli;
+
+return WorkerCommandLine.Run(args, Console.Out, Console.Error);

@@ -64,7 +64,7 @@ public sealed class WorkerHub
     public static WorkerHub Create(WorkerHubOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Problem() is { } problem) throw new ArgumentException($"worker hub: {problem}", nameof(options));
+        if (options.Problem() is { } problem) throw new ArgumentException($"worker hub: {problem}");
         return new WorkerHub(options);
     }
 

@@ -125,11 +125,18 @@ public sealed class WorkerHubOptions
 
     private static void CheckResourceName(string name)
     {
-        if (NameProblem(name, "resource name") is { } problem) throw new ArgumentException(problem, nameof(name));
+        if (ResourceNameProblem(name) is { } problem) throw new ArgumentException(problem, nameof(name));
+    }
+
+    /// <summary>Null when <paramref name="name"/> can name a resource; else why not.</summary>
+    internal static string? ResourceNameProblem(string? name)
+    {
+        if (NameProblem(name, "resource name") is { } problem) return problem;
         if (name == SlotsResource)
-            throw new ArgumentException($"resource \"{name}\" is reserved: the scheduler counts slots itself; set Slots instead", nameof(name));
-        if (name.StartsWith(TaskTagPrefix, StringComparison.Ordinal))
-            throw new ArgumentException($"resource \"{name}\" is reserved: \"{TaskTagPrefix}\" names the task names a node handles", nameof(name));
+            return $"resource \"{name}\" is reserved: the scheduler counts slots itself; set the slots instead";
+        if (name!.StartsWith(TaskTagPrefix, StringComparison.Ordinal))
+            return $"resource \"{name}\" is reserved: \"{TaskTagPrefix}\" names the task names a node handles";
+        return null;
     }
 
     internal static string? NameProblem(string? name, string what)

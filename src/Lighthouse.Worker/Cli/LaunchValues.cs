@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Worker.Cli;
+
+/// <summary>
+/// Reads the values a worker is launched with, the same way from the command line and from a config file.
+/// <c>where</c> names the source (<c>--resources</c>, <c>worker.conf: lighthouse.worker.slots</c>) and goes in
+/// front of every error, followed by the value as given.
+/// </summary>
+internal static partial class LaunchValues
+{
+    /// <summary>
+    /// <c>cpu=4,gpu=1,ssd,dmz=-Infinity</c>: name=quantity pairs; a bare name is a tag (quantity 0); quantities are
+    /// numbers, <c>Infinity</c> or <c>-Infinity</c> (a ward).
+    /// </summary>
+    public static SortedDictionary<string, double> Resources(string text, string where)
+    {
+        var resources = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text)) return resources;
+        var items = text.Split(',');
+        for (var index = 0; index < items.Length; index++)
+        {
+            var item = items[index].Trim();
+            if (item.Length == 0) throw Bad(where, text, $"item {index + 1} is empty");
+            var equals = item.IndexOf('=');
+            var name = (equals < 0 ? item : item[..equals]).Trim();
+            if (name.Length == 0) throw Bad(where, text, $"item {index + 1} (\"{item}\") has no resource name");
+            if (WorkerHubOptions.ResourceNameProblem(name) is { } problem) throw Bad(where, text, problem);
+            var quantity = equals < 0 ? 0 : Quantity(item[(equals + 1)..].Trim(), name, where, text);
+            if (!resources.TryAdd(name, quantity)) throw Bad(where, text, $"resource \"{name}\" is given twice");
+        }
+        return resources;
+    }
+
+    /// <summary>One quantity: a number, <c>Infinity</c> or <c>-Infinity</c>; NaN and overflowing numbers are refused.</summary>
+    public static double Quantity(string text, string name, string where, string given)
+    {
+        const string Expected = "write a number, Infinity or -Infinity";
+        if (text is "Infinity" or "+Infinity") return double.PositiveInfinity;
+        if (text == "-Infinity") return double.NegativeInfinity;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var quantity))
+            throw Bad(where, given, $"the quantity of \"{name}\" is \"{text}\", not a number; {Expected}");
+        if (double.IsNaN(quantity))
+            throw Bad(where, given, $"the quantity of \"{name}\" is NaN; {Expected}");
+        if (double.IsInfinity(quantity))
+            throw Bad(where, given, $"the quantity of \"{name}\" is {text}, beyond the range of a double; {Expected}");
+        return quantity;
+    }
+
+    /// <summary><c>MIN:MAX</c>, whole numbers, inclusive; an empty side is unbounded (<c>5:</c> is 5 and above).</summary>
+    public static PriorityRange Priorities(string text, string where)
+    {
+        var colon = text.IndexOf(':');
+        if (colon < 0 || colon != text.LastIndexOf(':'))
+            throw Bad(where, text, "expected MIN:MAX, e.g. 0:10 (leave a side empty for no bound)");
+        var min = Bound(text[..colon].Trim(), int.MinValue, where, text);
+        var max = Bound(text[(colon + 1)..].Trim(), int.MaxValue, where, text);
+        if (min > max) throw Bad(where, text, $"the minimum {min} is above the maximum {max}");
+        return new PriorityRange(min, max);
+    }
+
+    /// <summary><c>HOST:PORT</c> of a seed node (a host name, an IPv4 address or a bracketed IPv6 address); answered as given, trimmed.</summary>
+    public static SeedNode Seed(string text, string where)
+    {
+        var trimmed = text.Trim();
+        var colon = trimmed.LastIndexOf(':');
+        if (colon <= 0) throw Bad(where, text, "expected HOST:PORT, e.g. 127.0.0.1:4053");
+        var host = trimmed[..colon];
+        if (!HostPattern().IsMatch(host))
+            throw Bad(where, text, $"\"{host}\" is not a host name or address");
+        var port = Port(trimmed[(colon + 1)..], where, text, allowZero: false);
+        return new SeedNode(host, port);
+    }
+
+    /// <summary>A TCP port: 1–65535, or 0 (any free port) where <paramref name="allowZero"/>.</summary>
+    public static int Port(string text, string where, string given, bool allowZero)
+    {
+        var min = allowZero ? 0 : 1;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < min || port > 65535)
+            throw Bad(where, given, $"port \"{text}\" is not a number from {min} to 65535");
+        return port;
+    }
+
+    /// <summary>How many tasks run at once: a whole number, at least 1.</summary>
+    public static int Slots(string text, string where)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var slots))
+            throw Bad(where, text, "not a whole number");
+        if (slots < 1) throw Bad(where, text, "a worker needs at least 1 slot");
+        return slots;
+    }
+
+    /// <summary>A node name: not empty, no control characters.</summary>
+    public static string Name(string text, string where) =>
+        WorkerHubOptions.NameProblem(text, "node name") is { } problem ? throw Bad(where, text, problem) : text;
+
+    private static int Bound(string text, int unbounded, string where, string given)
+    {
+        if (text.Length == 0) return unbounded;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound))
+            throw Bad(where, given, $"\"{text}\" is not a whole number");
+        return bound;
+    }
+
+    private static WorkerUsageException Bad(string where, string given, string problem) => new($"{where} \"{given}\": {problem}");
+
+    // Letters, digits, dots and dashes, or an IPv6 address in brackets: nothing that could break out of HOCON quotes.
+    [GeneratedRegex(@"^([A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$")]
+    private static partial Regex HostPattern();
+}

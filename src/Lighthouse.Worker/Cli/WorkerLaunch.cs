@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Lighthouse.Protocol;
+using Lighthouse.Protocol.Serialization;
+
+namespace Lighthouse.Worker.Cli;
+
+/// <summary>
+/// Everything the runnable worker starts with, resolved from the command line over the config file over the
+/// defaults. <see cref="Port"/> null keeps the configured port (0, any free one, unless the file sets one).
+/// </summary>
+public sealed record WorkerLaunch(
+    string? ConfigFile,
+    Config FileConfig,
+    IReadOnlyList<SeedNode> Seeds,
+    string? Name,
+    int Slots,
+    IReadOnlyDictionary<string, double> Resources,
+    PriorityRange Priorities,
+    int? Port)
+{
+    /// <summary>The hub this launch runs: its declaration and the built-in handlers.</summary>
+    public WorkerHub CreateHub() => WorkerHub.Create(options =>
+    {
+        options.NodeName = Name;
+        options.Slots = Slots;
+        options.Priorities = Priorities;
+        foreach (var (name, quantity) in Resources) options.Resource(name, quantity);
+        options.AddBuiltInHandlers();
+    });
+
+    /// <summary>
+    /// The ActorSystem's configuration: seeds, port and the <c>worker</c> role over the file, over the worker
+    /// defaults, over the protocol serializer's bindings (which every node of a Lighthouse cluster needs).
+    /// </summary>
+    public Config AkkaConfig()
+    {
+        var roles = FileConfig.HasPath("akka.cluster.roles") ? FileConfig.GetStringList("akka.cluster.roles").ToList() : [];
+        if (!roles.Contains(LighthouseNames.WorkerRole)) roles.Add(LighthouseNames.WorkerRole);
+
+        var hocon = new StringBuilder();
+        hocon.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(s => Quote(s.Address)))}]");
+        hocon.AppendLine($"akka.cluster.roles = [{string.Join(", ", roles.Select(Quote))}]");
+        if (Port is { } port) hocon.AppendLine($"akka.remote.dot-netty.tcp.port = {port.ToString(CultureInfo.InvariantCulture)}");
+        return ConfigurationFactory.ParseString(hocon.ToString())
+            .WithFallback(FileConfig)
+            .WithFallback(ConfigurationFactory.ParseString(WorkerDefaults.Hocon))
+            .WithFallback(LighthouseSerialization.Configuration);
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
