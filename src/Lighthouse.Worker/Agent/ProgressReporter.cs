@@ -2,7 +2,7 @@ namespace Lighthouse.Worker.Agent;
 
 /// <summary>
 /// The <see cref="IProgress{T}"/> a handler reports through, on the handler's own thread. It clamps to 0–100,
-/// ignores NaN and passes a value on only when its whole percent changes, so even a handler reporting in a
+/// ignores NaN and passes a value on only when its whole percent changes, so a handler reporting rising progress in a
 /// tight loop sends the agent at most 101 messages per task; the agent's <see cref="ProgressThrottle"/> does the rest.
 /// </summary>
 internal sealed class ProgressReporter(Action<double> forward) : IProgress<double>
