@@ -40,7 +40,7 @@ public static class LighthouseWeb
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = RequestBody.HardCap(options.MaxBodyBytes);
         });
         // The host logs through Akka; ASP.NET's own chatter is kept to warnings.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
