@@ -389,4 +389,14 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         Sys.Stop(agent);
         await tokenFired.Task.WaitAsync(Wait);
     }
+
+    [Fact]
+    public void A_node_without_a_configured_name_is_named_after_the_machine()
+    {
+        // This test system has no remoting, so no port: a generated suffix keeps names of one machine apart.
+        var unnamed = WorkerHub.Create(o => o.AddBuiltInHandlers());
+        var name = unnamed.ResolveNodeName(Sys);
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(Environment.MachineName)}-[0-9a-f]{{8}}$", name);
+        Assert.Equal(Node, Hub().ResolveNodeName(Sys));
+    }
 }
