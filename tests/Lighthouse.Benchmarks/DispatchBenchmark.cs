@@ -8,20 +8,23 @@ namespace Lighthouse.Benchmarks;
 
 /// <summary>
 /// Dispatches per second against queue depth, on the scheduler's state classes and the real placement
-/// engine (no actors): the hot path is "a task ends, the next one is chosen, placed and started". The
-/// cluster is full and stays full, so every dispatch follows a release, as in steady operation; the
-/// queue is topped up (untimed) so its depth stays near the nominal figure.
+/// engine (no actors). The timed step is the steady state of a full cluster: a running task ends
+/// (report decided, events applied, engine released), then the next task is chosen, placed and started.
+/// The queue is topped up (untimed) so its depth stays near the nominal figure.
 /// <para>
 /// Two mixes: <c>uniform</c> (every task fits once a slot frees) and <c>20% unplaceable</c> (one task in
-/// five needs a resource no node has and outranks the others, so most users' first shape is blocked and
-/// dispatch has to skip it).
+/// five needs a resource no node has and outranks the user's other tasks; as the user count is a
+/// multiple of five, a fifth of the users have nothing but such tasks).
 /// </para>
-/// <para>Memory per queued task is the managed heap growth from filling the queue, divided by its depth.</para>
+/// <para>
+/// Every depth is filled first and then measured in interleaved repetitions, so that the load of a
+/// shared machine falls on all depths alike; the median repetition is reported. Memory per queued task
+/// is the managed heap growth from filling the queue, divided by its depth.
+/// </para>
 /// </summary>
 internal static class DispatchBenchmark
 {
-    private const int Nodes = 50;
-    private const int SlotsPerNode = 20;
+    private const int Repetitions = 7;
 
     public static void Run(string[] args)
     {
@@ -29,125 +32,160 @@ internal static class DispatchBenchmark
         (int Queued, int Users)[] depths = quick
             ? [(1_000, 10), (100_000, 1_000)]
             : [(1_000, 10), (100_000, 1_000), (1_000_000, 10_000)];
-        var cycles = quick ? 100_000 : 300_000;
+        var perRepetition = quick ? 20_000 : 50_000;
 
-        Console.WriteLine($"dispatch benchmark: {Nodes} nodes x {SlotsPerNode} slots, prioritized, {cycles:N0} dispatches per row{(quick ? " (--quick: 1M skipped)" : "")}");
+        Console.WriteLine($"dispatch benchmark: {DispatchScenario.Nodes} nodes x {DispatchScenario.SlotsPerNode} slots, prioritized; " +
+            $"median of {Repetitions} interleaved runs of {perRepetition:N0} dispatches{(quick ? " (--quick: 1M skipped)" : "")}");
+
+        // Warm the JIT up so that no row pays for it.
+        var warmup = new DispatchScenario(1_000, 10, unplaceable: true);
+        warmup.Fill();
+        warmup.Run(20_000);
+
         Console.WriteLine();
-        // Warm up the JIT on a small run so that the first row does not pay for it.
-        Measure(1_000, 10, unplaceable: true, cycles: 20_000);
-
         Console.WriteLine("| mix | queued | users | bytes/queued task | submits/s | dispatches/s | µs/dispatch | allocated B/dispatch | vs 1k |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var unplaceable in new[] { false, true })
         {
-            double? baseline = null;
-            foreach (var (queued, users) in depths)
+            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable)).ToList();
+            foreach (var scenario in scenarios) scenario.Fill();
+            var runs = scenarios.Select(_ => new List<(double Micros, double Allocated)>()).ToList();
+            for (var repetition = 0; repetition < Repetitions; repetition++)
             {
-                var row = Measure(queued, users, unplaceable, cycles);
-                baseline ??= row.MicrosPerDispatch;
+                for (var i = 0; i < scenarios.Count; i++) runs[i].Add(scenarios[i].Run(perRepetition));
+            }
+
+            double? baseline = null;
+            for (var i = 0; i < scenarios.Count; i++)
+            {
+                var scenario = scenarios[i];
+                var median = runs[i].OrderBy(r => r.Micros).ElementAt(Repetitions / 2);
+                baseline ??= median.Micros;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(unplaceable ? "20% unplaceable" : "uniform")} | {queued:N0} | {users:N0} | {row.BytesPerTask:N0} | {row.SubmitsPerSecond:N0} | {row.DispatchesPerSecond:N0} | {row.MicrosPerDispatch:F2} | {row.AllocatedPerDispatch:N0} | {row.MicrosPerDispatch / baseline.Value:F2}x |"));
+                    $"| {(unplaceable ? "20% unplaceable" : "uniform")} | {scenario.Depth:N0} | {scenario.Users:N0} | {scenario.BytesPerTask:N0} | {scenario.SubmitsPerSecond:N0} | {1e6 / median.Micros:N0} | {median.Micros:F2} | {median.Allocated:N0} | {median.Micros / baseline.Value:F2}x |"));
             }
         }
     }
 
-    private sealed record Row(double BytesPerTask, double SubmitsPerSecond, double DispatchesPerSecond, double MicrosPerDispatch, double AllocatedPerDispatch);
-
-    private static Row Measure(int depth, int users, bool unplaceable, int cycles)
+    /// <summary>One queue depth: the state classes, the engine, and a full cluster kept full.</summary>
+    private sealed class DispatchScenario
     {
-        var settings = SchedulerSettings.Default with { QueueCapPerUser = Math.Max(1000, 2 * depth / users) };
-        var state = new SchedulerState(settings);
-        var placer = new TaskPlacer(StrategyKind.Prioritized, null);
-        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var running = new Queue<string>();
-        long submitted = 0;
+        public const int Nodes = 50;
+        public const int SlotsPerNode = 20;
 
-        for (var n = 0; n < Nodes; n++)
-        {
-            var registration = new RegisterWorker($"node-{n:D2}", new Dictionary<string, double> { ["cpu"] = 64 }, ["echo"], PriorityRange.All, SlotsPerNode);
-            foreach (var change in state.DecideRegistration(registration, now).Events) Apply(change);
-        }
+        private readonly SchedulerState _state;
+        private readonly TaskPlacer _placer = new(StrategyKind.Prioritized, null);
+        private readonly Queue<string> _running = new();
+        private readonly DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        private readonly bool _unplaceable;
+        private long _submitted;
 
-        void Apply(SchedulerEvent change)
+        public DispatchScenario(int depth, int users, bool unplaceable)
         {
-            state.Apply(change);
-            switch (change)
+            Depth = depth;
+            Users = users;
+            _unplaceable = unplaceable;
+            _state = new SchedulerState(SchedulerSettings.Default with { QueueCapPerUser = Math.Max(1000, 2 * depth / users) });
+            for (var n = 0; n < Nodes; n++)
             {
-                case NodeRegistered registered: placer.AddNode(registered); break;
-                case TaskFinished finished: placer.Release(finished.TaskId); break;
-                case TaskStarted started: running.Enqueue(started.TaskId); break;
+                var registration = new RegisterWorker($"node-{n:D2}", new Dictionary<string, double> { ["cpu"] = 64 }, ["echo"], PriorityRange.All, SlotsPerNode);
+                Apply(_state.DecideRegistration(registration, _now).Events);
             }
         }
 
-        // Refills add only placeable tasks, so the unplaceable share of the queue stays what the fill made it.
-        void Submit(bool refill = false)
+        public int Depth { get; }
+        public int Users { get; }
+        public double BytesPerTask { get; private set; }
+        public double SubmitsPerSecond { get; private set; }
+
+        /// <summary>Fills the queue (measuring memory and submission rate), fills the cluster, tops the queue up.</summary>
+        public void Fill()
         {
-            var i = submitted++;
-            var blocked = unplaceable && !refill && i % 5 == 0;
+            var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < Depth; i++) Submit(refill: false);
+            watch.Stop();
+            var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
+            BytesPerTask = (memoryAfter - memoryBefore) / (double)Depth;
+            SubmitsPerSecond = Depth / watch.Elapsed.TotalSeconds;
+            while (DispatchOne()) { }
+            TopUp();
+        }
+
+        /// <summary>Times <paramref name="dispatches"/> end-then-start steps; returns µs and bytes allocated per step.</summary>
+        public (double Micros, double Allocated) Run(int dispatches)
+        {
+            var watch = new Stopwatch();
+            long allocated = 0;
+            var done = 0;
+            while (done < dispatches)
+            {
+                // Never drain more than half the placeable queue between top-ups, so the depth stays near nominal.
+                var round = Math.Min(dispatches - done, Math.Max(1, (_unplaceable ? Depth * 4 / 5 : Depth) / 2));
+                var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                watch.Start();
+                for (var i = 0; i < round; i++)
+                {
+                    var finishing = _running.Dequeue();
+                    var node = _state.Tasks.Find(finishing)!.Node!;
+                    Apply(_state.DecideReport(node, new ReportSuccess(finishing, "{}"), _now).Events);
+                    if (!DispatchOne()) throw new InvalidOperationException("nothing could start: the benchmark's queue ran dry");
+                }
+                watch.Stop();
+                allocated += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                done += round;
+                TopUp();
+            }
+            return (watch.Elapsed.TotalMicroseconds / dispatches, allocated / (double)dispatches);
+        }
+
+        private void TopUp()
+        {
+            while (_state.Queues.Queued < Depth) Submit(refill: true);
+            Apply(_state.DecideExpiry(_now + TimeSpan.FromDays(1)));
+        }
+
+        /// <summary>Submits one task; refills add only placeable ones so the unplaceable share stays what the fill made it.</summary>
+        private void Submit(bool refill)
+        {
+            var i = _submitted++;
+            var blocked = _unplaceable && !refill && i % 5 == 0;
             var requirements = blocked
                 ? new Dictionary<string, double> { ["cpu"] = 1, ["gpu"] = 1 }
                 : new Dictionary<string, double> { ["cpu"] = 1 };
-            var submission = new SubmitTask("echo", "{}", $"user-{i % users}", blocked ? 2 : (int)(i % 2), requirements);
-            var decision = state.DecideSubmission(submission, now);
+            var submission = new SubmitTask("echo", "{}", $"user-{i % Users}", blocked ? 2 : (int)(i % 2), requirements);
+            var decision = _state.DecideSubmission(submission, _now);
             if (decision.Events.Count == 0) throw new InvalidOperationException($"submission refused: {decision.Reply}");
-            foreach (var change in decision.Events) Apply(change);
+            Apply(decision.Events);
         }
 
-        bool DispatchOne()
+        /// <summary>Chooses, places and starts one task, as the scheduler actor does; false when nothing can start.</summary>
+        private bool DispatchOne()
         {
-            while (state.NextPlacement() is { } request)
+            while (_state.NextPlacement() is { } request)
             {
-                var outcome = placer.Place(request);
-                var decision = state.DecidePlacement(outcome, now);
-                if (decision.Release) placer.Release(outcome.TaskId);
-                foreach (var change in decision.Events) Apply(change);
+                var outcome = _placer.Place(request);
+                var decision = _state.DecidePlacement(outcome, _now);
+                if (decision.Release) _placer.Release(outcome.TaskId);
+                Apply(decision.Events);
                 if (outcome.Node is not null) return true;
             }
             return false;
         }
 
-        // Fill the queue: memory per task and submission rate.
-        var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var fill = Stopwatch.StartNew();
-        for (var i = 0; i < depth; i++) Submit();
-        fill.Stop();
-        var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
-        var placeableDepth = unplaceable ? depth - depth / 5 : depth;
-
-        // Fill the cluster and top the queue up again (untimed), then the steady state: one task ends, the next starts.
-        while (DispatchOne()) { }
-        while (state.Queues.Queued < depth) Submit(refill: true);
-        var watch = new Stopwatch();
-        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        long allocatedInRefills = 0;
-        var done = 0;
-        while (done < cycles)
+        /// <summary>Applies events and does what the actors do with them.</summary>
+        private void Apply(IReadOnlyList<SchedulerEvent> events)
         {
-            var round = Math.Min(cycles - done, Math.Max(1, placeableDepth / 2));
-            watch.Start();
-            for (var i = 0; i < round; i++)
+            foreach (var change in events)
             {
-                var finishing = running.Dequeue();
-                var node = state.Tasks.Find(finishing)!.Node!;
-                foreach (var change in state.DecideReport(node, new ReportSuccess(finishing, "{}"), now).Events) Apply(change);
-                if (!DispatchOne()) throw new InvalidOperationException("nothing could start: the benchmark's queue ran dry");
+                _state.Apply(change);
+                switch (change)
+                {
+                    case NodeRegistered registered: _placer.AddNode(registered); break;
+                    case TaskFinished finished: _placer.Release(finished.TaskId); break;
+                    case TaskStarted started: _running.Enqueue(started.TaskId); break;
+                }
             }
-            watch.Stop();
-            done += round;
-
-            // Top the queue up to its nominal depth, outside the timing.
-            var refillStart = GC.GetAllocatedBytesForCurrentThread();
-            while (state.Queues.Queued < depth) Submit(refill: true);
-            foreach (var forgotten in state.DecideExpiry(now + TimeSpan.FromDays(1))) Apply(forgotten);
-            allocatedInRefills += GC.GetAllocatedBytesForCurrentThread() - refillStart;
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - allocatedInRefills;
-
-        return new Row(
-            BytesPerTask: (memoryAfter - memoryBefore) / (double)depth,
-            SubmitsPerSecond: depth / fill.Elapsed.TotalSeconds,
-            DispatchesPerSecond: cycles / watch.Elapsed.TotalSeconds,
-            MicrosPerDispatch: watch.Elapsed.TotalMicroseconds / cycles,
-            AllocatedPerDispatch: allocated / (double)cycles);
     }
 }

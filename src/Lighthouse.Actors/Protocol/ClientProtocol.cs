@@ -49,7 +49,7 @@ public sealed record CancelPending(string TaskId, string Node);
 /// <summary>The task had already finished in <paramref name="State"/>; nothing was changed.</summary>
 public sealed record TaskAlreadyFinished(string TaskId, TaskState State);
 
-/// <summary>Asks for every task the scheduler still knows of one user. Answered by <see cref="TaskList"/>.</summary>
+/// <summary>Asks for every task the scheduler still knows of one user (collecting none of them). Answered by <see cref="TaskList"/>.</summary>
 public sealed record ListTasks(string UserId);
 
 /// <summary>The user's tasks in submission order (queued, running and retained finished ones).</summary>
