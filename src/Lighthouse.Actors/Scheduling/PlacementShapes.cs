@@ -15,7 +15,6 @@ internal sealed class PlacementShapes
 
     public long CapacityEpoch { get; private set; }
     public long TopologyEpoch { get; private set; }
-    public int Count => _byKey.Count;
 
     /// <summary>The live shape for these placement terms, created on first use; counts one more live task.</summary>
     public PlacementShape Acquire(string taskName, int priority, IReadOnlyDictionary<string, double> requirements, IReadOnlySet<string> immunities)

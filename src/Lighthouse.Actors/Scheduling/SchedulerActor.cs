@@ -71,6 +71,13 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("sweep-retention", SweepRetention.Instance, _state.Settings.SweepInterval);
 
+    /// <summary>
+    /// A failing child fails the scheduler. Restarting only the strategy would leave an empty engine next
+    /// to a state that believes tasks hold capacity (and an unanswered placement); restarting the whole
+    /// scheduler keeps engine and state consistent (with persistence, it will also recover its tasks).
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Escalate);
+
     private void Answer(Decision decision)
     {
         Apply(decision.Events);

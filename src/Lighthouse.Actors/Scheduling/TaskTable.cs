@@ -18,7 +18,6 @@ internal sealed class TaskTable
     private readonly SortedSet<TaskRecord> _finished = new(ExpiryOrder);
 
     public int Count => _byId.Count;
-    public int FinishedCount => _finished.Count;
     public IEnumerable<TaskRecord> All => _byId.Values;
 
     /// <summary>Finished tasks in retention order, read from the retention set itself.</summary>

@@ -78,8 +78,6 @@ internal sealed class UserQueues
 
     public int QueuedOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Queued : 0;
 
-    public int RunningOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Running : 0;
-
     /// <summary>Queues a new or requeued task (its <see cref="TaskRecord.Requeued"/> decides where).</summary>
     public void Enqueue(TaskRecord task)
     {
