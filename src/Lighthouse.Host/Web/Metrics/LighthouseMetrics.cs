@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Lighthouse.Protocol;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Lighthouse.Host.Web.Metrics;
 
@@ -46,6 +47,7 @@ public sealed class LighthouseMetrics : IDisposable
             "Slots of reachable worker nodes, busy or free");
 
         Provider = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(resource => resource.AddService("lighthouse"))
             .AddMeter(_meter.Name)
             .AddPrometheusExporter(options =>
             {
