@@ -52,7 +52,17 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private static Props Create(SchedulerRoute route, LighthouseClientOptions? options)
     {
         var validated = (options ?? LighthouseClientOptions.Default).Validated();
-        return Props.Create(() => new SchedulerClientActor(route, validated));
+        return Props.CreateBy(new Producer(route, validated));
+    }
+
+    // The constructor takes an internal route type, so it cannot be public, and Props.Create needs a public one.
+    private sealed class Producer(SchedulerRoute route, LighthouseClientOptions options) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(SchedulerClientActor);
+
+        public ActorBase Produce() => new SchedulerClientActor(route, options);
+
+        public void Release(ActorBase actor) { }
     }
 
     private TimeSpan Now => _clock.Elapsed;
