@@ -46,11 +46,11 @@ internal sealed class BinPackDistributor : DistributorCore
     }
 
     /// <summary>The nodes before the first one not scored below the workload are all skipped: count them at once.</summary>
-    protected override IEnumerable<NodeState> ExplanationCandidates(CompiledWorkload workload, ExplanationBuilder explanation)
+    protected override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
     {
         var start = FirstNotSkipped(workload);
         explanation.Count(new Rejection(RejectionReason.ScoreBelowWorkload, null), _order.CountBefore(start));
-        return _order.From(start);
+        _order.Explain(start, workload, explanation, examine);
     }
 
     protected override void BeforeChange(NodeState node) => _order.Remove(node);

@@ -128,10 +128,10 @@ internal abstract class DistributorCore : Distributor
     protected abstract void Offer(CompiledWorkload workload, CandidateScan scan);
 
     /// <summary>
-    /// The nodes an explanation must test one by one; a strategy that skips some nodes without testing them
-    /// counts those into <paramref name="explanation"/> itself and leaves them out.
+    /// Counts into <paramref name="explanation"/> why each live node refuses the workload, passing to
+    /// <paramref name="examine"/> the nodes that need the full fit rule and the filter.
     /// </summary>
-    protected virtual IEnumerable<NodeState> ExplanationCandidates(CompiledWorkload workload, ExplanationBuilder explanation) => Table.Live;
+    protected abstract void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine);
 
     /// <summary>Called before a node's quantities change, while the search structure still matches them.</summary>
     protected virtual void BeforeChange(NodeState node) { }
@@ -203,13 +203,13 @@ internal abstract class DistributorCore : Distributor
     /// </summary>
     private PlacementExplanation Explain(CompiledWorkload workload, NodeFilter? filter)
     {
-        foreach (var node in ExplanationCandidates(workload, _explanation))
+        ExplainNodes(workload, _explanation, node =>
         {
             if (!FitRule.Check(node, workload, out var rejection))
                 _explanation.Count(rejection);
             else if (filter?.Invoke(workload.Source, node.Name) is { } phrase)
                 _explanation.Count(new Rejection(RejectionReason.Filtered, phrase));
-        }
+        });
         return _explanation.Build(Table.LiveCount);
     }
 }

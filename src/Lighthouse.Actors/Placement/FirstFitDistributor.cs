@@ -25,6 +25,9 @@ internal abstract class FirstFitDistributor : DistributorCore
             Order.Offer(Order.Start, start, scan);
     }
 
+    protected sealed override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
+        => Order.Explain(Order.Start, workload, explanation, examine);
+
     protected sealed override void AfterChange(NodeState node, int[] positions) => Order.Refresh(node);
 
     protected sealed override void NodeAdded(NodeState node) => Order.Insert(node);
