@@ -64,6 +64,9 @@ internal sealed class CompiledWorkload
     /// <summary>Scratch for the fit rule: the node position of each required key.</summary>
     public int[] Positions { get; }
 
+    /// <summary>Interned ids of the keys the workload is immune to (those some node has), ascending.</summary>
+    public IReadOnlyList<int> ImmuneIds => _immuneIdsAscending;
+
     public bool Requires(int keyId) => Array.BinarySearch(_requiredIdsAscending, keyId) >= 0;
 
     public bool IsImmuneTo(int keyId) => _immuneIdsAscending.Length > 0 && Array.BinarySearch(_immuneIdsAscending, keyId) >= 0;

@@ -14,6 +14,9 @@ internal abstract class DistributorCore : Distributor
     private readonly List<string> _groupScratch = [];
     private readonly CandidateScan _scan = new();
     private readonly ExplanationBuilder _explanation = new();
+    private readonly ExplanationCache _explanationCache = new();
+    // Bumped by every change of quantities or nodes: cached explanations are only good for one version.
+    private long _version;
 
     protected DistributorCore(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning)
     {
@@ -69,6 +72,7 @@ internal abstract class DistributorCore : Distributor
         if (!_placements.Remove(workload, out var placed))
             return false;
         var node = placed.Node;
+        _version++;
         BeforeChange(node);
         _groupScratch.Clear();
         node.Remove(placed, _groupScratch);
@@ -84,6 +88,7 @@ internal abstract class DistributorCore : Distributor
         if (Table.Contains(node.Name))
             throw InputValidation.DuplicateNode(node.Name);
         var state = NodeState.Create(node, Catalog);
+        _version++;
         Table.Add(state);
         NodeAdded(state);
     }
@@ -93,6 +98,7 @@ internal abstract class DistributorCore : Distributor
         ArgumentNullException.ThrowIfNull(node);
         if (!Table.TryGet(node, out var state))
             return null;
+        _version++;
         var workloads = state.Workloads.Select(placed => placed.Name).ToArray();
         foreach (var name in workloads)
             _placements.Remove(name);
@@ -175,6 +181,7 @@ internal abstract class DistributorCore : Distributor
         for (var index = 0; index < positions.Length; index++)
             positions[index] = node.Find(workload.RequiredIds[index]);
         var placed = new PlacedWorkload(workload.Name, node, positions, workload.Amounts, workload.Groups);
+        _version++;
         BeforeChange(node);
         _groupScratch.Clear();
         node.Apply(placed, _groupScratch);
@@ -203,6 +210,8 @@ internal abstract class DistributorCore : Distributor
     /// </summary>
     private PlacementExplanation Explain(CompiledWorkload workload, NodeFilter? filter)
     {
+        if (filter is null && _explanationCache.TryGet(workload, _version, out var cached))
+            return cached;
         ExplainNodes(workload, _explanation, node =>
         {
             if (!FitRule.Check(node, workload, out var rejection))
@@ -210,6 +219,9 @@ internal abstract class DistributorCore : Distributor
             else if (filter?.Invoke(workload.Source, node.Name) is { } phrase)
                 _explanation.Count(new Rejection(RejectionReason.Filtered, phrase));
         });
-        return _explanation.Build(Table.LiveCount);
+        var explanation = _explanation.Build(Table.LiveCount);
+        if (filter is null)
+            _explanationCache.Add(workload, explanation);
+        return explanation;
     }
 }

@@ -28,7 +28,7 @@ internal abstract class FirstFitDistributor : DistributorCore
     protected sealed override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
         => Order.Explain(Order.Start, workload, explanation, examine);
 
-    protected sealed override void AfterChange(NodeState node, int[] positions) => Order.Refresh(node);
+    protected sealed override void AfterChange(NodeState node, int[] positions) => Order.Refresh(node, positions);
 
     protected sealed override void NodeAdded(NodeState node) => Order.Insert(node);
 

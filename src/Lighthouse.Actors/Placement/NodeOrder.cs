@@ -31,6 +31,7 @@ internal sealed partial class NodeOrder
     private readonly int _maxTrackedKeys;
     private int[] _trackOfKey = [];
     private readonly List<int> _trackedKeys = [];
+    private readonly List<int> _staleTracks = [];
 
     public NodeOrder(Comparison<NodeState> compare, int blockCapacity, int maxTrackedKeys)
     {
@@ -87,6 +88,8 @@ internal sealed partial class NodeOrder
     {
         var block = node.Block!;
         var at = block.IndexOf(node);
+        // Unpacked tracked keys whose block maximum this node may be holding up.
+        var stale = StaleTracks(block, node);
         Shift(block, at + 1, at, block.Count - at - 1);
         block.Count--;
         block.Items[block.Count] = null!;
@@ -97,16 +100,24 @@ internal sealed partial class NodeOrder
             Reindex(block.Index);
             return;
         }
-        Recompute(block);
+        RecomputePacked(block);
+        foreach (var track in stale)
+            RecomputeTrack(block, track);
         MergeIfSparse(block.Index);
     }
 
-    /// <summary>The node's quantities changed in place (its position in the order did not).</summary>
-    public void Refresh(NodeState node)
+    /// <summary>The node's quantities at <paramref name="positions"/> changed in place (its position in the order did not).</summary>
+    public void Refresh(NodeState node, int[] positions)
     {
         var block = node.Block!;
         Place(block, block.IndexOf(node), node);
-        Recompute(block);
+        RecomputePacked(block);
+        foreach (var position in positions)
+        {
+            var track = TrackOf(node.Keys[position]);
+            if (track >= Lanes)
+                RecomputeTrack(block, track);
+        }
     }
 
     /// <summary>The node just before <paramref name="node"/> in the order, or null when it is first.</summary>
@@ -309,6 +320,50 @@ internal sealed partial class NodeOrder
         block.RefutedCount = 0;
         for (var item = 0; item < block.Count; item++)
             Accumulate(block, item);
+    }
+
+    /// <summary>The aggregates read from the block's own arrays: cheap, O(block size × lanes).</summary>
+    private static void RecomputePacked(NodeBlock block)
+    {
+        var packedLanes = Lanes;
+        Array.Fill(block.Max, double.NegativeInfinity, 0, packedLanes);
+        block.MinNegatives = int.MaxValue;
+        block.PresentAll = ulong.MaxValue;
+        block.PresentAny = 0;
+        block.RefutedCount = 0;
+        for (var item = 0; item < block.Count; item++)
+        {
+            block.MinNegatives = Math.Min(block.MinNegatives, block.Negatives[item]);
+            block.PresentAll &= block.Present[item];
+            block.PresentAny |= block.Present[item];
+            for (var lane = 0; lane < packedLanes; lane++)
+                block.Max[lane] = Math.Max(block.Max[lane], block.Packed[item * Lanes + lane]);
+        }
+    }
+
+    private void RecomputeTrack(NodeBlock block, int track)
+    {
+        var key = _trackedKeys[track];
+        var max = double.NegativeInfinity;
+        for (var item = 0; item < block.Count; item++)
+            max = Math.Max(max, ValueOf(block.Items[item], key));
+        block.Max[track] = max;
+    }
+
+    /// <summary>Unpacked tracks whose block maximum equals this node's quantity (it may be the one holding it up).</summary>
+    private List<int> StaleTracks(NodeBlock block, NodeState node)
+    {
+        var stale = _staleTracks;
+        stale.Clear();
+        if (_trackedKeys.Count <= Lanes)
+            return stale;
+        for (var position = 0; position < node.Keys.Length; position++)
+        {
+            var track = TrackOf(node.Keys[position]);
+            if (track >= Lanes && node.Current[position] >= block.Max[track])
+                stale.Add(track);
+        }
+        return stale;
     }
 
     private void Accumulate(NodeBlock block, int item)
