@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Lighthouse.Protocol.Serialization;
 
@@ -38,5 +40,10 @@ internal static class ClientActorSystem
           # The client's system exists only for this client: no reason to hold up the process on exit.
           coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
-        """).WithFallback(LighthouseSerialization.Configuration);
+        """)
+        .WithFallback(LighthouseSerialization.Configuration)
+        // ClusterClient sends requests wrapped in DistributedPubSub's Send. Without that extension's serializer
+        // bound from the start, the wrapper (and the request inside it) would go over the wire as slow default JSON.
+        .WithFallback(DistributedPubSub.DefaultConfig())
+        .WithFallback(ClusterClientReceptionist.DefaultConfig());
 }

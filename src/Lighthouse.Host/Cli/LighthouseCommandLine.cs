@@ -22,12 +22,14 @@ public static class LighthouseCommandLine
         Try the placement engine on a shipped scenario:
           lighthouse place config/examples/datacenter.json
 
-        Exit codes: 0 success, 2 bad input (the message on stderr says what and where).
+        Exit codes: 0 success, 2 bad input (the message on stderr says what and where); the client commands also
+        use 1 for a failed operation (host unreachable, unknown task, rejected or failed task) and 3 for a cancelled task.
         """;
 
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var parsed = Build(stdin).Parse(args);
+        // No response files: "@FILE" is submit's way to name a payload file, not a file of more arguments.
+        var parsed = Build(stdin).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
         {
             // System.CommandLine would print the help to stdout and exit 1; a usage error is bad input like any
@@ -55,6 +57,12 @@ public static class LighthouseCommandLine
         };
         help.Describe(root, Details);
         root.Add(help.Describe(PlaceCommand.Create(stdin), PlaceCommand.Details));
+        root.Add(help.Describe(SubmitCommand.Create(stdin), SubmitCommand.Details));
+        root.Add(help.Describe(StatusCommand.Create(), StatusCommand.Details));
+        root.Add(help.Describe(WaitCommand.Create(), WaitCommand.Details));
+        root.Add(help.Describe(CancelCommand.Create(), CancelCommand.Details));
+        root.Add(help.Describe(NodesCommand.Create(), NodesCommand.Details));
+        root.Add(help.Describe(QueuesCommand.Create(), QueuesCommand.Details));
         // With no command, show what there is. (A later issue makes a bare `lighthouse` start the service.)
         root.SetAction(help.Invoke);
         return root;

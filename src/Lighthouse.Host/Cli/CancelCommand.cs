@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Lighthouse.Client;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary><c>lighthouse cancel ID</c>: cancels a task.</summary>
+public static class CancelCommand
+{
+    private const string Name = "cancel";
+    private const string Description = "Cancel a task: at once when queued; a running task's worker is told to stop it.";
+
+    public const string Details =
+        """
+        Cancelling a task that has already finished changes nothing and is not an error (exit 0).
+        With --json: {"id": "...", "outcome": "cancelled" | "pending" | "already_finished",
+                      "node": "..." | null (pending: the node told to stop it),
+                      "state": "succeeded" | "failed" | "cancelled" | null (already_finished: how it ended)}
+
+        """ + ClientExitCodes.Help;
+
+    public static Command Create()
+    {
+        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
+        var client = new ClientOptions();
+        var command = new Command(Name, Description) { id };
+        client.AddTo(command);
+        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
+            async (lighthouse, settings, cancel) =>
+            {
+                var result = await lighthouse.CancelAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
+                parsed.InvocationConfiguration.Output.WriteLine(settings.Json ? Json(result) : Text(result));
+                return ExitCodes.Success;
+            }));
+        return command;
+    }
+
+    public static string Text(CancelResult result) => result.Outcome switch
+    {
+        CancelOutcome.Cancelled => $"cancelled task {result.TaskId}",
+        CancelOutcome.Pending => $"cancelling task {result.TaskId}: its node {result.Node} was told to stop it",
+        _ => $"task {result.TaskId} had already finished: {(result.FinishedState is { } state ? TaskInfoJson.StateName(state) : "finished")}",
+    };
+
+    public static string Json(CancelResult result) => JsonOutput.Document(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", result.TaskId);
+        writer.WriteString("outcome", result.Outcome switch
+        {
+            CancelOutcome.Cancelled => "cancelled",
+            CancelOutcome.Pending => "pending",
+            _ => "already_finished",
+        });
+        JsonOutput.WriteNullableString(writer, "node", result.Node);
+        JsonOutput.WriteNullableString(writer, "state", result.FinishedState is { } state ? TaskInfoJson.StateName(state) : null);
+        writer.WriteEndObject();
+    });
+}

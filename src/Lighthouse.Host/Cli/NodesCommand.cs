@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using Lighthouse.Placement.Json;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary><c>lighthouse nodes</c>: lists the worker nodes registered with the scheduler.</summary>
+public static class NodesCommand
+{
+    private const string Name = "nodes";
+    private const string Description = "List the worker nodes registered with the scheduler.";
+
+    public const string Details =
+        """
+        Text: one row per node with its state, free/total slots, running task count, priority range, task names and
+        free/declared resources. With --json:
+          {"nodes": [{"name": "...", "state": "reachable" | "unreachable", "slots": 4, "free_slots": 3,
+                      "running_tasks": ["id", ...], "task_names": ["echo", ...], "priorities": {"min": 0, "max": 9},
+                      "capacity": {"cpu": 4}, "free": {"cpu": 3}, "registered_at": "2025-01-31T09:30:00.125Z"}]}
+        Infinite quantities are the strings "Infinity" and "-Infinity".
+
+        """ + ClientExitCodes.Help;
+
+    public static Command Create()
+    {
+        var client = new ClientOptions();
+        var command = new Command(Name, Description);
+        client.AddTo(command);
+        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
+            async (lighthouse, settings, cancel) =>
+            {
+                var view = await lighthouse.GetNodesAsync(cancel).ConfigureAwait(false);
+                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
+                return ExitCodes.Success;
+            }));
+        return command;
+    }
+
+    public static string Text(NodesView view)
+    {
+        if (view.Nodes.Count == 0) return "no worker nodes are registered" + Environment.NewLine;
+        return TextTable.Format(
+            ["NODE", "STATE", "SLOTS", "RUNNING", "PRIORITIES", "TASKS", "RESOURCES (free/declared)"],
+            view.Nodes.Select(node => (IReadOnlyList<string>)
+            [
+                node.Node,
+                StateName(node.State),
+                $"{node.FreeSlots}/{node.Slots}",
+                node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
+                Priorities(node.Priorities),
+                string.Join(",", node.TaskNames),
+                string.Join(" ", node.Capacity.OrderBy(c => c.Key, StringComparer.Ordinal)
+                    .Select(c => $"{c.Key}={Quantity(node.Free.GetValueOrDefault(c.Key, c.Value))}/{Quantity(c.Value)}")),
+            ]));
+    }
+
+    public static string Json(NodesView view) => JsonOutput.Document(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("nodes");
+        foreach (var node in view.Nodes)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", node.Node);
+            writer.WriteString("state", StateName(node.State));
+            writer.WriteNumber("slots", node.Slots);
+            writer.WriteNumber("free_slots", node.FreeSlots);
+            writer.WriteStartArray("running_tasks");
+            foreach (var task in node.RunningTasks) writer.WriteStringValue(task);
+            writer.WriteEndArray();
+            writer.WriteStartArray("task_names");
+            foreach (var task in node.TaskNames) writer.WriteStringValue(task);
+            writer.WriteEndArray();
+            writer.WriteStartObject("priorities");
+            writer.WriteNumber("min", node.Priorities.Min);
+            writer.WriteNumber("max", node.Priorities.Max);
+            writer.WriteEndObject();
+            JsonOutput.WriteQuantities(writer, "capacity", node.Capacity);
+            JsonOutput.WriteQuantities(writer, "free", node.Free);
+            JsonOutput.WriteTimestamp(writer, "registered_at", node.RegisteredAt);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    private static string StateName(WorkerNodeState state) => state == WorkerNodeState.Reachable ? "reachable" : "unreachable";
+
+    private static string Priorities(PriorityRange range) =>
+        range == PriorityRange.All ? "all"
+        : range.Min == int.MinValue ? $"..{range.Max}"
+        : range.Max == int.MaxValue ? $"{range.Min}.."
+        : $"{range.Min}..{range.Max}";
+
+    private static string Quantity(double quantity) =>
+        double.IsPositiveInfinity(quantity) ? QuantityJson.PositiveInfinity
+        : double.IsNegativeInfinity(quantity) ? QuantityJson.NegativeInfinity
+        : quantity.ToString("R", CultureInfo.InvariantCulture);
+}

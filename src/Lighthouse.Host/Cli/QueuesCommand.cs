@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary><c>lighthouse queues</c>: prints queue depths in total, per priority and per user.</summary>
+public static class QueuesCommand
+{
+    private const string Name = "queues";
+    private const string Description = "Print how many tasks are queued and running, in total, per priority and per user.";
+
+    public const string Details =
+        """
+        With --json:
+          {"queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1},
+           "users": [{"user": "alice", "queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1}}]}
+        Users with neither queued nor running tasks are left out; priorities are in ascending order.
+
+        """ + ClientExitCodes.Help;
+
+    public static Command Create()
+    {
+        var client = new ClientOptions();
+        var command = new Command(Name, Description);
+        client.AddTo(command);
+        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
+            async (lighthouse, settings, cancel) =>
+            {
+                var view = await lighthouse.GetQueuesAsync(cancel).ConfigureAwait(false);
+                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
+                return ExitCodes.Success;
+            }));
+        return command;
+    }
+
+    public static string Text(QueuesView view)
+    {
+        var summary = $"queued: {view.Queued}, running: {view.Running}" +
+            (view.QueuedByPriority.Count > 0 ? $" (queued by priority: {ByPriority(view.QueuedByPriority)})" : "") + Environment.NewLine;
+        if (view.Users.Count == 0) return summary;
+        return summary + Environment.NewLine + TextTable.Format(
+            ["USER", "QUEUED", "RUNNING", "QUEUED BY PRIORITY"],
+            view.Users.Select(user => (IReadOnlyList<string>)
+            [
+                user.UserId,
+                user.Queued.ToString(CultureInfo.InvariantCulture),
+                user.Running.ToString(CultureInfo.InvariantCulture),
+                ByPriority(user.QueuedByPriority),
+            ]));
+    }
+
+    public static string Json(QueuesView view) => JsonOutput.Document(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("queued", view.Queued);
+        writer.WriteNumber("running", view.Running);
+        JsonOutput.WritePriorityCounts(writer, "queued_by_priority", view.QueuedByPriority);
+        writer.WriteStartArray("users");
+        foreach (var user in view.Users)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("user", user.UserId);
+            writer.WriteNumber("queued", user.Queued);
+            writer.WriteNumber("running", user.Running);
+            JsonOutput.WritePriorityCounts(writer, "queued_by_priority", user.QueuedByPriority);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    // "2 at 0, 1 at 5": how many tasks wait at each priority.
+    private static string ByPriority(IReadOnlyDictionary<int, int> counts) =>
+        counts.Count == 0 ? "-" : string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} at {c.Key}"));
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary><c>lighthouse status ID</c>: prints a task's status.</summary>
+public static class StatusCommand
+{
+    private const string Name = "status";
+    private const string Description = "Print a task's status.";
+
+    public const string Details =
+        """
+        With --json, the task status object:
+          {"id": "...", "name": "echo", "user": "alice", "priority": 0,
+           "state": "queued" | "running" | "succeeded" | "failed" | "cancelled",
+           "progress": 0-100, "result": <the task's JSON result> | null, "error": "..." | null,
+           "node": "..." | null, "attempts": 1, "pending_reason": "..." | null,
+           "submitted_at": "2025-01-31T09:30:00.125Z", "started_at": ... | null, "finished_at": ... | null}
+        Reading a finished task's status collects it: the scheduler then keeps it only for its collected-result retention.
+
+        """ + ClientExitCodes.Help;
+
+    public static Command Create()
+    {
+        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
+        var client = new ClientOptions();
+        var command = new Command(Name, Description) { id };
+        client.AddTo(command);
+        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
+            async (lighthouse, settings, cancel) =>
+            {
+                var info = await lighthouse.GetAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
+                var stdout = parsed.InvocationConfiguration.Output;
+                stdout.Write(settings.Json ? TaskInfoJson.Format(info) + Environment.NewLine : TaskInfoText.Format(info));
+                return ExitCodes.Success;
+            }));
+        return command;
+    }
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Lighthouse.Client;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary><c>lighthouse submit NAME</c>: submits a task, and with <c>--wait</c> follows it to its end.</summary>
+public static class SubmitCommand
+{
+    private const string Name = "submit";
+    private const string Description = "Submit a task to the scheduler and print its id; with --wait, follow it to its end.";
+
+    public const string Details =
+        """
+        The task runs on a worker node that handles NAME, accepts its priority and has its requirements free.
+        Without --user the task is submitted as $USER, or as "anonymous" when $USER is unset.
+        Output: "submitted task ID", or with --json {"id": "ID"}. With --wait, the progress and final status as for
+        'lighthouse wait' (with --json only the final task status object), and the exit code tells how the task ended:
+        0 succeeded, 1 failed, 3 cancelled.
+        A submission that must be retried after a timeout is sent with the same submission id, so it is never queued twice.
+
+        """ + ClientExitCodes.Help;
+
+    public static Command Create(TextReader stdin)
+    {
+        var name = new Argument<string>("name") { Description = "The task name: which handler runs it, e.g. echo." };
+        var payload = new Option<string>("--payload")
+        {
+            Description = "The task's JSON payload, or @FILE to read it from a file (@- from stdin). Default {}.",
+            HelpName = "JSON|@FILE",
+            DefaultValueFactory = _ => "{}",
+        };
+        var user = new Option<string?>("--user") { Description = "Whose task it is (fair share is per user). Default $USER, or anonymous.", HelpName = "USER" };
+        var priority = new Option<int>("--priority") { Description = "The task's priority within its user's queue. Default 0.", HelpName = "P" };
+        var require = new Option<string?>("--require") { Description = "Resources the task takes while it runs, e.g. cpu=2,gpu=1.", HelpName = "RESOURCE=QUANTITY,..." };
+        var immune = new Option<string?>("--immune") { Description = "Resources the task is immune to (it may run where they are negative, e.g. wards).", HelpName = "RESOURCE,..." };
+        var aversion = new Option<string?>("--aversion") { Description = "Aversion groups: tasks of a group avoid sharing a node.", HelpName = "GROUP,..." };
+        var maxAttempts = new Option<int?>("--max-attempts") { Description = "How many times the task may be started (a lost node costs one). Default: the scheduler's.", HelpName = "N" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the task has finished, showing its progress; exit 1 if it failed, 3 if cancelled." };
+        var client = new ClientOptions();
+        var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, wait };
+        client.AddTo(command);
+
+        command.SetAction(parsed =>
+        {
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            SubmitTask? submission = null;
+            return ClientCommand.Run(Name, stderr,
+                () =>
+                {
+                    // Everything is checked before anything is sent: a bad option submits nothing.
+                    submission = new SubmitTask(
+                        parsed.GetValue(name)!,
+                        SubmitInput.Payload(parsed.GetValue(payload)!, stdin),
+                        parsed.GetValue(user) ?? SubmitInput.DefaultUser(),
+                        parsed.GetValue(priority),
+                        SubmitInput.Requirements(parsed.GetValue(require)),
+                        SubmitInput.Names("--immune", parsed.GetValue(immune)),
+                        SubmitInput.Names("--aversion", parsed.GetValue(aversion)),
+                        SubmitInput.MaxAttempts(parsed.GetValue(maxAttempts)),
+                        LighthouseClient.NewSubmissionId());
+                    return client.Read(parsed);
+                },
+                async (lighthouse, settings, cancel) =>
+                {
+                    var id = await lighthouse.SubmitAsync(submission!, cancel).ConfigureAwait(false);
+                    if (parsed.GetValue(wait))
+                    {
+                        if (!settings.Json) stdout.WriteLine($"submitted task {id}");
+                        return await WaitCommand.FollowAsync(Name, lighthouse, id, settings, stdout, stderr, cancel).ConfigureAwait(false);
+                    }
+                    stdout.WriteLine(settings.Json ? IdJson(id) : $"submitted task {id}");
+                    return ExitCodes.Success;
+                });
+        });
+        return command;
+    }
+
+    public static string IdJson(string id) => JsonOutput.Document(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WriteEndObject();
+    });
+}

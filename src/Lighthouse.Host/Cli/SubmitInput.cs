@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Lighthouse.Host.Cli;
+
+/// <summary>
+/// Reads <c>submit</c>'s options into what the scheduler takes. Every problem is a <see cref="ClientInputException"/>
+/// naming the option, the item and the value, found before anything is sent.
+/// </summary>
+public static class SubmitInput
+{
+    /// <summary>The user a submission runs as when <c>--user</c> is not given: <c>$USER</c>, or <c>anonymous</c>.</summary>
+    public static string DefaultUser() =>
+        Environment.GetEnvironmentVariable("USER") is { Length: > 0 } user && !string.IsNullOrWhiteSpace(user) ? user : "anonymous";
+
+    /// <summary>
+    /// The payload JSON: <paramref name="option"/> itself, or a file's content for <c>@FILE</c> (<c>@-</c> reads stdin).
+    /// It must be one valid JSON value: a payload is data, never parsed as anything else by Lighthouse.
+    /// </summary>
+    public static string Payload(string option, TextReader stdin)
+    {
+        string text, source;
+        if (option.StartsWith('@'))
+        {
+            var path = option[1..];
+            if (path.Length == 0) throw new ClientInputException("--payload \"@\" names no file: use @FILE, or @- for stdin");
+            text = InputText.Read(path, stdin);
+            source = $"--payload {option}";
+        }
+        else
+        {
+            text = option;
+            source = "--payload";
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+        }
+        catch (JsonException bad)
+        {
+            throw new ClientInputException($"{source} is not valid JSON: {bad.Message}");
+        }
+        return text;
+    }
+
+    /// <summary>Requirements from <c>cpu=2,gpu=1</c>: resource names and quantities (a number, <c>Infinity</c> or <c>-Infinity</c>).</summary>
+    public static IReadOnlyDictionary<string, double>? Requirements(string? option)
+    {
+        if (option is null) return null;
+        var requirements = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (item, position) in Items("--require", option))
+        {
+            var equals = item.IndexOf('=');
+            if (equals < 0)
+                throw new ClientInputException($"--require \"{option}\": item {position} \"{item}\" is not RESOURCE=QUANTITY, e.g. cpu=2");
+            var key = item[..equals].Trim();
+            var value = item[(equals + 1)..].Trim();
+            if (key.Length == 0)
+                throw new ClientInputException($"--require \"{option}\": item {position} \"{item}\" has no resource name");
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var quantity) || double.IsNaN(quantity))
+                throw new ClientInputException($"--require \"{option}\": the quantity of \"{key}\" is \"{value}\", not a number");
+            if (!requirements.TryAdd(key, quantity))
+                throw new ClientInputException($"--require \"{option}\": \"{key}\" is given twice");
+        }
+        return requirements;
+    }
+
+    /// <summary>A set of names from <c>a,b,c</c> (immunities, aversion groups); repeats count once.</summary>
+    public static IReadOnlySet<string>? Names(string optionName, string? option)
+    {
+        if (option is null) return null;
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (item, _) in Items(optionName, option)) names.Add(item);
+        return names;
+    }
+
+    /// <summary>The maximum attempts, which must be at least 1 when given.</summary>
+    public static int? MaxAttempts(int? option) => option is < 1
+        ? throw new ClientInputException($"--max-attempts {option} is invalid: a task needs at least 1 attempt")
+        : option;
+
+    private static IEnumerable<(string Item, int Position)> Items(string optionName, string option)
+    {
+        var items = option.Split(',');
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i].Trim();
+            if (item.Length == 0)
+                throw new ClientInputException($"{optionName} \"{option}\": item {i + 1} is empty");
+            yield return (item, i + 1);
+        }
+    }
+}

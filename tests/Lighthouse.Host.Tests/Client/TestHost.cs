@@ -1,0 +1,64 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+using Lighthouse.Protocol.Serialization;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Host.Tests.Client;
+
+/// <summary>
+/// A Lighthouse host in the test process, as <c>lighthouse serve</c> is to clients: an ActorSystem named
+/// <c>lighthouse</c>, a one-node cluster on 127.0.0.1 and a free port, the scheduler registered with the
+/// ClusterClientReceptionist under the proxy's name, and a <see cref="TestWorkerAgent"/>.
+/// </summary>
+internal sealed class TestHost : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
+    private TestHost(ActorSystem system, IActorRef scheduler)
+    {
+        System = system;
+        Scheduler = scheduler;
+    }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Scheduler { get; }
+
+    /// <summary><c>127.0.0.1:PORT</c>, what a client connects to.</summary>
+    public string Address => $"127.0.0.1:{Cluster.Get(System).SelfAddress.Port}";
+
+    public static async Task<TestHost> StartAsync(SchedulerSettings? settings = null, bool withWorker = true)
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              actor.provider = cluster
+              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+              cluster.roles = [ "{{LighthouseNames.SchedulerRole}}" ]
+            }
+            """).WithFallback(LighthouseSerialization.Configuration);
+        var system = ActorSystem.Create(LighthouseNames.ActorSystem, config);
+        try
+        {
+            var cluster = Cluster.Get(system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            cluster.Join(cluster.SelfAddress);
+            await up.Task.WaitAsync(StartTimeout);
+
+            var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default), LighthouseNames.SchedulerProxy);
+            ClusterClientReceptionist.Get(system).RegisterService(scheduler);
+            if (withWorker) system.ActorOf(TestWorkerAgent.Props(scheduler), "test-worker");
+            return new TestHost(system, scheduler);
+        }
+        catch
+        {
+            await system.Terminate().WaitAsync(StartTimeout);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate().WaitAsync(StartTimeout);
+}
