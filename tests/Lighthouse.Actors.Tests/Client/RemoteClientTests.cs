@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using Lighthouse.Client;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Actors.Tests.Client;
+
+/// <summary>One host for every test of <see cref="RemoteClientTests"/>: starting a cluster node costs about a second.</summary>
+public sealed class RemoteHostFixture : IAsyncLifetime
+{
+    internal TestHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await TestHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>
+/// LighthouseClient.ConnectAsync from its own ActorSystem to a host ActorSystem through ClusterClient and the
+/// receptionist: real Akka.Remote over loopback, the Lighthouse serializer on both ends.
+/// </summary>
+public sealed class RemoteClientTests(RemoteHostFixture fixture) : IClassFixture<RemoteHostFixture>
+{
+    private static readonly LighthouseClientOptions Quiet = new() { LogLevel = "ERROR" };
+
+    private Task<LighthouseClient> Connect() => LighthouseClient.ConnectAsync(fixture.Host.Address, Quiet).Within();
+
+    private static string User() => "user-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Submit_get_wait_and_list_work_through_the_receptionist()
+    {
+        await using var client = await Connect();
+        var user = User();
+
+        var id = await client.SubmitAsync("echo", """{"hello": "wörld"}""", user).Within();
+        var final = await client.WaitAsync(id).Within();
+
+        Assert.Equal((TaskState.Succeeded, """{"hello": "wörld"}"""), (final.State, final.Result));
+        Assert.Equal(final, await client.GetAsync(id).Within());
+        Assert.Equal([id], (await client.ListAsync(user).Within()).Select(t => t.TaskId));
+        Assert.Contains((await client.GetNodesAsync().Within()).Nodes, n => n.Node == "test-worker");
+    }
+
+    [Fact]
+    public async Task Cancel_works_through_the_receptionist()
+    {
+        await using var client = await Connect();
+        var id = await client.SubmitAsync("hold", "{}", User()).Within();
+        await Eventually.Holds(async () => (await client.GetAsync(id)).State == TaskState.Running, "the held task runs");
+
+        Assert.Equal(CancelOutcome.Pending, (await client.CancelAsync(id).Within()).Outcome);
+        Assert.Equal(TaskState.Cancelled, (await client.WaitAsync(id).Within()).State);
+    }
+
+    [Fact]
+    public async Task A_thousand_pipelined_submissions_get_distinct_ids_and_their_own_results()
+    {
+        await using var client = await Connect();
+        var user = User();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => client.SubmitAsync("echo", $"[{i}]", user))).Within();
+        var finals = await Task.WhenAll(ids.Select(id => client.WaitAsync(id))).Within();
+
+        Assert.Equal(1000, ids.Distinct().Count());
+        for (var i = 0; i < ids.Length; i++)
+            Assert.Equal((ids[i], TaskState.Succeeded, $"[{i}]"), (finals[i].TaskId, finals[i].State, finals[i].Result));
+    }
+
+    [Fact]
+    public async Task A_resubmission_with_the_same_submission_id_queues_nothing_more()
+    {
+        await using var client = await Connect();
+        var user = User();
+        // No worker handles this name, so the task stays queued and the queue count shows every copy.
+        var submission = new SubmitTask("unhandled", "{}", user, SubmissionId: LighthouseClient.NewSubmissionId());
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.SubmitAsync(submission))).Within();
+
+        Assert.Single(ids.Distinct());
+        var queue = Assert.Single((await client.GetQueuesAsync().Within()).Users, u => u.UserId == user);
+        Assert.Equal(1, queue.Queued);
+    }
+
+    [Fact]
+    public async Task A_rejected_submission_throws_with_the_schedulers_reason()
+    {
+        await using var client = await Connect();
+
+        var rejected = await Assert.ThrowsAsync<LighthouseRejectedException>(() =>
+            client.SubmitAsync(new SubmitTask("echo", "{}", User(), Requirements: new Dictionary<string, double> { ["slots"] = 1 })).Within());
+
+        Assert.Contains("\"slots\" is reserved", rejected.Reason);
+    }
+
+    [Fact]
+    public async Task An_unknown_task_id_throws_with_the_schedulers_message()
+    {
+        await using var client = await Connect();
+
+        var unknown = await Assert.ThrowsAsync<LighthouseUnknownTaskException>(() => client.GetAsync("missing").Within());
+
+        Assert.Equal("unknown task id missing", unknown.Message);
+    }
+
+    [Fact]
+    public async Task Connecting_to_a_port_nobody_listens_on_fails_as_unavailable_naming_the_address()
+    {
+        var address = $"127.0.0.1:{ClosedPort()}";
+
+        var error = await Assert.ThrowsAsync<LighthouseUnavailableException>(() =>
+            LighthouseClient.ConnectAsync(address, Quiet with { RequestTimeout = TimeSpan.FromSeconds(1) }).Within());
+
+        Assert.Equal(address, error.Address);
+        Assert.StartsWith($"no answer from the Lighthouse host at {address} to GetQueues", error.Message);
+        Assert.Contains("it never answered this client", error.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_address_is_refused_before_anything_is_started()
+    {
+        var error = await Assert.ThrowsAsync<FormatException>(() => LighthouseClient.ConnectAsync("127.0.0.1:http"));
+
+        Assert.Equal("host \"127.0.0.1:http\" is invalid: the port \"http\" is not a number from 1 to 65535", error.Message);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
