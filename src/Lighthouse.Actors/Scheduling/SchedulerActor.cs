@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Lighthouse.Hosting;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Scheduling;
@@ -51,6 +52,11 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         Receive<WorkerReachable>(reachable => Apply(_state.DecideReachability(reachable.Node, true, Now)));
         Receive<PlacementOutcome>(Placed);
 
+        // Cluster membership, from the ClusterHealthWatcher child (running only in a cluster).
+        Receive<ClusterMemberUnreachable>(m => ForNodesAt(m.Address, node => Apply(_state.DecideReachability(node, false, Now))));
+        Receive<ClusterMemberReachable>(m => ForNodesAt(m.Address, node => Apply(_state.DecideReachability(node, true, Now))));
+        Receive<ClusterMemberRemoved>(m => ForNodesAt(m.Address, node => Lose(node, "its cluster member was removed")));
+
         // Monitors.
         Receive<GetNodes>(_ => Sender.Tell(_state.NodesView()));
         Receive<GetQueues>(_ => Sender.Tell(_state.QueuesView()));
@@ -68,8 +74,13 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer("sweep-retention", SweepRetention.Instance, _state.Settings.SweepInterval);
+        // A child, so that it runs where the scheduler runs and moves with it when the singleton is handed over.
+        if (ClusterHealthWatcher.IsClustered(Context.System))
+            Context.ActorOf(ClusterHealthWatcher.Props(Self), "cluster-health");
+    }
 
     /// <summary>
     /// A failing child fails the scheduler. Restarting only the strategy would leave an empty engine next
@@ -184,6 +195,13 @@ public sealed class SchedulerActor : ReceiveActor, IWithTimers
         if (_state.NextPlacement() is not { } request) return;
         _placing = request.TaskId;
         _strategy.Tell(request);
+    }
+
+    /// <summary>Runs <paramref name="act"/> for each worker node whose agent lives at <paramref name="address"/>, in name order.</summary>
+    private void ForNodesAt(Address address, Action<string> act)
+    {
+        foreach (var node in _links.Where(l => l.Value.Agent.Path.Address.Equals(address)).Select(l => l.Key).Order(StringComparer.Ordinal).ToList())
+            act(node);
     }
 
     private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";

@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using Lighthouse.Protocol.Serialization;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Hosting;
+
+/// <summary>
+/// Starts the scheduler in a cluster member the way every Lighthouse host does: the <see cref="SchedulerActor"/> as a
+/// cluster singleton on the members of role <see cref="LighthouseNames.SchedulerRole"/> (manager
+/// <see cref="LighthouseNames.SchedulerManager"/>), a proxy to it (<see cref="LighthouseNames.SchedulerProxy"/>), and
+/// that proxy registered with the ClusterClientReceptionist so clients outside the cluster reach it. Used by
+/// <c>lighthouse serve</c> and by <see cref="LighthouseSchedulerHosting.WithLighthouseScheduler"/>; also the
+/// <see cref="ActorRegistry"/> key of the proxy.
+/// </summary>
+public sealed class LighthouseScheduler
+{
+    /// <summary>
+    /// Settings every scheduler host needs under its own: the Lighthouse serializer, the receptionist on scheduler
+    /// members only (so clients are never sent to a worker, which runs none), and no start-up noise from the proxy
+    /// (a known Akka.NET warning while the singleton is being located).
+    /// </summary>
+    public static Config RequiredConfig { get; } = ConfigurationFactory.ParseString($"""
+        akka.cluster.client.receptionist.role = "{LighthouseNames.SchedulerRole}"
+        akka.cluster.singleton-proxy.log-singleton-identification-failure = false
+        """).WithFallback(LighthouseSerialization.Configuration);
+
+    private LighthouseScheduler()
+    {
+    }
+
+    /// <summary>
+    /// Starts the singleton manager, the proxy and the receptionist registration in <paramref name="system"/>, and
+    /// returns the proxy: where this process sends its own requests. The system must use the cluster provider and
+    /// have the role <see cref="LighthouseNames.SchedulerRole"/>; otherwise <see cref="InvalidOperationException"/>
+    /// says what is missing. <paramref name="clock"/> defaults to the system clock.
+    /// </summary>
+    public static IActorRef Start(ActorSystem system, SchedulerSettings settings, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!ClusterHealthWatcher.IsClustered(system))
+            throw new InvalidOperationException($"the scheduler runs as a cluster singleton, but ActorSystem \"{system.Name}\" is not clustered: set akka.actor.provider = cluster");
+        if (!Cluster.Get(system).SelfRoles.Contains(LighthouseNames.SchedulerRole))
+            throw new InvalidOperationException($"ActorSystem \"{system.Name}\" lacks the cluster role \"{LighthouseNames.SchedulerRole}\", so it could never run the scheduler: add it to akka.cluster.roles");
+
+        system.ActorOf(
+            ClusterSingletonManager.Props(
+                SchedulerActor.Props(settings, clock),
+                PoisonPill.Instance,
+                ClusterSingletonManagerSettings.Create(system)
+                    .WithRole(LighthouseNames.SchedulerRole)
+                    .WithSingletonName(LighthouseNames.SchedulerSingleton)),
+            LighthouseNames.SchedulerManager);
+        var proxy = system.ActorOf(
+            ClusterSingletonProxy.Props(
+                LighthouseNames.SchedulerManagerPath,
+                ClusterSingletonProxySettings.Create(system)
+                    .WithRole(LighthouseNames.SchedulerRole)
+                    .WithSingletonName(LighthouseNames.SchedulerSingleton)),
+            LighthouseNames.SchedulerProxy);
+        ClusterClientReceptionist.Get(system).RegisterService(proxy);
+        return proxy;
+    }
+}

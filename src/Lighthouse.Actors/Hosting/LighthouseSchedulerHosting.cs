@@ -1,0 +1,31 @@
+using Akka.Hosting;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Hosting;
+
+/// <summary>Adds the Lighthouse scheduler to an Akka.Hosting ActorSystem.</summary>
+public static class LighthouseSchedulerHosting
+{
+    /// <summary>
+    /// Runs the scheduler as a cluster singleton in this system, with a proxy registered with the ClusterClientReceptionist
+    /// and in the ActorRegistry under <see cref="LighthouseScheduler"/> (see <see cref="LighthouseScheduler.Start"/>).
+    /// The system must be a cluster member with the role <see cref="LighthouseNames.SchedulerRole"/>, e.g. through
+    /// <c>WithClustering</c> or HOCON. Without <paramref name="settings"/> the scheduler reads the
+    /// <c>lighthouse.scheduler</c> section of the system's configuration (defaults where absent). The settings Lighthouse
+    /// needs (<see cref="LighthouseScheduler.RequiredConfig"/>) are appended, so the user's own configuration wins.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithLighthouseScheduler(
+        this AkkaConfigurationBuilder builder,
+        SchedulerSettings? settings = null,
+        TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddHocon(LighthouseScheduler.RequiredConfig, HoconAddMode.Append)
+            .WithActors((system, registry) =>
+            {
+                var chosen = settings ?? SchedulerSettings.FromConfig(system.Settings.Config);
+                registry.Register<LighthouseScheduler>(LighthouseScheduler.Start(system, chosen, clock));
+            });
+    }
+}
