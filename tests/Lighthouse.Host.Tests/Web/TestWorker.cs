@@ -6,7 +6,7 @@ namespace Lighthouse.Host.Tests.Web;
 /// <summary>
 /// A tiny worker node agent for the web tests, speaking <c>WorkerProtocol</c>: it registers, then runs tasks by name:
 /// <c>echo</c> reports 50 % and succeeds with its payload; <c>fail</c> fails with <c>boom</c>; <c>hold</c> reports 30 %
-/// and runs until cancelled (or <see cref="Finish"/>); <c>sleep</c> reports 40 % and succeeds after the payload's
+/// and runs until cancelled (or <see cref="Finish"/>, <see cref="Fail"/>; so do <c>render</c> and <c>transcode</c>); <c>sleep</c> reports 40 % and succeeds after the payload's
 /// number of milliseconds.
 /// </summary>
 internal sealed class TestWorker : ReceiveActor, IWithTimers
@@ -27,6 +27,14 @@ internal sealed class TestWorker : ReceiveActor, IWithTimers
         {
             if (_running.Remove(finish.TaskId, out var task)) _contact!.Tell(new ReportSuccess(task.TaskId, task.Payload));
         });
+        Receive<Fail>(fail =>
+        {
+            if (_running.Remove(fail.TaskId)) _contact!.Tell(new ReportFailure(fail.TaskId, fail.Error));
+        });
+        Receive<Progress>(progress =>
+        {
+            if (_running.ContainsKey(progress.TaskId)) _contact!.Tell(new ReportProgress(progress.TaskId, progress.Percent));
+        });
         Receive<ReportRejected>(_ => { });
         scheduler.Tell(registration);
     }
@@ -36,7 +44,13 @@ internal sealed class TestWorker : ReceiveActor, IWithTimers
     /// <summary>Ends a running task with success (its payload as result).</summary>
     public sealed record Finish(string TaskId);
 
-    public static readonly string[] TaskNames = ["echo", "fail", "hold", "sleep"];
+    /// <summary>Reports progress of a running task.</summary>
+    public sealed record Progress(string TaskId, double Percent);
+
+    /// <summary>Ends a running task with failure.</summary>
+    public sealed record Fail(string TaskId, string Error);
+
+    public static readonly string[] TaskNames = ["echo", "fail", "hold", "sleep", "render", "transcode"];
 
     public static Props Props(IActorRef scheduler, RegisterWorker registration) =>
         Akka.Actor.Props.Create(() => new TestWorker(scheduler, registration));
@@ -57,6 +71,8 @@ internal sealed class TestWorker : ReceiveActor, IWithTimers
                 contact.Tell(new ReportFailure(start.TaskId, "boom"));
                 break;
             case "hold":
+            case "render":
+            case "transcode":
                 _running[start.TaskId] = start;
                 contact.Tell(new ReportProgress(start.TaskId, 30));
                 break;

@@ -36,13 +36,13 @@ internal sealed class WebHarness : IAsyncDisposable
 
     public Uri BaseAddress => Http.BaseAddress!;
 
-    public static async Task<WebHarness> Start(WebOptions? options = null, SchedulerSettings? settings = null)
+    public static async Task<WebHarness> Start(WebOptions? options = null, SchedulerSettings? settings = null, TimeProvider? clock = null)
     {
         var system = ActorSystem.Create("lighthouse-web-test", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         try
         {
-            var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default), "scheduler");
-            var app = LighthouseWeb.Build((options ?? new WebOptions()) with { Port = 0, AskTimeout = options?.AskTimeout ?? TimeSpan.FromSeconds(3) }, scheduler, system);
+            var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default, clock), "scheduler");
+            var app = LighthouseWeb.Build((options ?? new WebOptions()) with { Port = 0, AskTimeout = options?.AskTimeout ?? TimeSpan.FromSeconds(3) }, scheduler, system, clock);
             await app.StartAsync().WaitAsync(Wait);
             var http = new HttpClient { BaseAddress = LighthouseWeb.ListeningAddress(app), Timeout = Wait };
             return new WebHarness(system, scheduler, app, http);

@@ -43,6 +43,7 @@ public static class OverviewJson
 
         writer.WriteStartObject("blocked");
         writer.WriteNumber("count", overview.Waiting.Blocked.Count);
+        writer.WriteNumber("free_slots", overview.Nodes.Nodes.Where(n => n.State == WorkerNodeState.Reachable).Sum(n => n.FreeSlots));
         writer.WriteStartArray("tasks");
         foreach (var task in overview.Waiting.Blocked.Take(MaxBlockedListed)) TaskInfoJson.Write(writer, task);
         writer.WriteEndArray();

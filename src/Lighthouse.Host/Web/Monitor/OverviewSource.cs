@@ -17,15 +17,16 @@ public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem syste
 
     private readonly Lock _lock = new();
     private Task<Overview>? _latest;
-    private DateTimeOffset _latestAt;
+    // The cache runs on the machine's monotonic clock: the injected clock dates the views and may stand still in tests.
+    private long _latestAt;
 
     public Task<Overview> Get(CancellationToken cancellation)
     {
         lock (_lock)
         {
-            var now = clock.GetUtcNow();
+            var now = Environment.TickCount64;
             // A failed round is not kept: the next request asks again.
-            if (_latest is { IsFaulted: false, IsCanceled: false } latest && now - _latestAt < CacheFor) return latest;
+            if (_latest is { IsFaulted: false, IsCanceled: false } latest && now - _latestAt < CacheFor.TotalMilliseconds) return latest.WaitAsync(cancellation);
             _latestAt = now;
             // Not tied to one request's cancellation: other pages share the round.
             _latest = Build(CancellationToken.None);

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Host.Tests.Web;
+
+/// <summary>
+/// The monitor page in a real browser (Debian's headless chromium) while workers run tasks: the assertions read the
+/// DOM after the page's scripts ran.
+/// </summary>
+public sealed partial class BrowserTests
+{
+    [Fact]
+    public async Task The_monitor_shows_workers_slots_statistics_and_charts_and_they_change_as_tasks_finish()
+    {
+        await using var web = await WebHarness.Start();
+        await web.AddWorker("gpu-node", slots: 4, new Dictionary<string, double> { ["cpu"] = 16, ["memory"] = 64, ["gpu"] = 2 });
+        await web.AddWorker("cpu-node-1", slots: 4);
+        await web.AddWorker("cpu-node-2", slots: 4, priorities: new PriorityRange(0, 10));
+        await RunToEnd(web, ("echo", "alice", 6), ("fail", "bob", 2));
+        // Long sleeps keep running while the page is loaded; the GPU task can never start (no node has 4 GPUs).
+        for (var i = 0; i < 3; i++) await web.Submit("""{"name": "sleep", "payload": 60000, "user": "carol", "requirements": {"cpu": 2}}""");
+        await web.Submit("""{"name": "sleep", "payload": 60000, "user": "dave", "requirements": {"gpu": 1}}""");
+        var blocked = await web.Submit("""{"name": "echo", "user": "erin", "priority": 5, "requirements": {"gpu": 4}}""");
+        await WebHarness.Until(async () => (await web.GetJson("/api/queues")).GetProperty("running").GetInt32() == 4, "four sleeps to run");
+        await WebHarness.Until(async () => (await web.GetJson("/api/overview")).GetProperty("blocked").GetProperty("count").GetInt32() == 1, "the GPU task to count as blocked");
+
+        var first = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", first);
+        var used = new[] { "gpu-node", "cpu-node-1", "cpu-node-2" }.Select(node => NodeSlots(first, node)).ToList();
+        Assert.Equal(["4", "4", "4"], used.Select(u => u.Slots));
+        Assert.Equal(4, used.Sum(u => int.Parse(u.Used)));
+        Assert.Equal(4, Regex.Count(first, "class=\"running-task\" data-task=\"task-\\d+\" data-progress=\"40\""));
+        Assert.Matches("data-node=\"cpu-node-2\"[^>]*>.*?<b class=\"priorities\">0 to 10</b>", first);
+        Assert.Equal(("6", "6", "0"), StatsRow(first, "echo"));
+        Assert.Equal(("2", "0", "2"), StatsRow(first, "fail"));
+        Assert.Matches("<div id=\"banner-blocked\" class=\"banner banner-blocked\" role=\"alert\" data-count=\"1\">", first);
+        Assert.Contains($"data-task=\"{blocked}\"", OldestWaiting(first));
+        Assert.Matches("<tr data-member=\"[^\"]+\" data-status=\"up\" data-reachable=\"true\" data-scheduler=\"true\">", first);
+        Assert.Equal(8, ChartTotal(first, "chart-finished"));
+        foreach (var chart in new[] { "chart-finished", "chart-queued", "chart-running" })
+            Assert.Matches($"<svg id=\"{chart}\"[^>]*data-points=\"600\"[^>]*>.*?<path class=\"line\" d=\"M", first);
+        Assert.Equal(4, ChartLast(first, "chart-running"));
+
+        await RunToEnd(web, ("echo", "alice", 4));
+        var second = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Equal(("10", "10", "0"), StatsRow(second, "echo"));
+        Assert.Equal(12, ChartTotal(second, "chart-finished"));
+        Assert.Contains("id=\"summary-finished\" data-value=\"12\"", second);
+    }
+
+    [Fact]
+    public async Task The_task_page_shows_status_progress_result_attempts_and_timeline()
+    {
+        await using var web = await WebHarness.Start();
+        await web.AddWorker("n1", slots: 1);
+        var done = await web.Submit("""{"name": "echo", "payload": {"answer": 42}, "user": "alice"}""");
+        await web.UntilTask(done, t => t.GetProperty("state").GetString() == "succeeded");
+        var failed = await web.Submit("""{"name": "fail", "user": "alice"}""");
+        await web.UntilTask(failed, t => t.GetProperty("state").GetString() == "failed");
+
+        var success = await Chromium.DumpDom(new Uri(web.BaseAddress, "/tasks/" + done));
+        var failure = await Chromium.DumpDom(new Uri(web.BaseAddress, "/tasks/" + failed));
+        var unknown = await Chromium.DumpDom(new Uri(web.BaseAddress, "/tasks/task-404"));
+
+        Assert.Contains($"<code id=\"task-id\">{done}</code>", success);
+        Assert.Contains("<span id=\"task-state\" class=\"state\" data-state=\"succeeded\">succeeded</span>", success);
+        Assert.Contains("<dd data-field=\"attempts\">1</dd>", success);
+        Assert.Contains("<dd data-field=\"node\">n1</dd>", success);
+        Assert.Matches("<pre id=\"task-outcome\" class=\"outcome\">\\{\\s+\"answer\": 42\\s+\\}</pre>", success);
+        Assert.Matches("<li data-step=\"started\"><b>Started</b> on n1 \\(attempt 1\\), after waiting", success);
+        Assert.Contains("<li data-step=\"finished\"><b>Succeeded</b> after running", success);
+        Assert.Contains("<pre id=\"task-outcome\" class=\"outcome error\">boom</pre>", failure);
+        Assert.Contains("No task task-404: unknown task id task-404.", unknown);
+    }
+
+    private static async Task RunToEnd(WebHarness web, params (string Name, string User, int Count)[] batches)
+    {
+        var ids = new List<string>();
+        foreach (var (name, user, count) in batches)
+        {
+            for (var i = 0; i < count; i++) ids.Add(await web.Submit($$"""{"name": "{{name}}", "user": "{{user}}", "payload": {"n": {{i}} } }"""));
+        }
+        foreach (var id in ids) await web.UntilTask(id, t => t.GetProperty("state").GetString() is "succeeded" or "failed");
+    }
+
+    private static (string Slots, string Used) NodeSlots(string dom, string node)
+    {
+        var match = Regex.Match(dom, $"<article class=\"node\" data-node=\"{Regex.Escape(node)}\" data-state=\"reachable\" data-slots=\"(\\d+)\" data-slots-used=\"(\\d+)\">");
+        Assert.True(match.Success, $"no row for worker node {node}");
+        return (match.Groups[1].Value, match.Groups[2].Value);
+    }
+
+    private static (string Finished, string Succeeded, string Failed) StatsRow(string dom, string name)
+    {
+        var match = Regex.Match(dom, $"<tr data-task-name=\"{Regex.Escape(name)}\" data-finished=\"(\\d+)\" data-succeeded=\"(\\d+)\" data-failed=\"(\\d+)\"");
+        Assert.True(match.Success, $"no statistics row for task name {name}");
+        return (match.Groups[1].Value, match.Groups[2].Value, match.Groups[3].Value);
+    }
+
+    private static string OldestWaiting(string dom)
+    {
+        var match = Regex.Match(dom, "<div id=\"oldest-waiting\" class=\"oldest\"[^>]*>");
+        Assert.True(match.Success, "no oldest waiting task box");
+        return match.Value;
+    }
+
+    private static double ChartTotal(string dom, string id) => ChartNumber(dom, id, "total");
+
+    private static double ChartLast(string dom, string id) => ChartNumber(dom, id, "last");
+
+    private static double ChartNumber(string dom, string id, string key)
+    {
+        var match = Regex.Match(dom, $"<svg id=\"{id}\"[^>]*data-{key}=\"([0-9.]+)\"");
+        Assert.True(match.Success, $"chart {id} has no data-{key}");
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
