@@ -22,7 +22,10 @@ internal sealed class ExplanationCache
 
     public void Add(CompiledWorkload workload, PlacementExplanation explanation) => _explanations[new Signature(workload)] = explanation;
 
-    /// <summary>What the fit rules and the bin-pack skip read from a workload: keys, amounts, immunities, score.</summary>
+    /// <summary>
+    /// What the fit rules and the bin-pack skip read from a workload: required keys and amounts, and the
+    /// immunities to keys that exist (the score follows from the amounts).
+    /// </summary>
     private readonly struct Signature(CompiledWorkload workload) : IEquatable<Signature>
     {
         private readonly CompiledWorkload _workload = workload;
@@ -33,9 +36,7 @@ internal sealed class ExplanationCache
             var theirs = other._workload;
             return mine.RequiredNames.AsSpan().SequenceEqual(theirs.RequiredNames)
                    && mine.Amounts.AsSpan().SequenceEqual(theirs.Amounts)
-                   && mine.Immune.AsSpan().SequenceEqual(theirs.Immune)
-                   && mine.ImmuneIds.SequenceEqual(theirs.ImmuneIds)
-                   && mine.Score.Equals(theirs.Score);
+                   && mine.ImmuneIds.SequenceEqual(theirs.ImmuneIds);
         }
 
         public override bool Equals(object? obj) => obj is Signature other && Equals(other);
@@ -48,7 +49,6 @@ internal sealed class ExplanationCache
             foreach (var amount in _workload.Amounts)
                 hash.Add(amount);
             hash.Add(_workload.ImmuneIds.Count);
-            hash.Add(_workload.Score);
             return hash.ToHashCode();
         }
     }

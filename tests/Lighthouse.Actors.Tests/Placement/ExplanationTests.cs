@@ -125,4 +125,42 @@ public sealed class ExplanationTests
             explanation.Rejections);
         Assert.Equal(new PlacementExplanation(2, [new(RejectionReason.MissingKey, "cpu", 1), new(RejectionReason.Insufficient, "cpu", 1)]), explanation);
     }
+
+    [Fact]
+    public void Identical_workloads_are_explained_afresh_after_every_change()
+    {
+        var distributor = Prioritized(Node("a", ("cpu", 0), ("mem", 0)), Node("b", ("cpu", 5), ("mem", 1)));
+        Workload Big(string name) => Load(name, ("cpu", 2), ("mem", 2));
+
+        // "taker" uses b's cpu between two identical workloads: b's reason changes from mem to cpu.
+        var result = distributor.Place([Big("big1"), Load("taker", ("cpu", 4)), Big("big2")]);
+
+        Assert.Equal("- b -", Show(result.Assignments));
+        Assert.Equal("0/2 nodes fit: 1 has too little \"cpu\", 1 has too little \"mem\"", result.Unplaced["big1"].ToString());
+        Assert.Equal("0/2 nodes fit: 2 have too little \"cpu\"", result.Unplaced["big2"].ToString());
+
+        distributor.Release("taker");
+        Assert.Equal("0/2 nodes fit: 1 has too little \"cpu\", 1 has too little \"mem\"", distributor.Why(Big("big3")));
+        distributor.RemoveNode("a");
+        Assert.Equal("0/1 nodes fit: 1 has too little \"mem\"", distributor.Why(Big("big4")));
+        distributor.AddNode(Node("c", ("cpu", 9)));
+        Assert.Equal("0/2 nodes fit: 1 lacks \"mem\", 1 has too little \"mem\"", distributor.Why(Big("big5")));
+    }
+
+    [Fact]
+    public void Workloads_differing_only_in_immunity_get_their_own_explanations()
+    {
+        var distributor = Prioritized(Node("n", ("cpu", 1), ("debt", -1), ("spiders", double.NegativeInfinity)));
+
+        var result = distributor.Place(
+        [
+            Load("plain", ("cpu", 0.5)),
+            Load("spider-proof", ("cpu", 0.5)).Immune("spiders"),
+            Load("debt-proof", ("cpu", 0.5)).Immune("debt"),
+        ]);
+
+        Assert.Equal("0/1 nodes fit: 1 has shortcoming \"debt\"", result.Unplaced["plain"].ToString());
+        Assert.Equal("0/1 nodes fit: 1 has shortcoming \"debt\"", result.Unplaced["spider-proof"].ToString());
+        Assert.Equal("0/1 nodes fit: 1 has ward \"spiders\"", result.Unplaced["debt-proof"].ToString());
+    }
 }

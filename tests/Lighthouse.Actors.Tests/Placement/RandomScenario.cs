@@ -98,7 +98,10 @@ internal static class ScenarioGen
 
     private static Gen<Dictionary<string, double>> Map(IEnumerable<string> keys, Gen<double> quantity) =>
         from values in Gen.ArrayOf(quantity, keys.Count())
-        select keys.Zip(values).ToDictionary(pair => pair.First, pair => pair.Second);
+        select Pair(keys, values);
+
+    private static Dictionary<string, double> Pair(IEnumerable<string> keys, double[] values)
+        => keys.Select((key, index) => (key, index)).ToDictionary(entry => entry.key, entry => values[entry.index]);
 
     public static Gen<NodeSpec> NodeNamed(string name) =>
         from rare in Gen.SubListOf(RareKeys)
@@ -126,7 +129,7 @@ internal static class ScenarioGen
     public static Gen<RandomScenario> Scenario(int maxNodes, int maxSteps, int maxBatch) =>
         from strategy in Gen.Elements(StrategyKind.Prioritized, StrategyKind.RoundRobin, StrategyKind.BinPack)
         from rubric in Gen.SubListOf(RandomScenario.Keys).Where(keys => keys.Count > 0)
-            .SelectMany(keys => Gen.ArrayOf(Weight, keys.Count), (keys, weights) => keys.Zip(weights).ToDictionary(pair => pair.First, pair => pair.Second))
+            .SelectMany(keys => Gen.ArrayOf(Weight, keys.Count), (keys, weights) => Pair(keys, weights))
         from nodeCount in Gen.Choose(0, maxNodes)
         from nodes in Gen.ArrayOf(NodeNamed("?"), nodeCount)
         from stepCount in Gen.Choose(1, maxSteps)
