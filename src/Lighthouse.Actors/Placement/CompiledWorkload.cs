@@ -19,13 +19,14 @@ internal sealed class CompiledWorkload
         Groups = groups;
         Positions = new int[requiredIds.Length];
         RequiresUnknownKey = Array.IndexOf(requiredIds, -1) >= 0;
-        var excused = new HashSet<int>(immuneIdsAscending);
+        var excuses = immuneIdsAscending.Length;
         for (var index = 0; index < requiredIds.Length; index++)
         {
-            if (requiredIds[index] >= 0 && amounts[index] < 0)
-                excused.Add(requiredIds[index]);
+            // Required keys are distinct; count a negative requirement unless its key is already counted as immune.
+            if (requiredIds[index] >= 0 && amounts[index] < 0 && !immune[index])
+                excuses++;
         }
-        Excuses = excused.Count;
+        Excuses = excuses;
     }
 
     private readonly int[] _requiredIdsAscending;

@@ -64,7 +64,8 @@ public abstract class Distributor
     /// <summary>
     /// Places a batch. Throws <see cref="PlacementException"/> (and changes nothing) on duplicate names in
     /// the batch, a name already placed, or a NaN requirement. <paramref name="filter"/> is an optional
-    /// extra feasibility rule.
+    /// extra feasibility rule, asked only about nodes that fit; an exception it throws propagates, and the
+    /// workloads of the batch placed before it stay placed.
     /// </summary>
     public abstract PlacementResult Place(IReadOnlyList<Workload> batch, NodeFilter? filter = null);
 

@@ -7,6 +7,9 @@ namespace Lighthouse.Placement;
 /// </summary>
 internal abstract class DistributorCore : Distributor
 {
+    private static readonly IReadOnlyDictionary<string, PlacementExplanation> NoneUnplaced =
+        System.Collections.ObjectModel.ReadOnlyDictionary<string, PlacementExplanation>.Empty;
+
     private readonly Dictionary<string, PlacedWorkload> _placements = new(StringComparer.Ordinal);
     // Per aversion group, how many live nodes hold a workload of it: when that is every node, the
     // "no conflict" pass cannot succeed and is skipped.
@@ -20,13 +23,10 @@ internal abstract class DistributorCore : Distributor
 
     protected DistributorCore(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning)
     {
-        Tuning = tuning;
         Table = new NodeTable(tuning.CompactionMinimum);
         foreach (var spec in nodes)
             Table.Add(NodeState.Create(spec, Catalog));
     }
-
-    protected PlacementTuning Tuning { get; }
 
     protected ResourceCatalog Catalog { get; } = new();
 
@@ -57,13 +57,13 @@ internal abstract class DistributorCore : Distributor
             assignments[index] = node.Name;
         }
 
-        var unplaced = new Dictionary<string, PlacementExplanation>(StringComparer.Ordinal);
+        Dictionary<string, PlacementExplanation>? unplaced = null;
         for (var index = 0; index < batch.Count; index++)
         {
             if (explanations[index] is { } explanation)
-                unplaced.Add(batch[index].Name, explanation);
+                (unplaced ??= new Dictionary<string, PlacementExplanation>(StringComparer.Ordinal)).Add(batch[index].Name, explanation);
         }
-        return new PlacementResult(batch, assignments, unplaced);
+        return new PlacementResult(batch, assignments, unplaced ?? NoneUnplaced);
     }
 
     public sealed override bool Release(string workload)
