@@ -16,6 +16,7 @@ public static class CancelCommand
                       "node": "..." | null (pending: the node told to stop it),
                       "state": "succeeded" | "failed" | "cancelled" | null (already_finished: how it ended)}
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create()

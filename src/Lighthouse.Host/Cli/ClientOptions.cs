@@ -27,7 +27,7 @@ public sealed class ClientOptions
 
     public Option<string> Host { get; } = new("--host")
     {
-        Description = $"The Lighthouse host to talk to, HOST:PORT (its cluster port). Default {DefaultHost}.",
+        Description = "The Lighthouse host to talk to, HOST:PORT (its cluster port).",
         HelpName = "HOST:PORT",
         DefaultValueFactory = _ => DefaultHost,
     };
@@ -36,7 +36,7 @@ public sealed class ClientOptions
 
     public Option<string> Timeout { get; } = new("--timeout")
     {
-        Description = $"Seconds to wait for each answer from the host before giving up. Default {DefaultTimeoutSeconds}.",
+        Description = "Seconds to wait for each answer from the host before giving up.",
         HelpName = "SECONDS",
         DefaultValueFactory = _ => DefaultTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
     };

@@ -20,6 +20,7 @@ public static class NodesCommand
                       "capacity": {"cpu": 4}, "free": {"cpu": 3}, "registered_at": "2025-01-31T09:30:00.125Z"}]}
         Infinite quantities are the strings "Infinity" and "-Infinity".
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create()

@@ -17,6 +17,7 @@ public static class QueuesCommand
            "users": [{"user": "alice", "queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1}}]}
         Users with neither queued nor running tasks are left out; priorities are in ascending order.
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create()

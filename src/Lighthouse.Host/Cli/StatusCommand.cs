@@ -18,6 +18,7 @@ public static class StatusCommand
            "submitted_at": "2025-01-31T09:30:00.125Z", "started_at": ... | null, "finished_at": ... | null}
         Reading a finished task's status collects it: the scheduler then keeps it only for its collected-result retention.
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create()

@@ -19,6 +19,7 @@ public static class SubmitCommand
         0 succeeded, 1 failed, 3 cancelled.
         A submission that must be retried after a timeout is sent with the same submission id, so it is never queued twice.
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create(TextReader stdin)
@@ -26,7 +27,7 @@ public static class SubmitCommand
         var name = new Argument<string>("name") { Description = "The task name: which handler runs it, e.g. echo." };
         var payload = new Option<string>("--payload")
         {
-            Description = "The task's JSON payload, or @FILE to read it from a file (@- from stdin). Default {}.",
+            Description = "The task's JSON payload, or @FILE to read it from a file (@- from stdin).",
             HelpName = "JSON|@FILE",
             DefaultValueFactory = _ => "{}",
         };

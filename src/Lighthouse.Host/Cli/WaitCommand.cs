@@ -16,6 +16,7 @@ public static class WaitCommand
         progress, waiting reason). With --json nothing but the final task status object (see 'lighthouse status --help').
         The exit code tells how the task ended: 0 succeeded, 1 failed (its error on stderr), 3 cancelled.
 
+
         """ + ClientExitCodes.Help;
 
     public static Command Create()

@@ -1,16 +1,15 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
-using Lighthouse.Protocol.Serialization;
+using Lighthouse.Hosting;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Actors.Tests.Client;
 
 /// <summary>
 /// A Lighthouse host in the test process, as <c>lighthouse serve</c> is to clients: an ActorSystem named
-/// <c>lighthouse</c>, a one-node cluster on 127.0.0.1 and a free port, the scheduler registered with the
-/// ClusterClientReceptionist under the proxy's name, and a <see cref="TestWorkerAgent"/>.
+/// <c>lighthouse</c>, a one-node cluster on 127.0.0.1 and a free port, the scheduler singleton with its proxy
+/// registered with the ClusterClientReceptionist (<see cref="LighthouseScheduler.Start"/>), and a <see cref="TestWorkerAgent"/>.
 /// </summary>
 internal sealed class TestHost : IAsyncDisposable
 {
@@ -24,6 +23,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public ActorSystem System { get; }
 
+    /// <summary>The proxy to the scheduler singleton.</summary>
     public IActorRef Scheduler { get; }
 
     /// <summary><c>127.0.0.1:PORT</c>, what a client connects to.</summary>
@@ -38,7 +38,7 @@ internal sealed class TestHost : IAsyncDisposable
               remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
               cluster.roles = [ "{{LighthouseNames.SchedulerRole}}" ]
             }
-            """).WithFallback(LighthouseSerialization.Configuration);
+            """).WithFallback(LighthouseScheduler.RequiredConfig);
         var system = ActorSystem.Create(LighthouseNames.ActorSystem, config);
         try
         {
@@ -48,8 +48,7 @@ internal sealed class TestHost : IAsyncDisposable
             cluster.Join(cluster.SelfAddress);
             await up.Task.WaitAsync(StartTimeout);
 
-            var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default), LighthouseNames.SchedulerProxy);
-            ClusterClientReceptionist.Get(system).RegisterService(scheduler);
+            var scheduler = LighthouseScheduler.Start(system, settings ?? SchedulerSettings.Default);
             if (withWorker) system.ActorOf(TestWorkerAgent.Props(scheduler), "test-worker");
             return new TestHost(system, scheduler);
         }
