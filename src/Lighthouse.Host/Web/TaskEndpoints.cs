@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lighthouse.Host.Cli;
 using Lighthouse.Host.Web.Json;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;

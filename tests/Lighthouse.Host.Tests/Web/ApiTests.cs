@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Akka.Actor;
+using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Web;
 
@@ -33,6 +35,21 @@ public sealed class ApiTests
         var finished = DateTimeOffset.Parse(task.GetProperty("finished_at").GetString()!);
         Assert.EndsWith("Z", task.GetProperty("finished_at").GetString());
         Assert.True(finished >= submitted);
+    }
+
+    [Fact]
+    public async Task The_status_object_is_the_one_lighthouse_status_json_prints()
+    {
+        await using var web = await WebHarness.Start();
+        await web.AddWorker("n1");
+        var id = await web.Submit("""{"name": "echo", "payload": {"é": [1e300, null, true]}, "user": "zoë"}""");
+        var http = await web.UntilTask(id, t => t.GetProperty("state").GetString() == "succeeded");
+
+        // Listing does not collect the task, so both reads see the same state.
+        var info = (await web.Scheduler.Ask<TaskList>(new ListTasks("zoë"), WebHarness.Wait)).Tasks.Single();
+        var cli = JsonDocument.Parse(Lighthouse.Host.Cli.TaskInfoJson.Format(info)).RootElement;
+
+        Assert.Equal(JsonSerializer.Serialize(cli), JsonSerializer.Serialize(http));
     }
 
     [Fact]
@@ -137,7 +154,9 @@ public sealed class ApiTests
         await web.UntilTask(held, t => t.GetProperty("progress").GetDouble() == 30);
 
         var node = (await web.GetJson("/api/nodes")).GetProperty("nodes").EnumerateArray().Single();
-        Assert.Equal(("n1", "reachable", 3, 2), (node.GetProperty("node").GetString(), node.GetProperty("state").GetString(), node.GetProperty("slots").GetInt32(), node.GetProperty("free_slots").GetInt32()));
+        // The keys of `lighthouse nodes --json`, in its order.
+        Assert.Equal(["name", "state", "slots", "free_slots", "running_tasks", "task_names", "priorities", "capacity", "free", "registered_at"], node.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("n1", "reachable", 3, 2), (node.GetProperty("name").GetString(), node.GetProperty("state").GetString(), node.GetProperty("slots").GetInt32(), node.GetProperty("free_slots").GetInt32()));
         Assert.Equal((8.0, 6.0), (node.GetProperty("capacity").GetProperty("cpu").GetDouble(), node.GetProperty("free").GetProperty("cpu").GetDouble()));
         Assert.Equal([held], node.GetProperty("running_tasks").EnumerateArray().Select(t => t.GetString()!));
         Assert.Equal((0, 9), (node.GetProperty("priorities").GetProperty("min").GetInt32(), node.GetProperty("priorities").GetProperty("max").GetInt32()));

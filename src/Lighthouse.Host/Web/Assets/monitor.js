@@ -195,8 +195,8 @@
       }).join('')}</ul>`
       : '<p class="empty">Idle: no task running.</p>';
     const state = node.state === 'reachable' ? '<span class="pill ok">reachable</span>' : '<span class="pill bad">unreachable</span>';
-    return `<article class="node" data-node="${esc(node.node)}" data-state="${node.state}" data-slots="${node.slots}" data-slots-used="${used}">` +
-      `<header><h3>${esc(node.node)}</h3>${state}</header>${bars.join('')}` +
+    return `<article class="node" data-node="${esc(node.name)}" data-state="${node.state}" data-slots="${node.slots}" data-slots-used="${used}">` +
+      `<header><h3>${esc(node.name)}</h3>${state}</header>${bars.join('')}` +
       `<div class="facts"><span>Handles <b class="task-names">${node.task_names.map(esc).join(', ')}</b></span>` +
       `<span>Priorities <b class="priorities">${esc(priorities(node.priorities))}</b></span>` +
       (special.length ? `<span>Other <b>${special.join(', ')}</b></span>` : '') +

@@ -6,6 +6,7 @@ namespace Lighthouse.Host.Web.Json;
 /// <summary>The scheduler's monitor views (nodes, queues, statistics, history) as snake_case JSON.</summary>
 public static class MonitorViewsJson
 {
+    /// <summary>The same object as <c>lighthouse nodes --json</c>.</summary>
     public static void Write(Utf8JsonWriter writer, NodesView view)
     {
         writer.WriteStartObject();
@@ -13,31 +14,32 @@ public static class MonitorViewsJson
         foreach (var node in view.Nodes)
         {
             writer.WriteStartObject();
-            WriteNodeFields(writer, node);
-            JsonWriting.Strings(writer, "running_tasks", node.RunningTasks);
+            WriteNodeFields(writer, node, runningIds: true);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    /// <summary>Every field of a node but its running tasks, which the overview writes with their progress.</summary>
-    public static void WriteNodeFields(Utf8JsonWriter writer, NodeView node)
+    /// <summary>A node's fields in the command line's order; the overview writes running tasks with their progress instead of <c>running_tasks</c>.</summary>
+    public static void WriteNodeFields(Utf8JsonWriter writer, NodeView node, bool runningIds)
     {
-        writer.WriteString("node", node.Node);
+        writer.WriteString("name", node.Node);
         writer.WriteString("state", node.State == WorkerNodeState.Reachable ? "reachable" : "unreachable");
-        JsonWriting.Quantities(writer, "capacity", node.Capacity);
-        JsonWriting.Quantities(writer, "free", node.Free);
         writer.WriteNumber("slots", node.Slots);
         writer.WriteNumber("free_slots", node.FreeSlots);
+        if (runningIds) JsonWriting.Strings(writer, "running_tasks", node.RunningTasks);
         JsonWriting.Strings(writer, "task_names", node.TaskNames);
         writer.WriteStartObject("priorities");
         writer.WriteNumber("min", node.Priorities.Min);
         writer.WriteNumber("max", node.Priorities.Max);
         writer.WriteEndObject();
+        JsonWriting.Quantities(writer, "capacity", node.Capacity);
+        JsonWriting.Quantities(writer, "free", node.Free);
         JsonWriting.Time(writer, "registered_at", node.RegisteredAt);
     }
 
+    /// <summary>The same object as <c>lighthouse queues --json</c>.</summary>
     public static void Write(Utf8JsonWriter writer, QueuesView view)
     {
         writer.WriteStartObject();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lighthouse.Host.Cli;
 using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 
@@ -26,7 +27,7 @@ public static class OverviewJson
         foreach (var node in overview.Nodes.Nodes)
         {
             writer.WriteStartObject();
-            MonitorViewsJson.WriteNodeFields(writer, node);
+            MonitorViewsJson.WriteNodeFields(writer, node, runningIds: false);
             writer.WriteStartArray("running");
             foreach (var id in node.RunningTasks) RunningTask(writer, id, overview.RunningTasks.GetValueOrDefault(id));
             writer.WriteEndArray();
