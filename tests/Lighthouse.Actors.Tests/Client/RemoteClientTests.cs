@@ -68,6 +68,18 @@ public sealed class RemoteClientTests(RemoteHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_payload_near_the_schedulers_cap_crosses_the_wire_both_ways()
+    {
+        await using var client = await Connect();
+        // Akka.Remote's default frame (128,000 bytes) would drop this and the association with it.
+        var payload = "\"" + new string('x', 900_000) + "\"";
+
+        var id = await client.SubmitAsync("echo", payload, User()).Within();
+
+        Assert.Equal(payload, (await client.WaitAsync(id).Within()).Result);
+    }
+
+    [Fact]
     public async Task A_resubmission_with_the_same_submission_id_queues_nothing_more()
     {
         await using var client = await Connect();

@@ -35,7 +35,8 @@ internal sealed class TestHost : IAsyncDisposable
             akka {
               loglevel = WARNING
               actor.provider = cluster
-              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+              # Frames as large as the client's: payloads and results up to the scheduler's 1 MiB cap must fit.
+              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, maximum-frame-size = 4MiB }
               cluster.roles = [ "{{LighthouseNames.SchedulerRole}}" ]
             }
             """).WithFallback(LighthouseScheduler.RequiredConfig);
