@@ -18,6 +18,9 @@ public sealed record PriorityRange(int Min, int Max)
 /// <summary>
 /// A worker node offers itself: its resources (name → quantity, as the placement engine reads them),
 /// the task names it handles, the priorities it accepts and how many tasks it runs at once.
+/// <paramref name="RunningTasks"/> are the ids of the tasks it still runs (or has finished and not yet
+/// reported) when it registers again, e.g. after the scheduler moved or recovered: those the scheduler
+/// has running there are re-attached, the others it is told to cancel. Null or empty on a first start.
 /// Answered by <see cref="WorkerRegistered"/> or <see cref="WorkerRegistrationRejected"/>.
 /// </summary>
 public sealed record RegisterWorker(
@@ -25,7 +28,8 @@ public sealed record RegisterWorker(
     IReadOnlyDictionary<string, double> Resources,
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
-    int Slots);
+    int Slots,
+    IReadOnlyList<string>? RunningTasks = null);
 
 /// <summary>The node is registered; the sender is the node's contact for reports.</summary>
 public sealed record WorkerRegistered(string Node);

@@ -35,6 +35,33 @@ internal sealed class PlacementShapes
         if (--shape.LiveTasks == 0) _byKey.Remove(shape.Key);
     }
 
+    /// <summary>Whether <paramref name="shape"/> is the live shape of its key (finished tasks may hold an older, dropped one).</summary>
+    public bool IsRegistered(PlacementShape shape) => _byKey.TryGetValue(shape.Key, out var live) && ReferenceEquals(live, shape);
+
+    /// <summary>The id the next new shape gets.</summary>
+    public int NextId => _nextId;
+
+    /// <summary>
+    /// Recreates a shape from a snapshot with its original id; a <paramref name="registered"/> one becomes the
+    /// live shape of its key (its tasks count themselves in as they are restored).
+    /// </summary>
+    public PlacementShape Restore(int id, string taskName, int priority, IReadOnlyDictionary<string, double> requirements, IReadOnlySet<string> immunities, bool registered)
+    {
+        var key = PlacementShape.KeyOf(taskName, priority, requirements, immunities);
+        var shape = new PlacementShape(id, key, taskName, priority, requirements, immunities);
+        if (registered && !_byKey.TryAdd(key, shape))
+            throw new InvalidOperationException($"shapes {_byKey[key].Id} and {id} are both live for task \"{taskName}\" at priority {priority}");
+        return shape;
+    }
+
+    /// <summary>Sets the id counter and the epochs as a snapshot recorded them.</summary>
+    public void RestoreCounters(int nextId, long capacityEpoch, long topologyEpoch)
+    {
+        _nextId = nextId;
+        CapacityEpoch = capacityEpoch;
+        TopologyEpoch = topologyEpoch;
+    }
+
     public void CapacityGrew() => CapacityEpoch++;
 
     public void TopologyChanged() => TopologyEpoch++;

@@ -45,6 +45,13 @@ public sealed record TaskCancelRequested(string TaskId, DateTimeOffset At) : Sch
 /// <summary>A queued or running task reached a final state (Succeeded, Failed or Cancelled).</summary>
 public sealed record TaskFinished(string TaskId, TaskState State, string? Result, string? Error, DateTimeOffset At) : SchedulerEvent(At);
 
+/// <summary>
+/// A worker node that registered (again) reported a task as running that the scheduler had queued (it was
+/// re-queued while the node was away): the task runs there from now on, without being started again.
+/// Applied like <see cref="TaskStarted"/>; <paramref name="Attempt"/> counts it as one more attempt.
+/// </summary>
+public sealed record TaskAdopted(string TaskId, string Node, int Attempt, DateTimeOffset At) : SchedulerEvent(At);
+
 /// <summary>A running task's node was lost; the task went back to the head of its user's queue.</summary>
 public sealed record TaskRequeued(string TaskId, string Node, DateTimeOffset At) : SchedulerEvent(At);
 

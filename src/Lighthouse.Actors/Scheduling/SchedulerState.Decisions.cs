@@ -52,9 +52,14 @@ internal sealed partial class SchedulerState
     {
         if (_nodes.FreeSlots <= 0) return null;
         if (_queues.NextCandidate() is not { } task) return null;
+        return new PlaceTask(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
+    }
+
+    /// <summary>What the placement engine places for a task: its shape's requirements, immunities and its aversion groups.</summary>
+    private static Workload WorkloadOf(TaskRecord task)
+    {
         var shape = task.Shape;
-        var workload = new Workload(task.Id, shape.PlacementRequirements, shape.Immunities.Count == 0 ? null : shape.Immunities, task.AversionGroups);
-        return new PlaceTask(task.Id, task.Priority, workload, _shapes.CapacityEpoch, _shapes.TopologyEpoch);
+        return new Workload(task.Id, shape.PlacementRequirements, shape.Immunities.Count == 0 ? null : shape.Immunities, task.AversionGroups);
     }
 
     /// <summary>Start the task on the node the engine chose, or remember why none fits.</summary>
@@ -166,19 +171,20 @@ internal sealed partial class SchedulerState
     public IReadOnlyList<SchedulerEvent> DecideNodeLost(string node, DateTimeOffset now)
     {
         if (_nodes.Find(node) is not { } found) return [];
-        var events = new List<SchedulerEvent>();
-        foreach (var task in found.Running.OrderBy(t => t.Sequence))
-        {
-            if (task.CancelRequested)
-                events.Add(new TaskFinished(task.Id, TaskState.Cancelled, null, $"cancelled on request; worker node \"{node}\" was lost before acknowledging", now));
-            else if (task.Attempts >= task.MaxAttempts)
-                events.Add(new TaskFinished(task.Id, TaskState.Failed, null,
-                    $"the worker was lost {task.Attempts} times (max attempts {task.MaxAttempts}); the last one was node \"{node}\"", now));
-            else
-                events.Add(new TaskRequeued(task.Id, node, now));
-        }
+        var events = found.Running.OrderBy(t => t.Sequence).Select(task => LostFrom(task, node, now)).ToList();
         events.Add(new NodeRemoved(node, now));
         return events;
+    }
+
+    /// <summary>What becomes of a running task its node no longer runs: cancelled if a cancel was pending, failed after its last attempt, else re-queued.</summary>
+    private static SchedulerEvent LostFrom(TaskRecord task, string node, DateTimeOffset now)
+    {
+        if (task.CancelRequested)
+            return new TaskFinished(task.Id, TaskState.Cancelled, null, $"cancelled on request; worker node \"{node}\" was lost before acknowledging", now);
+        if (task.Attempts >= task.MaxAttempts)
+            return new TaskFinished(task.Id, TaskState.Failed, null,
+                $"the worker was lost {task.Attempts} times (max attempts {task.MaxAttempts}); the last one was node \"{node}\"", now);
+        return new TaskRequeued(task.Id, node, now);
     }
 
     /// <summary>Finished tasks whose retention ended by <paramref name="now"/>.</summary>

@@ -44,7 +44,11 @@ internal sealed partial class SchedulerState
                 submitted = 1;
                 break;
             case TaskStarted e:
-                ApplyStarted(e);
+                ApplyStarted(e.TaskId, e.Node, e.Attempt, e.At);
+                started = 1;
+                break;
+            case TaskAdopted e:
+                ApplyStarted(e.TaskId, e.Node, e.Attempt, e.At);
                 started = 1;
                 break;
             case TaskUnplaced e:
@@ -85,7 +89,10 @@ internal sealed partial class SchedulerState
             default:
                 throw new InvalidOperationException($"unknown scheduler event {change.GetType().Name}");
         }
-        _history.Record(change.At, submitted, started, finished, _queues.Queued, _queues.Running);
+        // A dispatch memo changes no count and no depth. Recording it would only open an empty interval, and the
+        // journal leaves these memos out, so skipping it keeps a replayed history identical to the live one.
+        if (change is not TaskUnplaced)
+            _history.Record(change.At, submitted, started, finished, _queues.Queued, _queues.Running);
     }
 
     private void ApplySubmitted(TaskSubmitted e)
@@ -98,16 +105,16 @@ internal sealed partial class SchedulerState
         _queues.Enqueue(task);
     }
 
-    private void ApplyStarted(TaskStarted e)
+    private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
     {
-        var task = Require(e.TaskId, TaskState.Queued);
+        var task = Require(taskId, TaskState.Queued);
         _queues.Dequeue(task, started: true);
         task.State = TaskState.Running;
-        task.Node = e.Node;
-        task.Attempts = e.Attempt;
-        task.StartedAt = e.At;
+        task.Node = node;
+        task.Attempts = attempt;
+        task.StartedAt = at;
         task.Progress = 0;
-        _nodes.Started(e.Node, task);
+        _nodes.Started(node, task);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
     }
 

@@ -19,6 +19,10 @@ internal sealed class StrategyActor : ReceiveActor
         _placer = new TaskPlacer(settings.Strategy, settings.Rubric);
         Receive<PlaceTask>(request => Sender.Tell(_placer.Place(request)));
         Receive<ReleaseTask>(release => _placer.Release(release.TaskId));
+        Receive<PinTask>(pin =>
+        {
+            if (_placer.Pin(pin) is { } reason) Sender.Tell(new PinRefused(pin.TaskId, pin.Node, reason));
+        });
         Receive<AddWorkerNode>(add => _placer.AddNode(add.Registration));
         Receive<RemoveWorkerNode>(remove => _placer.RemoveNode(remove.Node));
         Receive<SetNodeReachable>(change =>

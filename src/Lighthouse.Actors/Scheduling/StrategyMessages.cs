@@ -23,3 +23,12 @@ internal sealed record RemoveWorkerNode(string Node);
 
 /// <summary>A node became unreachable (nothing is placed on it) or reachable again.</summary>
 internal sealed record SetNodeReachable(string Node, bool Reachable);
+
+/// <summary>
+/// A task already runs on <paramref name="Node"/> (re-attached after a recovery, or adopted from a node's
+/// report): reserve its requirements there without choosing. Answered only when that fails.
+/// </summary>
+internal sealed record PinTask(string TaskId, string Node, Workload Workload);
+
+/// <summary>A <see cref="PinTask"/> the engine could not honour, and why.</summary>
+internal sealed record PinRefused(string TaskId, string Node, string Reason);

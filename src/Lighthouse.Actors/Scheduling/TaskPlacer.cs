@@ -82,6 +82,25 @@ internal sealed class TaskPlacer
     }
 
     /// <summary>
+    /// Reserves a task's requirements on the node it already runs on (reachable or not). Null on success;
+    /// else why the engine refused (the node is unknown, or the task does not fit its remaining resources).
+    /// </summary>
+    public string? Pin(PinTask pin)
+    {
+        if (!_priorities.ContainsKey(pin.Node)) return $"node \"{pin.Node}\" is not known to the placement engine";
+        string? OnlyThere(Workload workload, string node) => node == pin.Node ? null : "are not the node the task runs on";
+        try
+        {
+            var result = _distributor.Place([pin.Workload], OnlyThere);
+            return result.Assignments[0] is not null ? null : result.Unplaced[pin.Workload.Name].ToString();
+        }
+        catch (PlacementException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
     /// Whether a node might take the task once something ends: some node refused it only for a
     /// quantity that a release can change. Missing keys, wards, priority ranges and unreachable nodes
     /// change only when nodes come, go or come back.

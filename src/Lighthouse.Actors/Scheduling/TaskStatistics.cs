@@ -39,6 +39,23 @@ internal sealed class TaskStatistics
             pair.Value.Run.Summary(),
             pair.Value.Wait.Summary())).ToList();
 
+    /// <summary>The raw counts of every task name, in name order (what a snapshot records).</summary>
+    public IReadOnlyList<StatisticsTally> Export() =>
+        _byName.Select(pair => new StatisticsTally(
+            pair.Key, pair.Value.Succeeded, pair.Value.Failed, pair.Value.Cancelled, pair.Value.Run.Export(), pair.Value.Wait.Export())).ToList();
+
+    /// <summary>Puts back counts a snapshot recorded, replacing any of the same task name.</summary>
+    public void Import(IEnumerable<StatisticsTally> tallies)
+    {
+        foreach (var tally in tallies)
+        {
+            var entry = new Entry { Succeeded = tally.Succeeded, Failed = tally.Failed, Cancelled = tally.Cancelled };
+            entry.Run.Import(tally.Run);
+            entry.Wait.Import(tally.Wait);
+            _byName[tally.TaskName] = entry;
+        }
+    }
+
     private sealed class Entry
     {
         public int Succeeded;
@@ -63,7 +80,17 @@ internal sealed class TaskStatistics
             if (duration > _max) _max = duration;
         }
 
+        public DurationTally Export() => new(_count, _totalTicks, _min, _max);
+
+        public void Import(DurationTally tally) => (_count, _totalTicks, _min, _max) = (tally.Count, tally.TotalTicks, tally.Min, tally.Max);
+
         public DurationSummary? Summary() =>
             _count == 0 ? null : new DurationSummary(_count, _min, TimeSpan.FromTicks(_totalTicks / _count), _max);
     }
 }
+
+/// <summary>The raw counts of one task name's finished tasks.</summary>
+internal sealed record StatisticsTally(string TaskName, int Succeeded, int Failed, int Cancelled, DurationTally Run, DurationTally Wait);
+
+/// <summary>The raw sums behind a <see cref="DurationSummary"/> (min and max are meaningless while the count is 0).</summary>
+internal sealed record DurationTally(int Count, long TotalTicks, TimeSpan Min, TimeSpan Max);

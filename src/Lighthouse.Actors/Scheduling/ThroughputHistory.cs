@@ -75,6 +75,34 @@ internal sealed class ThroughputHistory
         return samples;
     }
 
+    /// <summary>The recorded intervals, oldest first (what a snapshot records).</summary>
+    public IReadOnlyList<HistoryBucket> Export() =>
+        _buckets.Select(b => new HistoryBucket(b.Index, b.Submitted, b.Started, b.Finished, b.Queued, b.Running)).ToList();
+
+    /// <summary>
+    /// Puts back the intervals a snapshot recorded into this empty history, oldest first. Only as many of the
+    /// latest as this history's length holds are kept.
+    /// </summary>
+    public void Import(IEnumerable<HistoryBucket> buckets)
+    {
+        if (_last is not null) throw new InvalidOperationException("history can only be restored when empty");
+        foreach (var recorded in buckets)
+        {
+            if (_last is not null && recorded.Index <= _last.Index)
+                throw new InvalidOperationException($"history interval {recorded.Index} follows interval {_last.Index}: intervals must be in order");
+            _last = new Bucket(recorded.Index)
+            {
+                Submitted = recorded.Submitted,
+                Started = recorded.Started,
+                Finished = recorded.Finished,
+                Queued = recorded.Queued,
+                Running = recorded.Running,
+            };
+            _buckets.Enqueue(_last);
+        }
+        while (_last is not null && _buckets.Peek().Index <= _last.Index - _capacity) _buckets.Dequeue();
+    }
+
     private HistorySample Sample(long index, int submitted, int started, int finished, int queued, int running) =>
         new(new DateTimeOffset(index * _intervalTicks, TimeSpan.Zero), submitted, started, finished, queued, running);
 
@@ -88,3 +116,6 @@ internal sealed class ThroughputHistory
         public int Running;
     }
 }
+
+/// <summary>One recorded interval of <see cref="ThroughputHistory"/>: its index (time / interval) and its counts.</summary>
+internal sealed record HistoryBucket(long Index, int Submitted, int Started, int Finished, int Queued, int Running);

@@ -78,6 +78,40 @@ internal sealed class UserQueues
 
     public int QueuedOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Queued : 0;
 
+    /// <summary>The last wait stamp handed out (a snapshot records it, so restored users keep their turns).</summary>
+    public long Stamps => _stamps;
+
+    /// <summary>
+    /// Rebuilds the queues of a snapshot into these empty ones: each user with its wait stamp, the running
+    /// tasks counted per user, and the queued tasks enqueued in sequence order (which puts each shape queue
+    /// back in its order: re-queued tasks first, by sequence, then the rest, by sequence).
+    /// </summary>
+    public void Restore(IEnumerable<(string UserId, long WaitingSince)> users, IEnumerable<TaskRecord> running, IEnumerable<TaskRecord> queuedInSequence, long stamps)
+    {
+        if (_users.Count > 0 || Queued > 0 || Running > 0) throw new InvalidOperationException("queues can only be restored when empty");
+        _stamps = stamps;
+        foreach (var (userId, waitingSince) in users)
+            _users.Add(userId, new UserQueue(userId) { WaitingSince = waitingSince });
+        // Keys (running count, wait stamp) are final before any user joins a waitlist sorted by them.
+        foreach (var task in running)
+        {
+            UserOf(task).Running++;
+            Running++;
+        }
+        foreach (var task in queuedInSequence)
+        {
+            var user = UserOf(task);
+            if (user.Enqueue(task)) Join(user, task.Shape);
+            Queued++;
+            _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
+        }
+        _reopenedAtCapacity = _shapes.CapacityEpoch;
+        _reopenedAtTopology = _shapes.TopologyEpoch;
+    }
+
+    private UserQueue UserOf(TaskRecord task) =>
+        _users.GetValueOrDefault(task.UserId) ?? throw new InvalidOperationException($"task {task.Id} belongs to user {task.UserId}, who has no queue");
+
     /// <summary>Queues a new or requeued task (its <see cref="TaskRecord.Requeued"/> decides where).</summary>
     public void Enqueue(TaskRecord task)
     {

@@ -14,13 +14,15 @@ internal static class WorkerCodecs
                 w.WriteStringList(m.TaskNames);
                 WriteNestedPriorityRange(w, m.Priorities);
                 w.WriteInt(m.Slots);
+                w.WriteStringList(m.RunningTasks);
             },
             static (ref r) => new RegisterWorker(
                 Node: r.ReadString("RegisterWorker.Node")!,
                 Resources: r.ReadQuantities("RegisterWorker.Resources")!,
                 TaskNames: r.ReadStringList("RegisterWorker.TaskNames")!,
                 Priorities: ReadNestedPriorityRange(ref r),
-                Slots: r.ReadInt("RegisterWorker.Slots"))),
+                Slots: r.ReadInt("RegisterWorker.Slots"),
+                RunningTasks: r.ReadStringList("RegisterWorker.RunningTasks"))),
         MessageCodec.For<WorkerRegistered>("WR",
             static (w, m) => w.WriteString(m.Node),
             static (ref r) => new WorkerRegistered(r.ReadString("WorkerRegistered.Node")!)),

@@ -1,0 +1,140 @@
+using Lighthouse.Protocol;
+using Lighthouse.Protocol.Serialization;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Persistence;
+
+/// <summary>
+/// Journal encoding of every <see cref="SchedulerEvent"/>, on the wire machinery of the protocol
+/// (<see cref="WireWriter"/>/<see cref="WireReader"/>). Collections are read back in ordinal order, as the
+/// decisions built them, so a replayed event carries exactly what the live one did.
+/// The manifests are stored with every event and must never change meaning.
+/// </summary>
+internal static class EventCodecs
+{
+    public static IReadOnlyList<MessageCodec> All { get; } =
+    [
+        MessageCodec.For<TaskSubmitted>("TS", WriteSubmitted, ReadSubmitted),
+        MessageCodec.For<TaskStarted>("TB",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteInt(e.Attempt); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskStarted(Text(ref r, "TaskStarted.TaskId"), Text(ref r, "TaskStarted.Node"), r.ReadInt("TaskStarted.Attempt"), r.ReadDateTimeOffset("TaskStarted.At"))),
+        MessageCodec.For<TaskAdopted>("TA",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteInt(e.Attempt); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskAdopted(Text(ref r, "TaskAdopted.TaskId"), Text(ref r, "TaskAdopted.Node"), r.ReadInt("TaskAdopted.Attempt"), r.ReadDateTimeOffset("TaskAdopted.At"))),
+        MessageCodec.For<TaskUnplaced>("TU",
+            static (w, e) =>
+            {
+                w.WriteString(e.TaskId);
+                w.WriteString(e.Reason);
+                w.WriteBool(e.WaitsForCapacity);
+                w.WriteInt(e.CapacityEpoch);
+                w.WriteInt(e.TopologyEpoch);
+                w.WriteDateTimeOffset(e.At);
+            },
+            static (ref r) => new TaskUnplaced(
+                Text(ref r, "TaskUnplaced.TaskId"),
+                Text(ref r, "TaskUnplaced.Reason"),
+                r.ReadBool("TaskUnplaced.WaitsForCapacity"),
+                r.ReadLong("TaskUnplaced.CapacityEpoch"),
+                r.ReadLong("TaskUnplaced.TopologyEpoch"),
+                r.ReadDateTimeOffset("TaskUnplaced.At"))),
+        MessageCodec.For<TaskProgressed>("TP",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteDouble(e.Percent); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskProgressed(Text(ref r, "TaskProgressed.TaskId"), r.ReadDouble("TaskProgressed.Percent"), r.ReadDateTimeOffset("TaskProgressed.At"))),
+        MessageCodec.For<TaskCancelRequested>("TC",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskCancelRequested(Text(ref r, "TaskCancelRequested.TaskId"), r.ReadDateTimeOffset("TaskCancelRequested.At"))),
+        MessageCodec.For<TaskFinished>("TF",
+            static (w, e) =>
+            {
+                w.WriteString(e.TaskId);
+                w.WriteInt((int)e.State);
+                w.WriteString(e.Result);
+                w.WriteString(e.Error);
+                w.WriteDateTimeOffset(e.At);
+            },
+            static (ref r) => new TaskFinished(
+                Text(ref r, "TaskFinished.TaskId"),
+                r.ReadEnum<TaskState>("TaskFinished.State"),
+                r.ReadString("TaskFinished.Result"),
+                r.ReadString("TaskFinished.Error"),
+                r.ReadDateTimeOffset("TaskFinished.At"))),
+        MessageCodec.For<TaskRequeued>("TR",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskRequeued(Text(ref r, "TaskRequeued.TaskId"), Text(ref r, "TaskRequeued.Node"), r.ReadDateTimeOffset("TaskRequeued.At"))),
+        MessageCodec.For<TaskCollected>("TK",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskCollected(Text(ref r, "TaskCollected.TaskId"), r.ReadDateTimeOffset("TaskCollected.At"))),
+        MessageCodec.For<TaskForgotten>("TX",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskForgotten(Text(ref r, "TaskForgotten.TaskId"), r.ReadDateTimeOffset("TaskForgotten.At"))),
+        MessageCodec.For<NodeRegistered>("NR", WriteRegistered, ReadRegistered),
+        MessageCodec.For<NodeReachabilityChanged>("NC",
+            static (w, e) => { w.WriteString(e.Node); w.WriteBool(e.Reachable); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new NodeReachabilityChanged(Text(ref r, "NodeReachabilityChanged.Node"), r.ReadBool("NodeReachabilityChanged.Reachable"), r.ReadDateTimeOffset("NodeReachabilityChanged.At"))),
+        MessageCodec.For<NodeRemoved>("NX",
+            static (w, e) => { w.WriteString(e.Node); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new NodeRemoved(Text(ref r, "NodeRemoved.Node"), r.ReadDateTimeOffset("NodeRemoved.At"))),
+    ];
+
+    private static void WriteSubmitted(WireWriter w, TaskSubmitted e)
+    {
+        w.WriteString(e.TaskId);
+        w.WriteInt(e.Sequence);
+        w.WriteString(e.TaskName);
+        w.WriteString(e.UserId);
+        w.WriteInt(e.Priority);
+        w.WriteString(e.Payload);
+        w.WriteQuantities(e.Requirements);
+        w.WriteStringSet(e.Immunities);
+        w.WriteStringSet(e.AversionGroups);
+        w.WriteInt(e.MaxAttempts);
+        w.WriteString(e.SubmissionId);
+        w.WriteDateTimeOffset(e.At);
+    }
+
+    private static TaskSubmitted ReadSubmitted(ref WireReader r) => new(
+        TaskId: Text(ref r, "TaskSubmitted.TaskId"),
+        Sequence: r.ReadLong("TaskSubmitted.Sequence"),
+        TaskName: Text(ref r, "TaskSubmitted.TaskName"),
+        UserId: Text(ref r, "TaskSubmitted.UserId"),
+        Priority: r.ReadInt("TaskSubmitted.Priority"),
+        Payload: Text(ref r, "TaskSubmitted.Payload"),
+        Requirements: SortedQuantities(ref r, "TaskSubmitted.Requirements"),
+        Immunities: SortedSet(ref r, "TaskSubmitted.Immunities") ?? throw Missing("TaskSubmitted.Immunities"),
+        AversionGroups: SortedSet(ref r, "TaskSubmitted.AversionGroups"),
+        MaxAttempts: r.ReadInt("TaskSubmitted.MaxAttempts"),
+        SubmissionId: r.ReadString("TaskSubmitted.SubmissionId"),
+        At: r.ReadDateTimeOffset("TaskSubmitted.At"));
+
+    internal static void WriteRegistered(WireWriter w, NodeRegistered e)
+    {
+        w.WriteString(e.Node);
+        w.WriteQuantities(e.Resources);
+        w.WriteStringList(e.TaskNames);
+        w.WriteInt(e.Priorities.Min);
+        w.WriteInt(e.Priorities.Max);
+        w.WriteInt(e.Slots);
+        w.WriteDateTimeOffset(e.At);
+    }
+
+    internal static NodeRegistered ReadRegistered(ref WireReader r) => new(
+        Node: Text(ref r, "NodeRegistered.Node"),
+        Resources: SortedQuantities(ref r, "NodeRegistered.Resources"),
+        TaskNames: r.ReadStringList("NodeRegistered.TaskNames") ?? throw Missing("NodeRegistered.TaskNames"),
+        Priorities: new PriorityRange(r.ReadInt("NodeRegistered.Priorities.Min"), r.ReadInt("NodeRegistered.Priorities.Max")),
+        Slots: r.ReadInt("NodeRegistered.Slots"),
+        At: r.ReadDateTimeOffset("NodeRegistered.At"));
+
+    /// <summary>Text a field must have: null there is corruption, not a value.</summary>
+    internal static string Text(ref WireReader r, string what) => r.ReadString(what) ?? throw Missing(what);
+
+    internal static IReadOnlyDictionary<string, double> SortedQuantities(ref WireReader r, string what) =>
+        new SortedDictionary<string, double>(
+            r.ReadQuantities(what)?.ToDictionary(StringComparer.Ordinal) ?? throw Missing(what), StringComparer.Ordinal);
+
+    internal static IReadOnlySet<string>? SortedSet(ref WireReader r, string what) =>
+        r.ReadStringSet(what) is { } names ? new SortedSet<string>(names, StringComparer.Ordinal) : null;
+
+    internal static WireFormatException Missing(string what) => new($"{what}: null where a value is required");
+}

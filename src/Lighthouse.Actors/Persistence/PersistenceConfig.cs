@@ -1,0 +1,81 @@
+using System.Text;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+
+namespace Lighthouse.Persistence;
+
+/// <summary>
+/// The Akka configuration persistence needs: the journal serializer for the scheduler's events and
+/// snapshots, and, for a database, the Akka.Persistence.Sql journal and snapshot store pointed at it
+/// (tables created on first start). A host adds it under its own configuration.
+/// </summary>
+public static class PersistenceConfig
+{
+    /// <summary>The journal plugin the scheduler uses with a database.</summary>
+    public const string SqlJournal = "akka.persistence.journal.sql";
+
+    /// <summary>The snapshot store plugin the scheduler uses with a database.</summary>
+    public const string SqlSnapshotStore = "akka.persistence.snapshot-store.sql";
+
+    /// <summary>The plugins of in-memory mode: nothing is ever written to them, they only answer the recovery.</summary>
+    public const string MemoryJournal = "akka.persistence.journal.inmem";
+
+    public const string MemorySnapshotStore = "akka.persistence.snapshot-store.inmem";
+
+    /// <summary>The name the journal serializer is registered under in <c>akka.actor.serializers</c>.</summary>
+    public const string SerializerName = "lighthouse-journal";
+
+    /// <summary>Registers <see cref="SchedulerJournalSerializer"/> for every event and the snapshot.</summary>
+    public static Config Serialization { get; } = ConfigurationFactory.ParseString(SerializationHocon());
+
+    /// <summary>The configuration for <paramref name="settings"/>: the serializer, plus the SQL plugins for a database.</summary>
+    public static Config For(DurabilitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.IsDurable) return Serialization;
+        var provider = settings.Provider switch
+        {
+            // Microsoft.Data.Sqlite; linq2db's "SQLite" would look for System.Data.SQLite.
+            PersistenceProvider.Sqlite => "SQLite.MS",
+            // Generic: linq2db detects the server's version and picks its dialect.
+            PersistenceProvider.PostgreSql => "PostgreSQL",
+            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "unknown persistence provider"),
+        };
+        var connection = Quote(settings.ConnectionString!);
+        var plugins = $$"""
+            {{SqlJournal}} {
+              connection-string = {{connection}}
+              provider-name = "{{provider}}"
+              auto-initialize = on
+            }
+            {{SqlSnapshotStore}} {
+              connection-string = {{connection}}
+              provider-name = "{{provider}}"
+              auto-initialize = on
+            }
+            """;
+        // Without the plugin's own defaults as a fallback, Akka finds no class for the journal plugin.
+        return ConfigurationFactory.ParseString(plugins)
+            .WithFallback(Serialization)
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    private static string SerializationHocon()
+    {
+        var serializer = TypeKey(typeof(SchedulerJournalSerializer));
+        var hocon = new StringBuilder();
+        hocon.AppendLine("akka.actor {");
+        hocon.AppendLine($"  serializers {{ {SerializerName} = \"{serializer}\" }}");
+        hocon.AppendLine($"  serialization-identifiers {{ \"{serializer}\" = {SchedulerJournalSerializer.SerializerId} }}");
+        hocon.AppendLine("  serialization-bindings {");
+        foreach (var type in SchedulerJournalSerializer.OwnedTypes) hocon.AppendLine($"    \"{TypeKey(type)}\" = {SerializerName}");
+        hocon.AppendLine("  }");
+        hocon.AppendLine("}");
+        return hocon.ToString();
+    }
+
+    private static string TypeKey(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    /// <summary>A HOCON quoted string: backslashes and quotes escaped, so any connection string survives.</summary>
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

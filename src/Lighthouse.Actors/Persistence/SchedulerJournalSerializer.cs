@@ -1,0 +1,86 @@
+using System.Collections.Frozen;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Lighthouse.Protocol.Serialization;
+
+namespace Lighthouse.Persistence;
+
+/// <summary>
+/// How the scheduler's events and snapshots are stored: the binary encoding of <see cref="EventCodecs"/> and
+/// <see cref="SnapshotCodec"/> behind a two-letter manifest, each record starting with a format version byte
+/// so the encoding can evolve while old journals stay readable. Akka's default JSON serializer never sees
+/// them: it is slower, larger, and ties the stored form to .NET type names.
+/// Registered by <see cref="PersistenceConfig"/>.
+/// </summary>
+public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Stored with every event and snapshot; must never change (4053 is the wire serializer).</summary>
+    public const int SerializerId = 4054;
+
+    /// <summary>The format this build writes, and the newest it reads.</summary>
+    public const byte FormatVersion = 1;
+
+    private static readonly IReadOnlyList<MessageCodec> Codecs = [.. EventCodecs.All, SnapshotCodec.Codec];
+    private static readonly FrozenDictionary<Type, MessageCodec> ByType = Codecs.ToFrozenDictionary(c => c.Type);
+    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = Codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+
+    /// <summary>The types this serializer stores: every scheduler event and the snapshot.</summary>
+    public static IReadOnlyList<Type> OwnedTypes { get; } = Codecs.Select(c => c.Type).ToArray();
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => CodecFor(o).Manifest;
+
+    public override byte[] ToBinary(object obj) => Encode(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+
+    /// <summary>The stored bytes of an event or snapshot (usable without an actor system).</summary>
+    internal static byte[] Encode(object item)
+    {
+        var codec = CodecFor(item);
+        var writer = WireWriter.Rent();
+        writer.WriteUInt(FormatVersion);
+        try
+        {
+            codec.Write(writer, item);
+        }
+        catch (SerializationException e)
+        {
+            throw new SerializationException($"cannot store {codec.Type.Name} (manifest \"{codec.Manifest}\"): {e.Message}", e);
+        }
+        return writer.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="Encode"/> wrote; a <see cref="SerializationException"/> names the manifest and what is wrong.</summary>
+    internal static object Decode(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var codec = ByManifest.GetValueOrDefault(manifest)
+            ?? throw new SerializationException(
+                $"unknown scheduler journal manifest \"{manifest}\" ({bytes.Length} bytes): written by a Lighthouse this build does not understand");
+        try
+        {
+            var reader = new WireReader(bytes);
+            var version = reader.ReadUInt($"{codec.Type.Name} format version");
+            if (version is 0 or > FormatVersion)
+                throw new WireFormatException($"format version {version}, but this build reads versions 1 to {FormatVersion} (written by a newer Lighthouse?)");
+            var item = codec.Read(ref reader);
+            reader.EnsureEnd();
+            return item;
+        }
+        catch (Exception e) when (e is WireFormatException or ArgumentException)
+        {
+            throw new SerializationException(
+                $"corrupt scheduler journal record of manifest \"{manifest}\" ({codec.Type.Name}, {bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
+    private static MessageCodec CodecFor(object item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return ByType.GetValueOrDefault(item.GetType())
+            ?? throw new SerializationException($"{item.GetType().FullName} has no scheduler journal encoding: add a codec for it in Persistence/EventCodecs.cs");
+    }
+}

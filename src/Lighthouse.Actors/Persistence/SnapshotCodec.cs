@@ -1,0 +1,193 @@
+using Lighthouse.Protocol;
+using Lighthouse.Protocol.Serialization;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Persistence;
+
+/// <summary>The stored encoding of a <see cref="SchedulerSnapshot"/>: the <see cref="SchedulerImage"/>, field by field.</summary>
+internal static class SnapshotCodec
+{
+    public static MessageCodec Codec { get; } = MessageCodec.For<SchedulerSnapshot>("SS", (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)));
+
+    private static void Write(WireWriter w, SchedulerImage image)
+    {
+        w.WriteInt(image.LastSequence);
+        w.WriteInt(image.NextShapeId);
+        w.WriteInt(image.CapacityEpoch);
+        w.WriteInt(image.TopologyEpoch);
+
+        w.WriteCount(image.Shapes.Count);
+        foreach (var shape in image.Shapes)
+        {
+            w.WriteInt(shape.Id);
+            w.WriteString(shape.TaskName);
+            w.WriteInt(shape.Priority);
+            w.WriteQuantities(shape.Requirements);
+            w.WriteStringSet(shape.Immunities);
+            w.WriteBool(shape.Registered);
+        }
+
+        w.WriteCount(image.Nodes.Count);
+        foreach (var node in image.Nodes)
+        {
+            EventCodecs.WriteRegistered(w, node.Registration);
+            w.WriteBool(node.Reachable);
+        }
+
+        w.WriteCount(image.Tasks.Count);
+        foreach (var task in image.Tasks) WriteTask(w, task);
+
+        w.WriteCount(image.Users.Count);
+        foreach (var user in image.Users)
+        {
+            w.WriteString(user.UserId);
+            w.WriteInt(user.WaitingSince);
+        }
+        w.WriteInt(image.Stamps);
+
+        w.WriteCount(image.Statistics.Count);
+        foreach (var tally in image.Statistics)
+        {
+            w.WriteString(tally.TaskName);
+            w.WriteInt(tally.Succeeded);
+            w.WriteInt(tally.Failed);
+            w.WriteInt(tally.Cancelled);
+            WriteDurations(w, tally.Run);
+            WriteDurations(w, tally.Wait);
+        }
+
+        w.WriteTimeSpan(image.HistoryInterval);
+        w.WriteCount(image.History.Count);
+        foreach (var bucket in image.History)
+        {
+            w.WriteInt(bucket.Index);
+            w.WriteInt(bucket.Submitted);
+            w.WriteInt(bucket.Started);
+            w.WriteInt(bucket.Finished);
+            w.WriteInt(bucket.Queued);
+            w.WriteInt(bucket.Running);
+        }
+    }
+
+    private static SchedulerImage Read(ref WireReader r)
+    {
+        var lastSequence = r.ReadLong("Snapshot.LastSequence");
+        var nextShapeId = r.ReadInt("Snapshot.NextShapeId");
+        var capacityEpoch = r.ReadLong("Snapshot.CapacityEpoch");
+        var topologyEpoch = r.ReadLong("Snapshot.TopologyEpoch");
+
+        var shapes = new ShapeImage[Count(ref r, "Snapshot.Shapes", 5)];
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            shapes[i] = new ShapeImage(
+                r.ReadInt("Shape.Id"),
+                EventCodecs.Text(ref r, "Shape.TaskName"),
+                r.ReadInt("Shape.Priority"),
+                EventCodecs.SortedQuantities(ref r, "Shape.Requirements"),
+                EventCodecs.SortedSet(ref r, "Shape.Immunities") ?? throw EventCodecs.Missing("Shape.Immunities"),
+                r.ReadBool("Shape.Registered"));
+        }
+
+        var nodes = new NodeImage[Count(ref r, "Snapshot.Nodes", 16)];
+        for (var i = 0; i < nodes.Length; i++)
+            nodes[i] = new NodeImage(EventCodecs.ReadRegistered(ref r), r.ReadBool("Node.Reachable"));
+
+        var tasks = new TaskImage[Count(ref r, "Snapshot.Tasks", 30)];
+        for (var i = 0; i < tasks.Length; i++) tasks[i] = ReadTask(ref r);
+
+        var users = new UserImage[Count(ref r, "Snapshot.Users", 2)];
+        for (var i = 0; i < users.Length; i++)
+            users[i] = new UserImage(EventCodecs.Text(ref r, "User.UserId"), r.ReadLong("User.WaitingSince"));
+        var stamps = r.ReadLong("Snapshot.Stamps");
+
+        var statistics = new StatisticsTally[Count(ref r, "Snapshot.Statistics", 12)];
+        for (var i = 0; i < statistics.Length; i++)
+        {
+            statistics[i] = new StatisticsTally(
+                EventCodecs.Text(ref r, "Statistics.TaskName"),
+                r.ReadInt("Statistics.Succeeded"),
+                r.ReadInt("Statistics.Failed"),
+                r.ReadInt("Statistics.Cancelled"),
+                ReadDurations(ref r, "Statistics.Run"),
+                ReadDurations(ref r, "Statistics.Wait"));
+        }
+
+        var historyInterval = r.ReadTimeSpan("Snapshot.HistoryInterval");
+        var history = new HistoryBucket[Count(ref r, "Snapshot.History", 6)];
+        for (var i = 0; i < history.Length; i++)
+        {
+            history[i] = new HistoryBucket(
+                r.ReadLong("History.Index"),
+                r.ReadInt("History.Submitted"),
+                r.ReadInt("History.Started"),
+                r.ReadInt("History.Finished"),
+                r.ReadInt("History.Queued"),
+                r.ReadInt("History.Running"));
+        }
+
+        return new SchedulerImage(lastSequence, nextShapeId, capacityEpoch, topologyEpoch, shapes, nodes, tasks, users, stamps, statistics, historyInterval, history);
+    }
+
+    private static void WriteTask(WireWriter w, TaskImage t)
+    {
+        w.WriteString(t.Id);
+        w.WriteInt(t.Sequence);
+        w.WriteInt(t.ShapeId);
+        w.WriteString(t.UserId);
+        w.WriteString(t.Payload);
+        w.WriteStringSet(t.AversionGroups);
+        w.WriteInt(t.MaxAttempts);
+        w.WriteString(t.SubmissionId);
+        w.WriteDateTimeOffset(t.SubmittedAt);
+        w.WriteInt((int)t.State);
+        w.WriteDouble(t.Progress);
+        w.WriteString(t.Result);
+        w.WriteString(t.Error);
+        w.WriteString(t.Node);
+        w.WriteInt(t.Attempts);
+        w.WriteBool(t.Requeued);
+        w.WriteBool(t.CancelRequested);
+        w.WriteNullableDateTimeOffset(t.StartedAt);
+        w.WriteNullableDateTimeOffset(t.FinishedAt);
+        w.WriteNullableDateTimeOffset(t.CollectedAt);
+        w.WriteDateTimeOffset(t.ExpiresAt);
+    }
+
+    private static TaskImage ReadTask(ref WireReader r) => new(
+        Id: EventCodecs.Text(ref r, "Task.Id"),
+        Sequence: r.ReadLong("Task.Sequence"),
+        ShapeId: r.ReadInt("Task.ShapeId"),
+        UserId: EventCodecs.Text(ref r, "Task.UserId"),
+        Payload: EventCodecs.Text(ref r, "Task.Payload"),
+        AversionGroups: EventCodecs.SortedSet(ref r, "Task.AversionGroups"),
+        MaxAttempts: r.ReadInt("Task.MaxAttempts"),
+        SubmissionId: r.ReadString("Task.SubmissionId"),
+        SubmittedAt: r.ReadDateTimeOffset("Task.SubmittedAt"),
+        State: r.ReadEnum<TaskState>("Task.State"),
+        Progress: r.ReadDouble("Task.Progress"),
+        Result: r.ReadString("Task.Result"),
+        Error: r.ReadString("Task.Error"),
+        Node: r.ReadString("Task.Node"),
+        Attempts: r.ReadInt("Task.Attempts"),
+        Requeued: r.ReadBool("Task.Requeued"),
+        CancelRequested: r.ReadBool("Task.CancelRequested"),
+        StartedAt: r.ReadNullableDateTimeOffset("Task.StartedAt"),
+        FinishedAt: r.ReadNullableDateTimeOffset("Task.FinishedAt"),
+        CollectedAt: r.ReadNullableDateTimeOffset("Task.CollectedAt"),
+        ExpiresAt: r.ReadDateTimeOffset("Task.ExpiresAt"));
+
+    private static void WriteDurations(WireWriter w, DurationTally d)
+    {
+        w.WriteInt(d.Count);
+        w.WriteInt(d.TotalTicks);
+        w.WriteTimeSpan(d.Min);
+        w.WriteTimeSpan(d.Max);
+    }
+
+    private static DurationTally ReadDurations(ref WireReader r, string what) =>
+        new(r.ReadInt(what + ".Count"), r.ReadLong(what + ".TotalTicks"), r.ReadTimeSpan(what + ".Min"), r.ReadTimeSpan(what + ".Max"));
+
+    /// <summary>A list's count, which may not be null, checked against the bytes left (each element takes at least <paramref name="minElementSize"/>).</summary>
+    private static int Count(ref WireReader r, string what, int minElementSize) =>
+        r.ReadCount(what, minElementSize) ?? throw EventCodecs.Missing(what);
+}

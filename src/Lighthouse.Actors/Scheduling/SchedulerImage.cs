@@ -1,0 +1,61 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// The scheduler's state as plain data: what a snapshot stores. It holds what the events built and
+// nothing derived: indexes, counts and orders that the restore rebuilds from it come out the same,
+// and dispatch memos (TaskUnplaced) are left out, as the journal leaves them out.
+
+/// <summary>Everything <see cref="SchedulerState"/> knows, captured at one point of its event sequence.</summary>
+internal sealed record SchedulerImage(
+    long LastSequence,
+    int NextShapeId,
+    long CapacityEpoch,
+    long TopologyEpoch,
+    IReadOnlyList<ShapeImage> Shapes,
+    IReadOnlyList<NodeImage> Nodes,
+    IReadOnlyList<TaskImage> Tasks,
+    IReadOnlyList<UserImage> Users,
+    long Stamps,
+    IReadOnlyList<StatisticsTally> Statistics,
+    TimeSpan HistoryInterval,
+    IReadOnlyList<HistoryBucket> History);
+
+/// <summary>A placement shape some task refers to; <paramref name="Registered"/> when it is the live shape of its key.</summary>
+internal sealed record ShapeImage(
+    int Id,
+    string TaskName,
+    int Priority,
+    IReadOnlyDictionary<string, double> Requirements,
+    IReadOnlySet<string> Immunities,
+    bool Registered);
+
+/// <summary>A registered worker node: its registration and whether it is reachable.</summary>
+internal sealed record NodeImage(NodeRegistered Registration, bool Reachable);
+
+/// <summary>One task, in any state, with everything its record holds.</summary>
+internal sealed record TaskImage(
+    string Id,
+    long Sequence,
+    int ShapeId,
+    string UserId,
+    string Payload,
+    IReadOnlySet<string>? AversionGroups,
+    int MaxAttempts,
+    string? SubmissionId,
+    DateTimeOffset SubmittedAt,
+    TaskState State,
+    double Progress,
+    string? Result,
+    string? Error,
+    string? Node,
+    int Attempts,
+    bool Requeued,
+    bool CancelRequested,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? CollectedAt,
+    DateTimeOffset ExpiresAt);
+
+/// <summary>A user with queued or running tasks, and the stamp of when its head task became its head.</summary>
+internal sealed record UserImage(string UserId, long WaitingSince);

@@ -1,0 +1,129 @@
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// Snapshots: the state captured as plain data, and rebuilt from it. A restored state answers every
+// query and makes every decision exactly as the captured one would (dispatch memos aside, which are
+// only a shortcut and are asked again).
+internal sealed partial class SchedulerState
+{
+    /// <summary>The whole state as data. Costs a walk over every task; the state is not changed.</summary>
+    public SchedulerImage Capture()
+    {
+        var tasks = _tasks.All.OrderBy(t => t.Sequence).ToList();
+        var shapes = new SortedDictionary<int, PlacementShape>();
+        foreach (var task in tasks) shapes.TryAdd(task.Shape.Id, task.Shape);
+
+        return new SchedulerImage(
+            _lastSequence,
+            _shapes.NextId,
+            _shapes.CapacityEpoch,
+            _shapes.TopologyEpoch,
+            shapes.Values.Select(s => new ShapeImage(s.Id, s.TaskName, s.Priority, s.Requirements, s.Immunities, _shapes.IsRegistered(s))).ToList(),
+            NodesInRegistrationOrder().Select(n => new NodeImage(RegistrationOf(n), n.Reachable)).ToList(),
+            tasks.Select(t => new TaskImage(
+                t.Id, t.Sequence, t.Shape.Id, t.UserId, t.Payload, t.AversionGroups, t.MaxAttempts, t.SubmissionId, t.SubmittedAt,
+                t.State, t.Progress, t.Result, t.Error, t.Node, t.Attempts, t.Requeued, t.CancelRequested,
+                t.StartedAt, t.FinishedAt, t.CollectedAt, t.ExpiresAt)).ToList(),
+            _queues.Users.OrderBy(u => u.UserId, StringComparer.Ordinal).Select(u => new UserImage(u.UserId, u.WaitingSince)).ToList(),
+            _queues.Stamps,
+            _statistics.Export(),
+            _history.Interval,
+            _history.Export());
+    }
+
+    /// <summary>
+    /// The worker nodes in the order they registered (ties by name): the order a placement engine rebuilt
+    /// after a recovery adds them in, which is what the prioritized strategy ranks by.
+    /// </summary>
+    public IEnumerable<WorkerNode> NodesInRegistrationOrder() =>
+        _nodes.All.OrderBy(n => n.RegisteredAt).ThenBy(n => n.Name, StringComparer.Ordinal);
+
+    /// <summary>The registration event a node was added by.</summary>
+    public static NodeRegistered RegistrationOf(WorkerNode node) =>
+        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt);
+
+    /// <summary>
+    /// A state rebuilt from <paramref name="image"/> under <paramref name="settings"/>. Throws
+    /// <see cref="InvalidOperationException"/> naming the first inconsistency (a task on an unknown node or
+    /// shape, a queued task of a dropped shape, …). A history recorded at another interval is dropped: its
+    /// samples would mean other times.
+    /// </summary>
+    public static SchedulerState Restore(SchedulerSettings settings, SchedulerImage image)
+    {
+        var state = new SchedulerState(settings);
+        state._lastSequence = image.LastSequence;
+
+        var shapes = new Dictionary<int, PlacementShape>();
+        foreach (var s in image.Shapes)
+        {
+            if (s.Id >= image.NextShapeId) throw Inconsistent($"shape {s.Id} is not below the next shape id {image.NextShapeId}");
+            if (!shapes.TryAdd(s.Id, state._shapes.Restore(s.Id, s.TaskName, s.Priority, s.Requirements, s.Immunities, s.Registered)))
+                throw Inconsistent($"shape {s.Id} appears twice");
+        }
+        state._shapes.RestoreCounters(image.NextShapeId, image.CapacityEpoch, image.TopologyEpoch);
+
+        foreach (var node in image.Nodes)
+        {
+            if (state._nodes.Contains(node.Registration.Node)) throw Inconsistent($"node \"{node.Registration.Node}\" appears twice");
+            state._nodes.Add(node.Registration);
+            if (!node.Reachable) state._nodes.SetReachable(node.Registration.Node, false);
+        }
+
+        var running = new List<TaskRecord>();
+        var queued = new List<TaskRecord>();
+        var previous = long.MinValue;
+        foreach (var t in image.Tasks)
+        {
+            if (t.Sequence <= previous) throw Inconsistent($"task {t.Id} (sequence {t.Sequence}) is out of sequence order");
+            previous = t.Sequence;
+            if (t.Sequence > image.LastSequence) throw Inconsistent($"task {t.Id} has sequence {t.Sequence}, above the last one ({image.LastSequence})");
+            if (!shapes.TryGetValue(t.ShapeId, out var shape)) throw Inconsistent($"task {t.Id} refers to unknown shape {t.ShapeId}");
+            if (state._tasks.Find(t.Id) is not null) throw Inconsistent($"task {t.Id} appears twice");
+            var task = new TaskRecord(t.Id, t.Sequence, shape, t.UserId, t.Payload, t.AversionGroups, t.MaxAttempts, t.SubmissionId, t.SubmittedAt)
+            {
+                State = t.State,
+                Progress = t.Progress,
+                Result = t.Result,
+                Error = t.Error,
+                Node = t.Node,
+                Attempts = t.Attempts,
+                Requeued = t.Requeued,
+                CancelRequested = t.CancelRequested,
+                StartedAt = t.StartedAt,
+                FinishedAt = t.FinishedAt,
+                CollectedAt = t.CollectedAt,
+            };
+            state._tasks.Add(task);
+            if (t.State.IsFinished())
+            {
+                state._tasks.Retain(task, t.ExpiresAt);
+                continue;
+            }
+            if (!state._shapes.IsRegistered(shape)) throw Inconsistent($"task {t.Id} is {t.State} but its shape {shape.Id} is not live");
+            shape.LiveTasks++;
+            switch (t.State)
+            {
+                case TaskState.Queued:
+                    queued.Add(task);
+                    break;
+                case TaskState.Running:
+                    if (t.Node is null || !state._nodes.Contains(t.Node)) throw Inconsistent($"task {t.Id} runs on unknown node \"{t.Node}\"");
+                    state._nodes.Started(t.Node, task);
+                    running.Add(task);
+                    break;
+                default:
+                    throw Inconsistent($"task {t.Id} is in state {t.State}");
+            }
+        }
+        if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
+            throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
+
+        state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
+        state._statistics.Import(image.Statistics);
+        if (image.HistoryInterval == state._history.Interval) state._history.Import(image.History);
+        return state;
+    }
+
+    private static InvalidOperationException Inconsistent(string what) => new($"the scheduler snapshot is inconsistent: {what}");
+}
