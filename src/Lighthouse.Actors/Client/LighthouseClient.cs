@@ -20,6 +20,7 @@ public sealed class LighthouseClient : IAsyncDisposable
 
     private readonly IActorRef _actor;
     private readonly Func<Task>? _release;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     private LighthouseClient(IActorRef actor, Func<Task>? release)
@@ -48,9 +49,13 @@ public sealed class LighthouseClient : IAsyncDisposable
         var validated = (options ?? LighthouseClientOptions.Default).Validated();
 
         var system = ClientActorSystem.Start(validated);
-        var client = new LighthouseClient(
-            system.ActorOf(SchedulerClientActor.PropsForHost(contacts, validated), "scheduler-client"),
-            () => system.Terminate().WaitAsync(StopTimeout));
+        var actor = system.ActorOf(SchedulerClientActor.PropsForHost(contacts, validated), "scheduler-client");
+        var client = new LighthouseClient(actor, async () =>
+        {
+            // The actor first, so that requests already sent to it fail as disposed instead of dying with the system.
+            await StopActor(actor).ConfigureAwait(false);
+            await system.Terminate().WaitAsync(StopTimeout).ConfigureAwait(false);
+        });
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
@@ -71,7 +76,7 @@ public sealed class LighthouseClient : IAsyncDisposable
     public static LighthouseClient Create(ActorSystem system, IActorRef schedulerOrProxy, LighthouseClientOptions? options = null)
     {
         var actor = system.ActorOf(SchedulerClientActor.PropsFor(schedulerOrProxy, options));
-        return new LighthouseClient(actor, () => actor.GracefulStop(StopTimeout));
+        return new LighthouseClient(actor, () => StopActor(actor));
     }
 
     /// <summary>A client over an existing <see cref="SchedulerClientActor"/>, which it does not own: disposing it leaves the actor running.</summary>
@@ -174,11 +179,19 @@ public sealed class LighthouseClient : IAsyncDisposable
         {
             await _release().ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception stopping) when (stopping is TimeoutException or OperationCanceledException or AskTimeoutException)
         {
             // The actor or system is stopping and will finish on its own; disposing must not hang or throw for it.
         }
+        finally
+        {
+            _released.TrySetResult();
+        }
     }
+
+    // A graceful stop is an ordinary message: every request sent before it is taken into the actor's book first,
+    // and the actor's PostStop fails what the book still holds.
+    private static async Task StopActor(IActorRef actor) => await actor.GracefulStop(StopTimeout).ConfigureAwait(false);
 
     private async Task<T> RequestAsync<T>(object request, CancellationToken cancellationToken) where T : class
     {
@@ -197,7 +210,16 @@ public sealed class LighthouseClient : IAsyncDisposable
             ? cancellationToken.Register(static (state, token) => ((TaskCompletionSource<object>)state!).TrySetCanceled(token), completion)
             : default;
         _actor.Tell(new ClientRequest(request, completion));
+        // Disposed while this request was being sent: it may have reached the actor after its stop. Once the stop
+        // is done, whatever the actor did not complete never will be, so it fails as disposed rather than hanging.
+        if (Volatile.Read(ref _disposed) != 0) _ = FailOnceReleased(completion);
         return await completion.Task.ConfigureAwait(false);
+    }
+
+    private async Task FailOnceReleased(TaskCompletionSource<object> completion)
+    {
+        await _released.Task.ConfigureAwait(false);
+        completion.TrySetException(new ObjectDisposedException(nameof(LighthouseClient), "the Lighthouse client was disposed while the request was being sent"));
     }
 
     private static bool Changed(TaskInfo before, TaskInfo after) =>

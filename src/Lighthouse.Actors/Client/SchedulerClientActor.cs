@@ -69,6 +69,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        UndeliveredRequests.EnsureListening(Context.System);
         _target = _route.Start(Context);
         Context.Watch(_target);
         // Often enough that a deadline is missed by little; rarely enough to cost nothing when idle.

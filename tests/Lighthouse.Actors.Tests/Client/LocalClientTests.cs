@@ -247,6 +247,20 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public async Task A_request_to_a_client_actor_stopped_by_someone_else_fails_instead_of_hanging()
+    {
+        var actor = Sys.ActorOf(SchedulerClientActor.PropsFor(CreateTestProbe().Ref));
+        var client = LighthouseClient.Over(actor);
+        Watch(actor);
+        Sys.Stop(actor);
+        ExpectTerminated(actor);
+
+        var error = await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetQueuesAsync().Within());
+
+        Assert.Contains("has stopped", error.Message);
+    }
+
+    [Fact]
     public void Unusable_options_are_refused_by_name()
     {
         var timeout = Assert.Throws<ArgumentException>(() => LighthouseClient.Create(Sys, TestActor, new LighthouseClientOptions { RequestTimeout = TimeSpan.Zero }));
