@@ -171,13 +171,17 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>The recent throughput history.</summary>
     public Task<HistoryView> GetHistoryAsync(CancellationToken cancellationToken = default) => RequestAsync<HistoryView>(GetHistory.Instance, cancellationToken);
 
-    /// <summary>Stops what the client owns: its ActorSystem (<see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>) or its actor (<see cref="Create"/>). Requests still pending fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Stops what the client owns: its ActorSystem (<see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>)
+    /// or its actor (<see cref="Create"/>); a client made by <see cref="Over"/> owns nothing. Requests still pending
+    /// fail with <see cref="ObjectDisposedException"/>, and so does every later call.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _release is null) return;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            await _release().ConfigureAwait(false);
+            if (_release is not null) await _release().ConfigureAwait(false);
         }
         catch (Exception stopping) when (stopping is TimeoutException or OperationCanceledException or AskTimeoutException)
         {
