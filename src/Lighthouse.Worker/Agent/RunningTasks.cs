@@ -14,6 +14,9 @@ internal sealed class RunningTasks(string node, int slots)
     public int Slots => slots;
     public int Count => _tasks.Count;
 
+    /// <summary>The ids of the running tasks, in start order.</summary>
+    public IEnumerable<string> Ids => _tasks.Values.OrderBy(t => t.Run).Select(t => t.TaskId);
+
     public RunningTask? Find(string taskId) => _tasks.GetValueOrDefault(taskId);
 
     /// <summary>The task, only if it is still the run <paramref name="run"/>.</summary>

@@ -8,8 +8,10 @@ namespace Lighthouse.Worker.Agent;
 /// The worker node's side of the scheduler conversation. It registers (again and again, backing off, until
 /// the scheduler answers), then runs the tasks its contact (the sender of <see cref="WorkerRegistered"/>, the
 /// node's NodeStateActor) starts, each on the thread pool, and sends that contact their progress and ends.
-/// When the contact terminates (the scheduler moved or restarted), the tasks it started are cancelled, as
-/// nobody is left to take their reports and whoever takes over re-queues them, and the agent registers again.
+/// When the contact terminates (the scheduler moved, restarted or recovered), the tasks keep running and the
+/// agent registers again, naming them in <see cref="RegisterWorker.RunningTasks"/> with those that ended
+/// meanwhile: the scheduler re-attaches the ones it has running here and has the agent cancel the others.
+/// Reports of tasks that ended without a contact wait for the next one.
 /// The bookkeeping lives in <see cref="RunningTasks"/> and <see cref="ProgressThrottle"/>; this class routes.
 /// </summary>
 internal sealed class WorkerAgent : ReceiveActor, IWithTimers
@@ -25,6 +27,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     private readonly RegisterWorker _registration;
     private readonly RunningTasks _tasks;
     private readonly RegistrationBackoff _backoff;
+    private readonly List<IWorkerReport> _unreported = [];
     private IActorRef? _contact;
 
     public WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
@@ -104,7 +107,9 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
 
     private void Register()
     {
-        _scheduler.Tell(_registration);
+        // Tasks still running, then those whose end is not reported yet: the scheduler counts both as running here.
+        var running = _tasks.Ids.Concat(_unreported.Select(r => r.TaskId)).ToList();
+        _scheduler.Tell(running.Count == 0 ? _registration : _registration with { RunningTasks = running });
         Timers.StartSingleTimer(RegistrationTimer, RetryRegistration.Instance, _backoff.Next());
     }
 
@@ -117,17 +122,14 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         Become(Serving);
         _log.Info("worker node {0} registered with the scheduler ({1}): {2} slots, handles {3}",
             _node, contact.Path, _hub.Slots, string.Join(", ", _hub.TaskNames));
+        foreach (var report in _unreported) contact.Tell(report);
+        _unreported.Clear();
     }
 
     private void LoseContact(string why)
     {
-        var orphans = _tasks.RemoveAll();
-        foreach (var task in orphans)
-        {
-            _ = task.Cancellation.CancelAsync();
-            CancelTimers(task.TaskId);
-        }
-        _log.Warning("worker node {0}: {1}; cancelled the {2} tasks it had started and registering again", _node, why, orphans.Count);
+        _log.Warning("worker node {0}: {1}; registering again with its {2} running tasks, for the scheduler to re-attach or cancel",
+            _node, why, _tasks.Count + _unreported.Count);
         if (_contact is not null) Context.Unwatch(_contact);
         _contact = null;
     }
@@ -181,14 +183,21 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         if (_tasks.Find(ended.TaskId, ended.Run) is not { } task) return; // abandoned earlier
         _tasks.Remove(task);
         CancelTimers(task.TaskId);
-        object report = (task.CancelRequested, ended.Outcome) switch
+        IWorkerReport report = (task.CancelRequested, ended.Outcome) switch
         {
             (true, _) => new AcknowledgeCancel(task.TaskId),
             (_, TaskOutcome.Succeeded success) => new ReportSuccess(task.TaskId, success.Result),
             (_, TaskOutcome.Failed failure) => new ReportFailure(task.TaskId, failure.Error),
             _ => new ReportFailure(task.TaskId, $"task {task.TaskId} ({task.Start.TaskName}) stopped on its cancellation token, though no cancel was asked"),
         };
-        _contact?.Tell(report);
+        Deliver(report);
+    }
+
+    /// <summary>Sends a task's final report to the contact, or keeps it for the next one.</summary>
+    private void Deliver(IWorkerReport report)
+    {
+        if (_contact is not null) _contact.Tell(report);
+        else _unreported.Add(report);
     }
 
     private void Progressed(HandlerProgressed progressed)
@@ -207,7 +216,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         CancelTimers(task.TaskId);
         _log.Warning("task {0} ({1}) ignored its cancellation for {2}; acknowledged the cancel and freed its slot, but its handler may still run",
             task.TaskId, task.Start.TaskName, _hub.CancelGrace);
-        _contact?.Tell(new AcknowledgeCancel(task.TaskId));
+        Deliver(new AcknowledgeCancel(task.TaskId));
     }
 
     private void CancelTimers(string taskId)

@@ -347,7 +347,66 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
-    public async Task When_the_contact_terminates_the_agent_cancels_its_tasks_and_registers_again()
+    public void When_the_contact_terminates_the_agent_keeps_its_tasks_and_registers_again_naming_them()
+    {
+        var gate = new Gate();
+        var (agent, scheduler, contact) = Registered(Hub(o => o.Handle("long", async c =>
+        {
+            await gate.Pass(c.CancellationToken);
+            return c.Payload;
+        }), slots: 2));
+        contact.Send(agent, Start("t1", "long", "\"one\""));
+        contact.Send(agent, Start("t2", "long", "\"two\""));
+        gate.Arrived(2);
+        // Registration retries sent before the answer are not what this test is about.
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        Sys.Stop(contact.Ref);
+        var again = scheduler.ExpectMsg<RegisterWorker>(Wait);
+        Assert.Equal(Node, again.Node);
+        Assert.Equal(["t1", "t2"], again.RunningTasks);
+
+        // The new contact gets the reports of the tasks that kept running.
+        var successor = CreateTestProbe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+        gate.Open();
+        var reports = new[] { successor.ExpectMsg<ReportSuccess>(Wait), successor.ExpectMsg<ReportSuccess>(Wait) };
+        Assert.Equal([new ReportSuccess("t1", "\"one\""), new ReportSuccess("t2", "\"two\"")], reports.OrderBy(r => r.TaskId));
+    }
+
+    [Fact]
+    public async Task A_task_that_ends_while_the_agent_has_no_contact_is_named_at_registration_and_reported_to_the_next_contact()
+    {
+        var gate = new Gate();
+        var returned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (agent, scheduler, contact) = Registered(Hub(o => o.Handle("long", async c =>
+        {
+            await gate.Pass(c.CancellationToken);
+            returned.TrySetResult();
+            return c.Payload;
+        }), slots: 1));
+        contact.Send(agent, Start("t1", "long", "\"done\""));
+        gate.Arrived(1);
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        Sys.Stop(contact.Ref);
+        Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+        gate.Open();
+        await returned.Task.WaitAsync(Wait);
+        // Ended without a contact: later registrations (at least 50 ms apart) still name it, until a contact takes its report.
+        Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+        Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+
+        var successor = CreateTestProbe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.ExpectMsg<ReportSuccess>(Wait));
+        // The slot is free again for the new contact.
+        successor.Send(agent, Start("t2", "echo", "\"next\""));
+        Assert.Equal(new ReportSuccess("t2", "\"next\""), successor.ExpectMsg<ReportSuccess>(Wait));
+    }
+
+    [Fact]
+    public async Task A_new_contact_can_cancel_a_task_the_agent_kept_running()
     {
         var tokenFired = new TaskCompletionSource();
         var gate = new Gate();
@@ -359,18 +418,15 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         }), slots: 1));
         contact.Send(agent, Start("t1", "long"));
         gate.Arrived(1);
-        // Registration retries sent before the answer are not what this test is about.
         scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
 
         Sys.Stop(contact.Ref);
-        Assert.Equal(Node, scheduler.ExpectMsg<RegisterWorker>(Wait).Node);
-        await tokenFired.Task.WaitAsync(Wait);
-
-        // The new contact gets the node's full slots and the reports.
+        Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
         var successor = CreateTestProbe("successor");
         successor.Send(agent, new WorkerRegistered(Node));
-        successor.Send(agent, Start("t1", "echo", "\"again\""));
-        Assert.Equal(new ReportSuccess("t1", "\"again\""), successor.ExpectMsg<ReportSuccess>(Wait));
+        successor.Send(agent, new CancelRunningTask("t1"));
+        await tokenFired.Task.WaitAsync(Wait);
+        Assert.Equal(new AcknowledgeCancel("t1"), successor.ExpectMsg<AcknowledgeCancel>(Wait));
     }
 
     [Fact]
