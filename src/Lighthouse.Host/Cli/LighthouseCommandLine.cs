@@ -19,6 +19,10 @@ public static class LighthouseCommandLine
 
     private const string Details =
         """
+        Start a single-machine Lighthouse (what a bare `lighthouse` does), then submit from another terminal:
+          lighthouse serve
+          lighthouse submit echo --payload '{"hello": "world"}' --wait
+
         Try the placement engine on a shipped scenario:
           lighthouse place config/examples/datacenter.json
 
@@ -56,6 +60,7 @@ public static class LighthouseCommandLine
             new VersionOption(),
         };
         help.Describe(root, Details);
+        root.Add(help.Describe(ServeCommand.Create(), ServeCommand.Details));
         root.Add(help.Describe(PlaceCommand.Create(stdin), PlaceCommand.Details));
         root.Add(help.Describe(SubmitCommand.Create(stdin), SubmitCommand.Details));
         root.Add(help.Describe(StatusCommand.Create(), StatusCommand.Details));
@@ -63,8 +68,9 @@ public static class LighthouseCommandLine
         root.Add(help.Describe(CancelCommand.Create(), CancelCommand.Details));
         root.Add(help.Describe(NodesCommand.Create(), NodesCommand.Details));
         root.Add(help.Describe(QueuesCommand.Create(), QueuesCommand.Details));
-        // With no command, show what there is. (A later issue makes a bare `lighthouse` start the service.)
-        root.SetAction(help.Invoke);
+        // With no command, run the service with its defaults: the README's first command is a bare `lighthouse`.
+        root.SetAction(parsed => ServeCommand.Execute(
+            new Serve.ServeArguments(), Serve.HostEnvironment.OfProcess(), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
         return root;
     }
 

@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Lighthouse.Hosting;
+using Lighthouse.Host.Web;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Host.Serve;
+
+/// <summary>
+/// What a host runs with, read from its composed configuration (<see cref="HostConfiguration"/>) and checked before
+/// anything starts. <see cref="Akka"/> is the ActorSystem's configuration: the composed one with the scheduler role
+/// ensured and the settings every scheduler host needs (<see cref="LighthouseScheduler.RequiredConfig"/>) beneath it.
+/// </summary>
+/// <param name="LocalWorkerSlots">The in-process worker's slots, or null when it is off.</param>
+/// <param name="Http">The web monitor and HTTP API, or null when off.</param>
+public sealed record HostSettings(
+    Config Akka,
+    string Hostname,
+    string PublicHostname,
+    int Port,
+    IReadOnlyList<string> Seeds,
+    int? LocalWorkerSlots,
+    WebOptions? Http,
+    SchedulerSettings Scheduler)
+{
+    private const string Roles = "akka.cluster.roles";
+    private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
+    private const string HttpSection = "lighthouse.host.http";
+
+    /// <summary>
+    /// Reads and checks <paramref name="config"/>; throws <see cref="ServeConfigurationException"/> naming the key and
+    /// value, prefixed with <paramref name="configFile"/> when one was given (flags and variables are checked earlier,
+    /// so a bad value here came from the file).
+    /// </summary>
+    public static HostSettings From(Config config, string? configFile = null)
+    {
+        try
+        {
+            return Read(config);
+        }
+        catch (Exception e) when (e is ServeConfigurationException or ConfigurationException or WebConfigurationException)
+        {
+            var message = HostConfiguration.OneLine(e.Message);
+            throw new ServeConfigurationException(configFile is null ? message : $"--config \"{configFile}\": {message}");
+        }
+    }
+
+    private static HostSettings Read(Config config)
+    {
+        var provider = Text(config, "akka.actor.provider");
+        if (provider != "cluster" && !provider.Contains("ClusterActorRefProvider", StringComparison.Ordinal))
+            throw new ServeConfigurationException($"akka.actor.provider = \"{provider}\": a Lighthouse host is a cluster member; use cluster");
+
+        var hostname = HostValues.Hostname(Text(config, $"{HostConfiguration.Tcp}.hostname"), $"{HostConfiguration.Tcp}.hostname");
+        var publicHostname = Text(config, $"{HostConfiguration.Tcp}.public-hostname");
+        if (publicHostname.Length > 0) HostValues.Hostname(publicHostname, $"{HostConfiguration.Tcp}.public-hostname");
+        var port = HostValues.Port(Text(config, $"{HostConfiguration.Tcp}.port"), $"{HostConfiguration.Tcp}.port");
+        var seeds = config.HasPath(HostConfiguration.SeedNodes) ? config.GetStringList(HostConfiguration.SeedNodes).ToList() : [];
+        foreach (var seed in seeds) CheckSeed(seed);
+
+        int? localWorker = null;
+        if (HostValues.Switch(Text(config, HostConfiguration.LocalWorkerEnabled), HostConfiguration.LocalWorkerEnabled))
+        {
+            var slotsText = Text(config, LocalWorkerSlotsKey);
+            if (!int.TryParse(slotsText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slots))
+                throw new ServeConfigurationException($"{LocalWorkerSlotsKey} = \"{slotsText}\": not a number of slots (0 means one per processor)");
+            localWorker = slots == 0 ? Environment.ProcessorCount : slots;
+        }
+
+        WebOptions? http = null;
+        if (HostValues.Switch(Text(config, $"{HttpSection}.enabled"), $"{HttpSection}.enabled"))
+        {
+            var token = Text(config, $"{HttpSection}.bearer-token");
+            var maxBody = config.GetByteSize($"{HttpSection}.max-body-size")
+                ?? throw new ServeConfigurationException($"{HttpSection}.max-body-size is missing: give a size such as 1MiB");
+            http = new WebOptions(
+                Address: HostValues.Hostname(Text(config, $"{HttpSection}.hostname"), $"{HttpSection}.hostname"),
+                Port: HostValues.Port(Text(config, HostConfiguration.HttpPort), HostConfiguration.HttpPort),
+                BearerToken: token.Length == 0 ? null : token,
+                MaxBodyBytes: maxBody).Validated();
+        }
+
+        var scheduler = SchedulerSettings.FromConfig(config);
+        http = http is null ? null : http with { QueueCapPerUser = scheduler.QueueCapPerUser };
+
+        // A host is a scheduler member whatever else its roles say, as a worker is a worker.
+        var roles = config.HasPath(Roles) ? config.GetStringList(Roles).ToList() : [];
+        if (!roles.Contains(LighthouseNames.SchedulerRole)) roles.Add(LighthouseNames.SchedulerRole);
+        var akka = ConfigurationFactory.ParseString($"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]")
+            .WithFallback(config)
+            .WithFallback(LighthouseScheduler.RequiredConfig);
+
+        return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler);
+    }
+
+    private static void CheckSeed(string seed)
+    {
+        Address address;
+        try
+        {
+            address = Address.Parse(seed);
+        }
+        catch (Exception)
+        {
+            throw new ServeConfigurationException($"{HostConfiguration.SeedNodes}: \"{seed}\" is not an Akka address such as akka.tcp://{LighthouseNames.ActorSystem}@10.0.0.1:4053");
+        }
+        if (address.System != LighthouseNames.ActorSystem || address.Host is null || address.Port is null)
+            throw new ServeConfigurationException($"{HostConfiguration.SeedNodes}: \"{seed}\" must name the system \"{LighthouseNames.ActorSystem}\" with a host and port, e.g. akka.tcp://{LighthouseNames.ActorSystem}@10.0.0.1:4053");
+    }
+
+    private static string Text(Config config, string path) =>
+        config.HasPath(path) ? config.GetString(path) ?? "" : throw new ServeConfigurationException($"{path} is missing");
+}
