@@ -101,7 +101,8 @@ public sealed class MonitorHistoryTests
     {
         if (Environment.GetEnvironmentVariable("LIGHTHOUSE_MONITOR_SCREENSHOT") is not { Length: > 0 } path) return;
         var height = int.TryParse(Environment.GetEnvironmentVariable("LIGHTHOUSE_MONITOR_SCREENSHOT_HEIGHT"), out var h) ? h : 1000;
-        await Chromium.Screenshot(web.BaseAddress, Path.GetFullPath(path), 1400, height);
+        // A relative path is taken from the repository root: LIGHTHOUSE_MONITOR_SCREENSHOT=docs/monitor.png.
+        await Chromium.Screenshot(web.BaseAddress, Path.Combine(RepositoryPaths.Root, path), 1400, height);
     }
 
     private static int Chart(string dom, string id, string key)

@@ -127,18 +127,25 @@
     ].join('');
   }
 
-  /** One value per interval over the last WINDOW_SECONDS, oldest first; intervals before the first sample are 0. */
-  function series(history, generatedAt, pick) {
+  /**
+   * One value per interval over the last WINDOW_SECONDS, oldest first, ending at the page's moment. Counts are 0 where
+   * no sample is; depths (carry = true) keep the last known value, since the history may end an interval earlier than
+   * the moment the page was built.
+   */
+  function series(history, generatedAt, pick, carry) {
     const interval = history.interval_seconds * 1000;
     const points = Math.max(2, Math.round((WINDOW_SECONDS * 1000) / interval));
     const end = Math.floor(new Date(generatedAt).getTime() / interval);
-    const values = new Array(points).fill(0);
+    const values = new Array(points).fill(null);
     for (const sample of history.samples) {
       const index = points - 1 - (end - Math.floor(new Date(sample.start).getTime() / interval));
       if (index >= 0 && index < points) values[index] = pick(sample, history.interval_seconds);
     }
-    // Depths carry over intervals nothing happened in; the history already fills those after its first sample.
-    return values;
+    let last = 0;
+    return values.map((value) => {
+      if (value !== null) { last = value; return value; }
+      return carry ? last : 0;
+    });
   }
 
   function drawChart(id, values, unit) {
@@ -162,9 +169,9 @@
   }
 
   function renderCharts(history, generatedAt) {
-    drawChart('chart-finished', series(history, generatedAt, (s, seconds) => s.finished / seconds), '/s');
-    drawChart('chart-queued', series(history, generatedAt, (s) => s.queued), '');
-    drawChart('chart-running', series(history, generatedAt, (s) => s.running), '');
+    drawChart('chart-finished', series(history, generatedAt, (s, seconds) => s.finished / seconds, false), '/s');
+    drawChart('chart-queued', series(history, generatedAt, (s) => s.queued, true), '');
+    drawChart('chart-running', series(history, generatedAt, (s) => s.running, true), '');
   }
 
   function meter(name, label, right, fraction, extraClass, attributes) {
@@ -291,8 +298,10 @@
     const state = $('task-state');
     state.textContent = task.state;
     state.dataset.state = task.state;
-    $('task-progress-bar').style.width = `${task.progress}%`;
-    $('task-progress').textContent = `${Math.round(task.progress)} %`;
+    // A success is complete whatever the worker last reported; other ends keep the progress they stopped at.
+    const progress = task.state === 'succeeded' ? 100 : task.progress;
+    $('task-progress-bar').style.width = `${progress}%`;
+    $('task-progress').textContent = `${Math.round(progress)} %`;
     const fields = [
       ['Name', esc(task.name)], ['User', esc(task.user)], ['Priority', task.priority],
       ['Node', task.node ? esc(task.node) : '–'], ['Attempts', task.attempts],
