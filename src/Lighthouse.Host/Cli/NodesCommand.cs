@@ -51,8 +51,7 @@ public static class NodesCommand
                 node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
                 Priorities(node.Priorities),
                 string.Join(",", node.TaskNames),
-                string.Join(" ", node.Capacity.OrderBy(c => c.Key, StringComparer.Ordinal)
-                    .Select(c => $"{c.Key}={Quantity(node.Free.GetValueOrDefault(c.Key, c.Value))}/{Quantity(c.Value)}")),
+                Resources(node),
             ]));
     }
 
@@ -85,6 +84,11 @@ public static class NodesCommand
         writer.WriteEndArray();
         writer.WriteEndObject();
     });
+
+    private static string Resources(NodeView node) => node.Capacity.Count == 0
+        ? "-"
+        : string.Join(" ", node.Capacity.OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => $"{c.Key}={Quantity(node.Free.GetValueOrDefault(c.Key, c.Value))}/{Quantity(c.Value)}"));
 
     private static string StateName(WorkerNodeState state) => state == WorkerNodeState.Reachable ? "reachable" : "unreachable";
 
