@@ -58,6 +58,16 @@ public sealed class ErrorStatusTests
     }
 
     [Fact]
+    public async Task A_method_the_path_does_not_take_is_405_naming_both()
+    {
+        await using var web = await WebHarness.Start();
+
+        using var response = await web.Http.PutAsync("/api/tasks/task-1", new StringContent("{}"));
+
+        Assert.Equal((HttpStatusCode.MethodNotAllowed, "PUT is not allowed on /api/tasks/task-1"), (response.StatusCode, await ErrorOf(response)));
+    }
+
+    [Fact]
     public async Task Listing_without_a_user_is_400()
     {
         await using var web = await WebHarness.Start();
