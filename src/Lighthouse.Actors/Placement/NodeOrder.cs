@@ -280,7 +280,7 @@ internal sealed partial class NodeOrder
     private void MergeIfSparse(int index)
     {
         var block = _blocks[index];
-        if (block.Count >= _capacity / 4)
+        if (block.Count > _capacity / 4)
             return;
         if (index + 1 < _blocks.Count && block.Count + _blocks[index + 1].Count <= _capacity / 2)
             Merge(index, index + 1);

@@ -1,8 +1,7 @@
 namespace Lighthouse.Placement;
 
 /// <summary>
-/// One node's live state. Keys are interned ids in ascending order (binary search), quantities are parallel
-/// arrays; the keys with a negative quantity are listed apart because fit rule 3 must check them for every
+/// One node's live state. Keys are interned ids in ascending order, quantities are parallel arrays; the keys with a negative quantity are listed apart because fit rule 3 must check them for every
 /// workload and they are usually none.
 /// </summary>
 internal sealed class NodeState

@@ -163,4 +163,21 @@ public sealed class ExplanationTests
         Assert.Equal("0/1 nodes fit: 1 has shortcoming \"debt\"", result.Unplaced["spider-proof"].ToString());
         Assert.Equal("0/1 nodes fit: 1 has ward \"spiders\"", result.Unplaced["debt-proof"].ToString());
     }
+
+    [Fact]
+    public void The_first_failing_key_by_name_is_named_for_keys_beyond_the_first_four_after_nodes_leave()
+    {
+        // The engine keeps compact copies of the first four keys workloads ask for and bits for more; a node
+        // leaving shifts the copies of its neighbours. "a5" is the fifth key asked for, "k1" one of the first.
+        var distributor = Prioritized(
+            Node("n0", ("k1", 0), ("k2", 0), ("k3", 0), ("k4", 0), ("a5", 5)),
+            Node("n1", ("k1", 0), ("k2", 0), ("k3", 0), ("k4", 0), ("a5", -1)),
+            Node("n2", ("k1", 0), ("k2", 0), ("k3", 0), ("k4", 0), ("a5", 3)));
+        distributor.Why(Load("first-four", ("k1", 100), ("k2", 100), ("k3", 100), ("k4", 100)));
+        distributor.Why(Load("fifth", ("a5", 0), ("k1", 100)));
+
+        distributor.RemoveNode("n0");
+
+        Assert.Equal("0/2 nodes fit: 1 has too little \"a5\", 1 has too little \"k1\"", distributor.Why(Load("w", ("a5", 0), ("k1", 1))));
+    }
 }
