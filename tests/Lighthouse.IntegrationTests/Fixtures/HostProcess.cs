@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+
+namespace Lighthouse.IntegrationTests.Fixtures;
+
+/// <summary>
+/// <c>lighthouse serve</c> as a real process on loopback, on free ports picked for it. <see cref="StartAsync"/> returns
+/// once the host printed its "up" line, i.e. its scheduler answers; <see cref="Launch"/> only starts it (for tests of
+/// refusals and start failures).
+/// </summary>
+public sealed partial class HostProcess : ManagedProcess
+{
+    public static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
+
+    private HostProcess(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, int port, int httpPort)
+        : base("host", "lighthouse.dll", arguments, environment)
+    {
+        Port = port;
+        HttpPort = httpPort;
+    }
+
+    /// <summary>The cluster port.</summary>
+    public int Port { get; }
+
+    public int HttpPort { get; }
+
+    /// <summary><c>127.0.0.1:PORT</c>: what clients' <c>--host</c> and workers' <c>--seed</c> take.</summary>
+    public string Address => $"127.0.0.1:{Port}";
+
+    public string AkkaAddress => $"akka.tcp://lighthouse@127.0.0.1:{Port}";
+
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
+
+    /// <summary>The "up" line, once <see cref="StartAsync"/> has seen it.</summary>
+    public LogLine? UpLine { get; private set; }
+
+    /// <summary>The line a host prints once it is up: <c>lighthouse up at ADDRESS (scheduler singleton: ..., local worker: ..., monitor: ...)</c>.</summary>
+    [GeneratedRegex(@"^lighthouse up at (?<address>akka\.tcp://lighthouse@[^ ]+) \(scheduler singleton: (?<singleton>[^,]+), local worker: (?<worker>[^,]+), monitor: (?<monitor>[^)]+)\)$")]
+    public static partial Regex UpLinePattern();
+
+    /// <summary>
+    /// Starts a host with <c>serve --port P --http-port H</c> (free ports) plus <paramref name="arguments"/>, and waits
+    /// for its "up" line. The local worker is off unless <paramref name="localWorker"/>.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(bool localWorker = false, IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var port = FreePort.Next();
+        var httpPort = FreePort.Next();
+        List<string> all = ["serve", "--port", port.ToString(), "--http-port", httpPort.ToString()];
+        if (!localWorker) all.Add("--no-local-worker");
+        all.AddRange(arguments ?? []);
+        var host = new HostProcess(all, environment, port, httpPort);
+        try
+        {
+            await host.WaitUntilUpAsync();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>lighthouse</c> with exactly <paramref name="arguments"/> and returns at once.</summary>
+    public static HostProcess Launch(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, int port = 0, int httpPort = 0) =>
+        new(arguments, environment, port, httpPort);
+
+    /// <summary>Waits for the "up" line (bounded by <see cref="StartLimit"/>).</summary>
+    public async Task<LogLine> WaitUntilUpAsync()
+    {
+        UpLine = await WaitForLineAsync(line => UpLinePattern().IsMatch(line), StartLimit, "the \"lighthouse up at\" line");
+        return UpLine;
+    }
+}
