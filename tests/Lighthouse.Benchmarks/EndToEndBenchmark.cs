@@ -1,0 +1,500 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Lighthouse.Client;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Benchmarks;
+
+/// <summary>
+/// Lighthouse end to end on this machine: a real host (<c>lighthouse serve --no-local-worker</c>) and two real
+/// <c>lighthouse-worker</c> processes on loopback, driven by one <see cref="LighthouseClient"/> from this process.
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--tasks N] [--window N] [--slots N]
+/// <para>
+/// Measured: <c>echo</c> throughput with a pipelined client (a window of tasks in flight, each submitted and then
+/// polled until its result is back); submit-to-result latency of a one-at-a-time client, both polling at once and
+/// through <see cref="LighthouseClient.WaitAsync"/>; and after <c>kill -9</c> of the worker running <c>sleep</c>
+/// tasks, the time until its node is unreachable, removed (which re-queues its tasks) and its tasks started on the
+/// other worker. Every result is checked against its payload: a wrong or failed task stops the benchmark.
+/// </para>
+/// <para>
+/// The host and workers are the Release builds under <c>src/*/bin/Release/net10.0/</c>, built first unless
+/// <c>--no-build</c>. Every process started here is killed when the benchmark ends, fails or is interrupted.
+/// </para>
+/// </summary>
+internal static class EndToEndBenchmark
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan PhaseLimit = TimeSpan.FromMinutes(5);
+
+    public static void Run(string[] args)
+    {
+        var settings = Settings.Parse(args);
+        ConsoleCancelEventHandler interrupted = (_, _) => ChildProcess.KillAll();
+        Console.CancelKeyPress += interrupted;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcess.KillAll();
+        try
+        {
+            RunAsync(settings).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ChildProcess.KillAll();
+            Console.CancelKeyPress -= interrupted;
+        }
+    }
+
+    private static async Task RunAsync(Settings settings)
+    {
+        var root = RepositoryRoot();
+        if (settings.Build)
+        {
+            Build(root, "src/Lighthouse.Host");
+            Build(root, "src/Lighthouse.Worker");
+        }
+        var hostDll = ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll");
+        var workerDll = ProgramPath(root, "src/Lighthouse.Worker/bin/Release/net10.0/lighthouse-worker.dll");
+
+        var loadBefore = LoadAverage();
+        var port = FreePort();
+        using var host = ChildProcess.Start("host", hostDll, ["serve", "--port", Text(port), "--http-port", "0", "--no-local-worker"]);
+        host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
+        var address = $"127.0.0.1:{port}";
+        var workers = new Dictionary<string, ChildProcess>();
+        try
+        {
+            foreach (var name in new[] { "bench-w1", "bench-w2" }) workers[name] = StartWorker(workerDll, port, name, settings.Slots);
+
+            // Generous: thousands of requests queue behind each other in the pipelined phase on a loaded machine.
+            await using var client = await LighthouseClient.ConnectAsync(address, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
+            await UntilRegistered(client, workers.Keys);
+
+            Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker) + 2 workers x {settings.Slots} slots on loopback, " +
+                $"{settings.Users} users{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
+
+            await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up");
+            var pipelined = await Pipelined(client, settings.Tasks, settings.Window, settings.Users, "pipelined");
+            var loadPipelined = LoadAverage();
+
+            await OneAtATime(client, settings.Warmup / 10, PollPlan.AtOnce);
+            var atOnce = await OneAtATime(client, settings.Sequential, PollPlan.AtOnce);
+            var waiting = await OneAtATime(client, settings.Sequential, PollPlan.LibraryWait);
+            var loadSequential = LoadAverage();
+
+            var kills = new List<KillFigures>();
+            for (var trial = 0; trial < settings.KillTrials; trial++)
+                kills.Add(await KillTrial(client, workers, workerDll, port, settings.Slots));
+
+            PrintTable(settings, pipelined, atOnce, waiting, kills);
+            Console.WriteLine($"load average: at start {loadBefore}; after pipelined {loadPipelined}; after one-at-a-time {loadSequential}; at end {LoadAverage()}");
+        }
+        catch
+        {
+            Console.Error.WriteLine($"--- host output (last lines)\n{host.Tail()}");
+            foreach (var (name, worker) in workers) Console.Error.WriteLine($"--- {name} output (last lines)\n{worker.Tail()}");
+            throw;
+        }
+        finally
+        {
+            foreach (var worker in workers.Values) worker.Dispose();
+        }
+    }
+
+    // ---- phases -------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <paramref name="count"/> echo tasks with at most <paramref name="window"/> in flight, spread over users in turn;
+    /// a task leaves the window once its result is back (polled by the library's backoff) and checked.
+    /// </summary>
+    private static async Task<LatencyFigures> Pipelined(LighthouseClient client, int count, int window, int users, string phase)
+    {
+        using var gate = new SemaphoreSlim(window);
+        var latencies = new double[count];
+        var polls = new Counter();
+        var running = new List<Task>(count);
+        var clock = Stopwatch.StartNew();
+        using var limit = new CancellationTokenSource(PhaseLimit);
+        for (var i = 0; i < count; i++)
+        {
+            await gate.WaitAsync(limit.Token);
+            running.Add(RunOne(i));
+        }
+        await Task.WhenAll(running);
+        var elapsed = clock.Elapsed;
+        Console.WriteLine($"  {phase}: {count:N0} tasks in {elapsed.TotalSeconds:0.00} s");
+        return LatencyFigures.Of(latencies, polls.Value, elapsed);
+
+        async Task RunOne(int i)
+        {
+            try
+            {
+                var payload = $"{{\"n\":{i},\"phase\":\"{phase}\"}}";
+                var started = clock.Elapsed;
+                var id = await client.SubmitAsync("echo", payload, $"user-{i % users}", cancellationToken: limit.Token);
+                var done = await PollPlan.LibraryWait.UntilFinished(client, id, polls, limit.Token);
+                latencies[i] = (clock.Elapsed - started).TotalMilliseconds;
+                Check(done, payload);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary><paramref name="count"/> echo tasks one after the other: each submitted only once the previous result is back.</summary>
+    private static async Task<LatencyFigures> OneAtATime(LighthouseClient client, int count, PollPlan plan)
+    {
+        var latencies = new double[count];
+        var polls = new Counter();
+        using var limit = new CancellationTokenSource(PhaseLimit);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var payload = $"{{\"n\":{i},\"phase\":\"one-at-a-time\"}}";
+            var started = clock.Elapsed;
+            var id = await client.SubmitAsync("echo", payload, "solo", cancellationToken: limit.Token);
+            var done = await plan.UntilFinished(client, id, polls, limit.Token);
+            latencies[i] = (clock.Elapsed - started).TotalMilliseconds;
+            Check(done, payload);
+        }
+        return LatencyFigures.Of(latencies, polls.Value, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Sleep tasks run on one worker, which is then killed with SIGKILL; the times are read by polling the nodes and
+    /// the tasks (every 10 ms) and from the restarted tasks' start times. Afterwards the tasks are cancelled and the
+    /// killed worker is started again under its name, so the next trial finds two workers.
+    /// </summary>
+    private static async Task<KillFigures> KillTrial(LighthouseClient client, Dictionary<string, ChildProcess> workers, string workerDll, int port, int slots)
+    {
+        const int sleepers = 8;
+        var deadline = DateTimeOffset.UtcNow + PhaseLimit;
+        var ids = new List<string>();
+        for (var i = 0; i < sleepers; i++) ids.Add(await client.SubmitAsync("sleep", "{\"ms\": 600000}", "kill-trial"));
+        var infos = await Until(() => Infos(client, ids), all => all.All(t => t.State == TaskState.Running), deadline, "the sleep tasks running");
+
+        // The victim is the node running most of them (the prioritized strategy puts them all on the first node).
+        var victim = infos.GroupBy(t => t.Node!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var moved = infos.Where(t => t.Node == victim).Select(t => t.TaskId).ToList();
+
+        var killedAt = DateTimeOffset.UtcNow;
+        workers[victim].KillHard();
+        DateTimeOffset? unreachableAt = null, removedAt = null;
+        while (true)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (now > deadline) throw new TimeoutException($"the tasks of killed worker {victim} were not started elsewhere within {PhaseLimit}");
+            var node = (await client.GetNodesAsync()).Nodes.SingleOrDefault(n => n.Node == victim);
+            if (node is null) { unreachableAt ??= now; removedAt ??= now; }
+            else if (node.State == WorkerNodeState.Unreachable) unreachableAt ??= now;
+            var current = await Infos(client, moved);
+            if (current.Any(t => t.State != TaskState.Running && t.State != TaskState.Queued))
+                throw new InvalidOperationException($"a task of the killed worker ended instead of moving: {current.First(t => t.State.IsFinished())}");
+            if (removedAt is not null && current.All(t => t.State == TaskState.Running && t.Node != victim))
+            {
+                if (current.Any(t => t.Attempts != 2)) throw new InvalidOperationException($"a moved task does not show 2 attempts: {current.First(t => t.Attempts != 2)}");
+                var restarted = current.Max(t => t.StartedAt!.Value);
+                var figures = new KillFigures(moved.Count, unreachableAt!.Value - killedAt, removedAt.Value - killedAt, restarted - killedAt);
+                await CleanUp(client, ids, deadline);
+                workers[victim].Dispose();
+                workers[victim] = StartWorker(workerDll, port, victim, slots);
+                await UntilRegistered(client, workers.Keys);
+                return figures;
+            }
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task CleanUp(LighthouseClient client, IEnumerable<string> ids, DateTimeOffset deadline)
+    {
+        foreach (var id in ids) await client.CancelAsync(id);
+        await Until(() => Infos(client, ids), all => all.All(t => t.State.IsFinished()), deadline, "the sleep tasks cancelled");
+    }
+
+    // ---- how a client waits for a result -----------------------------------------------------------------------
+
+    /// <summary>How a client polls for a task's end: at once and again without pause, or as <see cref="LighthouseClient.WaitAsync"/> does (1, 2, 4, … ms, at most 250).</summary>
+    private sealed record PollPlan(string Name, bool Backoff)
+    {
+        public static readonly PollPlan AtOnce = new("polling at once", false);
+        public static readonly PollPlan LibraryWait = new("WaitAsync's polling", true);
+
+        public async Task<TaskInfo> UntilFinished(LighthouseClient client, string id, Counter polls, CancellationToken cancel)
+        {
+            // The same pauses as the library's WaitAsync, which does not say how often it polled.
+            var pause = TimeSpan.FromMilliseconds(1);
+            while (true)
+            {
+                polls.Add();
+                var info = await client.GetAsync(id, cancel);
+                if (info.State.IsFinished()) return info;
+                if (!Backoff) continue;
+                await Task.Delay(pause, cancel);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
+            }
+        }
+    }
+
+    private sealed class Counter
+    {
+        private long _value;
+        public long Value => Interlocked.Read(ref _value);
+        public void Add() => Interlocked.Increment(ref _value);
+    }
+
+    private static void Check(TaskInfo done, string payload)
+    {
+        if (done.State != TaskState.Succeeded || done.Result != payload)
+            throw new InvalidOperationException($"echo task {done.TaskId} ended {done.State} with result {done.Result ?? "null"} and error {done.Error ?? "null"}; expected its payload {payload}");
+    }
+
+    // ---- figures ------------------------------------------------------------------------------------------------
+
+    private sealed record LatencyFigures(int Count, double PerSecond, double P50, double P99, double Max, double PollsPerTask)
+    {
+        public static LatencyFigures Of(double[] latencies, long polls, TimeSpan elapsed)
+        {
+            var sorted = latencies.Order().ToArray();
+            double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            return new LatencyFigures(sorted.Length, sorted.Length / elapsed.TotalSeconds, At(0.50), At(0.99), sorted[^1], (double)polls / sorted.Length);
+        }
+    }
+
+    private sealed record KillFigures(int Tasks, TimeSpan Unreachable, TimeSpan Removed, TimeSpan Restarted);
+
+    private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures atOnce, LatencyFigures waiting, List<KillFigures> kills)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"measurement",-58} {"tasks/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"polls/task",10}");
+        Row($"pipelined echo, {settings.Tasks:N0} tasks, window {settings.Window:N0}", pipelined);
+        Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.AtOnce.Name}", atOnce);
+        Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.LibraryWait.Name}", waiting);
+        Console.WriteLine("(latency = submit to result in the client: the submission's round trip plus the polls until the task is finished)");
+        Console.WriteLine();
+        Console.WriteLine($"{"kill -9 of the worker running sleep tasks",-58} {"unreachable",12} {"removed + re-queued",20} {"started elsewhere",18}");
+        for (var i = 0; i < kills.Count; i++)
+        {
+            var k = kills[i];
+            Console.WriteLine($"{$"trial {i + 1}: {k.Tasks} tasks moved",-58} {Ms(k.Unreachable),12} {Ms(k.Removed),20} {Ms(k.Restarted),18}");
+        }
+        Console.WriteLine("(times from the kill; nodes and tasks polled every 10 ms, start times from the tasks' second attempt)");
+        Console.WriteLine();
+        Console.WriteLine($"bar: pipelined >= 20,000 tasks/s: {(pipelined.PerSecond >= 20_000 ? "met" : "NOT met")}; " +
+            $"one-at-a-time p50 <= 2 ms: {(atOnce.P50 <= 2 ? "met" : "NOT met")} polling at once, {(waiting.P50 <= 2 ? "met" : "NOT met")} with WaitAsync");
+
+        static void Row(string what, LatencyFigures f) =>
+            Console.WriteLine($"{what,-58} {f.PerSecond,10:N0} {f.P50,8:0.00} {f.P99,8:0.00} {f.Max,8:0.0} {f.PollsPerTask,10:0.00}");
+        static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:N0} ms";
+    }
+
+    // ---- the cluster --------------------------------------------------------------------------------------------
+
+    private static ChildProcess StartWorker(string workerDll, int seedPort, string name, int slots)
+    {
+        var worker = ChildProcess.Start(name, workerDll, ["--seed", $"127.0.0.1:{Text(seedPort)}", "--name", name, "--slots", Text(slots)]);
+        worker.WaitForLine(line => line.StartsWith($"lighthouse-worker: node \"{name}\"", StringComparison.Ordinal), StartLimit, "the worker's start line");
+        return worker;
+    }
+
+    private static Task UntilRegistered(LighthouseClient client, IEnumerable<string> names) =>
+        Until(async () => (await client.GetNodesAsync()).Nodes,
+            nodes => names.All(name => nodes.Any(n => n.Node == name && n.State == WorkerNodeState.Reachable)),
+            DateTimeOffset.UtcNow + StartLimit, $"workers {string.Join(", ", names)} registered");
+
+    private static async Task<IReadOnlyList<TaskInfo>> Infos(LighthouseClient client, IEnumerable<string> ids) =>
+        await Task.WhenAll(ids.Select(id => client.GetAsync(id)));
+
+    private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, DateTimeOffset deadline, string what)
+    {
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"{what}: not by {deadline:HH:mm:ss}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The directory holding Lighthouse.sln, above the benchmark's build output or else above the current directory.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Lighthouse.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"no Lighthouse.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}: run the benchmark inside the repository");
+    }
+
+    private static void Build(string root, string project)
+    {
+        Console.WriteLine($"building {project} (Release) ...");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var argument in new[] { "build", project, "-c", "Release", "-nologo", "-v", "q" }) start.ArgumentList.Add(argument);
+        using var build = Process.Start(start) ?? throw new InvalidOperationException($"dotnet build {project} did not start");
+        build.WaitForExit();
+        if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
+    }
+
+    private static string ProgramPath(string root, string relative)
+    {
+        var path = Path.Combine(root, relative);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build it with dotnet build -c Release (or drop --no-build)", path);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
+        finally { listener.Stop(); }
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // ---- settings -----------------------------------------------------------------------------------------------
+
+    private sealed record Settings(bool Quick, bool Build, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials)
+    {
+        public static Settings Parse(string[] args)
+        {
+            var quick = args.Contains("--quick");
+            return new Settings(
+                quick,
+                !args.Contains("--no-build"),
+                Number(args, "--tasks", quick ? 10_000 : 100_000),
+                Number(args, "--window", quick ? 2_000 : 8_000),
+                Number(args, "--sequential", quick ? 300 : 2_000),
+                Number(args, "--warmup", quick ? 2_000 : 10_000),
+                Number(args, "--slots", 256),
+                // Enough users that a full window stays under the scheduler's default queue cap of 1,000 per user.
+                Number(args, "--users", 16),
+                Number(args, "--kills", quick ? 1 : 3));
+        }
+
+        private static int Number(string[] args, string flag, int fallback)
+        {
+            var at = Array.IndexOf(args, flag);
+            if (at < 0) return fallback;
+            if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+                throw new ArgumentException($"{flag} needs a positive whole number, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
+            return value;
+        }
+    }
+
+    // ---- child processes ----------------------------------------------------------------------------------------
+
+    /// <summary>A program run under <c>dotnet</c>, its recent output kept for error messages; killed (with its children) when disposed.</summary>
+    private sealed class ChildProcess : IDisposable
+    {
+        private const int TailLines = 200;
+        private static readonly ConcurrentDictionary<ChildProcess, bool> Started = new();
+
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _tail = new();
+        private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+
+        private ChildProcess(string name, Process process)
+        {
+            Name = name;
+            _process = process;
+        }
+
+        public string Name { get; }
+
+        public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments)
+        {
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(dll);
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            // The benchmark's cluster is described by its flags alone, never by the machine's LIGHTHOUSE_* settings.
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("LIGHTHOUSE_", StringComparison.Ordinal)).ToList())
+                start.Environment.Remove(key);
+            var child = new ChildProcess(name, new Process { StartInfo = start });
+            child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
+            child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);
+            child._process.Start();
+            Started[child] = true;
+            child._process.BeginOutputReadLine();
+            child._process.BeginErrorReadLine();
+            return child;
+        }
+
+        public static void KillAll()
+        {
+            foreach (var child in Started.Keys) child.Dispose();
+        }
+
+        /// <summary>Waits for an output line that matches; throws naming <paramref name="what"/> when none comes in time or the process exits first.</summary>
+        public string WaitForLine(Func<string, bool> match, TimeSpan limit, string what)
+        {
+            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waiters)
+            {
+                // A line may have come before the wait began.
+                if (_tail.FirstOrDefault(match) is { } seen) return seen;
+                _waiters.Add((match, found));
+            }
+            var deadline = Stopwatch.StartNew();
+            while (!found.Task.Wait(TimeSpan.FromMilliseconds(100)))
+            {
+                if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before {what}:\n{Tail()}");
+                if (deadline.Elapsed > limit) throw new TimeoutException($"{Name}: no {what} within {limit}:\n{Tail()}");
+            }
+            return found.Task.Result;
+        }
+
+        /// <summary>SIGKILL, as <c>kill -9</c>: the process leaves its cluster without a word.</summary>
+        public void KillHard()
+        {
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(10_000);
+        }
+
+        public string Tail() => string.Join('\n', _tail);
+
+        public void Dispose()
+        {
+            if (!Started.TryRemove(this, out _)) return;
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    _process.WaitForExit(10_000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            _process.Dispose();
+        }
+
+        private void Received(string? line)
+        {
+            if (line is null) return;
+            lock (_waiters)
+            {
+                _tail.Enqueue(line);
+                while (_tail.Count > TailLines) _tail.TryDequeue(out _);
+                for (var i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    if (!_waiters[i].Match(line)) continue;
+                    _waiters[i].Found.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+}
