@@ -45,12 +45,22 @@ internal sealed class BinPackDistributor : DistributorCore
         _order.Offer(FirstNotSkipped(workload), _order.End, scan);
     }
 
-    /// <summary>The nodes before the first one not scored below the workload are all skipped: count them at once.</summary>
+    /// <summary>
+    /// Feasibility first, then rank: a node skipped for its score is named as such only when the fit rules would
+    /// have let the workload on, so "why is my task pending?" names the missing key or the short resource
+    /// (<c>3 lack "gpu"</c>) rather than the strategy's ordering.
+    /// </summary>
     protected override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
     {
-        var start = FirstNotSkipped(workload);
-        explanation.Count(new Rejection(RejectionReason.ScoreBelowWorkload, null), _order.CountBefore(start));
-        _order.Explain(start, workload, explanation, examine);
+        _order.Explain(_order.Start, workload, explanation, node =>
+        {
+            if (!double.IsNaN(workload.Score) && Rubric.IsBelow(node.Score, workload.Score))
+                explanation.Count(FitRule.Check(node, workload, out var rejection)
+                    ? new Rejection(RejectionReason.ScoreBelowWorkload, null)
+                    : rejection);
+            else
+                examine(node);
+        });
     }
 
     protected override void BeforeChange(NodeState node) => _order.Remove(node);

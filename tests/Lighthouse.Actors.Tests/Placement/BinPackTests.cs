@@ -45,8 +45,19 @@ public sealed class BinPackTests
         var distributor = BinPack(rubric, Node("small", ("cpu", 2)), Node("big", ("cpu", 4), ("mem", 4)));
 
         Assert.Equal("big", distributor.PlaceOne(Load("w", ("cpu", 1), ("mem", 2))));
-        Assert.Equal("0/2 nodes fit: 1 has too little \"mem\", 1 scored below the workload",
+        // The explanation names what the fit rules refuse before the strategy's ordering.
+        Assert.Equal("0/2 nodes fit: 1 lacks \"mem\", 1 has too little \"mem\"",
             distributor.Why(Load("w2", ("cpu", 1), ("mem", 3))));
+    }
+
+    [Fact]
+    public void A_node_that_would_fit_but_scores_below_the_workload_is_explained_as_skipped()
+    {
+        // A negative weight lets a roomy node score below a small workload: 2 - 5 = -3 < 1.
+        var distributor = BinPack(Rubric(("cpu", 1), ("disk", -1)), Node("roomy", ("cpu", 2), ("disk", 5)));
+
+        Assert.Null(distributor.PlaceOne(Load("w", ("cpu", 1))));
+        Assert.Equal("0/1 nodes fit: 1 scored below the workload", distributor.Why(Load("w2", ("cpu", 1))));
     }
 
     [Fact]

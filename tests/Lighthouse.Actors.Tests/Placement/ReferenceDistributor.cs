@@ -159,10 +159,11 @@ internal sealed class ReferenceDistributor
         foreach (var node in _nodes)
         {
             (RejectionReason, string?)? reason = null;
-            if (_strategy == StrategyKind.BinPack && Score(node.Current()) < Score(workload.Requirements))
-                reason = (RejectionReason.ScoreBelowWorkload, null);
-            else if (FirstFailure(node, workload) is { } failure)
+            // Feasibility first: bin-pack's score skip is named only for nodes the fit rules would take.
+            if (FirstFailure(node, workload) is { } failure)
                 reason = (failure.Reason, failure.Key);
+            else if (_strategy == StrategyKind.BinPack && Score(node.Current()) < Score(workload.Requirements))
+                reason = (RejectionReason.ScoreBelowWorkload, null);
             else if (filter?.Invoke(workload, node.Name) is { } phrase)
                 reason = (RejectionReason.Filtered, phrase);
             if (reason is { } found)
