@@ -44,7 +44,11 @@ public static class DatabaseCheck
         }
         if (Directory.Exists(file))
             throw new PersistenceStartupException($"the {settings.Describe()} is a directory, not a file");
-        if (!File.Exists(file)) return; // created, with its tables, on first start
+        if (!File.Exists(file))
+        {
+            CreateSqlite(file);
+            return;
+        }
 
         var length = new FileInfo(file).Length;
         if (length == 0) return; // SQLite reads an empty file as an empty database
@@ -80,6 +84,21 @@ public static class DatabaseCheck
         }
         if (verdict != "ok")
             throw new PersistenceStartupException($"the {settings.Describe()} is damaged ({verdict}): {Untouched(file)}");
+    }
+
+    /// <summary>
+    /// Creates the empty database in write-ahead-log mode (the journal creates its tables on first start).
+    /// A commit is then one sequential, synced append to the log instead of a rollback journal written,
+    /// synced and deleted around every write: the journal's batches are durable at a multiple of the rate.
+    /// </summary>
+    private static void CreateSqlite(string file)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ConnectionString;
+        using var db = new SqliteConnection(connection);
+        db.Open();
+        using var wal = db.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode=WAL";
+        wal.ExecuteNonQuery();
     }
 
     private static string Untouched(string file) =>

@@ -19,7 +19,8 @@ namespace Lighthouse.Scheduling;
 /// </para>
 /// <para>
 /// Durability (<see cref="DurabilitySettings"/>): events are applied at once, so the next message sees
-/// them, and written to the journal asynchronously in batches. What leaves the process waits until its
+/// them, and written to the journal asynchronously, the events of all messages waiting in the mailbox
+/// together (<see cref="JournalBatch"/>). What leaves the process waits until its
 /// events are durable: a client's answer (a submission is acknowledged only once its task is in the
 /// journal), and a worker's start or cancel (so a worker never runs a task the journal does not have as
 /// started). A reply without events of its own waits for earlier writes too, so it never overtakes them.
@@ -42,7 +43,9 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
     private string? _placing;
     private long _incarnations;
 
-    // Journal bookkeeping (durable mode only).
+    // Journal bookkeeping (durable mode only): events gathered or being written, and snapshots.
+    private readonly JournalBatch _batch = new();
+    private bool _flushScheduled;
     private int _inFlight;
     private int _sinceSnapshot;
     private bool _snapshotDue;
@@ -113,6 +116,11 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     protected override void OnCommand(object message)
     {
+        if (message is FlushJournal)
+        {
+            Flush();
+            return;
+        }
         // A snapshot waits for the writes in flight, so that it holds exactly what the journal holds up to
         // its sequence number; meanwhile nothing new is decided.
         if (_snapshotDue && _inFlight > 0)
@@ -208,11 +216,12 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     private void Answer(Decision decision) => Record(decision.Events, decision.Reply, Sender);
 
-    /// <summary>Answers after every write already under way (at once in memory, or when nothing is in flight).</summary>
+    /// <summary>Answers after every write already gathered or under way (at once in memory, or when nothing is pending).</summary>
     private void Reply(object reply, IActorRef to)
     {
-        if (_persistence.IsDurable) DeferAsync(reply, r => to.Tell(r));
-        else to.Tell(reply);
+        if (!_persistence.IsDurable) to.Tell(reply);
+        else if (!_batch.IsEmpty) _batch.AddAfter(() => to.Tell(reply));
+        else DeferAsync(reply, r => to.Tell(r));
     }
 
     /// <summary>
@@ -240,16 +249,16 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         else
         {
             _inFlight += journaled.Count;
-            var left = journaled.Count;
-            PersistAllAsync(journaled, _ =>
+            _batch.Add(journaled, () =>
             {
-                _inFlight--;
-                _sinceSnapshot++;
-                if (--left > 0) return;
                 if (effects is not null) foreach (var (to, message) in effects) to.Tell(message);
                 if (reply is not null) (replyTo ?? ActorRefs.Nobody).Tell(reply);
-                SnapshotIfDue();
             });
+            if (!_flushScheduled)
+            {
+                _flushScheduled = true;
+                Self.Tell(FlushJournal.Instance);
+            }
         }
         if (dispatch) Dispatch();
     }
@@ -437,6 +446,21 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         var away = _state.Nodes.All.Select(n => n.Name).Where(n => !_links.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
         foreach (var node in away)
             Lose(node, $"it did not register again within {_persistence.RecoveryGrace} of the scheduler's recovery");
+    }
+
+    /// <summary>Writes the gathered events as one batch; follow-ups run as the journal confirms them.</summary>
+    private void Flush()
+    {
+        _flushScheduled = false;
+        if (_batch.IsEmpty) return;
+        var (events, progress) = _batch.Take();
+        PersistAllAsync(events, _ =>
+        {
+            _inFlight--;
+            _sinceSnapshot++;
+            progress.Written();
+            if (progress.Complete) SnapshotIfDue();
+        });
     }
 
     private void SnapshotIfDue()

@@ -23,11 +23,18 @@ public sealed class DatabaseCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_file_and_its_directory_are_fine_the_database_is_created_on_first_start()
+    public async Task A_missing_database_is_created_empty_in_write_ahead_log_mode()
     {
-        var settings = DurabilitySettings.Sqlite(Path.Combine(_directory.Path, "new", "lighthouse.db"));
-        await DatabaseCheck.VerifyAsync(settings);
-        Assert.True(Directory.Exists(Path.Combine(_directory.Path, "new")));
+        var file = Path.Combine(_directory.Path, "new", "lighthouse.db");
+        await DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(file));
+
+        using var db = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var mode = db.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", mode.ExecuteScalar());
+        mode.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        Assert.Equal(0L, mode.ExecuteScalar());
     }
 
     [Fact]

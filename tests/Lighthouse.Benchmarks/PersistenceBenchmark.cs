@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using Lighthouse.Persistence;
+using Lighthouse.Protocol;
+using Lighthouse.Scheduling;
+
+namespace Lighthouse.Benchmarks;
+
+/// <summary>
+/// What durability costs: submissions acknowledged per second by a scheduler in memory, on SQLite and on
+/// PostgreSQL (each acknowledged only once its event is durable), and how long a scheduler takes to recover
+/// 100k events with and without a snapshot.
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
+/// PostgreSQL: the server in LIGHTHOUSE_BENCH_POSTGRES (an Npgsql connection string; its database is used as is),
+/// else a throwaway one started with scripts/deps/postgresql.sh when PostgreSQL is installed, else skipped.
+/// </summary>
+internal static class PersistenceBenchmark
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+
+    public static void Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var submissions = quick ? 5_000 : 50_000;
+        var recoveryEvents = quick ? 10_000 : 100_000;
+        var window = 1_000;
+        using var work = new ScratchDirectory();
+        using var postgres = PostgresForBenchmark.Find(work.Path);
+
+        Console.WriteLine($"accepted submissions per second: {submissions:N0} submissions, {window:N0} in flight, 100 users; best of 3 runs");
+        Console.WriteLine($"{"store",-12} {"accepted/s",12} {"runs (accepted/s)",30}");
+        Report("in memory", Enumerable.Range(0, 3).Select(_ => Throughput(DurabilitySettings.InMemory, submissions, window)).ToList());
+        Report("SQLite", Enumerable.Range(0, 3).Select(i => Throughput(DurabilitySettings.Sqlite(work.File($"throughput-{i}.db")), submissions, window)).ToList());
+        if (postgres.Available)
+            Report("PostgreSQL", Enumerable.Range(0, 3).Select(i => Throughput(postgres.Fresh($"throughput_{i}"), submissions, window)).ToList());
+        else
+            Console.WriteLine($"{"PostgreSQL",-12} skipped: {postgres.Why}");
+
+        Console.WriteLine();
+        Console.WriteLine($"recovery of {recoveryEvents:N0} events (one submission each), until the scheduler answers its first query");
+        Console.WriteLine($"{"store",-12} {"journal only",14} {"from snapshot",14}");
+        RecoveryRow("SQLite", name => DurabilitySettings.Sqlite(work.File(name + ".db")), recoveryEvents, window);
+        if (postgres.Available) RecoveryRow("PostgreSQL", name => postgres.Fresh(name), recoveryEvents, window);
+    }
+
+    private static void Report(string store, IReadOnlyList<double> rates) =>
+        Console.WriteLine($"{store,-12} {rates.Max(),12:N0} {string.Join(" ", rates.Select(r => r.ToString("N0"))),30}");
+
+    private static void RecoveryRow(string store, Func<string, DurabilitySettings> database, int events, int window)
+    {
+        var journalOnly = database("recovery_journal") with { SnapshotEvery = int.MaxValue };
+        var withSnapshot = database("recovery_snapshot") with { SnapshotEvery = events };
+        Fill(journalOnly, events, window);
+        Fill(withSnapshot, events, window);
+        var fromJournal = Recover(journalOnly, events);
+        var fromSnapshot = Recover(withSnapshot, events);
+        Console.WriteLine($"{store,-12} {fromJournal.TotalMilliseconds,11:N0} ms {fromSnapshot.TotalMilliseconds,11:N0} ms");
+    }
+
+    private static SchedulerSettings Settings { get; } = SchedulerSettings.Default with { QueueCapPerUser = 1_000_000 };
+
+    private static ActorSystem NewSystem(DurabilitySettings durability) =>
+        ActorSystem.Create("persistence-benchmark", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PersistenceConfig.For(durability)));
+
+    /// <summary>Submissions acknowledged per second, measured from the first send to the last acknowledgement.</summary>
+    private static double Throughput(DurabilitySettings durability, int count, int window)
+    {
+        // As lighthouse serve starts: the database checked (and an SQLite one created) first.
+        DatabaseCheck.VerifyAsync(durability).Wait(Patience);
+        using var system = NewSystem(durability);
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        // First contact: recovery (and, on a new database, its tables) is not what is measured.
+        scheduler.Ask<QueuesView>(GetQueues.Instance, Patience).Wait();
+        var clock = Stopwatch.StartNew();
+        Submit(system, scheduler, count, window);
+        var rate = count / clock.Elapsed.TotalSeconds;
+        system.Terminate().Wait(Patience);
+        return rate;
+    }
+
+    private static void Fill(DurabilitySettings durability, int count, int window)
+    {
+        DatabaseCheck.VerifyAsync(durability).Wait(Patience);
+        using var system = NewSystem(durability);
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        Submit(system, scheduler, count, window);
+        // Let a due snapshot be written before the system goes.
+        if (durability.SnapshotEvery <= count) Thread.Sleep(TimeSpan.FromSeconds(2));
+        system.Terminate().Wait(Patience);
+    }
+
+    private static TimeSpan Recover(DurabilitySettings durability, int expected)
+    {
+        using var system = NewSystem(durability);
+        var clock = Stopwatch.StartNew();
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, Patience).Result;
+        var elapsed = clock.Elapsed;
+        if (queues.Queued != expected) throw new InvalidOperationException($"recovered {queues.Queued} queued tasks, expected {expected}");
+        system.Terminate().Wait(Patience);
+        return elapsed;
+    }
+
+    private static void Submit(ActorSystem system, IActorRef scheduler, int count, int window)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Props.Create(() => new Submitter(scheduler, count, window, done)));
+        if (!done.Task.Wait(Patience)) throw new TimeoutException($"{count} submissions were not all acknowledged within {Patience}");
+        if (done.Task.Result != count) throw new InvalidOperationException($"only {done.Task.Result} of {count} submissions were accepted");
+    }
+
+    /// <summary>Keeps <c>window</c> submissions in flight (100 users in turn) until <c>count</c> are acknowledged.</summary>
+    private sealed class Submitter : ReceiveActor
+    {
+        private readonly IActorRef _scheduler;
+        private readonly int _count;
+        private int _sent;
+        private int _accepted;
+
+        public Submitter(IActorRef scheduler, int count, int window, TaskCompletionSource<int> done)
+        {
+            _scheduler = scheduler;
+            _count = count;
+            Receive<SubmissionAccepted>(_ =>
+            {
+                if (++_accepted == _count) done.TrySetResult(_accepted);
+                else SendNext();
+            });
+            Receive<SubmissionRejected>(rejected => done.TrySetException(new InvalidOperationException(rejected.Reason)));
+            for (var i = 0; i < Math.Min(window, count); i++) SendNext();
+        }
+
+        private void SendNext()
+        {
+            if (_sent == _count) return;
+            var n = _sent++;
+            _scheduler.Tell(new SubmitTask("echo", """{"n":1}""", "user-" + (n % 100), SubmissionId: "s-" + n));
+        }
+    }
+
+    private sealed class ScratchDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("lighthouse-bench-").FullName;
+
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}
