@@ -13,6 +13,11 @@ internal static class WorkerDefaults
           remote.dot-netty.tcp {
             hostname = "127.0.0.1"
             port = 0
+            # Payloads and results up to the scheduler's 1 MiB cap must cross whole; Akka's default frame
+            # (128000 bytes) would drop them and the connection with them. The host uses the same sizes.
+            maximum-frame-size = 4MiB
+            send-buffer-size = 4MiB
+            receive-buffer-size = 4MiB
           }
           cluster {
             # Quick, safe failure detection, the same as the host's: a killed worker is unreachable within
@@ -22,7 +27,13 @@ internal static class WorkerDefaults
               heartbeat-interval = 200ms
               acceptable-heartbeat-pause = 500ms
             }
-            split-brain-resolver.stable-after = 1s
+            split-brain-resolver {
+              stable-after = 1s
+              # The same downing rule as the host's: the majority is counted over scheduler members, so a
+              # lone host survives its dead workers whichever member leads.
+              active-strategy = keep-majority
+              keep-majority.role = "scheduler"
+            }
             # A known Akka.NET start-up warning of singleton proxies, harmless and alarming.
             singleton-proxy.log-singleton-identification-failure = false
           }

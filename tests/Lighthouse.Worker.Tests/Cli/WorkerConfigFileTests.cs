@@ -73,6 +73,17 @@ public sealed class WorkerConfigFileTests : IDisposable
         Assert.Equal(["worker"], config.GetStringList("akka.cluster.roles"));
     }
 
+    [Fact]
+    public void Without_a_file_the_worker_takes_the_hosts_frame_size_and_downing_rule()
+    {
+        // A 1 MiB payload must cross to a default worker: Akka's 128,000-byte frame would drop it and the
+        // connection with it. Downing counts the majority over scheduler members, as the host does.
+        var config = WorkerCommandLine.Parse([]).AkkaConfig();
+        Assert.Equal(4L * 1024 * 1024, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("scheduler", config.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
+    }
+
     [Theory]
     [InlineData("lighthouse.worker.slots = many", "lighthouse.worker.slots \"many\": not a whole number")]
     [InlineData("lighthouse.worker.priority-range = \"9:1\"", "lighthouse.worker.priority-range \"9:1\": the minimum 9 is above the maximum 1")]
