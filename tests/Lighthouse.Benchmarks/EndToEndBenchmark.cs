@@ -59,7 +59,13 @@ internal static class EndToEndBenchmark
 
         var loadBefore = LoadAverage();
         var port = FreePort();
-        using var host = ChildProcess.Start("host", hostDll, ["serve", "--port", Text(port), "--http-port", "0", "--no-local-worker"]);
+        // A host that persists its scheduler gets a fresh data directory: a default one would replay earlier runs' tasks.
+        var dataDir = Path.Combine(Path.GetTempPath(), $"lighthouse-e2e-benchmark-{Guid.NewGuid():N}");
+        var persistent = TakesDataDir(hostDll);
+        List<string> serve = ["serve", "--port", Text(port), "--http-port", "0", "--no-local-worker"];
+        if (persistent) serve.AddRange(["--data-dir", dataDir]);
+        using var cleanUp = new DirectoryRemoval(dataDir);
+        using var host = ChildProcess.Start("host", hostDll, serve);
         host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
         var address = $"127.0.0.1:{port}";
         var workers = new Dictionary<string, ChildProcess>();
@@ -71,11 +77,14 @@ internal static class EndToEndBenchmark
             await using var client = await LighthouseClient.ConnectAsync(address, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
             await UntilRegistered(client, workers.Keys);
 
-            Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker) + 2 workers x {settings.Slots} slots on loopback, " +
-                $"{settings.Users} users{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
+            Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker{(persistent ? ", --data-dir in a fresh temp directory" : ", scheduler in memory")}) + " +
+                $"2 workers x {settings.Slots} slots on loopback, {settings.Users} users{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
 
             await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up");
+            var processes = new[] { host }.Concat(workers.Values).ToList();
+            var cpuBefore = CpuTimes(processes);
             var pipelined = await Pipelined(client, settings.Tasks, settings.Window, settings.Users, "pipelined");
+            var cpu = Spent(cpuBefore, CpuTimes(processes), settings.Tasks);
             var loadPipelined = LoadAverage();
 
             await OneAtATime(client, settings.Warmup / 10, PollPlan.AtOnce);
@@ -87,7 +96,7 @@ internal static class EndToEndBenchmark
             for (var trial = 0; trial < settings.KillTrials; trial++)
                 kills.Add(await KillTrial(client, workers, workerDll, port, settings.Slots));
 
-            PrintTable(settings, pipelined, atOnce, waiting, kills);
+            PrintTable(settings, pipelined, atOnce, waiting, kills, cpu);
             Console.WriteLine($"load average: at start {loadBefore}; after pipelined {loadPipelined}; after one-at-a-time {loadSequential}; at end {LoadAverage()}");
         }
         catch
@@ -265,7 +274,20 @@ internal static class EndToEndBenchmark
 
     private sealed record KillFigures(int Tasks, TimeSpan Unreachable, TimeSpan Removed, TimeSpan Restarted);
 
-    private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures atOnce, LatencyFigures waiting, List<KillFigures> kills)
+    /// <summary>Processor time (user + system) of this process and of each child so far.</summary>
+    private static Dictionary<string, TimeSpan> CpuTimes(IEnumerable<ChildProcess> children)
+    {
+        var times = children.ToDictionary(c => c.Name, c => c.ProcessorTime);
+        times["client (this process)"] = Process.GetCurrentProcess().TotalProcessorTime;
+        return times;
+    }
+
+    /// <summary>Processor microseconds per task spent by each process between two readings.</summary>
+    private static IReadOnlyList<(string Process, double MicrosecondsPerTask)> Spent(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, int tasks) =>
+        after.Select(a => (a.Key, (a.Value - before[a.Key]).TotalMicroseconds / tasks)).ToList();
+
+    private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures atOnce, LatencyFigures waiting, List<KillFigures> kills,
+        IReadOnlyList<(string Process, double MicrosecondsPerTask)> cpu)
     {
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-58} {"tasks/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"polls/task",10}");
@@ -273,6 +295,9 @@ internal static class EndToEndBenchmark
         Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.AtOnce.Name}", atOnce);
         Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.LibraryWait.Name}", waiting);
         Console.WriteLine("(latency = submit to result in the client: the submission's round trip plus the polls until the task is finished)");
+        Console.WriteLine();
+        Console.WriteLine($"processor time per pipelined task: {string.Join(", ", cpu.Select(c => $"{c.Process} {c.MicrosecondsPerTask:0} µs"))}; " +
+            $"total {cpu.Sum(c => c.MicrosecondsPerTask):0} µs, i.e. at most {2e6 / cpu.Sum(c => c.MicrosecondsPerTask):N0} tasks/s on 2 idle cores");
         Console.WriteLine();
         Console.WriteLine($"{"kill -9 of the worker running sleep tasks",-58} {"unreachable",12} {"removed + re-queued",20} {"started elsewhere",18}");
         for (var i = 0; i < kills.Count; i++)
@@ -335,6 +360,21 @@ internal static class EndToEndBenchmark
         using var build = Process.Start(start) ?? throw new InvalidOperationException($"dotnet build {project} did not start");
         build.WaitForExit();
         if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
+    }
+
+    /// <summary>Whether this build of <c>lighthouse serve</c> has <c>--data-dir</c> (a persistent scheduler), read from its help.</summary>
+    private static bool TakesDataDir(string hostDll)
+    {
+        using var help = ChildProcess.Start("lighthouse serve --help", hostDll, ["serve", "--help"]);
+        return help.WaitForExit(StartLimit).Contains("--data-dir", StringComparison.Ordinal);
+    }
+
+    private sealed class DirectoryRemoval(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
     }
 
     private static string ProgramPath(string root, string relative)
@@ -454,6 +494,14 @@ internal static class EndToEndBenchmark
             return found.Task.Result;
         }
 
+        /// <summary>Waits for the process to exit and returns its output (the last lines kept); throws when it overstays <paramref name="limit"/>.</summary>
+        public string WaitForExit(TimeSpan limit)
+        {
+            if (!_process.WaitForExit(limit)) throw new TimeoutException($"{Name} did not exit within {limit}:\n{Tail()}");
+            _process.WaitForExit();
+            return Tail();
+        }
+
         /// <summary>SIGKILL, as <c>kill -9</c>: the process leaves its cluster without a word.</summary>
         public void KillHard()
         {
@@ -462,6 +510,16 @@ internal static class EndToEndBenchmark
         }
 
         public string Tail() => string.Join('\n', _tail);
+
+        /// <summary>User + system processor time the process has used so far.</summary>
+        public TimeSpan ProcessorTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
 
         public void Dispose()
         {
