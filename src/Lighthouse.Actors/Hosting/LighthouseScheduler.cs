@@ -3,6 +3,8 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Akka.Pattern;
+using Lighthouse.Persistence;
 using Lighthouse.Protocol.Serialization;
 using Lighthouse.Scheduling;
 
@@ -36,9 +38,12 @@ public sealed class LighthouseScheduler
     /// Starts the singleton manager, the proxy and the receptionist registration in <paramref name="system"/>, and
     /// returns the proxy: where this process sends its own requests. The system must use the cluster provider and
     /// have the role <see cref="LighthouseNames.SchedulerRole"/>; otherwise <see cref="InvalidOperationException"/>
-    /// says what is missing. <paramref name="clock"/> defaults to the system clock.
+    /// says what is missing. <paramref name="clock"/> defaults to the system clock. With a durable
+    /// <paramref name="durability"/> (whose <see cref="PersistenceConfig.For"/> the system's configuration must hold)
+    /// the scheduler persists its events, and runs under a backoff supervisor: a scheduler that stops because a write
+    /// failed starts again after a pause and recovers from the journal, instead of leaving the cluster without one.
     /// </summary>
-    public static IActorRef Start(ActorSystem system, SchedulerSettings settings, TimeProvider? clock = null)
+    public static IActorRef Start(ActorSystem system, SchedulerSettings settings, TimeProvider? clock = null, DurabilitySettings? durability = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
@@ -47,9 +52,16 @@ public sealed class LighthouseScheduler
         if (!Cluster.Get(system).SelfRoles.Contains(LighthouseNames.SchedulerRole))
             throw new InvalidOperationException($"ActorSystem \"{system.Name}\" lacks the cluster role \"{LighthouseNames.SchedulerRole}\", so it could never run the scheduler: add it to akka.cluster.roles");
 
+        var chosen = durability ?? DurabilitySettings.InMemory;
+        var scheduler = SchedulerActor.Props(settings, chosen, clock);
+        if (chosen.IsDurable)
+        {
+            scheduler = BackoffSupervisor.Props(Backoff.OnStop(
+                scheduler, "scheduler", minBackoff: TimeSpan.FromSeconds(1), maxBackoff: TimeSpan.FromSeconds(30), randomFactor: 0.2, maxNrOfRetries: -1));
+        }
         system.ActorOf(
             ClusterSingletonManager.Props(
-                SchedulerActor.Props(settings, clock),
+                scheduler,
                 PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system)
                     .WithRole(LighthouseNames.SchedulerRole)

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Lighthouse.Persistence;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Hosting;
@@ -13,19 +14,24 @@ public static class LighthouseSchedulerHosting
     /// <c>WithClustering</c> or HOCON. Without <paramref name="settings"/> the scheduler reads the
     /// <c>lighthouse.scheduler</c> section of the system's configuration (defaults where absent). The settings Lighthouse
     /// needs (<see cref="LighthouseScheduler.RequiredConfig"/>) are appended, so the user's own configuration wins.
+    /// Without <paramref name="durability"/> the scheduler keeps its state in memory; with it, the journal and snapshot
+    /// plugins for its database are appended too (see <see cref="DurabilitySettings"/> and docs/durability.md).
     /// </summary>
     public static AkkaConfigurationBuilder WithLighthouseScheduler(
         this AkkaConfigurationBuilder builder,
         SchedulerSettings? settings = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        DurabilitySettings? durability = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var persistence = durability ?? DurabilitySettings.InMemory;
         return builder
             .AddHocon(LighthouseScheduler.RequiredConfig, HoconAddMode.Append)
+            .AddHocon(PersistenceConfig.For(persistence), HoconAddMode.Append)
             .WithActors((system, registry) =>
             {
                 var chosen = settings ?? SchedulerSettings.FromConfig(system.Settings.Config);
-                registry.Register<LighthouseScheduler>(LighthouseScheduler.Start(system, chosen, clock));
+                registry.Register<LighthouseScheduler>(LighthouseScheduler.Start(system, chosen, clock, persistence));
             });
     }
 }

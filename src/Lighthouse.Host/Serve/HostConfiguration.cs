@@ -15,6 +15,7 @@ public static class HostConfiguration
     internal const string SeedNodes = "akka.cluster.seed-nodes";
     internal const string LocalWorkerEnabled = "lighthouse.host.local-worker.enabled";
     internal const string HttpPort = "lighthouse.host.http.port";
+    internal const string DataDir = "lighthouse.persistence.data-dir";
 
     /// <summary>config/lighthouse.conf as built into this program.</summary>
     public static Config Defaults { get; } = ReadDefaults();
@@ -41,6 +42,8 @@ public static class HostConfiguration
             lines.Add($"{HttpPort} = {HostValues.Port(httpPort, "--http-port")}");
         if (arguments.NoLocalWorker)
             lines.Add($"{LocalWorkerEnabled} = off");
+        if (arguments.DataDir is { } dataDir)
+            lines.Add($"{DataDir} = {HostValues.Quote(HostValues.Directory(dataDir, "--data-dir"))}");
         return Parse(lines);
     }
 
@@ -55,6 +58,8 @@ public static class HostConfiguration
             lines.Add($"{Tcp}.port = {HostValues.Port(port, HostEnvironment.Port)}");
         if (environment.TryGetValue(HostEnvironment.HttpPort, out var httpPort))
             lines.Add($"{HttpPort} = {HostValues.Port(httpPort, HostEnvironment.HttpPort)}");
+        if (environment.TryGetValue(HostEnvironment.DataDir, out var dataDir))
+            lines.Add($"{DataDir} = {HostValues.Quote(HostValues.Directory(dataDir, HostEnvironment.DataDir))}");
         if (environment.TryGetValue(HostEnvironment.Seeds, out var seeds))
         {
             var addresses = seeds.Split(',', StringSplitOptions.TrimEntries)

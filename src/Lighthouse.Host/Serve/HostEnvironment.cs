@@ -18,7 +18,10 @@ public static class HostEnvironment
     /// <summary>The web monitor's port (<c>lighthouse.host.http.port</c>).</summary>
     public const string HttpPort = "LIGHTHOUSE_HTTP_PORT";
 
-    public static IReadOnlyList<string> Names { get; } = [Hostname, PublicHostname, Port, Seeds, HttpPort];
+    /// <summary>The directory of the scheduler's SQLite database (<c>lighthouse.persistence.data-dir</c>).</summary>
+    public const string DataDir = "LIGHTHOUSE_DATA_DIR";
+
+    public static IReadOnlyList<string> Names { get; } = [Hostname, PublicHostname, Port, Seeds, HttpPort, DataDir];
 
     /// <summary>The variables of this process that a host reads; an empty value counts as unset.</summary>
     public static IReadOnlyDictionary<string, string> OfProcess() =>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Lighthouse.Hosting;
 using Lighthouse.Host.Web;
+using Lighthouse.Persistence;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Host.Serve;
@@ -13,6 +14,7 @@ namespace Lighthouse.Host.Serve;
 /// </summary>
 /// <param name="LocalWorkerSlots">The in-process worker's slots, or null when it is off.</param>
 /// <param name="Http">The web monitor and HTTP API, or null when off.</param>
+/// <param name="Durability">Where the scheduler persists its events (<c>lighthouse.persistence</c>).</param>
 public sealed record HostSettings(
     Config Akka,
     string Hostname,
@@ -21,7 +23,8 @@ public sealed record HostSettings(
     IReadOnlyList<string> Seeds,
     int? LocalWorkerSlots,
     WebOptions? Http,
-    SchedulerSettings Scheduler)
+    SchedulerSettings Scheduler,
+    DurabilitySettings Durability)
 {
     private const string Roles = "akka.cluster.roles";
     private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
@@ -81,6 +84,7 @@ public sealed record HostSettings(
         }
 
         var scheduler = SchedulerSettings.FromConfig(config);
+        var durability = DurabilitySettings.FromConfig(config);
         http = http is null ? null : http with { QueueCapPerUser = scheduler.QueueCapPerUser };
 
         // A host is a scheduler member whatever else its roles say, as a worker is a worker.
@@ -88,9 +92,10 @@ public sealed record HostSettings(
         if (!roles.Contains(LighthouseNames.SchedulerRole)) roles.Add(LighthouseNames.SchedulerRole);
         var akka = ConfigurationFactory.ParseString($"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]")
             .WithFallback(config)
-            .WithFallback(LighthouseScheduler.RequiredConfig);
+            .WithFallback(LighthouseScheduler.RequiredConfig)
+            .WithFallback(PersistenceConfig.For(durability));
 
-        return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler);
+        return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler, durability);
     }
 
     private static void CheckSeed(string seed)

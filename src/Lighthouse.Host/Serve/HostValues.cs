@@ -37,6 +37,22 @@ internal static class HostValues
         return $"akka.tcp://{LighthouseNames.ActorSystem}@{host}:{port.ToString(CultureInfo.InvariantCulture)}";
     }
 
+    /// <summary>A directory path, made absolute (relative to the working directory), so logs and errors show where it is.</summary>
+    public static string Directory(string text, string source)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(char.IsControl))
+            throw new ServeConfigurationException($"{source} = \"{text}\": not a directory path");
+        try
+        {
+            return Path.GetFullPath(trimmed);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ServeConfigurationException($"{source} = \"{text}\": not a directory path ({e.Message})");
+        }
+    }
+
     /// <summary>HOCON's booleans: on/off, true/false, yes/no.</summary>
     public static bool Switch(string text, string source) => text.Trim().ToLowerInvariant() switch
     {

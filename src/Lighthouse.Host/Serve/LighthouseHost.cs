@@ -2,8 +2,10 @@ using System.Runtime.InteropServices;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using Lighthouse.Hosting;
 using Lighthouse.Host.Web;
+using Lighthouse.Persistence;
 using Lighthouse.Protocol;
 using Lighthouse.Worker;
 using Microsoft.AspNetCore.Builder;
@@ -27,6 +29,24 @@ internal static class LighthouseHost
 
     public static int Run(HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
+        // The database first: one that is unreachable, damaged or held by another host is a clear error now, not
+        // a journal retrying in the background while the host claims to be up.
+        DatabaseLock? database = null;
+        try
+        {
+            database = DatabaseLock.Acquire(settings.Durability);
+            DatabaseCheck.VerifyAsync(settings.Durability).GetAwaiter().GetResult();
+        }
+        catch (PersistenceStartupException e)
+        {
+            database?.Dispose();
+            return Fail(stderr, e.Message, StartFailure.ExitCode);
+        }
+        using (database) return RunCluster(settings, stdout, stderr);
+    }
+
+    private static int RunCluster(HostSettings settings, TextWriter stdout, TextWriter stderr)
+    {
         var where = $"{settings.Hostname}:{settings.Port}";
         ActorSystem system;
         try
@@ -41,6 +61,13 @@ internal static class LighthouseHost
 
         using (system)
         {
+            system.Log.Info("the scheduler's state is kept in the {0}", settings.Durability.Describe());
+            if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
+            {
+                system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
+                    "a scheduler singleton that moves to another host will not find it there. Use lighthouse.persistence.provider = postgresql for several hosts");
+            }
+
             var shutdown = CoordinatedShutdown.Get(system);
             var requested = false;
             void Leave(PosixSignalContext signal)
@@ -53,7 +80,7 @@ internal static class LighthouseHost
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
 
-            var scheduler = LighthouseScheduler.Start(system, settings.Scheduler);
+            var scheduler = LighthouseScheduler.Start(system, settings.Scheduler, durability: settings.Durability);
             if (settings.LocalWorkerSlots is { } slots)
                 WorkerHub.Create(o => { o.Slots = slots; o.AddBuiltInHandlers(); }).Start(system, scheduler);
 

@@ -9,4 +9,5 @@ public sealed record ServeArguments(
     string? Hostname = null,
     string? Port = null,
     string? HttpPort = null,
-    bool NoLocalWorker = false);
+    bool NoLocalWorker = false,
+    string? DataDir = null);

@@ -11,11 +11,37 @@ public sealed partial class HostProcess : ManagedProcess
 {
     public static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
+    /// <summary>Every host's data home of this test run, deleted when the run ends.</summary>
+    private static readonly string DataHomes = Path.Combine(Path.GetTempPath(), "lighthouse-it-" + Environment.ProcessId);
+
+    static HostProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try { Directory.Delete(DataHomes, recursive: true); }
+        catch (IOException) { }
+    };
+
     private HostProcess(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, int port, int httpPort)
-        : base("host", "lighthouse.dll", arguments, environment)
+        : base("host", "lighthouse.dll", arguments, WithOwnDataHome(environment))
     {
         Port = port;
         HttpPort = httpPort;
+    }
+
+    /// <summary>
+    /// A host keeps its scheduler's journal under $XDG_DATA_HOME (lighthouse serve's default persistence is SQLite):
+    /// each host process gets a fresh one, so no test recovers another's tasks and the machine's home stays clean.
+    /// A test that restarts a host on the same data passes --data-dir (or sets XDG_DATA_HOME) itself.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> WithOwnDataHome(IReadOnlyDictionary<string, string>? environment)
+    {
+        var all = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (!all.ContainsKey("XDG_DATA_HOME"))
+        {
+            var home = Path.Combine(DataHomes, Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(home);
+            all["XDG_DATA_HOME"] = home;
+        }
+        return all;
     }
 
     /// <summary>The cluster port.</summary>
