@@ -97,7 +97,7 @@ public sealed class LighthouseClient : IAsyncDisposable
         return await RequestAsync(identified, cancellationToken).ConfigureAwait(false) switch
         {
             SubmissionAccepted accepted => accepted.TaskId,
-            SubmissionRejected rejected => throw new LighthouseRejectedException(identified.TaskName, identified.SubmissionId, rejected.Reason),
+            SubmissionRejected rejected => throw new LighthouseRejectedException(identified.TaskName, identified.SubmissionId, rejected.Reason, rejected.Code),
             var other => throw Unexpected(identified, other),
         };
     }

@@ -1,3 +1,5 @@
+using Lighthouse.Protocol;
+
 namespace Lighthouse.Client;
 
 // What a LighthouseClient call throws besides argument errors. Each message is one line that names the
@@ -15,10 +17,15 @@ public sealed class LighthouseUnavailableException(string address, string messag
     public string Address { get; } = address;
 }
 
-/// <summary>The scheduler refused a submission; <see cref="Reason"/> is its explanation (the field and value it refused).</summary>
-public sealed class LighthouseRejectedException(string taskName, string? submissionId, string reason)
+/// <summary>
+/// The scheduler refused a submission; <see cref="Reason"/> is its explanation (the field and value it refused),
+/// <see cref="Code"/> the kind of refusal (only <see cref="RejectionCode.QueueFull"/> may pass on a retry).
+/// </summary>
+public sealed class LighthouseRejectedException(string taskName, string? submissionId, string reason, RejectionCode code)
     : LighthouseException($"submission of task \"{taskName}\" was rejected: {reason}")
 {
+    public RejectionCode Code { get; } = code;
+
     public string TaskName { get; } = taskName;
 
     public string? SubmissionId { get; } = submissionId;

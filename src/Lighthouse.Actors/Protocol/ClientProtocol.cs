@@ -25,8 +25,24 @@ public sealed record SubmitTask(
 /// <summary>The task is queued under <paramref name="TaskId"/>; <paramref name="Duplicate"/> when the submission id was seen before and nothing new was queued.</summary>
 public sealed record SubmissionAccepted(string TaskId, string? SubmissionId, bool Duplicate);
 
-/// <summary>The task was not accepted, and nothing already queued was changed; <paramref name="Reason"/> names the offending field and value.</summary>
-public sealed record SubmissionRejected(string? SubmissionId, string Reason);
+/// <summary>
+/// The task was not accepted, and nothing already queued was changed; <paramref name="Reason"/> names the offending
+/// field and value, <paramref name="Code"/> says what kind of refusal it is, so that callers need not read the English.
+/// </summary>
+public sealed record SubmissionRejected(string? SubmissionId, string Reason, RejectionCode Code);
+
+/// <summary>Why a submission was refused, for callers that act on it (an HTTP status, a retry). Values are on the wire: never renumber.</summary>
+public enum RejectionCode
+{
+    /// <summary>The submission itself is wrong (a name, a requirement, max attempts, a payload that is not JSON): resending it cannot help.</summary>
+    InvalidSubmission = 0,
+
+    /// <summary>The user already has as many queued tasks as the cap allows: the same submission may succeed later.</summary>
+    QueueFull = 1,
+
+    /// <summary>The payload is over the scheduler's size cap (<c>lighthouse.scheduler.max-payload-bytes</c>).</summary>
+    PayloadTooLarge = 2,
+}
 
 /// <summary>Asks for a task's status. Answered by <see cref="TaskInfo"/> or <see cref="UnknownTask"/>; reading a finished task counts as collecting it.</summary>
 public sealed record GetTaskStatus(string TaskId);

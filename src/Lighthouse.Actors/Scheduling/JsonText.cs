@@ -13,13 +13,7 @@ internal static class JsonText
     public static string? Problem(string? text, string what, int maxBytes)
     {
         if (text is null) return $"{what} is missing";
-        // Counting is cheaper than parsing, and a UTF-8 string takes at most 3 bytes per UTF-16 char.
-        if ((long)text.Length * 3 > maxBytes)
-        {
-            var bytes = Encoding.UTF8.GetByteCount(text);
-            if (bytes > maxBytes)
-                return $"{what} is {Bytes(bytes)}, over the cap of {Bytes(maxBytes)} (lighthouse.scheduler.max-payload-bytes)";
-        }
+        if (SizeProblem(text, what, maxBytes) is { } tooLarge) return tooLarge;
         try
         {
             using var document = JsonDocument.Parse(text, Strict);
@@ -29,6 +23,17 @@ internal static class JsonText
         {
             return $"{what} is not valid JSON: {e.Message}";
         }
+    }
+
+    /// <summary>Null when <paramref name="text"/> (if any) takes at most <paramref name="maxBytes"/> UTF-8 bytes; else its size against the cap.</summary>
+    public static string? SizeProblem(string? text, string what, int maxBytes)
+    {
+        // Counting is cheaper than parsing, and a UTF-8 string takes at most 3 bytes per UTF-16 char.
+        if (text is null || (long)text.Length * 3 <= maxBytes) return null;
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return bytes > maxBytes
+            ? $"{what} is {Bytes(bytes)}, over the cap of {Bytes(maxBytes)} (lighthouse.scheduler.max-payload-bytes)"
+            : null;
     }
 
     private static string Bytes(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + " bytes";

@@ -15,8 +15,8 @@ internal sealed partial class SchedulerState
     /// <summary>Accept (a new task, or the original one for a repeated submission id) or reject with the reason.</summary>
     public Decision DecideSubmission(SubmitTask submission, DateTimeOffset now)
     {
-        if (SubmissionRules.Problem(submission, Settings.MaxPayloadBytes) is { } problem)
-            return Decision.Answer(new SubmissionRejected(submission.SubmissionId, problem));
+        if (SubmissionRules.Rejection(submission, Settings.MaxPayloadBytes) is { } rejected)
+            return Decision.Answer(rejected);
 
         if (submission.SubmissionId is { } submissionId && _tasks.FindSubmission(submission.UserId, submissionId) is { } original)
             return Decision.Answer(new SubmissionAccepted(original.Id, submissionId, Duplicate: true));
@@ -24,7 +24,8 @@ internal sealed partial class SchedulerState
         var queued = _queues.QueuedOf(submission.UserId);
         if (queued >= Settings.QueueCapPerUser)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
-                $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})"));
+                $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})",
+                RejectionCode.QueueFull));
 
         var sequence = _lastSequence + 1;
         var taskId = TaskIdOf(sequence);

@@ -6,8 +6,24 @@ namespace Lighthouse.Scheduling;
 /// <summary>What makes a submission or a worker registration acceptable. Each rule names the field and the value it refuses.</summary>
 internal static class SubmissionRules
 {
-    /// <summary>Null when the submission's own content is acceptable (the queue cap is checked by the state).</summary>
-    public static string? Problem(SubmitTask submission, int maxPayloadBytes)
+    /// <summary>
+    /// Null when the submission's own content is acceptable (the queue cap is checked by the state); else the
+    /// refusal of its first problem, in field order: an oversized payload is <see cref="RejectionCode.PayloadTooLarge"/>,
+    /// anything else <see cref="RejectionCode.InvalidSubmission"/>.
+    /// </summary>
+    public static SubmissionRejected? Rejection(SubmitTask submission, int maxPayloadBytes)
+    {
+        if (Problem(submission) is { } problem) return Invalid(submission, problem);
+        if (JsonText.SizeProblem(submission.Payload, "payload", maxPayloadBytes) is { } tooLarge)
+            return new SubmissionRejected(submission.SubmissionId, tooLarge, RejectionCode.PayloadTooLarge);
+        return JsonText.Problem(submission.Payload, "payload", maxPayloadBytes) is { } payload ? Invalid(submission, payload) : null;
+    }
+
+    private static SubmissionRejected Invalid(SubmitTask submission, string problem) =>
+        new(submission.SubmissionId, problem, RejectionCode.InvalidSubmission);
+
+    /// <summary>Null when every field but the payload is acceptable.</summary>
+    private static string? Problem(SubmitTask submission)
     {
         if (NameProblem(submission.UserId, "user id") is { } user) return user;
         if (NameProblem(submission.TaskName, "task name") is { } task) return task;
@@ -16,8 +32,7 @@ internal static class SubmissionRules
             return $"max attempts {submission.MaxAttempts} is invalid: a task needs at least 1 attempt";
         if (QuantitiesProblem(submission.Requirements, "requirement") is { } requirement) return requirement;
         if (SetProblem(submission.Immunities, "immunity") is { } immunity) return immunity;
-        if (SetProblem(submission.AversionGroups, "aversion group") is { } group) return group;
-        return JsonText.Problem(submission.Payload, "payload", maxPayloadBytes);
+        return SetProblem(submission.AversionGroups, "aversion group");
     }
 
     /// <summary>Null when the registration is acceptable.</summary>

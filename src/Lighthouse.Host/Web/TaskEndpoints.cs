@@ -22,7 +22,7 @@ internal static class TaskEndpoints
         {
             using var body = await RequestBody.ReadJson(request, options.MaxBodyBytes, cancellation);
             var submission = SubmissionJson.Read(body.RootElement);
-            return await Submit(scheduler, submission, options.EffectiveQueueCapPerUser, cancellation);
+            return await Submit(scheduler, submission, cancellation);
         }).AddEndpointFilter(guard);
 
         routes.MapGet("/api/tasks/{id}", async (string id, CancellationToken cancellation) =>
@@ -62,37 +62,25 @@ internal static class TaskEndpoints
         });
     }
 
-    private static async Task<JsonBody> Submit(SchedulerGateway scheduler, SubmitTask submission, int queueCap, CancellationToken cancellation)
-    {
-        switch (await scheduler.Ask(submission, cancellation))
+    private static async Task<JsonBody> Submit(SchedulerGateway scheduler, SubmitTask submission, CancellationToken cancellation) =>
+        await scheduler.Ask(submission, cancellation) switch
         {
-            case SubmissionAccepted accepted:
-                // A repeated submission id finds the original task: 200, nothing new was created.
-                return new JsonBody(
-                    accepted.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created,
-                    writer => IdObject(writer, accepted.TaskId),
-                    location: accepted.Duplicate ? null : "/api/tasks/" + Uri.EscapeDataString(accepted.TaskId));
-            case SubmissionRejected rejected:
-                var status = await IsQueueFull(scheduler, submission.UserId, queueCap, cancellation)
-                    ? StatusCodes.Status429TooManyRequests
-                    : StatusCodes.Status400BadRequest;
-                return JsonBody.Error(status, rejected.Reason);
-            case var other:
-                throw SchedulerGateway.Unexpected(nameof(SubmitTask), other);
-        }
-    }
+            // A repeated submission id finds the original task: 200, nothing new was created.
+            SubmissionAccepted accepted => new JsonBody(
+                accepted.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created,
+                writer => IdObject(writer, accepted.TaskId),
+                location: accepted.Duplicate ? null : "/api/tasks/" + Uri.EscapeDataString(accepted.TaskId)),
+            SubmissionRejected rejected => JsonBody.Error(StatusOf(rejected.Code), rejected.Reason),
+            var other => throw SchedulerGateway.Unexpected(nameof(SubmitTask), other),
+        };
 
-    /// <summary>
-    /// Whether a refusal was the user's full queue (429: try again later) rather than bad input (400). The
-    /// refusal carries only an English reason, so the rule reads the queue instead: the user's queued count at
-    /// the cap. It asks right after the refusal, and the scheduler answers in order, so only a task starting in
-    /// between could make a full queue look short of the cap.
-    /// </summary>
-    private static async Task<bool> IsQueueFull(SchedulerGateway scheduler, string user, int queueCap, CancellationToken cancellation)
+    /// <summary>A full queue is 429 (the same request may pass later), an oversized payload 413, anything else bad input.</summary>
+    private static int StatusOf(RejectionCode code) => code switch
     {
-        var queues = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
-        return queues.Users.FirstOrDefault(u => u.UserId == user) is { } queue && queue.Queued >= queueCap;
-    }
+        RejectionCode.QueueFull => StatusCodes.Status429TooManyRequests,
+        RejectionCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status400BadRequest,
+    };
 
     private static JsonBody CancelAnswer(int status, string id, string state, string? node) => new(status, writer =>
     {

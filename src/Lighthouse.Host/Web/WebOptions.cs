@@ -14,8 +14,8 @@ namespace Lighthouse.Host.Web;
 /// <param name="AskTimeout">How long an API request waits for the scheduler before answering 503.</param>
 /// <param name="ReadinessTimeout">How long <c>/health/ready</c> waits for the scheduler; short, because probes are frequent.</param>
 /// <param name="QueueCapPerUser">
-/// The scheduler's <c>lighthouse.scheduler.queue-cap-per-user</c>. A refused submission whose user has this many
-/// queued tasks is answered 429 (retry later) rather than 400: the protocol's refusal carries no code yet.
+/// The scheduler's <c>lighthouse.scheduler.queue-cap-per-user</c>, checked for sanity only: the API no longer needs it,
+/// since a refusal carries its <see cref="Lighthouse.Protocol.RejectionCode"/>. Kept until the host settings stop setting it.
 /// </param>
 public sealed record WebOptions(
     string Address = WebOptions.DefaultAddress,

@@ -54,6 +54,7 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var rejected = await Assert.ThrowsAsync<LighthouseRejectedException>(() => client.SubmitAsync("echo", "{'a': 1}", "alice").Within());
 
         Assert.StartsWith("payload is not valid JSON", rejected.Reason);
+        Assert.Equal(RejectionCode.InvalidSubmission, rejected.Code);
         Assert.Equal("echo", rejected.TaskName);
         Assert.NotNull(rejected.SubmissionId);
         Assert.StartsWith("submission of task \"echo\" was rejected: payload is not valid JSON", rejected.Message);

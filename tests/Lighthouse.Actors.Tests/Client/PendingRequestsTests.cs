@@ -26,7 +26,7 @@ public sealed class PendingRequestsTests
         var first = _pending.Add(Submission("s1"), Completion(), At(0));
         var second = _pending.Add(Submission("s2"), Completion(), At(0));
 
-        Assert.Same(second, _pending.Answer(new SubmissionRejected("s2", "no"), At(1)));
+        Assert.Same(second, _pending.Answer(new SubmissionRejected("s2", "no", RejectionCode.InvalidSubmission), At(1)));
         Assert.Same(first, _pending.Answer(new SubmissionAccepted("t1", "s1", false), At(1)));
         Assert.Equal(0, _pending.Count);
     }

@@ -103,6 +103,7 @@ public sealed class RemoteClientTests(RemoteHostFixture fixture) : IClassFixture
             client.SubmitAsync(new SubmitTask("echo", "{}", User(), Requirements: new Dictionary<string, double> { ["slots"] = 1 })).Within());
 
         Assert.Contains("\"slots\" is reserved", rejected.Reason);
+        Assert.Equal(RejectionCode.InvalidSubmission, rejected.Code);
     }
 
     [Fact]

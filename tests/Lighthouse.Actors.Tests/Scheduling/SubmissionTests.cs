@@ -14,7 +14,9 @@ public sealed class SubmissionTests
 
         var reply = h.Submit(new SubmitTask("echo", "{\"size\": ", "alice"));
 
-        var reason = Assert.IsType<SubmissionRejected>(reply).Reason;
+        var rejected = Assert.IsType<SubmissionRejected>(reply);
+        var reason = rejected.Reason;
+        Assert.Equal(RejectionCode.InvalidSubmission, rejected.Code);
         Assert.StartsWith("payload is not valid JSON: ", reason);
         Assert.Contains("LineNumber", reason);
         Assert.Equal(1, h.State.Queues.Queued);
@@ -29,8 +31,8 @@ public sealed class SubmissionTests
         var reply = h.Submit(new SubmitTask("echo", payload, "alice"));
 
         Assert.Equal(
-            "payload is 1,048,578 bytes, over the cap of 1,048,576 bytes (lighthouse.scheduler.max-payload-bytes)",
-            Assert.IsType<SubmissionRejected>(reply).Reason);
+            new SubmissionRejected(null, "payload is 1,048,578 bytes, over the cap of 1,048,576 bytes (lighthouse.scheduler.max-payload-bytes)", RejectionCode.PayloadTooLarge),
+            reply);
         Assert.Equal(0, h.State.Queues.Queued);
     }
 
@@ -43,6 +45,7 @@ public sealed class SubmissionTests
         Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "\"éééé\"", "alice")));
         var rejected = Assert.IsType<SubmissionRejected>(h.Submit(new SubmitTask("echo", "\"ééééé\"", "alice")));
         Assert.StartsWith("payload is 12 bytes, over the cap of 10 bytes", rejected.Reason);
+        Assert.Equal(RejectionCode.PayloadTooLarge, rejected.Code);
     }
 
     [Fact]
@@ -56,6 +59,7 @@ public sealed class SubmissionTests
         var rejected = Assert.IsType<SubmissionRejected>(reply);
         Assert.Equal("s-4", rejected.SubmissionId);
         Assert.Equal("user \"alice\" already has 3 queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = 3)", rejected.Reason);
+        Assert.Equal(RejectionCode.QueueFull, rejected.Code);
         Assert.Equal(queued, h.State.TasksOf("alice", h.Now).Tasks.Select(t => t.TaskId));
         Assert.All(queued, id => Assert.Equal(TaskState.Queued, h.Status(id).State));
         // The cap is per user, and counts queued tasks only.
@@ -114,7 +118,33 @@ public sealed class SubmissionTests
     {
         var h = new StateHarness();
 
-        Assert.Equal(reason, Assert.IsType<SubmissionRejected>(h.Submit(submission)).Reason);
+        Assert.Equal(new SubmissionRejected(submission.SubmissionId, reason, RejectionCode.InvalidSubmission), h.Submit(submission));
+    }
+
+    [Fact]
+    public void A_user_at_the_cap_still_learns_what_is_wrong_with_a_bad_submission_rather_than_that_the_queue_is_full()
+    {
+        var h = new StateHarness(SchedulerSettings.Default with { QueueCapPerUser = 1, MaxPayloadBytes = 10 });
+        h.Submit("alice");
+
+        var malformed = h.Submit(new SubmitTask("echo", "{", "alice"));
+        var oversized = h.Submit(new SubmitTask("echo", "\"0123456789\"", "alice"));
+        var fine = h.Submit(new SubmitTask("echo", "{}", "alice"));
+
+        Assert.Equal(RejectionCode.InvalidSubmission, Assert.IsType<SubmissionRejected>(malformed).Code);
+        Assert.Equal(RejectionCode.PayloadTooLarge, Assert.IsType<SubmissionRejected>(oversized).Code);
+        Assert.Equal(RejectionCode.QueueFull, Assert.IsType<SubmissionRejected>(fine).Code);
+        Assert.Equal(1, h.State.Queues.Queued);
+    }
+
+    [Fact]
+    public void A_bad_field_is_named_before_an_oversized_payload()
+    {
+        var h = new StateHarness(SchedulerSettings.Default with { MaxPayloadBytes = 10 });
+
+        var reply = h.Submit(new SubmitTask("echo", "\"0123456789\"", "", SubmissionId: "s"));
+
+        Assert.Equal(new SubmissionRejected("s", "user id is empty", RejectionCode.InvalidSubmission), reply);
     }
 
     [Fact]

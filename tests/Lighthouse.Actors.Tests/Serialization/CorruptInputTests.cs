@@ -85,6 +85,7 @@ public sealed class CorruptInputTests(SerializerFixture wire)
         AssertRefused("GS", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], "varint longer than 64 bits");
         AssertRefused("SA", [2, 0x61, 0, 2], "expected a boolean (0 or 1)");
         AssertRefused("AF", [2, 0x61, 12], "6 is not a TaskState");
+        AssertRefused("SR", [0, 2, 0x72, 6], "3 is not a RejectionCode");
         AssertRefused("AF", [2, 0x61, 0xFE, 0xFF, 0xFF, 0xFF, 0x7F], "out of the range of a 32-bit integer");
         AssertRefused("LT", [2, 0x61, 0], "trailing");
         // SubmitTask with a requirement count far beyond the bytes that follow.

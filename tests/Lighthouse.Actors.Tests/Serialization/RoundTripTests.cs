@@ -105,7 +105,7 @@ public sealed class RoundTripTests(SerializerFixture wire)
         Assert.Equal(text, received.Payload, StringComparer.Ordinal);
         Assert.Equal(text, received.TaskId, StringComparer.Ordinal);
         wire.AssertRoundTrips(new ReportSuccess(text, text));
-        wire.AssertRoundTrips(new SubmissionRejected(text, text));
+        wire.AssertRoundTrips(new SubmissionRejected(text, text, RejectionCode.PayloadTooLarge));
     }
 
     [Fact]
@@ -177,7 +177,8 @@ public sealed class RoundTripTests(SerializerFixture wire)
     {
         wire.AssertRoundTrips(new SubmissionAccepted("task-1", "sub-1", Duplicate: false));
         wire.AssertRoundTrips(new SubmissionAccepted("task-1", null, Duplicate: true));
-        wire.AssertRoundTrips(new SubmissionRejected(null, "priority 7 is outside the accepted range"));
+        foreach (var code in Enum.GetValues<RejectionCode>())
+            wire.AssertRoundTrips(new SubmissionRejected(null, "user \"alice\" already has 3 queued tasks", code));
         wire.AssertRoundTrips(new UnknownTask("task-404"));
         wire.AssertRoundTrips(new CancelTask("task-1"));
         wire.AssertRoundTrips(new TaskCancelled("task-1"));

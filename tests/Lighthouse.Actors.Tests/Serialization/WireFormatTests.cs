@@ -56,6 +56,16 @@ public sealed class WireFormatTests(SerializerFixture wire)
     }
 
     [Fact]
+    public void A_rejection_has_the_documented_bytes_with_its_code_last()
+    {
+        Assert.Equal(
+            "02 73"                          // submission id "s"
+            + " 02 72"                       // reason "r"
+            + " 02",                         // code QueueFull = 1, zigzag 2
+            Hex(wire.Serializer.ToBinary(new SubmissionRejected("s", "r", RejectionCode.QueueFull))));
+    }
+
+    [Fact]
     public void A_progress_report_has_the_documented_bytes()
     {
         Assert.Equal("02 74 00 00 00 00 00 00 49 40", Hex(wire.Serializer.ToBinary(new ReportProgress("t", 50))));

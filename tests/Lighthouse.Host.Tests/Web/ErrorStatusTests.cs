@@ -101,7 +101,7 @@ public sealed class ErrorStatusTests
     public async Task A_full_user_queue_is_429_with_the_schedulers_reason_and_other_users_still_get_in()
     {
         var settings = SchedulerSettings.Default with { QueueCapPerUser = 2 };
-        await using var web = await WebHarness.Start(new WebOptions(QueueCapPerUser: 2), settings);
+        await using var web = await WebHarness.Start(settings: settings);
         var first = await web.Submit("""{"name": "echo", "user": "alice"}""");
         var second = await web.Submit("""{"name": "echo", "user": "alice"}""");
 
@@ -112,6 +112,34 @@ public sealed class ErrorStatusTests
         Assert.Equal("user \"alice\" already has 2 queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = 2)", await ErrorOf(full));
         var alice = (await web.GetJson("/api/tasks?user=alice")).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetString()!);
         Assert.Equal([first, second], alice);
+    }
+
+    [Fact]
+    public async Task A_bad_submission_from_a_user_whose_queue_is_full_is_400_not_429()
+    {
+        await using var web = await WebHarness.Start(settings: SchedulerSettings.Default with { QueueCapPerUser = 1 });
+        var queued = await web.Submit("""{"name": "echo", "user": "alice"}""");
+
+        using var bad = await web.PostJson("/api/tasks", """{"name": "echo", "user": "alice", "max_attempts": 0}""");
+        using var full = await web.PostJson("/api/tasks", """{"name": "echo", "user": "alice"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("max attempts 0 is invalid: a task needs at least 1 attempt", await ErrorOf(bad));
+        Assert.Equal(HttpStatusCode.TooManyRequests, full.StatusCode);
+        var alice = (await web.GetJson("/api/tasks?user=alice")).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetString()!);
+        Assert.Equal([queued], alice);
+    }
+
+    [Fact]
+    public async Task A_payload_over_the_schedulers_cap_in_a_body_the_api_takes_is_413_with_the_schedulers_reason()
+    {
+        await using var web = await WebHarness.Start(settings: SchedulerSettings.Default with { MaxPayloadBytes = 10 });
+
+        using var response = await web.PostJson("/api/tasks", """{"name": "echo", "payload": "0123456789"}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("payload is 12 bytes, over the cap of 10 bytes (lighthouse.scheduler.max-payload-bytes)", await ErrorOf(response));
+        Assert.Equal(0, (await web.GetJson("/api/queues")).GetProperty("queued").GetInt32());
     }
 
     [Fact]
