@@ -4,6 +4,9 @@ using Lighthouse.Benchmarks;
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- placement [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- dispatch [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- serialization [--quick]
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick]
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
+// "all" runs the in-process ones (placement, dispatch, serialization); e2e and persistence start processes and databases.
 var which = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 switch (which)
@@ -11,9 +14,11 @@ switch (which)
     case "placement": PlacementBenchmark.Run(rest); break;
     case "dispatch": DispatchBenchmark.Run(rest); break;
     case "serialization": SerializationBenchmark.Run(rest); break;
+    case "e2e": EndToEndBenchmark.Run(rest); break;
+    case "persistence": PersistenceBenchmark.Run(rest); break;
     case "all": PlacementBenchmark.Run(rest); DispatchBenchmark.Run(rest); SerializationBenchmark.Run(rest); break;
     default:
-        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch, serialization or all");
+        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch, serialization, e2e, persistence or all");
         return 2;
 }
 return 0;
