@@ -44,8 +44,12 @@ public enum RejectionCode
     PayloadTooLarge = 2,
 }
 
-/// <summary>Asks for a task's status. Answered by <see cref="TaskInfo"/> or <see cref="UnknownTask"/>; reading a finished task counts as collecting it.</summary>
-public sealed record GetTaskStatus(string TaskId);
+/// <summary>
+/// Asks for a task's status. Answered by <see cref="TaskInfo"/> or <see cref="UnknownTask"/>. With <paramref name="Collect"/>
+/// (the default) reading a finished task counts as collecting it, which shortens its retention; a viewer that only
+/// looks (the monitor's task page) reads with <c>Collect: false</c> so as not to cut the result's life short for its owner.
+/// </summary>
+public sealed record GetTaskStatus(string TaskId, bool Collect = true);
 
 /// <summary>The scheduler has no task of that id: it never existed, or it finished and its retention ran out.</summary>
 public sealed record UnknownTask(string TaskId, string Message)

@@ -133,7 +133,7 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         {
             // Clients.
             case SubmitTask submit: Answer(_state.DecideSubmission(submit, Now)); break;
-            case GetTaskStatus get: Answer(_state.DecideStatusRead(get.TaskId, Now)); break;
+            case GetTaskStatus get: Answer(_state.DecideStatusRead(get.TaskId, Now, get.Collect)); break;
             case CancelTask cancel: Answer(_state.DecideCancel(cancel.TaskId, Now)); break;
             case ListTasks list: Reply(_state.TasksOf(list.UserId, Now), Sender); break;
 

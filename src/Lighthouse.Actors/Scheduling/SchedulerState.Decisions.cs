@@ -93,12 +93,12 @@ internal sealed partial class SchedulerState
         };
     }
 
-    /// <summary>A status read; the first read of a finished task collects it (its retention is shortened).</summary>
-    public Decision DecideStatusRead(string taskId, DateTimeOffset now)
+    /// <summary>A status read; the first collecting read of a finished task collects it (its retention is shortened).</summary>
+    public Decision DecideStatusRead(string taskId, DateTimeOffset now, bool collect = true)
     {
         if (FindLive(taskId, now) is not { } task) return Decision.Answer(new UnknownTask(taskId));
         var info = Info(task);
-        return task.State.IsFinished() && task.CollectedAt is null
+        return collect && task.State.IsFinished() && task.CollectedAt is null
             ? new Decision([new TaskCollected(taskId, now)], info)
             : Decision.Answer(info);
     }

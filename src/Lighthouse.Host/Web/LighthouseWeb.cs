@@ -14,7 +14,7 @@ namespace Lighthouse.Host.Web;
 /// The web monitor and HTTP API of a Lighthouse host, as one ASP.NET Core app over the scheduler:
 /// <list type="bullet">
 /// <item><c>/</c> and <c>/tasks/{id}</c>: the monitor page (read-only; script and style served from the assembly).</item>
-/// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, DELETE cancel).</item>
+/// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, <c>?peek=true</c> without collecting; DELETE cancel).</item>
 /// <item><c>/api/nodes</c>, <c>/api/queues</c>, <c>/api/stats</c>, <c>/api/history</c>, <c>/api/cluster</c>, <c>/api/overview</c>.</item>
 /// <item><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus text).</item>
 /// </list>

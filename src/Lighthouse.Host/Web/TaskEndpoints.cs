@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Lighthouse.Host.Web;
 
 /// <summary>
-/// <c>/api/tasks</c>: submit (POST), status (GET by id), cancel (DELETE by id) and a user's tasks (GET with <c>?user=</c>).
+/// <c>/api/tasks</c>: submit (POST), status (GET by id; <c>?peek=true</c> reads without collecting), cancel (DELETE by id)
+/// and a user's tasks (GET with <c>?user=</c>).
 /// Submit and cancel are guarded by the bearer token when one is configured.
 /// </summary>
 internal static class TaskEndpoints
@@ -25,8 +26,9 @@ internal static class TaskEndpoints
             return await Submit(scheduler, submission, cancellation);
         }).AddEndpointFilter(guard);
 
-        routes.MapGet("/api/tasks/{id}", async (string id, CancellationToken cancellation) =>
-            await scheduler.Ask(new GetTaskStatus(id), cancellation) switch
+        // ?peek=true reads without collecting (the monitor's task page), so that watching a result does not shorten its retention.
+        routes.MapGet("/api/tasks/{id}", async (string id, string? peek, CancellationToken cancellation) =>
+            await scheduler.Ask(new GetTaskStatus(id, Collect: !IsPeek(peek)), cancellation) switch
             {
                 TaskInfo info => JsonBody.Ok(writer => TaskInfoJson.Write(writer, info)),
                 UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
@@ -61,6 +63,14 @@ internal static class TaskEndpoints
             });
         });
     }
+
+    private static bool IsPeek(string? peek) => peek switch
+    {
+        null => false,
+        _ when string.Equals(peek, "true", StringComparison.OrdinalIgnoreCase) => true,
+        _ when string.Equals(peek, "false", StringComparison.OrdinalIgnoreCase) => false,
+        _ => throw ApiException.BadRequest($"peek must be true or false, found \"{peek}\""),
+    };
 
     private static async Task<JsonBody> Submit(SchedulerGateway scheduler, SubmitTask submission, CancellationToken cancellation) =>
         await scheduler.Ask(submission, cancellation) switch

@@ -41,6 +41,27 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public void A_read_that_does_not_collect_leaves_the_ttl_and_a_later_collecting_read_still_starts_the_sixty_seconds()
+    {
+        var h = Finished(out var id);
+
+        var peek = h.State.DecideStatusRead(id, h.Now, collect: false);
+        Assert.Empty(peek.Events);
+        Assert.Equal(TaskState.Succeeded, Assert.IsType<TaskInfo>(h.Do(peek)).State);
+        h.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.IsType<TaskInfo>(h.Do(h.State.DecideStatusRead(id, h.Now, collect: false)));
+        h.Clock.Advance(TimeSpan.FromMinutes(2));
+        // Still within the ten-minute TTL: the peeks did not shorten it to sixty seconds.
+        Assert.NotNull(h.State.Status(id, h.Now));
+
+        var collect = h.State.DecideStatusRead(id, h.Now);
+        Assert.Equal([new TaskCollected(id, h.Now)], collect.Events);
+        h.Do(collect);
+        h.Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(new UnknownTask(id), h.Do(h.State.DecideStatusRead(id, h.Now, collect: false)));
+    }
+
+    [Fact]
     public void Listing_or_reading_a_queued_task_does_not_collect_it()
     {
         var h = new StateHarness();

@@ -131,6 +131,7 @@ public sealed class RoundTripTests(SerializerFixture wire)
 
         Assert.True(bytes.Length < 16, $"GetTaskStatus took {bytes.Length} bytes");
         wire.AssertRoundTrips(new GetTaskStatus("task-2"));
+        wire.AssertRoundTrips(new GetTaskStatus("task-2", Collect: false));
     }
 
     [Theory]

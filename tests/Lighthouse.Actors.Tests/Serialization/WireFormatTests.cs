@@ -66,6 +66,13 @@ public sealed class WireFormatTests(SerializerFixture wire)
     }
 
     [Fact]
+    public void A_status_read_has_the_documented_bytes_with_its_collect_flag_last()
+    {
+        Assert.Equal("02 74 01", Hex(wire.Serializer.ToBinary(new GetTaskStatus("t"))));
+        Assert.Equal("02 74 00", Hex(wire.Serializer.ToBinary(new GetTaskStatus("t", Collect: false))));
+    }
+
+    [Fact]
     public void A_progress_report_has_the_documented_bytes()
     {
         Assert.Equal("02 74 00 00 00 00 00 00 49 40", Hex(wire.Serializer.ToBinary(new ReportProgress("t", 50))));

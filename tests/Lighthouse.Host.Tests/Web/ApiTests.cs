@@ -204,4 +204,40 @@ public sealed class ApiTests
         Assert.Equal(stuck, overview.GetProperty("blocked").GetProperty("tasks")[0].GetProperty("id").GetString());
         Assert.Equal(["generated_at", "cluster", "nodes", "queues", "oldest_waiting", "blocked", "stats", "history"], overview.EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public async Task Peeking_at_a_finished_task_keeps_its_ttl_and_a_plain_read_still_collects_it()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var web = await WebHarness.Start(clock: clock);
+        await web.AddWorker("n1");
+        var id = await web.Submit("""{"name": "echo", "user": "alice"}""");
+        JsonElement peeked = default;
+        await WebHarness.Until(async () => (peeked = await web.GetJson($"/api/tasks/{id}?peek=true")).GetProperty("state").GetString() == "succeeded",
+            $"task {id} to succeed");
+
+        // Past the sixty seconds a collecting read would have left it, within the ten-minute TTL.
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var again = await web.GetJson($"/api/tasks/{id}?peek=TRUE");
+        var collected = await web.GetJson($"/api/tasks/{id}");
+        clock.Advance(TimeSpan.FromSeconds(61));
+        using var gone = await web.Http.GetAsync($"/api/tasks/{id}?peek=true");
+
+        Assert.Equal(JsonSerializer.Serialize(peeked), JsonSerializer.Serialize(again));
+        Assert.Equal(JsonSerializer.Serialize(peeked), JsonSerializer.Serialize(collected));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_peek_value_other_than_true_or_false_is_400_naming_it()
+    {
+        await using var web = await WebHarness.Start();
+        var id = await web.Submit("""{"name": "echo"}""");
+
+        using var response = await web.Http.GetAsync($"/api/tasks/{id}?peek=yes");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+        Assert.Equal("peek must be true or false, found \"yes\"", error);
+    }
 }

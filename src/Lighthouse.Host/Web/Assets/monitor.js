@@ -275,7 +275,8 @@
     document.title = `Task ${id}: Lighthouse monitor`;
     $('lookup-id').value = id;
     let finished = false;
-    poll(`/api/tasks/${encodeURIComponent(id)}`, (task) => {
+    // peek: watching a task must not count as collecting its result, which would shorten its retention for its owner.
+    poll(`/api/tasks/${encodeURIComponent(id)}?peek=true`, (task) => {
       renderTask(task);
       finished = ['succeeded', 'failed', 'cancelled'].includes(task.state);
       $('task-error').hidden = true;
