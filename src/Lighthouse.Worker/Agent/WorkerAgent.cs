@@ -11,12 +11,17 @@ namespace Lighthouse.Worker.Agent;
 /// When the contact terminates (the scheduler moved, restarted or recovered), the tasks keep running and the
 /// agent registers again, naming them in <see cref="RegisterWorker.RunningTasks"/> with those that ended
 /// meanwhile: the scheduler re-attaches the ones it has running here and has the agent cancel the others.
-/// Reports of tasks that ended without a contact wait for the next one.
+/// Reports of tasks that ended without a contact wait for the next one, and so do the reports sent in the last
+/// minute before the contact was found gone: a contact on a host that died takes no reports, but the agent only
+/// learns so once the cluster removes that host, seconds later.
 /// The bookkeeping lives in <see cref="RunningTasks"/> and <see cref="ProgressThrottle"/>; this class routes.
 /// </summary>
 internal sealed class WorkerAgent : ReceiveActor, IWithTimers
 {
     private const string RegistrationTimer = "register";
+
+    /// <summary>How long a sent report is kept in case its contact turns out to be gone: longer than a dead host takes to be removed.</summary>
+    private static readonly TimeSpan RecentReportWindow = TimeSpan.FromMinutes(1);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly WorkerHub _hub;
@@ -28,6 +33,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     private readonly RunningTasks _tasks;
     private readonly RegistrationBackoff _backoff;
     private readonly List<IWorkerReport> _unreported = [];
+    private readonly Queue<(TimeSpan At, IWorkerReport Report)> _recentlyReported = new();
     private IActorRef? _contact;
 
     public WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
@@ -122,12 +128,20 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         Become(Serving);
         _log.Info("worker node {0} registered with the scheduler ({1}): {2} slots, handles {3}",
             _node, contact.Path, _hub.Slots, string.Join(", ", _hub.TaskNames));
-        foreach (var report in _unreported) contact.Tell(report);
+        var held = _unreported.ToList();
         _unreported.Clear();
+        foreach (var report in held) Deliver(report);
     }
 
     private void LoseContact(string why)
     {
+        // Reports the lost contact may never have passed on: sent again to the next one (the scheduler refuses,
+        // harmlessly, those it already had).
+        foreach (var (_, report) in _recentlyReported)
+        {
+            if (!_unreported.Any(held => held.TaskId == report.TaskId)) _unreported.Add(report);
+        }
+        _recentlyReported.Clear();
         _log.Warning("worker node {0}: {1}; registering again with its {2} running tasks, for the scheduler to re-attach or cancel",
             _node, why, _tasks.Count + _unreported.Count);
         if (_contact is not null) Context.Unwatch(_contact);
@@ -193,11 +207,18 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         Deliver(report);
     }
 
-    /// <summary>Sends a task's final report to the contact, or keeps it for the next one.</summary>
+    /// <summary>Sends a task's final report to the contact (remembering it for a while), or keeps it for the next one.</summary>
     private void Deliver(IWorkerReport report)
     {
-        if (_contact is not null) _contact.Tell(report);
-        else _unreported.Add(report);
+        if (_contact is null)
+        {
+            _unreported.Add(report);
+            return;
+        }
+        _contact.Tell(report);
+        var now = Now;
+        _recentlyReported.Enqueue((now, report));
+        while (_recentlyReported.Peek().At < now - RecentReportWindow) _recentlyReported.Dequeue();
     }
 
     private void Progressed(HandlerProgressed progressed)

@@ -406,6 +406,23 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public void A_report_sent_shortly_before_the_contact_is_found_gone_is_named_and_sent_again_to_the_next_contact()
+    {
+        var (agent, scheduler, contact) = Registered(Hub(slots: 1));
+        contact.Send(agent, Start("t1", "echo", "\"done\""));
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), contact.ExpectMsg<ReportSuccess>(Wait));
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        // The contact's host died: whether it passed the report on is unknown.
+        Sys.Stop(contact.Ref);
+        Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+        var successor = CreateTestProbe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.ExpectMsg<ReportSuccess>(Wait));
+    }
+
+    [Fact]
     public async Task A_new_contact_can_cancel_a_task_the_agent_kept_running()
     {
         var tokenFired = new TaskCompletionSource();
