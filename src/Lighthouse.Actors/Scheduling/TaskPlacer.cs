@@ -15,12 +15,16 @@ internal sealed class TaskPlacer
     private const string UnreachablePhrase = "are unreachable";
 
     private readonly Distributor _distributor;
+    // The same nodes with nothing running on them, asked only after a refusal: whether the task would fit
+    // once every running task ended is what tells "waits for capacity" from "no current node can ever take it".
+    private readonly Distributor _idle;
     private readonly Dictionary<string, PriorityRange> _priorities = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
 
     public TaskPlacer(StrategyKind strategy, IReadOnlyDictionary<string, double>? rubric)
     {
         _distributor = Distributor.Create(strategy, [], rubric);
+        _idle = Distributor.Create(strategy, [], rubric);
     }
 
     public Distributor Distributor => _distributor;
@@ -33,6 +37,7 @@ internal sealed class TaskPlacer
         };
         foreach (var taskName in registration.TaskNames) resources[PlacementShape.TaskTag(taskName)] = 0;
         _distributor.AddNode(new NodeSpec(registration.Node, resources));
+        _idle.AddNode(new NodeSpec(registration.Node, resources));
         _priorities[registration.Node] = registration.Priorities;
         _unreachable.Remove(registration.Node);
     }
@@ -40,6 +45,7 @@ internal sealed class TaskPlacer
     public void RemoveNode(string node)
     {
         _distributor.RemoveNode(node);
+        _idle.RemoveNode(node);
         _priorities.Remove(node);
         _unreachable.Remove(node);
     }
@@ -78,7 +84,27 @@ internal sealed class TaskPlacer
 
         var explanation = result.Unplaced[request.Workload.Name];
         return new PlacementOutcome(
-            request.TaskId, null, explanation.ToString(), WaitsForCapacity(explanation), request.CapacityEpoch, request.TopologyEpoch);
+            request.TaskId, null, explanation.ToString(), WaitsForCapacity(explanation) && FitsWhenIdle(request.Workload, Filter),
+            request.CapacityEpoch, request.TopologyEpoch);
+    }
+
+    /// <summary>
+    /// Whether some node that passes <paramref name="filter"/> takes the workload with nothing running on it. A node
+    /// with 2 GPUs refuses a 4-GPU task as "too little", as it refuses a 1-GPU task while both are taken; only the
+    /// second one may start when a task ends.
+    /// </summary>
+    private bool FitsWhenIdle(Workload workload, NodeFilter filter)
+    {
+        try
+        {
+            if (_idle.Place([workload], filter).Assignments[0] is null) return false;
+            _idle.Release(workload.Name);
+            return true;
+        }
+        catch (PlacementException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
