@@ -12,6 +12,12 @@ namespace Lighthouse.Protocol;
 /// <param name="Attempts">How many times it has been started (a lost worker node costs one attempt).</param>
 /// <param name="PendingReason">While queued: what keeps it waiting, e.g. <c>0/3 nodes fit: 2 lack "gpu", 1 have a priority range that excludes 7</c>.</param>
 /// <param name="CancelRequested">A cancel was sent to its worker and is not yet acknowledged.</param>
+/// <param name="WaitsForCapacity">
+/// While queued and refused by the placement engine against the current nodes: true when a node could take it once
+/// running tasks release resources, false when none of the current nodes can ever take it (a missing resource or
+/// task name, a priority range, a ward), so it waits for the nodes to change. Null otherwise: not queued, not yet
+/// offered to the engine, or the nodes changed since its last refusal.
+/// </param>
 public sealed record TaskInfo(
     string TaskId,
     string TaskName,
@@ -29,4 +35,5 @@ public sealed record TaskInfo(
     DateTimeOffset? FinishedAt,
     string? PendingReason,
     bool CancelRequested,
-    string? SubmissionId);
+    string? SubmissionId,
+    bool? WaitsForCapacity = null);

@@ -40,7 +40,16 @@ internal sealed partial class SchedulerState
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
-    private TaskInfo Info(TaskRecord task) => task.ToInfo(task.State == TaskState.Queued ? PendingReason(task) : null);
+    private TaskInfo Info(TaskRecord task) => task.State == TaskState.Queued
+        ? task.ToInfo(PendingReason(task), WaitsForCapacity(task))
+        : task.ToInfo(null, null);
+
+    /// <summary>
+    /// The engine's last verdict on the task's shape while it still holds (the same memo that blocks dispatch):
+    /// a verdict given before the nodes changed says nothing about the current nodes, so it is not repeated.
+    /// </summary>
+    private bool? WaitsForCapacity(TaskRecord task) =>
+        task.Shape.UnplacedReason is not null && _shapes.IsBlocked(task.Shape) ? task.Shape.WaitsForCapacity : null;
 
     /// <summary>
     /// Why a queued task waits, most fundamental cause first: no node at all, none reachable, none

@@ -56,7 +56,7 @@ internal sealed class TaskRecord(
     public TaskRecord? QueuePrevious { get; set; }
     public TaskRecord? QueueNext { get; set; }
 
-    public TaskInfo ToInfo(string? pendingReason) => new(
+    public TaskInfo ToInfo(string? pendingReason, bool? waitsForCapacity) => new(
         Id, TaskName, UserId, Priority, State, Progress, Result, Error, Node, Attempts, MaxAttempts,
-        SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId);
+        SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId, waitsForCapacity);
 }

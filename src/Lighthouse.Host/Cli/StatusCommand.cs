@@ -15,8 +15,11 @@ public static class StatusCommand
            "state": "queued" | "running" | "succeeded" | "failed" | "cancelled",
            "progress": 0-100, "result": <the task's JSON result> | null, "error": "..." | null,
            "node": "..." | null, "attempts": 1, "pending_reason": "..." | null,
+           "waits_for_capacity": true | false | null,
            "submitted_at": "2025-01-31T09:30:00.125Z", "started_at": ... | null, "finished_at": ... | null}
         Reading a finished task's status collects it: the scheduler then keeps it only for its collected-result retention.
+        waits_for_capacity is set while the task is queued and the scheduler found no node for it: true when it waits
+        for running tasks to free resources, false when no current node can ever take it.
 
 
         """ + ClientExitCodes.Help;

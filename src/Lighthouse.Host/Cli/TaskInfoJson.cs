@@ -5,8 +5,9 @@ namespace Lighthouse.Host.Cli;
 
 /// <summary>
 /// The task status object of <c>status --json</c> and <c>wait --json</c>, with exactly these keys in this order:
-/// <c>id, name, user, priority, state, progress, result, error, node, attempts, pending_reason, submitted_at,
-/// started_at, finished_at</c>. <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or null.
+/// <c>id, name, user, priority, state, progress, result, error, node, attempts, pending_reason, waits_for_capacity,
+/// submitted_at, started_at, finished_at</c>. <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or
+/// null; <c>waits_for_capacity</c> is true, false or null as <see cref="TaskInfo.WaitsForCapacity"/>.
 /// </summary>
 public static class TaskInfoJson
 {
@@ -26,6 +27,8 @@ public static class TaskInfoJson
         JsonOutput.WriteNullableString(writer, "node", info.Node);
         writer.WriteNumber("attempts", info.Attempts);
         JsonOutput.WriteNullableString(writer, "pending_reason", info.PendingReason);
+        if (info.WaitsForCapacity is { } waits) writer.WriteBoolean("waits_for_capacity", waits);
+        else writer.WriteNull("waits_for_capacity");
         JsonOutput.WriteTimestamp(writer, "submitted_at", info.SubmittedAt);
         JsonOutput.WriteTimestamp(writer, "started_at", info.StartedAt);
         JsonOutput.WriteTimestamp(writer, "finished_at", info.FinishedAt);

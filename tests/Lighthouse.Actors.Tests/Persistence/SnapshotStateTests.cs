@@ -115,7 +115,7 @@ public sealed class SnapshotStateTests
         var live = Scenario(clock, out _);
         var restored = new JournaledHarness(Settings, new ManualTimeProvider(clock.GetUtcNow()), SchedulerState.Restore(Settings, live.State.Capture()));
         // Dispatch memos are not stored: the restored scheduler would ask the engine again, which starts nothing
-        // (the live one had settled). Until it has asked, a waiting task's reason may be the more general one.
+        // (the live one had settled). Until it has asked, a waiting task's reason may be the more general one and its verdict unknown.
         restored.Dispatch();
         Assert.Empty(restored.Starts);
         Assert.Equal(Answers(live, withReasons: false), Answers(restored, withReasons: false));
@@ -159,7 +159,7 @@ public sealed class SnapshotStateTests
     {
         var now = h.Clock.GetUtcNow();
         var users = h.State.Tasks.All.Select(t => t.UserId).Distinct().Order(StringComparer.Ordinal);
-        var tasks = users.SelectMany(u => h.State.TasksOf(u, now).Tasks).Select(t => withReasons ? t : t with { PendingReason = null }).ToList();
+        var tasks = users.SelectMany(u => h.State.TasksOf(u, now).Tasks).Select(t => withReasons ? t : t with { PendingReason = null, WaitsForCapacity = null }).ToList();
         return JsonSerializer.Serialize(new object[]
         {
             h.State.NodesView(), h.State.QueuesView(), h.State.StatisticsView(), h.State.HistoryView(now), tasks,

@@ -163,6 +163,10 @@ public sealed class RoundTripTests(SerializerFixture wire)
     {
         wire.AssertRoundTrips(new TaskInfo("task-9", "echo", "dave", -3, TaskState.Queued, 0, null, null, null, 0, 1,
             Submitted, null, null, null, false, null));
+        wire.AssertRoundTrips(new TaskInfo("task-9", "echo", "dave", -3, TaskState.Queued, 0, null, null, null, 0, 1,
+            Submitted, null, null, "0/1 nodes fit", false, null, WaitsForCapacity: true));
+        wire.AssertRoundTrips(new TaskInfo("task-9", "echo", "dave", -3, TaskState.Queued, 0, null, null, null, 0, 1,
+            Submitted, null, null, "0/1 nodes fit", false, null, WaitsForCapacity: false));
     }
 
     [Fact]

@@ -94,8 +94,22 @@ public sealed class WireFormatTests(SerializerFixture wire)
             + " 00 40 E4 47 02 22 C1 08 77"  // submitted: clock ticks, then offset -60 minutes
             + " 00"                          // not started
             + " 01 00 40 E4 47 02 22 C1 08 77" // finished
-            + " 00 01 00",                   // no pending reason, cancel requested, no submission id
+            + " 00 01 00"                    // no pending reason, cancel requested, no submission id
+            + " 00",                         // no capacity verdict
             Hex(wire.Serializer.ToBinary(info)));
+    }
+
+    [Fact]
+    public void A_queued_task_status_ends_with_its_capacity_verdict()
+    {
+        var at = new DateTimeOffset(new DateTime(2000, 1, 1), TimeSpan.Zero);
+        var waits = new TaskInfo("t", "n", "u", 0, TaskState.Queued, 0, null, null, null, 0, 1, at, null, null, "r", false, null, true);
+
+        var bytes = Hex(wire.Serializer.ToBinary(waits));
+        var never = Hex(wire.Serializer.ToBinary(waits with { WaitsForCapacity = false }));
+
+        Assert.EndsWith(" 02 72 00 00 01 01", bytes);       // pending reason "r", no cancel, no submission id, verdict present, true
+        Assert.EndsWith(" 02 72 00 00 01 00", never);
     }
 
     private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => $"{a} {b}");

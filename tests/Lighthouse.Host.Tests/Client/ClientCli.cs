@@ -8,7 +8,7 @@ internal sealed class ClientCli(HostFixture fixture)
     public static readonly string[] StatusKeys =
     [
         "id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts",
-        "pending_reason", "submitted_at", "started_at", "finished_at",
+        "pending_reason", "waits_for_capacity", "submitted_at", "started_at", "finished_at",
     ];
 
     /// <summary>A user no other test submits as, so queue counts per user belong to one test.</summary>

@@ -9,7 +9,7 @@ namespace Lighthouse.Host.Tests.Web;
 public sealed class ApiTests
 {
     private static readonly string[] StatusKeys =
-        ["id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts", "pending_reason", "submitted_at", "started_at", "finished_at"];
+        ["id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts", "pending_reason", "waits_for_capacity", "submitted_at", "started_at", "finished_at"];
 
     [Fact]
     public async Task A_submitted_task_runs_and_its_status_object_has_the_cli_keys_and_the_result_as_json()
@@ -239,5 +239,28 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
         Assert.Equal("peek must be true or false, found \"yes\"", error);
+    }
+
+    [Fact]
+    public async Task A_queued_task_says_whether_it_waits_for_capacity_and_only_those_no_node_can_take_are_blocked()
+    {
+        await using var web = await WebHarness.Start();
+        await web.AddWorker("n1", slots: 3);
+        var held = await web.Submit("""{"name": "hold", "user": "alice", "requirements": {"cpu": 6}}""");
+        await web.UntilTask(held, t => t.GetProperty("state").GetString() == "running");
+        // n1 keeps free slots: one task waits for the held one's cpu, the other for a GPU no node has.
+        var roomy = await web.Submit("""{"name": "echo", "user": "bob", "requirements": {"cpu": 6}}""");
+        var stuck = await web.Submit("""{"name": "echo", "user": "carol", "requirements": {"gpu": 1}}""");
+
+        var waits = await web.UntilTask(roomy, t => t.GetProperty("waits_for_capacity").ValueKind != JsonValueKind.Null);
+        var never = await web.UntilTask(stuck, t => t.GetProperty("waits_for_capacity").ValueKind != JsonValueKind.Null);
+        var running = await web.GetJson("/api/tasks/" + held);
+        var overview = await web.GetJson("/api/overview");
+
+        Assert.True(waits.GetProperty("waits_for_capacity").GetBoolean());
+        Assert.False(never.GetProperty("waits_for_capacity").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, running.GetProperty("waits_for_capacity").ValueKind);
+        Assert.Equal(1, overview.GetProperty("blocked").GetProperty("count").GetInt32());
+        Assert.Equal(stuck, overview.GetProperty("blocked").GetProperty("tasks")[0].GetProperty("id").GetString());
     }
 }

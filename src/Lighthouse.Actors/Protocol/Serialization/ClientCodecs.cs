@@ -83,6 +83,7 @@ internal static class ClientCodecs
         w.WriteString(m.PendingReason);
         w.WriteBool(m.CancelRequested);
         w.WriteString(m.SubmissionId);
+        w.WriteNullableBool(m.WaitsForCapacity);
     }
 
     internal static TaskInfo ReadTaskInfo(ref WireReader r) => new(
@@ -102,5 +103,6 @@ internal static class ClientCodecs
         FinishedAt: r.ReadNullableDateTimeOffset("TaskInfo.FinishedAt"),
         PendingReason: r.ReadString("TaskInfo.PendingReason"),
         CancelRequested: r.ReadBool("TaskInfo.CancelRequested"),
-        SubmissionId: r.ReadString("TaskInfo.SubmissionId"));
+        SubmissionId: r.ReadString("TaskInfo.SubmissionId"),
+        WaitsForCapacity: r.ReadNullableBool("TaskInfo.WaitsForCapacity"));
 }

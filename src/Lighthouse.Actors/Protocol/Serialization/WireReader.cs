@@ -73,6 +73,8 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
 
     public int? ReadNullableInt(string what) => ReadBool(what) ? ReadInt(what) : null;
 
+    public bool? ReadNullableBool(string what) => ReadBool(what) ? ReadBool(what) : null;
+
     public double ReadDouble(string what)
     {
         Need(8, what);

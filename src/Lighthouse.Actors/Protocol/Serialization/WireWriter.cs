@@ -87,6 +87,12 @@ internal sealed class WireWriter
         if (value.HasValue) WriteDateTimeOffset(value.Value);
     }
 
+    public void WriteNullableBool(bool? value)
+    {
+        WriteBool(value.HasValue);
+        if (value.HasValue) WriteBool(value.Value);
+    }
+
     public void WriteNullableInt(int? value)
     {
         WriteBool(value.HasValue);

@@ -54,7 +54,7 @@ public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem syste
             nodes.Result,
             active.Where(t => t.State == TaskState.Running).ToDictionary(t => t.TaskId, StringComparer.Ordinal),
             queues.Result,
-            WaitingTasks.Of(active, nodes.Result, now, WaitingTasks.BlockedAfter),
+            WaitingTasks.Of(active, nodes.Result),
             statistics.Result,
             history.Result);
     }

@@ -4,18 +4,15 @@ namespace Lighthouse.Host.Web.Monitor;
 
 /// <summary>
 /// What the queued tasks say about the cluster: the oldest one (and so its pending reason), and the ones no
-/// worker can take. A task is blocked when no worker node is reachable at all, or when it has waited at least
-/// <see cref="BlockedAfter"/> while reachable nodes have free slots: the scheduler starts a task within
-/// milliseconds when a slot is free and it fits, so waiting past that means no node fits it (its name, its
-/// priority or its requirements), and its pending reason says which.
+/// worker can take. A task is blocked when no worker node is reachable at all, or when the scheduler found that
+/// none of the current nodes can ever take it (<see cref="TaskInfo.WaitsForCapacity"/> false: its name, its
+/// priority or its requirements), and its pending reason says which. A task waiting for running ones to free
+/// room is not blocked, however long it waits.
 /// </summary>
 public sealed record WaitingTasks(TaskInfo? Oldest, IReadOnlyList<TaskInfo> Blocked)
 {
-    /// <summary>How long a task may wait beside free slots before it counts as blocked.</summary>
-    public static TimeSpan BlockedAfter { get; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Sorts out <paramref name="tasks"/> (any states; only queued ones count) against the nodes at <paramref name="now"/>.</summary>
-    public static WaitingTasks Of(IEnumerable<TaskInfo> tasks, NodesView nodes, DateTimeOffset now, TimeSpan blockedAfter)
+    /// <summary>Sorts out <paramref name="tasks"/> (any states; only queued ones count) against the nodes.</summary>
+    public static WaitingTasks Of(IEnumerable<TaskInfo> tasks, NodesView nodes)
     {
         var queued = tasks
             .Where(t => t.State == TaskState.Queued)
@@ -23,13 +20,8 @@ public sealed record WaitingTasks(TaskInfo? Oldest, IReadOnlyList<TaskInfo> Bloc
             .ThenBy(t => t.TaskId.Length)
             .ThenBy(t => t.TaskId, StringComparer.Ordinal)
             .ToList();
-        var reachable = nodes.Nodes.Where(n => n.State == WorkerNodeState.Reachable).ToList();
-        var freeSlots = reachable.Sum(n => n.FreeSlots);
-        var blocked = reachable.Count == 0
-            ? queued
-            : freeSlots > 0
-                ? queued.Where(t => now - t.SubmittedAt >= blockedAfter).ToList()
-                : [];
+        var anyReachable = nodes.Nodes.Any(n => n.State == WorkerNodeState.Reachable);
+        var blocked = anyReachable ? queued.Where(t => t.WaitsForCapacity == false).ToList() : queued;
         return new WaitingTasks(queued.FirstOrDefault(), blocked);
     }
 }
