@@ -28,7 +28,7 @@ namespace Lighthouse.Scheduling;
 /// from the journal. In memory (the default) the same path runs with nothing to wait for.
 /// </para>
 /// </summary>
-public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
+public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 {
     private const string RecoveryGraceTimer = "recovery-grace";
 
@@ -95,24 +95,6 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
     /// scheduler keeps engine and state consistent (with persistence, it will also recover its tasks).
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Escalate);
-
-    protected override void OnRecover(object message)
-    {
-        switch (message)
-        {
-            case SnapshotOffer { Snapshot: SchedulerSnapshot snapshot } offer:
-                _state = SchedulerState.Restore(_settings, snapshot.Image);
-                _lastSnapshot = offer.Metadata.SequenceNr;
-                break;
-            case SchedulerEvent change:
-                _state.Apply(change);
-                _sinceSnapshot++;
-                break;
-            case RecoveryCompleted:
-                Recovered();
-                break;
-        }
-    }
 
     protected override void OnCommand(object message)
     {
@@ -190,39 +172,7 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    protected override void OnRecoveryFailure(Exception reason, object? message = null)
-    {
-        _log.Error(reason, "the scheduler cannot recover its state from the {0}: {1}", _persistence.Describe(), reason.Message);
-        base.OnRecoveryFailure(reason, message);
-    }
-
-    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
-    {
-        _log.Error(cause, "writing scheduler event {0} ({1}) to the {2} failed: {3}; the scheduler stops without answering " +
-            "what depended on it, and its successor recovers from what the journal holds", sequenceNr, @event.GetType().Name, _persistence.Describe(), cause.Message);
-        base.OnPersistFailure(cause, @event, sequenceNr);
-    }
-
-    /// <summary>
-    /// The journal refused an event (it could not be encoded). It is already applied here, so carrying on
-    /// would leave this state ahead of the journal: stop, as on a failed write.
-    /// </summary>
-    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
-    {
-        _log.Error(cause, "the journal rejected scheduler event {0} ({1}): {2}; the scheduler stops and recovers from the journal",
-            sequenceNr, @event.GetType().Name, cause.Message);
-        Context.Stop(Self);
-    }
-
     private void Answer(Decision decision) => Record(decision.Events, decision.Reply, Sender);
-
-    /// <summary>Answers after every write already gathered or under way (at once in memory, or when nothing is pending).</summary>
-    private void Reply(object reply, IActorRef to)
-    {
-        if (!_persistence.IsDurable) to.Tell(reply);
-        else if (!_batch.IsEmpty) _batch.AddAfter(() => to.Tell(reply));
-        else DeferAsync(reply, r => to.Tell(r));
-    }
 
     /// <summary>
     /// The one way state changes: applies <paramref name="events"/> in order with their in-process side
@@ -262,12 +212,6 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         }
         if (dispatch) Dispatch();
     }
-
-    /// <summary>
-    /// Dispatch memos are derived: they only save asking the engine again, and a recovered engine has to be
-    /// asked anyway. Every other event is a fact the state cannot be rebuilt without.
-    /// </summary>
-    private static bool IsJournaled(SchedulerEvent change) => change is not TaskUnplaced;
 
     /// <summary>In-process side effects happen at once; a message for a worker node is returned, to be sent once durable.</summary>
     private (IActorRef To, object Message)? React(SchedulerEvent change)
@@ -309,181 +253,12 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void Register(RegisterWorker registration)
-    {
-        var name = registration.Node;
-        if (name is not null && _links.TryGetValue(name, out var link))
-        {
-            var known = _state.Nodes.Find(name)!;
-            if (link.Agent.Equals(Sender) && known.Matches(registration))
-            {
-                link.Child.Tell(AnnounceRegistration.Instance);
-                return;
-            }
-            // A new agent under a known name (the worker restarted) or a changed declaration: the old
-            // node is lost, unless the new registration is refused anyway, which must not cost the old one.
-            if (SubmissionRules.Problem(registration) is { } problem)
-            {
-                Sender.Tell(new WorkerRegistrationRejected(name, problem));
-                return;
-            }
-            Lose(name, "it registered again", dispatch: false);
-        }
-        else if (name is not null && _state.Nodes.Find(name) is { } recovered)
-        {
-            // Known from the journal, with no agent yet: the node is back after a recovery.
-            if (SubmissionRules.Problem(registration) is { } problem)
-            {
-                Sender.Tell(new WorkerRegistrationRejected(name, problem));
-                return;
-            }
-            if (recovered.Matches(registration))
-            {
-                Return(registration);
-                return;
-            }
-            Lose(name, "it registered again with a different declaration than before the recovery", dispatch: false);
-        }
-
-        var decision = _state.DecideRegistration(registration, Now);
-        if (decision.Events.Count == 0)
-        {
-            Sender.Tell(decision.Reply);
-            Dispatch();
-            return;
-        }
-        Record(decision.Events, dispatch: false);
-        var child = Link(registration);
-        _log.Info("worker node {0} registered with {1} slots", registration.Node, registration.Slots);
-        TakeOverReported(registration, child);
-        Dispatch();
-    }
-
-    /// <summary>
-    /// A node recovered from the journal registered again, unchanged: the tasks it reports keep running, the
-    /// others it had are re-queued, it is reachable again, and cancels asked while it was away reach it now.
-    /// </summary>
-    private void Return(RegisterWorker registration)
-    {
-        var name = registration.Node;
-        var reported = new HashSet<string>(registration.RunningTasks ?? [], StringComparer.Ordinal);
-        var events = _state.DecideReturn(name, reported, Now);
-        Record(events, dispatch: false);
-        var child = Link(registration);
-        var kept = _state.RunningOn(name);
-        foreach (var task in kept.Where(t => t.CancelRequested)) child.Tell(new CancelRunningTask(task.Id));
-        _log.Info("worker node {0} is back after the scheduler's recovery: {1} running tasks re-attached, {2} re-queued or ended",
-            name, kept.Count, events.Count(e => e is TaskRequeued or TaskFinished));
-        TakeOverReported(registration, child);
-        Dispatch();
-    }
-
-    /// <summary>Tasks the node reports that the scheduler did not have running there: adopted if queued, else cancelled on the node.</summary>
-    private void TakeOverReported(RegisterWorker registration, IActorRef child)
-    {
-        var outcome = _state.DecideReported(registration.Node, registration.RunningTasks, Now);
-        Record(outcome.Events, dispatch: false);
-        foreach (var taskId in outcome.Cancel)
-        {
-            _log.Info("worker node {0} runs task {1}, which the scheduler does not run there; telling it to cancel", registration.Node, taskId);
-            child.Tell(new CancelRunningTask(taskId));
-        }
-    }
-
-    private IActorRef Link(RegisterWorker registration)
-    {
-        var child = Context.ActorOf(NodeStateActor.Props(registration.Node, Sender), ChildName(registration.Node));
-        _links[registration.Node] = new NodeLink(child, Sender);
-        return child;
-    }
-
-    private void Lose(string node, string why, bool dispatch = true)
-    {
-        var events = _state.DecideNodeLost(node, Now);
-        if (events.Count == 0) return;
-        _log.Warning("worker node {0} is lost ({1}); {2} running tasks leave it", node, why, events.Count - 1);
-        Record(events, dispatch: dispatch);
-    }
-
-    /// <summary>Reachability of nodes with an agent; a node recovered from the journal stays unreachable until it registers again.</summary>
-    private void SetReachable(string node, bool reachable)
-    {
-        if (_links.ContainsKey(node)) Record(_state.DecideReachability(node, reachable, Now));
-    }
-
     private void Placed(PlacementOutcome outcome)
     {
         if (outcome.TaskId == _placing) _placing = null;
         var decision = _state.DecidePlacement(outcome, Now);
         if (decision.Release) _strategy.Tell(new ReleaseTask(outcome.TaskId));
         Record(decision.Events);
-    }
-
-    /// <summary>
-    /// Recovery is over: the state is what the journal held, but the placement engine is new and no node has
-    /// an agent. The engine gets the nodes (in registration order) and the running tasks' reservations; the
-    /// nodes are unreachable until their workers register again, for at most the recovery grace period.
-    /// </summary>
-    private void Recovered()
-    {
-        var nodes = _state.NodesInRegistrationOrder().ToList();
-        foreach (var node in nodes) _strategy.Tell(new AddWorkerNode(SchedulerState.RegistrationOf(node)));
-        foreach (var task in _state.RunningTasks()) _strategy.Tell(SchedulerState.PinOf(task));
-        foreach (var node in nodes) _strategy.Tell(new SetNodeReachable(node.Name, false));
-        if (_state.Tasks.Count > 0 || nodes.Count > 0)
-        {
-            _log.Info("the scheduler recovered from the {0}: {1} queued and {2} running tasks, {3} worker nodes; waiting up to {4} for those nodes to register again",
-                _persistence.Describe(), _state.Queues.Queued, _state.Queues.Running, nodes.Count, _persistence.RecoveryGrace);
-        }
-        if (nodes.Count == 0) return;
-        Record(nodes.Where(n => n.Reachable).Select(n => (SchedulerEvent)new NodeReachabilityChanged(n.Name, false, Now)).ToList());
-        Timers.StartSingleTimer(RecoveryGraceTimer, RecoveryGraceOver.Instance, _persistence.RecoveryGrace);
-    }
-
-    /// <summary>Nodes recovered from the journal that have not registered again are lost: their tasks are re-queued.</summary>
-    private void GraceOver()
-    {
-        var away = _state.Nodes.All.Select(n => n.Name).Where(n => !_links.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
-        foreach (var node in away)
-            Lose(node, $"it did not register again within {_persistence.RecoveryGrace} of the scheduler's recovery");
-    }
-
-    /// <summary>Writes the gathered events as one batch; follow-ups run as the journal confirms them.</summary>
-    private void Flush()
-    {
-        _flushScheduled = false;
-        if (_batch.IsEmpty) return;
-        var (events, progress) = _batch.Take();
-        PersistAllAsync(events, _ =>
-        {
-            _inFlight--;
-            _sinceSnapshot++;
-            progress.Written();
-            if (progress.Complete) SnapshotIfDue();
-        });
-    }
-
-    private void SnapshotIfDue()
-    {
-        if (_sinceSnapshot >= _persistence.SnapshotEvery) _snapshotDue = true;
-        if (!_snapshotDue || _inFlight > 0) return;
-        SaveSnapshot(new SchedulerSnapshot(_state.Capture()));
-        _sinceSnapshot = 0;
-        _snapshotDue = false;
-        Stash.UnstashAll();
-    }
-
-    /// <summary>
-    /// A snapshot is saved. The journal keeps the events after the snapshot before it, and that snapshot, so
-    /// one damaged snapshot still leaves a way to recover; older ones go.
-    /// </summary>
-    private void Snapshotted(long sequenceNr)
-    {
-        var older = _lastSnapshot;
-        _lastSnapshot = sequenceNr;
-        if (older <= 0) return;
-        DeleteMessages(older);
-        DeleteSnapshots(new SnapshotSelectionCriteria(older - 1));
     }
 
     /// <summary>Asks the strategy to place the next task, unless a placement is already being asked or nothing can start.</summary>
@@ -494,15 +269,4 @@ public sealed class SchedulerActor : UntypedPersistentActor, IWithTimers
         _placing = request.TaskId;
         _strategy.Tell(request);
     }
-
-    /// <summary>Runs <paramref name="act"/> for each worker node whose agent lives at <paramref name="address"/>, in name order.</summary>
-    private void ForNodesAt(Address address, Action<string> act)
-    {
-        foreach (var node in _links.Where(l => l.Value.Agent.Path.Address.Equals(address)).Select(l => l.Key).Order(StringComparer.Ordinal).ToList())
-            act(node);
-    }
-
-    private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";
-
-    private sealed record NodeLink(IActorRef Child, IActorRef Agent);
 }

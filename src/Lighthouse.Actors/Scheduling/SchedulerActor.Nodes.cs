@@ -1,0 +1,122 @@
+using Akka.Actor;
+using Akka.Event;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Scheduling;
+
+// Worker nodes: registrations (first, again, and back after a recovery), losses and reachability.
+public sealed partial class SchedulerActor
+{
+    private void Register(RegisterWorker registration)
+    {
+        var name = registration.Node;
+        if (name is not null && _links.TryGetValue(name, out var link))
+        {
+            var known = _state.Nodes.Find(name)!;
+            if (link.Agent.Equals(Sender) && known.Matches(registration))
+            {
+                link.Child.Tell(AnnounceRegistration.Instance);
+                return;
+            }
+            // A new agent under a known name (the worker restarted) or a changed declaration: the old
+            // node is lost, unless the new registration is refused anyway, which must not cost the old one.
+            if (SubmissionRules.Problem(registration) is { } problem)
+            {
+                Sender.Tell(new WorkerRegistrationRejected(name, problem));
+                return;
+            }
+            Lose(name, "it registered again", dispatch: false);
+        }
+        else if (name is not null && _state.Nodes.Find(name) is { } recovered)
+        {
+            // Known from the journal, with no agent yet: the node is back after a recovery.
+            if (SubmissionRules.Problem(registration) is { } problem)
+            {
+                Sender.Tell(new WorkerRegistrationRejected(name, problem));
+                return;
+            }
+            if (recovered.Matches(registration))
+            {
+                Return(registration);
+                return;
+            }
+            Lose(name, "it registered again with a different declaration than before the recovery", dispatch: false);
+        }
+
+        var decision = _state.DecideRegistration(registration, Now);
+        if (decision.Events.Count == 0)
+        {
+            Sender.Tell(decision.Reply);
+            Dispatch();
+            return;
+        }
+        Record(decision.Events, dispatch: false);
+        var child = Link(registration);
+        _log.Info("worker node {0} registered with {1} slots", registration.Node, registration.Slots);
+        TakeOverReported(registration, child);
+        Dispatch();
+    }
+
+    /// <summary>
+    /// A node recovered from the journal registered again, unchanged: the tasks it reports keep running, the
+    /// others it had are re-queued, it is reachable again, and cancels asked while it was away reach it now.
+    /// </summary>
+    private void Return(RegisterWorker registration)
+    {
+        var name = registration.Node;
+        var reported = new HashSet<string>(registration.RunningTasks ?? [], StringComparer.Ordinal);
+        var events = _state.DecideReturn(name, reported, Now);
+        Record(events, dispatch: false);
+        var child = Link(registration);
+        var kept = _state.RunningOn(name);
+        foreach (var task in kept.Where(t => t.CancelRequested)) child.Tell(new CancelRunningTask(task.Id));
+        _log.Info("worker node {0} is back after the scheduler's recovery: {1} running tasks re-attached, {2} re-queued or ended",
+            name, kept.Count, events.Count(e => e is TaskRequeued or TaskFinished));
+        TakeOverReported(registration, child);
+        Dispatch();
+    }
+
+    /// <summary>Tasks the node reports that the scheduler did not have running there: adopted if queued, else cancelled on the node.</summary>
+    private void TakeOverReported(RegisterWorker registration, IActorRef child)
+    {
+        var outcome = _state.DecideReported(registration.Node, registration.RunningTasks, Now);
+        Record(outcome.Events, dispatch: false);
+        foreach (var taskId in outcome.Cancel)
+        {
+            _log.Info("worker node {0} runs task {1}, which the scheduler does not run there; telling it to cancel", registration.Node, taskId);
+            child.Tell(new CancelRunningTask(taskId));
+        }
+    }
+
+    private IActorRef Link(RegisterWorker registration)
+    {
+        var child = Context.ActorOf(NodeStateActor.Props(registration.Node, Sender), ChildName(registration.Node));
+        _links[registration.Node] = new NodeLink(child, Sender);
+        return child;
+    }
+
+    private void Lose(string node, string why, bool dispatch = true)
+    {
+        var events = _state.DecideNodeLost(node, Now);
+        if (events.Count == 0) return;
+        _log.Warning("worker node {0} is lost ({1}); {2} running tasks leave it", node, why, events.Count - 1);
+        Record(events, dispatch: dispatch);
+    }
+
+    /// <summary>Reachability of nodes with an agent; a node recovered from the journal stays unreachable until it registers again.</summary>
+    private void SetReachable(string node, bool reachable)
+    {
+        if (_links.ContainsKey(node)) Record(_state.DecideReachability(node, reachable, Now));
+    }
+
+    /// <summary>Runs <paramref name="act"/> for each worker node whose agent lives at <paramref name="address"/>, in name order.</summary>
+    private void ForNodesAt(Address address, Action<string> act)
+    {
+        foreach (var node in _links.Where(l => l.Value.Agent.Path.Address.Equals(address)).Select(l => l.Key).Order(StringComparer.Ordinal).ToList())
+            act(node);
+    }
+
+    private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";
+
+    private sealed record NodeLink(IActorRef Child, IActorRef Agent);
+}
