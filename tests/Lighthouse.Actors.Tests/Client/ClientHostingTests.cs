@@ -11,6 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using Lighthouse.Tests.Shared;
+
 namespace Lighthouse.Actors.Tests.Client;
 
 /// <summary>WithLighthouseClient in an Akka.Hosting application, outside and inside the scheduler's cluster.</summary>

@@ -4,6 +4,8 @@ using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 using Xunit.Abstractions;
 
+using Lighthouse.Tests.Shared;
+
 namespace Lighthouse.Actors.Tests.Client;
 
 /// <summary>A LighthouseClient over a scheduler in the same ActorSystem, with a test worker agent.</summary>

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Lighthouse.Client;
 using Lighthouse.Protocol;
 
+using Lighthouse.Tests.Shared;
+
 namespace Lighthouse.Actors.Tests.Client;
 
 /// <summary>One host for every test of <see cref="RemoteClientTests"/>: starting a cluster node costs about a second.</summary>

@@ -1,3 +1,5 @@
+using Lighthouse.Tests.Shared;
+
 namespace Lighthouse.Host.Tests.Client;
 
 /// <summary>One in-test host for a whole test class: starting a cluster node costs about a second.</summary>

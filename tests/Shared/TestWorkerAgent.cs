@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Lighthouse.Protocol;
 
-namespace Lighthouse.Host.Tests.Client;
+namespace Lighthouse.Tests.Shared;
 
 /// <summary>
 /// A worker node's agent in miniature, so client tests see tasks finish: <c>echo</c> succeeds with its payload,

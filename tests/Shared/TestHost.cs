@@ -4,7 +4,7 @@ using Akka.Configuration;
 using Lighthouse.Hosting;
 using Lighthouse.Scheduling;
 
-namespace Lighthouse.Actors.Tests.Client;
+namespace Lighthouse.Tests.Shared;
 
 /// <summary>
 /// A Lighthouse host in the test process, as <c>lighthouse serve</c> is to clients: an ActorSystem named
