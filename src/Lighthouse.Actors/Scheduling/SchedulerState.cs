@@ -137,6 +137,8 @@ internal sealed partial class SchedulerState
         task.Result = e.Result;
         task.Error = e.Error;
         task.FinishedAt = e.At;
+        // A success is the whole of the work, whatever the worker last reported (progress is coalesced).
+        if (e.State == TaskState.Succeeded) task.Progress = 100;
         _shapes.Release(task.Shape);
         _statistics.Record(task);
         _tasks.Retain(task, e.At + Settings.ResultTtl);

@@ -45,6 +45,24 @@ public sealed class TaskLifecycleTests
     }
 
     [Fact]
+    public void A_succeeded_task_shows_all_of_its_progress_and_a_failed_one_keeps_what_was_reported()
+    {
+        var h = new StateHarness();
+        h.Register("n", slots: 2);
+        var done = h.Submit();
+        var failed = h.Submit();
+        h.Dispatch();
+        Assert.Null(h.Report(new ReportProgress(done, 40)));
+        Assert.Null(h.Report(new ReportProgress(failed, 40)));
+
+        h.Succeed(done);
+        h.Report(new ReportFailure(failed, "boom"));
+
+        Assert.Equal(100, h.Status(done).Progress);
+        Assert.Equal(40, h.Status(failed).Progress);
+    }
+
+    [Fact]
     public void A_running_task_asked_to_cancel_that_ends_anyway_is_cancelled()
     {
         var h = new StateHarness();

@@ -44,6 +44,18 @@ public sealed class ErrorStatusTests
     }
 
     [Fact]
+    public async Task Error_bodies_keep_quotes_readable_for_people_who_print_them()
+    {
+        await using var web = await WebHarness.Start();
+
+        using var response = await web.PostJson("/api/tasks", """{"name": "echo", "requirements": {"cpu": "NaN"}}""");
+
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.Contains("requirement \\\"cpu\\\"", raw);
+        Assert.DoesNotContain("\\u0022", raw);
+    }
+
+    [Fact]
     public async Task Unknown_task_ids_are_404_for_status_and_cancel_and_unknown_paths_are_404_too()
     {
         await using var web = await WebHarness.Start();
