@@ -148,26 +148,12 @@ public sealed record DurabilitySettings(
             throw new ConfigurationException($"{Section}.connection-string is invalid: it has no \"{requiredKey}\"");
     }
 
-    private static int Positive(Config section, string key, int fallback)
-    {
-        if (!section.HasPath(key)) return fallback;
-        var text = section.GetString(key);
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
-            throw Invalid(key, text, "it must be a whole number of at least 1");
-        return value;
-    }
+    private static int Positive(Config section, string key, int fallback) =>
+        new SettingsSection(Section, section).Positive(key, fallback);
 
-    private static TimeSpan Duration(Config section, string key, TimeSpan fallback)
-    {
-        if (!section.HasPath(key)) return fallback;
-        TimeSpan value;
-        try { value = section.GetTimeSpan(key, null, allowInfinite: false); }
-        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
-        if (value <= TimeSpan.Zero)
-            throw Invalid(key, section.GetString(key), "it must be a positive duration such as 10s");
-        return value;
-    }
+    private static TimeSpan Duration(Config section, string key, TimeSpan fallback) =>
+        new SettingsSection(Section, section).Duration(key, fallback, "10s");
 
     private static ConfigurationException Invalid(string key, string value, string why) =>
-        new($"{Section}.{key} = \"{value}\" is invalid: {why}");
+        new SettingsSection(Section, Config.Empty).Invalid(key, value, why);
 }

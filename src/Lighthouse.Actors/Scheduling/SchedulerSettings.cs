@@ -93,25 +93,11 @@ public sealed record SchedulerSettings(
         return rubric.Count == 0 ? null : rubric;
     }
 
-    private static int Positive(Config section, string key, int fallback)
-    {
-        if (!section.HasPath(key)) return fallback;
-        var text = section.GetString(key);
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
-            throw Invalid(key, text, "it must be a whole number of at least 1");
-        return value;
-    }
+    private static int Positive(Config section, string key, int fallback) =>
+        new SettingsSection(Section, section).Positive(key, fallback);
 
-    private static TimeSpan Duration(Config section, string key, TimeSpan fallback)
-    {
-        if (!section.HasPath(key)) return fallback;
-        TimeSpan value;
-        try { value = section.GetTimeSpan(key, null, allowInfinite: false); }
-        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
-        if (value <= TimeSpan.Zero)
-            throw Invalid(key, section.GetString(key), "it must be a positive duration such as 30s or 10m");
-        return value;
-    }
+    private static TimeSpan Duration(Config section, string key, TimeSpan fallback) =>
+        new SettingsSection(Section, section).Duration(key, fallback, "30s or 10m");
 
     private static int ByteSize(Config section, string key, int fallback)
     {
@@ -125,5 +111,5 @@ public sealed record SchedulerSettings(
     }
 
     private static ConfigurationException Invalid(string key, string value, string why) =>
-        new($"{Section}.{key} = \"{value}\" is invalid: {why}");
+        new SettingsSection(Section, Config.Empty).Invalid(key, value, why);
 }
