@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lighthouse.Host.Web.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -51,25 +52,8 @@ public static class QueuesCommand
             ]));
     }
 
-    public static string Json(QueuesView view) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("queued", view.Queued);
-        writer.WriteNumber("running", view.Running);
-        JsonOutput.WritePriorityCounts(writer, "queued_by_priority", view.QueuedByPriority);
-        writer.WriteStartArray("users");
-        foreach (var user in view.Users)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("user", user.UserId);
-            writer.WriteNumber("queued", user.Queued);
-            writer.WriteNumber("running", user.Running);
-            JsonOutput.WritePriorityCounts(writer, "queued_by_priority", user.QueuedByPriority);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    });
+    // The HTTP API's /api/queues object: one writer, so the two can never drift apart.
+    public static string Json(QueuesView view) => JsonOutput.Document(writer => MonitorViewsJson.Write(writer, view));
 
     // "2 at 0, 1 at 5": how many tasks wait at each priority.
     private static string ByPriority(IReadOnlyDictionary<int, int> counts) =>
