@@ -49,6 +49,25 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
     private static StartTask Start(string id, string name, string payload = "{}") => new(id, name, payload, "alice", 0, 1);
 
+    /// <summary>
+    /// A registered agent running task <c>t1</c> of a handler that waits until its token fires; the returned task
+    /// completes when it does.
+    /// </summary>
+    private (IActorRef Agent, TestProbe Scheduler, TestProbe Contact, TaskCompletionSource TokenFired) RunningGatedTask(int slots = 2)
+    {
+        var tokenFired = new TaskCompletionSource();
+        var gate = new Gate();
+        var (agent, scheduler, contact) = Registered(Hub(o => o.Handle("long", async c =>
+        {
+            c.CancellationToken.Register(() => tokenFired.TrySetResult());
+            await gate.Pass(c.CancellationToken);
+            return c.Payload;
+        }), slots));
+        contact.Send(agent, Start("t1", "long"));
+        gate.Arrived(1);
+        return (agent, scheduler, contact, tokenFired);
+    }
+
     private (IActorRef Agent, TestProbe Scheduler, TestProbe Contact) Registered(WorkerHub hub)
     {
         var scheduler = CreateTestProbe("scheduler");
@@ -227,16 +246,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     [Fact]
     public async Task Cancel_fires_the_handlers_token_and_is_acknowledged()
     {
-        var tokenFired = new TaskCompletionSource();
-        var gate = new Gate();
-        var (agent, _, contact) = Registered(Hub(o => o.Handle("long", async c =>
-        {
-            c.CancellationToken.Register(() => tokenFired.TrySetResult());
-            await gate.Pass(c.CancellationToken);
-            return c.Payload;
-        })));
-        contact.Send(agent, Start("t1", "long"));
-        gate.Arrived(1);
+        var (agent, _, contact, tokenFired) = RunningGatedTask();
 
         contact.Send(agent, new CancelRunningTask("t1"));
         Assert.Equal(new AcknowledgeCancel("t1"), contact.ExpectMsg<AcknowledgeCancel>(Wait));
@@ -425,16 +435,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     [Fact]
     public async Task A_new_contact_can_cancel_a_task_the_agent_kept_running()
     {
-        var tokenFired = new TaskCompletionSource();
-        var gate = new Gate();
-        var (agent, scheduler, contact) = Registered(Hub(o => o.Handle("long", async c =>
-        {
-            c.CancellationToken.Register(() => tokenFired.TrySetResult());
-            await gate.Pass(c.CancellationToken);
-            return c.Payload;
-        }), slots: 1));
-        contact.Send(agent, Start("t1", "long"));
-        gate.Arrived(1);
+        var (agent, scheduler, contact, tokenFired) = RunningGatedTask(slots: 1);
         scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
 
         Sys.Stop(contact.Ref);
@@ -449,16 +450,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     [Fact]
     public async Task Stopping_the_agent_stops_its_handlers()
     {
-        var tokenFired = new TaskCompletionSource();
-        var gate = new Gate();
-        var (agent, _, contact) = Registered(Hub(o => o.Handle("long", async c =>
-        {
-            c.CancellationToken.Register(() => tokenFired.TrySetResult());
-            await gate.Pass(c.CancellationToken);
-            return c.Payload;
-        })));
-        contact.Send(agent, Start("t1", "long"));
-        gate.Arrived(1);
+        var (agent, _, contact, tokenFired) = RunningGatedTask();
         Sys.Stop(agent);
         await tokenFired.Task.WaitAsync(Wait);
     }
