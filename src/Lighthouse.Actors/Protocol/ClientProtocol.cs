@@ -9,7 +9,9 @@ namespace Lighthouse.Protocol;
 /// <paramref name="Payload"/> is JSON text handed to the worker as is; <paramref name="Requirements"/> are
 /// resource quantities taken from the node while the task runs (one <c>slots</c> unit is always added);
 /// <paramref name="SubmissionId"/> is chosen by the client so that a repeated submission (same user and id)
-/// answers the original task id instead of queueing the task twice.
+/// answers the original task id instead of queueing the task twice. With <paramref name="Watch"/> the sender
+/// is told the task's end without asking: a <see cref="TaskUpdated"/> with the finished status (which counts as
+/// collecting it, like a status read), as for a <see cref="WatchTask"/>.
 /// </summary>
 public sealed record SubmitTask(
     string TaskName,
@@ -20,7 +22,8 @@ public sealed record SubmitTask(
     IReadOnlySet<string>? Immunities = null,
     IReadOnlySet<string>? AversionGroups = null,
     int? MaxAttempts = null,
-    string? SubmissionId = null);
+    string? SubmissionId = null,
+    bool Watch = false);
 
 /// <summary>The task is queued under <paramref name="TaskId"/>; <paramref name="Duplicate"/> when the submission id was seen before and nothing new was queued.</summary>
 public sealed record SubmissionAccepted(string TaskId, string? SubmissionId, bool Duplicate);
@@ -56,6 +59,19 @@ public sealed record UnknownTask(string TaskId, string Message)
 {
     public UnknownTask(string taskId) : this(taskId, $"unknown task id {taskId}") { }
 }
+
+/// <summary>
+/// Asks to be told of a task's changes instead of polling for them. Answered at once like
+/// <see cref="GetTaskStatus"/> (<see cref="TaskInfo"/> or <see cref="UnknownTask"/>); then, until the task ends,
+/// the sender gets a <see cref="TaskUpdated"/> when it finishes and, with <paramref name="Progress"/>, when its
+/// progress or state changes. With <paramref name="Collect"/> the answer or push that shows it finished counts as
+/// collecting it. Watches live in the scheduler's memory only: a scheduler that moves or recovers forgets them,
+/// so a watcher that has heard nothing for a while sends <see cref="WatchTask"/> again (it is idempotent).
+/// </summary>
+public sealed record WatchTask(string TaskId, bool Progress = false, bool Collect = true);
+
+/// <summary>Pushed to a watcher (<see cref="WatchTask"/>, or a <see cref="SubmitTask"/> with Watch): the task's status now.</summary>
+public sealed record TaskUpdated(TaskInfo Task);
 
 /// <summary>Asks to cancel a task. Answered by <see cref="TaskCancelled"/>, <see cref="CancelPending"/>, <see cref="TaskAlreadyFinished"/> or <see cref="UnknownTask"/>.</summary>
 public sealed record CancelTask(string TaskId);

@@ -51,8 +51,33 @@ public sealed class WireFormatTests(SerializerFixture wire)
             + " 02 04 63 70 75 00 00 00 00 00 00 00 40" // one requirement (count + 1), "cpu" = 2.0 as little-endian bits
             + " 00 00"                       // no immunities, no aversion groups (null marker)
             + " 01 06"                       // max attempts present, 3
-            + " 02 73",                      // submission id "s"
+            + " 02 73"                       // submission id "s"
+            + " 00",                         // not watched
             Hex(wire.Serializer.ToBinary(submit)));
+    }
+
+    [Fact]
+    public void A_batch_has_the_documented_bytes_each_message_behind_its_manifest()
+    {
+        var batch = new MessageBatch([new GetTaskStatus("t"), new CancelTask("u")]);
+
+        Assert.Equal(
+            "03"                             // two messages (count + 1)
+            + " 03 47 53 02 74 01"           // "GS", then GetTaskStatus("t") with collect
+            + " 03 43 54 02 75",             // "CT", then CancelTask("u")
+            Hex(wire.Serializer.ToBinary(batch)));
+    }
+
+    [Fact]
+    public void A_batch_inside_a_batch_is_refused_both_ways()
+    {
+        var inner = new MessageBatch([new CancelTask("u")]);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => wire.Serializer.ToBinary(new MessageBatch([inner])));
+
+        // Hand-made: one message whose manifest is "MB" again.
+        byte[] nested = [0x02, 0x03, 0x4D, 0x42, 0x01];
+        var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => wire.Serializer.FromBinary(nested, "MB"));
+        Assert.Contains("batches do not nest", refused.Message);
     }
 
     [Fact]

@@ -38,6 +38,12 @@ internal static class ClientCodecs
             static (w, m) => { w.WriteString(m.UserId); w.WriteList(m.Tasks, WriteTaskInfo); },
             static (ref r) => new TaskList(r.ReadString("TaskList.UserId")!, r.ReadList("TaskList.Tasks", ReadTaskInfo)!)),
         MessageCodec.For<TaskInfo>("TI", WriteTaskInfo, ReadTaskInfo),
+        MessageCodec.For<WatchTask>("WT",
+            static (w, m) => { w.WriteString(m.TaskId); w.WriteBool(m.Progress); w.WriteBool(m.Collect); },
+            static (ref r) => new WatchTask(r.ReadString("WatchTask.TaskId")!, r.ReadBool("WatchTask.Progress"), r.ReadBool("WatchTask.Collect"))),
+        MessageCodec.For<TaskUpdated>("TU",
+            static (w, m) => WriteTaskInfo(w, m.Task),
+            static (ref r) => new TaskUpdated(ReadTaskInfo(ref r))),
     ];
 
     private static void WriteSubmitTask(WireWriter w, SubmitTask m)
@@ -51,6 +57,7 @@ internal static class ClientCodecs
         w.WriteStringSet(m.AversionGroups);
         w.WriteNullableInt(m.MaxAttempts);
         w.WriteString(m.SubmissionId);
+        w.WriteBool(m.Watch);
     }
 
     private static SubmitTask ReadSubmitTask(ref WireReader r) => new(
@@ -62,7 +69,8 @@ internal static class ClientCodecs
         Immunities: r.ReadStringSet("SubmitTask.Immunities"),
         AversionGroups: r.ReadStringSet("SubmitTask.AversionGroups"),
         MaxAttempts: r.ReadNullableInt("SubmitTask.MaxAttempts"),
-        SubmissionId: r.ReadString("SubmitTask.SubmissionId"));
+        SubmissionId: r.ReadString("SubmitTask.SubmissionId"),
+        Watch: r.ReadBool("SubmitTask.Watch"));
 
     internal static void WriteTaskInfo(WireWriter w, TaskInfo m)
     {

@@ -1,0 +1,125 @@
+using Akka.Actor;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Messaging;
+
+/// <summary>
+/// Outgoing protocol messages of one actor, held until its mailbox is drained and then sent with one
+/// <see cref="MessageBatch"/> per recipient (split at <see cref="MaxMessages"/> messages or about
+/// <see cref="MaxBytes"/> bytes, far below the remote frame size). The owner tells itself
+/// <see cref="FlushOutbox"/> when <see cref="Add"/> says the outbox was empty, and calls <see cref="Flush"/> on it:
+/// a lone request still leaves after one local hop, while a busy actor sends one remote message per recipient
+/// for everything it decided meanwhile.
+/// <para>
+/// Order per recipient is kept. A message added with <c>batchable: false</c> (a reply to someone who may not
+/// understand batches, such as an <c>Ask</c>) is sent alone, in its place in that order.
+/// </para>
+/// </summary>
+public sealed class Outbox
+{
+    /// <summary>The most messages one batch carries.</summary>
+    public const int MaxMessages = 1_000;
+
+    /// <summary>Roughly the most bytes one batch carries (see <see cref="MessageSize"/>); a larger single message travels alone.</summary>
+    public const int MaxBytes = 256 * 1024;
+
+    private readonly Dictionary<IActorRef, List<(object Message, bool Batchable)>> _pending = [];
+    private readonly List<IActorRef> _recipients = [];
+
+    /// <summary>Nothing waits to be sent.</summary>
+    public bool IsEmpty => _recipients.Count == 0;
+
+    /// <summary>Messages waiting, over all recipients.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Holds <paramref name="message"/> for <paramref name="to"/>; true when the outbox was empty, i.e. the owner must schedule a flush.</summary>
+    public bool Add(IActorRef to, object message, bool batchable = true)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is MessageBatch) throw new ArgumentException("batches do not nest: add the messages one by one", nameof(message));
+        var wasEmpty = IsEmpty;
+        if (!_pending.TryGetValue(to, out var list))
+        {
+            list = [];
+            _pending.Add(to, list);
+            _recipients.Add(to);
+        }
+        list.Add((message, batchable));
+        Count++;
+        return wasEmpty;
+    }
+
+    /// <summary>Sends everything held, as <paramref name="sender"/>, and empties the outbox.</summary>
+    public void Flush(IActorRef sender)
+    {
+        foreach (var (to, message) in Take()) to.Tell(message, sender);
+    }
+
+    /// <summary>Empties the outbox into what to send: per recipient in the order added, batches where allowed.</summary>
+    public List<(IActorRef To, object Message)> Take()
+    {
+        var sends = new List<(IActorRef, object)>(_recipients.Count);
+        foreach (var to in _recipients)
+        {
+            var list = _pending[to];
+            List<object>? run = null;
+            var runBytes = 0;
+            foreach (var (message, batchable) in list)
+            {
+                var size = batchable ? MessageSize.Estimate(message) : 0;
+                if (!batchable || (run is not null && (run.Count >= MaxMessages || runBytes + size > MaxBytes)))
+                {
+                    Close(to, ref run, sends);
+                    runBytes = 0;
+                }
+                if (!batchable)
+                {
+                    sends.Add((to, message));
+                    continue;
+                }
+                (run ??= []).Add(message);
+                runBytes += size;
+            }
+            Close(to, ref run, sends);
+        }
+        _pending.Clear();
+        _recipients.Clear();
+        Count = 0;
+        return sends;
+    }
+
+    private static void Close(IActorRef to, ref List<object>? run, List<(IActorRef, object)> sends)
+    {
+        if (run is null) return;
+        sends.Add((to, run.Count == 1 ? run[0] : new MessageBatch(run)));
+        run = null;
+    }
+}
+
+/// <summary>A cheap estimate of a message's encoded size: its big texts (payloads, results, errors) and a fixed allowance for the rest.</summary>
+public static class MessageSize
+{
+    private const int Fixed = 96;
+
+    public static int Estimate(object message) => Fixed + message switch
+    {
+        SubmitTask m => Length(m.Payload),
+        StartTask m => Length(m.Payload),
+        ReportSuccess m => Length(m.Result),
+        ReportFailure m => Length(m.Error),
+        TaskInfo m => Length(m.Result) + Length(m.Error) + Length(m.PendingReason),
+        TaskUpdated m => Length(m.Task.Result) + Length(m.Task.Error) + Length(m.Task.PendingReason),
+        SubmissionRejected m => Length(m.Reason),
+        _ => 0,
+    };
+
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; most JSON is ASCII, where the length is exact.
+    private static int Length(string? text) => text is null ? 0 : text.Length;
+}
+
+/// <summary>Sent by an actor to itself when its <see cref="Outbox"/> takes its first message: every message already waiting is handled before the outbox is sent.</summary>
+public sealed record FlushOutbox
+{
+    public static FlushOutbox Instance { get; } = new();
+}

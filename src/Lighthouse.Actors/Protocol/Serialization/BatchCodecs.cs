@@ -1,0 +1,54 @@
+namespace Lighthouse.Protocol.Serialization;
+
+/// <summary>
+/// Wire encoding of <see cref="MessageBatch"/>: the count, then each message as its manifest and its own
+/// encoding. Every message of a batch must have a Lighthouse codec; batches do not nest.
+/// </summary>
+internal static class BatchCodecs
+{
+    public const string Manifest = "MB";
+
+    public static IEnumerable<MessageCodec> All { get; } =
+    [
+        MessageCodec.For<MessageBatch>(Manifest, Write, Read),
+    ];
+
+    private static void Write(WireWriter w, MessageBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch.Messages);
+        w.WriteUInt((ulong)batch.Messages.Count + 1);
+        foreach (var message in batch.Messages)
+        {
+            var codec = Inner(message);
+            w.WriteString(codec.Manifest);
+            codec.Write(w, message);
+        }
+    }
+
+    private static MessageBatch Read(ref WireReader r)
+    {
+        // Each message takes at least its manifest (two bytes and a length).
+        var count = r.ReadCount("MessageBatch.Messages", minElementSize: 3)
+            ?? throw new WireFormatException("MessageBatch.Messages: a batch has a list of messages, not null");
+        var messages = new object[count];
+        for (var i = 0; i < count; i++)
+        {
+            var manifest = r.ReadString("MessageBatch manifest")
+                ?? throw new WireFormatException($"MessageBatch: message {i} has no manifest");
+            if (manifest == Manifest) throw new WireFormatException($"MessageBatch: message {i} is itself a batch; batches do not nest");
+            var codec = ProtocolCodecs.ForManifest(manifest)
+                ?? throw new WireFormatException($"MessageBatch: message {i} has the unknown manifest \"{manifest}\"");
+            messages[i] = codec.Read(ref r);
+        }
+        return new MessageBatch(messages);
+    }
+
+    private static MessageCodec Inner(object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is MessageBatch) throw new System.Runtime.Serialization.SerializationException("a MessageBatch cannot hold another MessageBatch");
+        return ProtocolCodecs.ForType(message.GetType())
+            ?? throw new System.Runtime.Serialization.SerializationException(
+                $"{message.GetType().FullName} in a MessageBatch has no Lighthouse wire encoding: add a codec for it in Protocol/Serialization");
+    }
+}
