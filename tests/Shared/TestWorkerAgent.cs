@@ -22,22 +22,36 @@ internal sealed class TestWorkerAgent : ReceiveActor
         _node = node;
         _slots = slots;
         Receive<WorkerRegistered>(_ => { });
-        Receive<StartTask>(start =>
+        // The scheduler sends starts and cancels batched when it has several at once.
+        Receive<MessageBatch>(batch =>
         {
-            switch (start.TaskName)
+            foreach (var message in batch.Messages)
             {
-                case "echo":
-                    Sender.Tell(new ReportSuccess(start.TaskId, start.Payload));
-                    break;
-                case "fail":
-                    Sender.Tell(new ReportFailure(start.TaskId, $"failed on purpose: {start.Payload}"));
-                    break;
-                default:
-                    Sender.Tell(new ReportProgress(start.TaskId, 50));
-                    break;
+                switch (message)
+                {
+                    case StartTask start: Start(start); break;
+                    case CancelRunningTask cancel: Sender.Tell(new AcknowledgeCancel(cancel.TaskId)); break;
+                }
             }
         });
+        Receive<StartTask>(Start);
         Receive<CancelRunningTask>(cancel => Sender.Tell(new AcknowledgeCancel(cancel.TaskId)));
+    }
+
+    private void Start(StartTask start)
+    {
+        switch (start.TaskName)
+        {
+            case "echo":
+                Sender.Tell(new ReportSuccess(start.TaskId, start.Payload));
+                break;
+            case "fail":
+                Sender.Tell(new ReportFailure(start.TaskId, $"failed on purpose: {start.Payload}"));
+                break;
+            default:
+                Sender.Tell(new ReportProgress(start.TaskId, 50));
+                break;
+        }
     }
 
     public static Props Props(IActorRef scheduler, string node = "test-worker", int slots = 64) =>

@@ -9,6 +9,10 @@ namespace Lighthouse.Scheduling;
 /// with the node's name and relays the scheduler's answers back, and watches the agent: when it
 /// terminates, the node is lost. What the node has and runs
 /// is kept in <see cref="SchedulerState"/> with everything else, so that it changes only through events.
+/// <para>
+/// Batches (<see cref="MessageBatch"/>) from the scheduler go to the agent as they are (the agent handles them
+/// message by message); a batch of reports from the agent is passed up report by report.
+/// </para>
 /// </summary>
 internal sealed class NodeStateActor : ReceiveActor
 {
@@ -19,6 +23,18 @@ internal sealed class NodeStateActor : ReceiveActor
     {
         _node = node;
         _agent = agent;
+        Receive<MessageBatch>(batch =>
+        {
+            if (Sender.Equals(_agent))
+            {
+                foreach (var message in batch.Messages)
+                {
+                    if (message is IWorkerReport report) Context.Parent.Tell(new NodeReport(_node, report));
+                    else Unhandled(message);
+                }
+            }
+            else _agent.Tell(batch);
+        });
         Receive<StartTask>(start => _agent.Tell(start));
         Receive<CancelRunningTask>(cancel => _agent.Tell(cancel));
         Receive<AnnounceRegistration>(_ => _agent.Tell(new WorkerRegistered(_node)));

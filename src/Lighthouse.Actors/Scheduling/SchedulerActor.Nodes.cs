@@ -69,7 +69,7 @@ public sealed partial class SchedulerActor
         Record(events, dispatch: false);
         var child = Link(registration);
         var kept = _state.RunningOn(name);
-        foreach (var task in kept.Where(t => t.CancelRequested)) child.Tell(new CancelRunningTask(task.Id));
+        foreach (var task in kept.Where(t => t.CancelRequested)) Send(child, new CancelRunningTask(task.Id), batchable: true);
         _log.Info("worker node {0} is back after the scheduler's recovery: {1} running tasks re-attached, {2} re-queued or ended",
             name, kept.Count, events.Count(e => e is TaskRequeued or TaskFinished));
         TakeOverReported(registration, child);
@@ -84,7 +84,7 @@ public sealed partial class SchedulerActor
         foreach (var taskId in outcome.Cancel)
         {
             _log.Info("worker node {0} runs task {1}, which the scheduler does not run there; telling it to cancel", registration.Node, taskId);
-            child.Tell(new CancelRunningTask(taskId));
+            Send(child, new CancelRunningTask(taskId), batchable: true);
         }
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Lighthouse.Hosting;
+using Lighthouse.Messaging;
 using Lighthouse.Persistence;
 using Lighthouse.Protocol;
 
@@ -27,6 +28,13 @@ namespace Lighthouse.Scheduling;
 /// If a write fails, the actor stops before anything depending on it was said; its successor recovers
 /// from the journal. In memory (the default) the same path runs with nothing to wait for.
 /// </para>
+/// <para>
+/// Wire (<see cref="Outbox"/>): what leaves for clients and worker nodes is held until the mailbox is drained and
+/// then sent as one <see cref="MessageBatch"/> per recipient, so a busy scheduler sends one remote message per
+/// client and per node for everything it decided meanwhile. A <see cref="MessageBatch"/> that comes in is handled
+/// message by message, each as if it had come alone; only senders that batch themselves (and node links, and
+/// watchers) are sent batches, so a plain <c>Ask</c> always gets its one answer alone.
+/// </para>
 /// </summary>
 public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 {
@@ -42,6 +50,11 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
     private SchedulerState _state;
     private string? _placing;
     private long _incarnations;
+
+    // The wire: replies, pushes, starts and cancels held until the mailbox is drained (see the class remarks).
+    private readonly Outbox _outbox = new();
+    private readonly TaskWatchers _watchers = new();
+    private bool _inBatch;
 
     // Journal bookkeeping (durable mode only): events gathered or being written, and snapshots.
     private readonly JournalBatch _batch = new();
@@ -98,10 +111,14 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     protected override void OnCommand(object message)
     {
-        if (message is FlushJournal)
+        switch (message)
         {
-            Flush();
-            return;
+            case FlushJournal:
+                Flush();
+                return;
+            case FlushOutbox:
+                _outbox.Flush(Self);
+                return;
         }
         // A snapshot waits for the writes in flight, so that it holds exactly what the journal holds up to
         // its sequence number; meanwhile nothing new is decided.
@@ -110,18 +127,45 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             Stash.Stash();
             return;
         }
+        if (message is not MessageBatch batch)
+        {
+            Handle(message);
+            return;
+        }
+        // Each message of a batch as if it had come alone from the batch's sender (Sender stays that sender);
+        // their answers go back batched.
+        _inBatch = true;
+        try
+        {
+            foreach (var inner in batch.Messages)
+            {
+                if (inner is MessageBatch or FlushJournal or FlushOutbox) Unhandled(inner);
+                else Handle(inner);
+            }
+        }
+        finally
+        {
+            _inBatch = false;
+        }
+    }
 
+    private void Handle(object message)
+    {
         switch (message)
         {
             // Clients.
-            case SubmitTask submit: Answer(_state.DecideSubmission(submit, Now)); break;
+            case SubmitTask submit: Submit(submit); break;
             case GetTaskStatus get: Answer(_state.DecideStatusRead(get.TaskId, Now, get.Collect)); break;
+            case WatchTask watch: Watch(watch); break;
             case CancelTask cancel: Answer(_state.DecideCancel(cancel.TaskId, Now)); break;
-            case ListTasks list: Reply(_state.TasksOf(list.UserId, Now), Sender); break;
+            case ListTasks list: ReplyAfterWrites(_state.TasksOf(list.UserId, Now), Sender, _inBatch); break;
 
             // Worker nodes.
             case RegisterWorker registration: Register(registration); break;
-            case NodeReport report: Answer(_state.DecideReport(report.Node, report.Report, Now)); break;
+            case NodeReport report:
+                var reported = _state.DecideReport(report.Node, report.Report, Now);
+                Record(reported.Events, reported.Reply, Sender, batchable: true); // the sender is the node's link
+                break;
             case AgentTerminated terminated:
                 // A termination of an agent the node name has since been re-registered by is old news.
                 if (_links.TryGetValue(terminated.Node, out var link) && link.Agent.Equals(terminated.Agent))
@@ -142,10 +186,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case ClusterMemberRemoved m: ForNodesAt(m.Address, node => Lose(node, "its cluster member was removed")); break;
 
             // Monitors: read models, answered at once (they may show what is still being written).
-            case GetNodes: Sender.Tell(_state.NodesView()); break;
-            case GetQueues: Sender.Tell(_state.QueuesView()); break;
-            case GetStatistics: Sender.Tell(_state.StatisticsView()); break;
-            case GetHistory: Sender.Tell(_state.HistoryView(Now)); break;
+            case GetNodes: Send(Sender, _state.NodesView(), _inBatch); break;
+            case GetQueues: Send(Sender, _state.QueuesView(), _inBatch); break;
+            case GetStatistics: Send(Sender, _state.StatisticsView(), _inBatch); break;
+            case GetHistory: Send(Sender, _state.HistoryView(Now), _inBatch); break;
 
             // Timers.
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;
@@ -172,37 +216,44 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void Answer(Decision decision) => Record(decision.Events, decision.Reply, Sender);
+    private void Answer(Decision decision) => Record(decision.Events, decision.Reply, Sender, batchable: _inBatch);
+
+    /// <summary>Holds <paramref name="message"/> for <paramref name="to"/> until the mailbox is drained (see <see cref="Outbox"/>).</summary>
+    private void Send(IActorRef to, object message, bool batchable)
+    {
+        if (_outbox.Add(to, message, batchable)) Self.Tell(FlushOutbox.Instance);
+    }
 
     /// <summary>
     /// The one way state changes: applies <paramref name="events"/> in order with their in-process side
     /// effects, hands the journaled ones to the journal, and once they are durable sends what leaves the
-    /// process (starts, cancels, then <paramref name="reply"/>). Then dispatches, unless told not to yet.
+    /// process (starts, cancels, pushes to watchers, then <paramref name="reply"/>). Then dispatches, unless told not to yet.
     /// </summary>
-    private void Record(IReadOnlyList<SchedulerEvent> events, object? reply = null, IActorRef? replyTo = null, bool dispatch = true)
+    private void Record(IReadOnlyList<SchedulerEvent> events, object? reply = null, IActorRef? replyTo = null, bool dispatch = true, bool batchable = false)
     {
         List<(IActorRef To, object Message)>? effects = null;
         List<SchedulerEvent>? journaled = null;
+        List<string>? collect = null;
         foreach (var change in events)
         {
             _state.Apply(change);
-            if (React(change) is { } effect) (effects ??= []).Add(effect);
+            React(change, ref effects, ref collect);
             if (_persistence.IsDurable && IsJournaled(change)) (journaled ??= []).Add(change);
         }
 
         if (journaled is null)
         {
             // Nothing to wait for of its own; effects only come from journaled events.
-            if (reply is not null) Reply(reply, replyTo ?? ActorRefs.Nobody);
-            if (effects is not null) foreach (var (to, message) in effects) to.Tell(message);
+            if (reply is not null) ReplyAfterWrites(reply, replyTo ?? ActorRefs.Nobody, batchable);
+            if (effects is not null) foreach (var (to, message) in effects) Send(to, message, batchable: true);
         }
         else
         {
             _inFlight += journaled.Count;
             _batch.Add(journaled, () =>
             {
-                if (effects is not null) foreach (var (to, message) in effects) to.Tell(message);
-                if (reply is not null) (replyTo ?? ActorRefs.Nobody).Tell(reply);
+                if (effects is not null) foreach (var (to, message) in effects) Send(to, message, batchable: true);
+                if (reply is not null) Send(replyTo ?? ActorRefs.Nobody, reply, batchable);
             });
             if (!_flushScheduled)
             {
@@ -210,47 +261,119 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
                 Self.Tell(FlushJournal.Instance);
             }
         }
+        // A finished task told to a watcher that collects is collected, as a status read would.
+        if (collect is not null)
+            foreach (var taskId in collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
         if (dispatch) Dispatch();
     }
 
-    /// <summary>In-process side effects happen at once; a message for a worker node is returned, to be sent once durable.</summary>
-    private (IActorRef To, object Message)? React(SchedulerEvent change)
+    /// <summary>Answers after every write already gathered or under way (at once in memory, or when nothing is pending).</summary>
+    private void ReplyAfterWrites(object reply, IActorRef to, bool batchable)
+    {
+        if (!_persistence.IsDurable || _inFlight == 0 && _batch.IsEmpty) Send(to, reply, batchable);
+        else if (!_batch.IsEmpty) _batch.AddAfter(() => Send(to, reply, batchable));
+        else DeferAsync(reply, r => Send(to, r, batchable));
+    }
+
+    /// <summary>
+    /// In-process side effects happen at once; messages for worker nodes and watchers are gathered in
+    /// <paramref name="effects"/>, to be sent once durable; watched tasks that finished for a collecting watcher in <paramref name="collect"/>.
+    /// </summary>
+    private void React(SchedulerEvent change, ref List<(IActorRef To, object Message)>? effects, ref List<string>? collect)
     {
         switch (change)
         {
             case TaskStarted started:
                 var task = _state.Tasks.Find(started.TaskId)!;
-                return _links.TryGetValue(started.Node, out var link)
-                    ? (link.Child, new StartTask(task.Id, task.TaskName, task.Payload, task.UserId, task.Priority, started.Attempt))
-                    : null;
+                if (_links.TryGetValue(started.Node, out var link))
+                    (effects ??= []).Add((link.Child, new StartTask(task.Id, task.TaskName, task.Payload, task.UserId, task.Priority, started.Attempt)));
+                break;
             case TaskAdopted adopted:
                 // Already running there: the worker is told nothing, the engine reserves what it takes.
                 _strategy.Tell(SchedulerState.PinOf(_state.Tasks.Find(adopted.TaskId)!));
-                return null;
+                break;
             case TaskCancelRequested cancel:
                 var running = _state.Tasks.Find(cancel.TaskId)!;
                 // A node away after a recovery is told when it is back (see Return).
-                return _links.TryGetValue(running.Node!, out var runningLink) ? (runningLink.Child, new CancelRunningTask(cancel.TaskId)) : null;
+                if (_links.TryGetValue(running.Node!, out var runningLink)) (effects ??= []).Add((runningLink.Child, new CancelRunningTask(cancel.TaskId)));
+                break;
             case TaskFinished finished:
                 // Harmless when the task was still queued: the engine answers that nothing was placed.
                 _strategy.Tell(new ReleaseTask(finished.TaskId));
-                return null;
+                break;
             case TaskRequeued requeued:
                 _strategy.Tell(new ReleaseTask(requeued.TaskId));
-                return null;
+                break;
             case NodeRegistered registered:
                 _strategy.Tell(new AddWorkerNode(registered));
-                return null;
+                break;
             case NodeReachabilityChanged reachability:
                 _strategy.Tell(new SetNodeReachable(reachability.Node, reachability.Reachable));
-                return null;
+                break;
             case NodeRemoved removed:
                 _strategy.Tell(new RemoveWorkerNode(removed.Node));
                 if (_links.Remove(removed.Node, out var removedLink)) Context.Stop(removedLink.Child);
-                return null;
-            default:
-                return null;
+                break;
+            case TaskForgotten forgotten:
+                _watchers.Forget(forgotten.TaskId);
+                break;
         }
+        if (_watchers.IsEmpty) return;
+        switch (change)
+        {
+            case TaskFinished finished when _watchers.Take(finished.TaskId) is { } watchers:
+                var update = new TaskUpdated(_state.Info(_state.Tasks.Find(finished.TaskId)!));
+                foreach (var watcher in watchers) (effects ??= []).Add((watcher.Ref, update));
+                if (watchers.Any(w => w.Collect)) (collect ??= []).Add(finished.TaskId);
+                break;
+            default:
+                if (ProgressOf(change) is { } taskId && _watchers.ProgressWatchers(taskId) is { } progressWatchers)
+                {
+                    var progressed = new TaskUpdated(_state.Info(_state.Tasks.Find(taskId)!));
+                    foreach (var watcher in progressWatchers) (effects ??= []).Add((watcher, progressed));
+                }
+                break;
+        }
+    }
+
+    /// <summary>The task whose state or progress <paramref name="change"/> moved on without ending it: what progress watchers are told.</summary>
+    private static string? ProgressOf(SchedulerEvent change) => change switch
+    {
+        TaskStarted e => e.TaskId,
+        TaskProgressed e => e.TaskId,
+        TaskRequeued e => e.TaskId,
+        TaskCancelRequested e => e.TaskId,
+        TaskAdopted e => e.TaskId,
+        _ => null,
+    };
+
+    /// <summary>A submission; with Watch, its sender is told the task's end (see <see cref="SubmitTask.Watch"/>).</summary>
+    private void Submit(SubmitTask submit)
+    {
+        var decision = _state.DecideSubmission(submit, Now);
+        Answer(decision);
+        if (submit.Watch && decision.Reply is SubmissionAccepted accepted) StartWatching(accepted.TaskId, Sender, progress: false, collect: true);
+    }
+
+    /// <summary>Answers the task's status at once, then pushes its changes to the sender (see <see cref="WatchTask"/>).</summary>
+    private void Watch(WatchTask watch)
+    {
+        Answer(_state.DecideStatusRead(watch.TaskId, Now, watch.Collect));
+        if (_state.Tasks.Find(watch.TaskId) is { } task && !task.State.IsFinished())
+            _watchers.Add(watch.TaskId, Sender, watch.Progress, watch.Collect);
+    }
+
+    /// <summary>Watches a task just accepted (or accepted before, for a repeated submission): an already finished one is told at once.</summary>
+    private void StartWatching(string taskId, IActorRef watcher, bool progress, bool collect)
+    {
+        if (_state.Tasks.Find(taskId) is not { } task) return;
+        if (!task.State.IsFinished())
+        {
+            _watchers.Add(taskId, watcher, progress, collect);
+            return;
+        }
+        ReplyAfterWrites(new TaskUpdated(_state.Info(task)), watcher, batchable: true);
+        if (collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
     }
 
     private void Placed(PlacementOutcome outcome)

@@ -40,7 +40,7 @@ internal sealed partial class SchedulerState
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
-    private TaskInfo Info(TaskRecord task) => task.State == TaskState.Queued
+    internal TaskInfo Info(TaskRecord task) => task.State == TaskState.Queued
         ? task.ToInfo(PendingReason(task), WaitsForCapacity(task))
         : task.ToInfo(null, null);
 

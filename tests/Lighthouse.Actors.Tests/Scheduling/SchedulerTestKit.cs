@@ -1,3 +1,4 @@
+using Lighthouse.Tests.Shared;
 using Akka.Actor;
 using Akka.TestKit;
 using Lighthouse.Protocol;
@@ -23,7 +24,7 @@ public abstract class SchedulerTestKit(ITestOutputHelper output) : Akka.TestKit.
     protected TestProbe Worker(IActorRef scheduler, string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources)
     {
         var probe = CreateTestProbe();
-        scheduler.Tell(StateHarness.Registration(node, slots, tasks, priorities, resources), probe.Ref);
+        scheduler.Tell(StateHarness.Registration(node, slots, tasks, priorities, resources), UnbatchingAgent.For(Sys, probe.Ref));
         Assert.Equal(node, probe.ExpectMsg<WorkerRegistered>(Wait).Node);
         return probe;
     }
