@@ -8,6 +8,8 @@ namespace Lighthouse.Worker.Agent;
 /// </summary>
 internal sealed class RunningTask(StartTask start, long run, TimeSpan progressInterval)
 {
+    private ProgressThrottle? _progress;
+
     public StartTask Start { get; } = start;
     public string TaskId => Start.TaskId;
     public long Run { get; } = run;
@@ -15,8 +17,15 @@ internal sealed class RunningTask(StartTask start, long run, TimeSpan progressIn
     /// <summary>Fired on cancel, timeout, loss of the scheduler or the agent's stop.</summary>
     public CancellationTokenSource Cancellation { get; } = new();
 
-    public ProgressThrottle Progress { get; } = new(progressInterval);
+    /// <summary>Made on the first progress report: most short tasks report none.</summary>
+    public ProgressThrottle Progress => _progress ??= new ProgressThrottle(progressInterval);
 
     /// <summary>The scheduler asked to cancel; whatever the handler does next, the answer is an acknowledgement.</summary>
     public bool CancelRequested { get; set; }
+
+    /// <summary>A progress flush timer runs for this task (so its end must cancel it; most tasks never start one).</summary>
+    public bool FlushScheduled { get; set; }
+
+    /// <summary>A cancel grace timer runs for this task.</summary>
+    public bool GraceScheduled { get; set; }
 }

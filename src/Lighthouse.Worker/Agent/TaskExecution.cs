@@ -16,18 +16,25 @@ internal static class TaskExecution
     /// Runs <paramref name="handler"/> for <paramref name="start"/>. Past the handler's timeout the token is fired and the
     /// outcome is a timeout failure at once, without waiting for a handler that ignores its token.
     /// </summary>
-    public static async Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation)
+    public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation)
     {
         // Task.Run: a handler that blocks before its first await must hold neither the agent nor the timeout.
         var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token));
-        if (handler.Timeout is not { } timeout) return await work.ConfigureAwait(false);
+        // Without a timeout there is nothing to wait beside the handler: no timer, no second task.
+        return handler.Timeout is { } timeout ? WithinAsync(work, timeout, start, cancellation) : work;
+    }
 
-        using var timer = new CancellationTokenSource();
-        var first = await Task.WhenAny(work, Task.Delay(timeout, timer.Token)).ConfigureAwait(false);
-        if (first == work)
+    private static async Task<TaskOutcome> WithinAsync(Task<TaskOutcome> work, TimeSpan timeout, StartTask start, CancellationTokenSource cancellation)
+    {
+        try
         {
-            await timer.CancelAsync().ConfigureAwait(false);
-            return await work.ConfigureAwait(false);
+            // One timer, dropped when the handler ends first; the handler's own task never faults (InvokeAsync catches all).
+            return await work.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The handler may have ended just as the time ran out: then its outcome stands.
+            if (work.IsCompletedSuccessfully) return work.Result;
         }
         _ = cancellation.CancelAsync();
         return new TaskOutcome.Failed(
@@ -60,7 +67,8 @@ internal static class TaskExecution
         {
             return new TaskOutcome.Failed(TaskErrors.Describe(e));
         }
-        return Check(handler, result);
+        // A result that is the payload itself (echo and the like) was parsed, with the same options, just above.
+        return result is not null && ReferenceEquals(result, start.Payload) ? new TaskOutcome.Succeeded(result) : Check(handler, result);
     }
 
     /// <summary>A result the scheduler can take, or the failure that says why it cannot.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Lighthouse.Messaging;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Worker.Agent;
@@ -14,9 +15,15 @@ namespace Lighthouse.Worker.Agent;
 /// Reports of tasks that ended without a contact wait for the next one, and so do the reports sent in the last
 /// minute before the contact was found gone: a contact on a host that died takes no reports, but the agent only
 /// learns so once the cluster removes that host, seconds later.
+/// <para>
+/// Starts and cancels may come one by one or in a <see cref="MessageBatch"/>; reports and refusals leave through an
+/// <see cref="Outbox"/>, so the ends the agent handles in one go reach the contact as one batch: at thousands of
+/// tasks per second that is a fraction of a remote message per task instead of one or more. Registration does not
+/// wait in the outbox: the scheduler (or its proxy) gets <see cref="RegisterWorker"/> directly.
+/// </para>
 /// The bookkeeping lives in <see cref="RunningTasks"/> and <see cref="ProgressThrottle"/>; this class routes.
 /// </summary>
-internal sealed class WorkerAgent : ReceiveActor, IWithTimers
+internal sealed class WorkerAgent : ActorBase, IWithTimers
 {
     private const string RegistrationTimer = "register";
 
@@ -32,9 +39,16 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     private readonly RegisterWorker _registration;
     private readonly RunningTasks _tasks;
     private readonly RegistrationBackoff _backoff;
+    private readonly Outbox _outbox = new();
     private readonly List<IWorkerReport> _unreported = [];
     private readonly Queue<(TimeSpan At, IWorkerReport Report)> _recentlyReported = new();
     private IActorRef? _contact;
+
+    /// <summary>
+    /// <see cref="Registering"/> or <see cref="Serving"/>. A field rather than <c>Context.Become</c>, so that each message of a
+    /// batch meets the behaviour the messages before it left: a batch that registers and then starts a task runs the task.
+    /// </summary>
+    private Func<object, bool> _behaviour;
 
     public WorkerAgent(WorkerHub hub, string node, IActorRef scheduler, TimeProvider clock)
     {
@@ -46,7 +60,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         _registration = hub.Registration(node);
         _tasks = new RunningTasks(node, hub.Slots);
         _backoff = new RegistrationBackoff(hub.RegistrationRetryMin, hub.RegistrationRetryMax);
-        Registering();
+        _behaviour = Registering;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -61,54 +75,110 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        // Reports decided before the stop still leave.
+        _outbox.Flush(Self);
         // Handlers must not outlive their worker: stopping the agent stops them.
         foreach (var task in _tasks.RemoveAll()) _ = task.Cancellation.CancelAsync();
     }
 
-    private void Registering()
+    protected override bool Receive(object message)
     {
-        Receive<RetryRegistration>(_ => Register());
-        Receive<WorkerRegistered>(_ => Adopt(Sender));
-        Receive<WorkerRegistrationRejected>(rejected =>
-            _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason));
-        Receive<StartTask>(start => Sender.Tell(new ReportFailure(start.TaskId,
-            $"worker node \"{_node}\" is not registered with a scheduler, so it refused task {start.TaskId} ({start.TaskName})")));
-        TaskMessages();
+        if (message is not MessageBatch batch) return _behaviour(message);
+        // Each inner message as if it had come alone from the batch's sender (which Sender stays throughout), in order,
+        // through the behaviour current at its turn. Batches do not nest.
+        foreach (var inner in batch.Messages)
+        {
+            if (inner is MessageBatch || !_behaviour(inner)) Unhandled(inner);
+        }
+        return true;
     }
 
-    private void Serving()
+    private bool Registering(object message)
     {
-        Receive<WorkerRegistered>(_ =>
+        switch (message)
         {
-            if (Sender.Equals(_contact)) return; // a repeated answer to an earlier attempt
-            LoseContact("the scheduler answered from a new contact");
-            Adopt(Sender);
-        });
-        Receive<WorkerRegistrationRejected>(rejected =>
-            _log.Warning("ignoring a late refusal of worker node {0} ({1}): it is registered", rejected.Node, rejected.Reason));
-        Receive<StartTask>(Start);
-        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_contact), _ =>
-        {
-            LoseContact("its scheduler contact terminated");
-            Become(Registering);
-            Register();
-        });
-        TaskMessages();
+            case RetryRegistration:
+                Register();
+                return true;
+            case WorkerRegistered:
+                Adopt(Sender);
+                return true;
+            case WorkerRegistrationRejected rejected:
+                _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason);
+                return true;
+            case StartTask start:
+                Send(Sender, new ReportFailure(start.TaskId,
+                    $"worker node \"{_node}\" is not registered with a scheduler, so it refused task {start.TaskId} ({start.TaskName})"));
+                return true;
+            default:
+                return TaskMessage(message);
+        }
     }
 
-    private void TaskMessages()
+    private bool Serving(object message)
     {
-        Receive<CancelRunningTask>(Cancel);
-        Receive<TaskEnded>(Ended);
-        Receive<HandlerProgressed>(Progressed);
-        Receive<FlushProgress>(flush =>
+        switch (message)
         {
-            if (_tasks.Find(flush.TaskId, flush.Run)?.Progress.Flush(Now) is { } percent)
-                _contact?.Tell(new ReportProgress(flush.TaskId, percent));
-        });
-        Receive<CancelGraceOver>(GraceOver);
-        Receive<ReportRejected>(rejected => _log.Warning("the scheduler refused a report about task {0}: {1}", rejected.TaskId, rejected.Reason));
-        Receive<Terminated>(_ => { }); // a contact given up earlier
+            case WorkerRegistered:
+                if (Sender.Equals(_contact)) return true; // a repeated answer to an earlier attempt
+                LoseContact("the scheduler answered from a new contact");
+                Adopt(Sender);
+                return true;
+            case WorkerRegistrationRejected rejected:
+                _log.Warning("ignoring a late refusal of worker node {0} ({1}): it is registered", rejected.Node, rejected.Reason);
+                return true;
+            case StartTask start:
+                Start(start);
+                return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_contact):
+                LoseContact("its scheduler contact terminated");
+                _behaviour = Registering;
+                Register();
+                return true;
+            default:
+                return TaskMessage(message);
+        }
+    }
+
+    private bool TaskMessage(object message)
+    {
+        switch (message)
+        {
+            case CancelRunningTask cancel:
+                Cancel(cancel);
+                return true;
+            case TaskEnded ended:
+                Ended(ended);
+                return true;
+            case HandlerProgressed progressed:
+                Progressed(progressed);
+                return true;
+            case FlushProgress flush:
+                FlushWaitingProgress(flush);
+                return true;
+            case CancelGraceOver over:
+                GraceOver(over);
+                return true;
+            case FlushOutbox:
+                _outbox.Flush(Self);
+                return true;
+            case ReportRejected rejected:
+                _log.Warning("the scheduler refused a report about task {0}: {1}", rejected.TaskId, rejected.Reason);
+                return true;
+            case Terminated:
+                return true; // a contact given up earlier
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Holds <paramref name="message"/> for <paramref name="to"/>: it leaves with everything else decided before the
+    /// agent's <see cref="FlushOutbox"/> comes round, i.e. once the messages already in its mailbox are handled.
+    /// </summary>
+    private void Send(IActorRef to, object message)
+    {
+        if (_outbox.Add(to, message)) Self.Tell(FlushOutbox.Instance);
     }
 
     private void Register()
@@ -125,7 +195,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         Context.Watch(contact);
         Timers.Cancel(RegistrationTimer);
         _backoff.Reset();
-        Become(Serving);
+        _behaviour = Serving;
         _log.Info("worker node {0} registered with the scheduler ({1}): {2} slots, handles {3}",
             _node, contact.Path, _hub.Slots, string.Join(", ", _hub.TaskNames));
         var held = _unreported.ToList();
@@ -136,10 +206,13 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     private void LoseContact(string why)
     {
         // Reports the lost contact may never have passed on: sent again to the next one (the scheduler refuses,
-        // harmlessly, those it already had).
+        // harmlessly, those it already had). That includes reports still in the outbox for the lost contact: they
+        // were remembered when they went in, and still leave for it.
+        // A set, not a scan per report: at full speed a minute of reports is a million of them.
+        var held = _unreported.Select(report => report.TaskId).ToHashSet(StringComparer.Ordinal);
         foreach (var (_, report) in _recentlyReported)
         {
-            if (!_unreported.Any(held => held.TaskId == report.TaskId)) _unreported.Add(report);
+            if (held.Add(report.TaskId)) _unreported.Add(report);
         }
         _recentlyReported.Clear();
         _log.Warning("worker node {0}: {1}; registering again with its {2} running tasks, for the scheduler to re-attach or cancel",
@@ -153,7 +226,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         var contact = _contact!;
         if (_hub.Find(start.TaskName) is not { } handler)
         {
-            contact.Tell(new ReportFailure(start.TaskId,
+            Send(contact, new ReportFailure(start.TaskId,
                 $"worker node \"{_node}\" has no handler for task name \"{start.TaskName}\"; it handles: {string.Join(", ", _hub.TaskNames)}"));
             return;
         }
@@ -164,7 +237,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         }
         if (_tasks.Refusal(start) is { } refusal)
         {
-            contact.Tell(new ReportFailure(start.TaskId, refusal));
+            Send(contact, new ReportFailure(start.TaskId, refusal));
             return;
         }
 
@@ -182,13 +255,14 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
         if (_tasks.Find(cancel.TaskId) is not { } task)
         {
             // Nothing of that id runs here (it just ended, or never started): it is as stopped as it gets.
-            Sender.Tell(new AcknowledgeCancel(cancel.TaskId));
+            Send(Sender, new AcknowledgeCancel(cancel.TaskId));
             return;
         }
         if (task.CancelRequested) return;
         task.CancelRequested = true;
         // CancelAsync: the token's callbacks (and code they resume) must not run on the agent's thread.
         _ = task.Cancellation.CancelAsync();
+        task.GraceScheduled = true;
         Timers.StartSingleTimer(GraceTimer(task.TaskId), new CancelGraceOver(task.TaskId, task.Run), _hub.CancelGrace);
     }
 
@@ -196,7 +270,7 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     {
         if (_tasks.Find(ended.TaskId, ended.Run) is not { } task) return; // abandoned earlier
         _tasks.Remove(task);
-        CancelTimers(task.TaskId);
+        CancelTimers(task);
         IWorkerReport report = (task.CancelRequested, ended.Outcome) switch
         {
             (true, _) => new AcknowledgeCancel(task.TaskId),
@@ -215,8 +289,10 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
             _unreported.Add(report);
             return;
         }
-        _contact.Tell(report);
+        // Remembered as it goes into the outbox: should the contact change before the flush, the report still
+        // leaves for the old contact, and the new one gets it again from here.
         var now = Now;
+        Send(_contact, report);
         _recentlyReported.Enqueue((now, report));
         while (_recentlyReported.Peek().At < now - RecentReportWindow) _recentlyReported.Dequeue();
     }
@@ -225,25 +301,37 @@ internal sealed class WorkerAgent : ReceiveActor, IWithTimers
     {
         if (_tasks.Find(progressed.TaskId, progressed.Run) is not { } task) return;
         var step = task.Progress.Offer(progressed.Percent, Now);
-        if (step.Send is { } percent) _contact?.Tell(new ReportProgress(task.TaskId, percent));
+        if (step.Send is { } percent && _contact is { } contact) Send(contact, new ReportProgress(task.TaskId, percent));
         if (step.FlushIn is { } delay)
+        {
+            task.FlushScheduled = true;
             Timers.StartSingleTimer(FlushTimer(task.TaskId), new FlushProgress(task.TaskId, task.Run), delay);
+        }
+    }
+
+    private void FlushWaitingProgress(FlushProgress flush)
+    {
+        if (_tasks.Find(flush.TaskId, flush.Run) is not { } task) return;
+        task.FlushScheduled = false;
+        if (task.Progress.Flush(Now) is { } percent && _contact is { } contact) Send(contact, new ReportProgress(task.TaskId, percent));
     }
 
     private void GraceOver(CancelGraceOver over)
     {
         if (_tasks.Find(over.TaskId, over.Run) is not { } task) return;
+        task.GraceScheduled = false;
         _tasks.Remove(task);
-        CancelTimers(task.TaskId);
+        CancelTimers(task);
         _log.Warning("task {0} ({1}) ignored its cancellation for {2}; acknowledged the cancel and freed its slot, but its handler may still run",
             task.TaskId, task.Start.TaskName, _hub.CancelGrace);
         Deliver(new AcknowledgeCancel(task.TaskId));
     }
 
-    private void CancelTimers(string taskId)
+    /// <summary>Stops the task's timers; only those it started, since looking a timer up costs a boxed key and most tasks have none.</summary>
+    private void CancelTimers(RunningTask task)
     {
-        Timers.Cancel(FlushTimer(taskId));
-        Timers.Cancel(GraceTimer(taskId));
+        if (task.FlushScheduled) Timers.Cancel(FlushTimer(task.TaskId));
+        if (task.GraceScheduled) Timers.Cancel(GraceTimer(task.TaskId));
     }
 
     private static (string, string) FlushTimer(string taskId) => ("flush-progress", taskId);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using Lighthouse.Protocol;
 using Lighthouse.Worker.Agent;
@@ -14,7 +15,7 @@ namespace Lighthouse.Worker.Tests.Agent;
 public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = WARNING", output)
 {
     private const string Node = "w1";
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Wait = Inbox.Wait;
 
     /// <summary>A gate handlers wait on until the test opens it; also counts the handlers that reached it.</summary>
     private sealed class Gate
@@ -36,6 +37,39 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         public void Open() => _open.TrySetResult();
     }
 
+    /// <summary>
+    /// A clock the test can stop the agent on: the agent's next reading of it after <see cref="HoldNextReading"/> waits
+    /// until <see cref="Release"/> (bounded, so a failing test does not hold the agent for ever). The agent reads its clock
+    /// when it hands a final report to the outbox, so holding it there lets the test line messages up behind that report.
+    /// </summary>
+    private sealed class HoldingClock : TimeProvider
+    {
+        private readonly ManualResetEventSlim _holding = new();
+        private readonly ManualResetEventSlim _release = new();
+        private int _armed;
+
+        public void HoldNextReading() => Volatile.Write(ref _armed, 1);
+
+        public void AwaitHolding() => Assert.True(_holding.Wait(Wait), "the agent did not read its clock");
+
+        public void Release() => _release.Set();
+
+        public override long GetTimestamp()
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                _holding.Set();
+                _release.Wait(Wait);
+            }
+            return base.GetTimestamp();
+        }
+    }
+
+    /// <summary>Messages waiting in the actor's mailbox.</summary>
+    private static int Queued(IActorRef actor) => ((ActorRefWithCell)actor).Underlying.NumberOfMessages;
+
+    private static MessageBatch Batch(params object[] messages) => new(messages);
+
     private static WorkerHub Hub(Action<WorkerHubOptions>? more = null, int slots = 2) => WorkerHub.Create(o =>
     {
         o.NodeName = Node;
@@ -53,7 +87,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     /// A registered agent running task <c>t1</c> of a handler that waits until its token fires; the returned task
     /// completes when it does.
     /// </summary>
-    private (IActorRef Agent, TestProbe Scheduler, TestProbe Contact, TaskCompletionSource TokenFired) RunningGatedTask(int slots = 2)
+    private (IActorRef Agent, TestProbe Scheduler, Inbox Contact, TaskCompletionSource TokenFired) RunningGatedTask(int slots = 2)
     {
         var tokenFired = new TaskCompletionSource();
         var gate = new Gate();
@@ -68,40 +102,17 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         return (agent, scheduler, contact, tokenFired);
     }
 
-    private (IActorRef Agent, TestProbe Scheduler, TestProbe Contact) Registered(WorkerHub hub)
+    private (IActorRef Agent, TestProbe Scheduler, Inbox Contact) Registered(WorkerHub hub, TimeProvider? clock = null)
     {
         var scheduler = CreateTestProbe("scheduler");
-        var agent = Sys.ActorOf(WorkerAgent.Props(hub, Node, scheduler.Ref));
+        var agent = Sys.ActorOf(WorkerAgent.Props(hub, Node, scheduler.Ref, clock));
         scheduler.ExpectMsg<RegisterWorker>(Wait);
-        var contact = CreateTestProbe("contact");
+        var contact = Probe("contact");
         contact.Send(agent, new WorkerRegistered(Node));
         return (agent, scheduler, contact);
     }
 
-    /// <summary>The next report of type <typeparamref name="T"/>, skipping progress reports (returned in <paramref name="progress"/>).</summary>
-    private static T Next<T>(TestProbe probe, List<ReportProgress>? progress = null)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var left = deadline - DateTime.UtcNow;
-            Assert.True(left > TimeSpan.Zero, $"no {typeof(T).Name} within {Wait}");
-            var message = probe.ReceiveOne(left);
-            switch (message)
-            {
-                case T wanted:
-                    return wanted;
-                case ReportProgress report:
-                    progress?.Add(report);
-                    break;
-                case null:
-                    break;
-                default:
-                    Assert.Fail($"expected {typeof(T).Name}, got {message}");
-                    break;
-            }
-        }
-    }
+    private Inbox Probe(string name) => new(CreateTestProbe(name));
 
     [Fact]
     public void Registers_its_declaration_and_retries_until_the_scheduler_answers()
@@ -150,9 +161,9 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var scheduler = CreateTestProbe();
         var agent = Sys.ActorOf(WorkerAgent.Props(Hub(), Node, scheduler.Ref));
-        var stranger = CreateTestProbe();
+        var stranger = Probe("stranger");
         stranger.Send(agent, Start("t1", "echo"));
-        var refused = stranger.ExpectMsg<ReportFailure>(Wait);
+        var refused = stranger.Expect<ReportFailure>();
         Assert.Equal("worker node \"w1\" is not registered with a scheduler, so it refused task t1 (echo)", refused.Error);
     }
 
@@ -163,10 +174,10 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub());
         contact.Send(agent, Start("t1", "echo", payload));
-        Assert.Equal(new ReportSuccess("t1", payload), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t1", payload), contact.Expect<ReportSuccess>());
 
         contact.Send(agent, Start("t2", "echo", "2"));
-        Assert.Equal(new ReportSuccess("t2", "2"), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t2", "2"), contact.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -186,9 +197,9 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         // only the latest goes out when it ends. The last value, 100, must arrive.
         var progress = new List<ReportProgress>();
         while (progress.Count == 0 || progress[^1].Percent < 100)
-            progress.Add(contact.ExpectMsg<ReportProgress>(Wait));
+            progress.Add(contact.Expect<ReportProgress>());
         gate.Open();
-        Assert.Equal(new ReportSuccess("t1", "{}"), Next<ReportSuccess>(contact, progress));
+        Assert.Equal(new ReportSuccess("t1", "{}"), contact.Next<ReportSuccess>(progress));
 
         Assert.All(progress, p => Assert.Equal("t1", p.TaskId));
         Assert.All(progress, p => Assert.InRange(p.Percent, 0, 100));
@@ -210,16 +221,16 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         gate.Arrived(2);
 
         contact.Send(agent, Start("t3", "wait", "3"));
-        var refused = contact.ExpectMsg<ReportFailure>(Wait);
+        var refused = contact.Expect<ReportFailure>();
         Assert.Equal("t3", refused.TaskId);
         Assert.Contains("all 2 slots are busy (t1, t2)", refused.Error);
 
         gate.Open();
-        var done = new[] { contact.ExpectMsg<ReportSuccess>(Wait), contact.ExpectMsg<ReportSuccess>(Wait) };
+        var done = new[] { contact.Expect<ReportSuccess>(), contact.Expect<ReportSuccess>() };
         Assert.Equal(["t1:1", "t2:2"], done.Select(d => $"{d.TaskId}:{d.Result}").Order());
 
         contact.Send(agent, Start("t4", "echo", "4"));
-        Assert.Equal(new ReportSuccess("t4", "4"), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t4", "4"), contact.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -236,10 +247,10 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         contact.Send(agent, Start("t1", "once"));
         gate.Arrived(1);
         contact.Send(agent, Start("t1", "once"));
-        contact.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
         gate.Open();
-        Assert.Equal("t1", contact.ExpectMsg<ReportSuccess>(Wait).TaskId);
-        contact.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal("t1", contact.Expect<ReportSuccess>().TaskId);
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, runs);
     }
 
@@ -249,9 +260,9 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var (agent, _, contact, tokenFired) = RunningGatedTask();
 
         contact.Send(agent, new CancelRunningTask("t1"));
-        Assert.Equal(new AcknowledgeCancel("t1"), contact.ExpectMsg<AcknowledgeCancel>(Wait));
+        Assert.Equal(new AcknowledgeCancel("t1"), contact.Expect<AcknowledgeCancel>());
         await tokenFired.Task.WaitAsync(Wait);
-        contact.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -259,9 +270,9 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub());
         contact.Send(agent, Start("t1", "sleep", "{\"ms\": 600000}"));
-        Assert.Equal(0, contact.ExpectMsg<ReportProgress>(Wait).Percent);
+        Assert.Equal(0, contact.Expect<ReportProgress>().Percent);
         contact.Send(agent, new CancelRunningTask("t1"));
-        Assert.Equal(new AcknowledgeCancel("t1"), Next<AcknowledgeCancel>(contact));
+        Assert.Equal(new AcknowledgeCancel("t1"), contact.Next<AcknowledgeCancel>());
     }
 
     [Fact]
@@ -281,14 +292,14 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         gate.Arrived(1);
 
         contact.Send(agent, new CancelRunningTask("t1"));
-        Assert.Equal(new AcknowledgeCancel("t1"), contact.ExpectMsg<AcknowledgeCancel>(Wait));
+        Assert.Equal(new AcknowledgeCancel("t1"), contact.Expect<AcknowledgeCancel>());
 
         contact.Send(agent, Start("t2", "echo", "2"));
-        Assert.Equal(new ReportSuccess("t2", "2"), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t2", "2"), contact.Expect<ReportSuccess>());
 
         // When the abandoned handler finally returns, nothing more is reported about t1.
         gate.Open();
-        contact.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        contact.ExpectNone(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -296,7 +307,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub());
         contact.Send(agent, new CancelRunningTask("t9"));
-        Assert.Equal(new AcknowledgeCancel("t9"), contact.ExpectMsg<AcknowledgeCancel>(Wait));
+        Assert.Equal(new AcknowledgeCancel("t9"), contact.Expect<AcknowledgeCancel>());
     }
 
     [Fact]
@@ -304,7 +315,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub());
         contact.Send(agent, Start("t1", "fail", "{\"message\": \"out of coffee\"}"));
-        Assert.Equal(new ReportFailure("t1", "out of coffee"), contact.ExpectMsg<ReportFailure>(Wait));
+        Assert.Equal(new ReportFailure("t1", "out of coffee"), contact.Expect<ReportFailure>());
     }
 
     [Fact]
@@ -312,11 +323,11 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub(o => o.Handle("crash", c => Task.FromResult<JsonNode?>(c.Payload.GetProperty("missing").GetInt32()))));
         contact.Send(agent, Start("t1", "crash"));
-        var failure = contact.ExpectMsg<ReportFailure>(Wait);
+        var failure = contact.Expect<ReportFailure>();
         Assert.StartsWith("KeyNotFoundException: ", failure.Error);
 
         contact.Send(agent, Start("t2", "echo", "true"));
-        Assert.Equal(new ReportSuccess("t2", "true"), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t2", "true"), contact.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -325,7 +336,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var (agent, _, contact) = Registered(Hub());
         contact.Send(agent, Start("t1", "resize"));
         Assert.Equal(new ReportFailure("t1", "worker node \"w1\" has no handler for task name \"resize\"; it handles: cpu, echo, fail, sleep"),
-            contact.ExpectMsg<ReportFailure>(Wait));
+            contact.Expect<ReportFailure>());
     }
 
     [Fact]
@@ -340,11 +351,11 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         }, timeout: TimeSpan.FromMilliseconds(80)), slots: 1));
         contact.Send(agent, Start("t1", "hang"));
         Assert.Equal(new ReportFailure("t1", "task t1 (hang) timed out after 80 ms, the timeout of its handler; its cancellation token was fired"),
-            contact.ExpectMsg<ReportFailure>(Wait));
+            contact.Expect<ReportFailure>());
         await tokenFired.Task.WaitAsync(Wait);
 
         contact.Send(agent, Start("t2", "echo", "[]"));
-        Assert.Equal(new ReportSuccess("t2", "[]"), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t2", "[]"), contact.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -352,7 +363,7 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, _, contact) = Registered(Hub(o => o.HandleJsonText("text", _ => Task.FromResult("EXIT"))));
         contact.Send(agent, Start("t1", "text"));
-        var failure = contact.ExpectMsg<ReportFailure>(Wait);
+        var failure = contact.Expect<ReportFailure>();
         Assert.StartsWith("handler \"text\" returned a result that is not valid JSON: ", failure.Error);
     }
 
@@ -377,10 +388,10 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         Assert.Equal(["t1", "t2"], again.RunningTasks);
 
         // The new contact gets the reports of the tasks that kept running.
-        var successor = CreateTestProbe("successor");
+        var successor = Probe("successor");
         successor.Send(agent, new WorkerRegistered(Node));
         gate.Open();
-        var reports = new[] { successor.ExpectMsg<ReportSuccess>(Wait), successor.ExpectMsg<ReportSuccess>(Wait) };
+        var reports = new[] { successor.Expect<ReportSuccess>(), successor.Expect<ReportSuccess>() };
         Assert.Equal([new ReportSuccess("t1", "\"one\""), new ReportSuccess("t2", "\"two\"")], reports.OrderBy(r => r.TaskId));
     }
 
@@ -407,12 +418,12 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
         Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
         Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
 
-        var successor = CreateTestProbe("successor");
+        var successor = Probe("successor");
         successor.Send(agent, new WorkerRegistered(Node));
-        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.Expect<ReportSuccess>());
         // The slot is free again for the new contact.
         successor.Send(agent, Start("t2", "echo", "\"next\""));
-        Assert.Equal(new ReportSuccess("t2", "\"next\""), successor.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t2", "\"next\""), successor.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -420,16 +431,16 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (agent, scheduler, contact) = Registered(Hub(slots: 1));
         contact.Send(agent, Start("t1", "echo", "\"done\""));
-        Assert.Equal(new ReportSuccess("t1", "\"done\""), contact.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), contact.Expect<ReportSuccess>());
         scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
 
         // The contact's host died: whether it passed the report on is unknown.
         Sys.Stop(contact.Ref);
         Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
-        var successor = CreateTestProbe("successor");
+        var successor = Probe("successor");
         successor.Send(agent, new WorkerRegistered(Node));
 
-        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.ExpectMsg<ReportSuccess>(Wait));
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.Expect<ReportSuccess>());
     }
 
     [Fact]
@@ -440,11 +451,164 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         Sys.Stop(contact.Ref);
         Assert.Equal(["t1"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
-        var successor = CreateTestProbe("successor");
+        var successor = Probe("successor");
         successor.Send(agent, new WorkerRegistered(Node));
         successor.Send(agent, new CancelRunningTask("t1"));
         await tokenFired.Task.WaitAsync(Wait);
-        Assert.Equal(new AcknowledgeCancel("t1"), successor.ExpectMsg<AcknowledgeCancel>(Wait));
+        Assert.Equal(new AcknowledgeCancel("t1"), successor.Expect<AcknowledgeCancel>());
+    }
+
+    [Fact]
+    public void A_batch_of_starts_runs_every_task_and_every_report_reaches_the_contact()
+    {
+        var (agent, _, contact) = Registered(Hub(slots: 8));
+        var payloads = Enumerable.Range(1, 6).ToDictionary(i => $"t{i}", i => $"{{\"n\": {i}}}");
+        contact.Send(agent, Batch([.. payloads.Select(p => Start(p.Key, "echo", p.Value))]));
+
+        var reports = contact.Take(6).Select(Assert.IsType<ReportSuccess>).OrderBy(r => r.TaskId, StringComparer.Ordinal);
+        Assert.Equal(payloads.Select(p => new ReportSuccess(p.Key, p.Value)), reports);
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_cancel_in_a_batch_stops_a_task_started_earlier_in_the_same_batch()
+    {
+        var tokenFired = new TaskCompletionSource();
+        var (agent, _, contact) = Registered(Hub(o => o.Handle("long", async c =>
+        {
+            c.CancellationToken.Register(() => tokenFired.TrySetResult());
+            await Task.Delay(Timeout.Infinite, c.CancellationToken);
+            return c.Payload;
+        })));
+        contact.Send(agent, Batch(Start("t1", "long"), Start("t2", "echo", "2"), new CancelRunningTask("t1")));
+
+        var reports = contact.Take(2);
+        Assert.Contains(new AcknowledgeCancel("t1"), reports);
+        Assert.Contains(new ReportSuccess("t2", "2"), reports);
+        await tokenFired.Task.WaitAsync(Wait);
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Reports_of_tasks_that_end_while_the_agent_is_busy_reach_the_contact_as_one_batch()
+    {
+        var clock = new HoldingClock();
+        var gate = new Gate();
+        var (agent, _, contact) = Registered(Hub(o => o.Handle("wait", async c =>
+        {
+            await gate.Pass();
+            return c.Payload;
+        }), slots: 3), clock);
+        contact.Send(agent, Batch(Start("t1", "wait", "1"), Start("t2", "wait", "2"), Start("t3", "wait", "3")));
+        gate.Arrived(3);
+
+        // The first end holds the agent before its report goes into the outbox; the other two ends queue up behind it.
+        clock.HoldNextReading();
+        gate.Open();
+        clock.AwaitHolding();
+        AwaitCondition(() => Queued(agent) >= 2, Wait, TimeSpan.FromMilliseconds(10));
+        clock.Release();
+
+        var batch = contact.Probe.ExpectMsg<MessageBatch>(Wait);
+        Assert.Equal(["t1:1", "t2:2", "t3:3"],
+            batch.Messages.Select(m => Assert.IsType<ReportSuccess>(m)).Select(r => $"{r.TaskId}:{r.Result}").Order(StringComparer.Ordinal));
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Refusals_of_the_starts_of_one_batch_leave_as_one_batch_in_their_order()
+    {
+        var (agent, _, contact) = Registered(Hub());
+        contact.Send(agent, Batch(Start("t1", "resize"), Start("t2", "crop"), Start("t3", "resize")));
+
+        var batch = contact.Probe.ExpectMsg<MessageBatch>(Wait);
+        var refusals = batch.Messages.Select(m => Assert.IsType<ReportFailure>(m)).ToList();
+        Assert.Equal(["t1", "t2", "t3"], refusals.Select(r => r.TaskId));
+        Assert.Equal("worker node \"w1\" has no handler for task name \"crop\"; it handles: cpu, echo, fail, sleep", refusals[1].Error);
+    }
+
+    [Fact]
+    public void A_batch_received_while_registering_has_its_starts_refused_as_lone_starts_are()
+    {
+        var scheduler = CreateTestProbe();
+        var agent = Sys.ActorOf(WorkerAgent.Props(Hub(), Node, scheduler.Ref));
+        scheduler.ExpectMsg<RegisterWorker>(Wait);
+        var stranger = Probe("stranger");
+        stranger.Send(agent, Batch(Start("t1", "echo"), Start("t2", "sleep")));
+
+        Assert.Equal(
+            [
+                new ReportFailure("t1", "worker node \"w1\" is not registered with a scheduler, so it refused task t1 (echo)"),
+                new ReportFailure("t2", "worker node \"w1\" is not registered with a scheduler, so it refused task t2 (sleep)"),
+            ],
+            stranger.Take(2));
+        stranger.ExpectNone(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_batch_that_registers_the_agent_and_then_starts_a_task_runs_the_task()
+    {
+        var scheduler = CreateTestProbe();
+        var agent = Sys.ActorOf(WorkerAgent.Props(Hub(), Node, scheduler.Ref));
+        scheduler.ExpectMsg<RegisterWorker>(Wait);
+        var contact = Probe("contact");
+        // The registration in the batch must take effect for the start right behind it.
+        contact.Send(agent, Batch(new WorkerRegistered(Node), Start("t1", "echo", "\"ran\"")));
+        Assert.Equal(new ReportSuccess("t1", "\"ran\""), contact.Expect<ReportSuccess>());
+    }
+
+    [Fact]
+    public void A_message_of_a_batch_the_agent_does_not_know_is_unhandled_like_a_lone_one_and_the_rest_are_handled()
+    {
+        var (agent, _, contact) = Registered(Hub());
+        var unhandled = CreateTestProbe();
+        Sys.EventStream.Subscribe(unhandled.Ref, typeof(UnhandledMessage));
+        var nested = Batch(Start("t9", "echo"));
+        contact.Send(agent, Batch("hello", nested, Start("t1", "echo", "1")));
+
+        Assert.Equal("hello", unhandled.ExpectMsg<UnhandledMessage>(Wait).Message);
+        Assert.Same(nested, unhandled.ExpectMsg<UnhandledMessage>(Wait).Message);
+        Assert.Equal(new ReportSuccess("t1", "1"), contact.Expect<ReportSuccess>());
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Reports_sent_again_to_a_new_contact_reach_it_as_one_batch()
+    {
+        var (agent, scheduler, contact) = Registered(Hub(slots: 3));
+        contact.Send(agent, Batch(Start("t1", "echo", "1"), Start("t2", "echo", "2"), Start("t3", "echo", "3")));
+        contact.Take(3);
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        Sys.Stop(contact.Ref);
+        Assert.Equal(["t1", "t2", "t3"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks!.Order(StringComparer.Ordinal));
+        var successor = Probe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+
+        var batch = successor.Probe.ExpectMsg<MessageBatch>(Wait);
+        Assert.Equal([new ReportSuccess("t1", "1"), new ReportSuccess("t2", "2"), new ReportSuccess("t3", "3")],
+            batch.Messages.Select(m => Assert.IsType<ReportSuccess>(m)).OrderBy(r => r.TaskId, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_report_in_the_outbox_when_the_contact_changes_still_goes_to_the_old_contact_and_again_to_the_new_one()
+    {
+        var clock = new HoldingClock();
+        var (agent, _, contact) = Registered(Hub(slots: 1), clock);
+
+        // Hold the agent as it hands t1's report to the outbox, and have a new contact answer meanwhile.
+        clock.HoldNextReading();
+        contact.Send(agent, Start("t1", "echo", "\"done\""));
+        clock.AwaitHolding();
+        var successor = Probe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+        AwaitCondition(() => Queued(agent) >= 1, Wait, TimeSpan.FromMilliseconds(10));
+        clock.Release();
+
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), contact.Expect<ReportSuccess>());
+        Assert.Equal(new ReportSuccess("t1", "\"done\""), successor.Expect<ReportSuccess>());
+        contact.ExpectNone(TimeSpan.FromMilliseconds(100));
+        successor.ExpectNone(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
