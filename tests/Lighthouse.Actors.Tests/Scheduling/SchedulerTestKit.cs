@@ -20,11 +20,18 @@ public abstract class SchedulerTestKit(ITestOutputHelper output) : Akka.TestKit.
     protected IActorRef StartScheduler(SchedulerSettings? settings = null) =>
         Sys.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default, Clock));
 
-    /// <summary>Registers a probe as a worker node's agent and waits for the answer.</summary>
+    private readonly Dictionary<TestProbe, IActorRef> _agents = [];
+
+    /// <summary>The agent a <see cref="Worker"/> probe registered through (it opens the scheduler's batches for the probe).</summary>
+    protected IActorRef AgentOf(TestProbe worker) => _agents[worker];
+
+    /// <summary>Registers a probe as a worker node's agent (through an <see cref="UnbatchingAgent"/>) and waits for the answer.</summary>
     protected TestProbe Worker(IActorRef scheduler, string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources)
     {
         var probe = CreateTestProbe();
-        scheduler.Tell(StateHarness.Registration(node, slots, tasks, priorities, resources), UnbatchingAgent.For(Sys, probe.Ref));
+        var agent = UnbatchingAgents.For(Sys, probe.Ref);
+        _agents[probe] = agent;
+        scheduler.Tell(StateHarness.Registration(node, slots, tasks, priorities, resources), agent);
         Assert.Equal(node, probe.ExpectMsg<WorkerRegistered>(Wait).Node);
         return probe;
     }

@@ -89,7 +89,7 @@ public sealed class WorkerActorTests(ITestOutputHelper output) : SchedulerTestKi
         ExpectStart(agent);
 
         // The same agent with the same declaration: just answered again, the task keeps running.
-        scheduler.Tell(StateHarness.Registration("n", slots: 1), agent.Ref);
+        scheduler.Tell(StateHarness.Registration("n", slots: 1), AgentOf(agent));
         agent.ExpectMsg<WorkerRegistered>(Wait);
         Assert.Equal(TaskState.Running, Status(scheduler, id).State);
 
