@@ -14,9 +14,11 @@ namespace Lighthouse.Scheduling;
 /// side effects: starts and cancels through the node's <see cref="NodeStateActor"/>, releases and node
 /// changes to the <see cref="StrategyActor"/>. After each message it dispatches what can start.
 /// <para>
-/// At most one placement is asked at a time: the next task is chosen only once the previous answer is
-/// applied, so every choice sees the running counts and capacity the previous one left, and dispatch is
-/// the same for the same sequence of messages.
+/// At most one placement request is out at a time: it offers the next tasks in the order one-at-a-time
+/// dispatch would (each chosen as if the ones before it started, see <see cref="SchedulerState.NextPlacements"/>),
+/// the engine places them in that order, each seeing the reservations before it, and the next request is made
+/// only once the answers are applied. So dispatch is the same for the same sequence of messages, and a busy
+/// scheduler starts up to <see cref="PlacementBatch"/> tasks per round trip to the strategy instead of one.
 /// </para>
 /// <para>
 /// Durability (<see cref="DurabilitySettings"/>): events are applied at once, so the next message sees
@@ -48,7 +50,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
     private readonly Dictionary<string, NodeLink> _links = new(StringComparer.Ordinal);
     private readonly string _persistenceId;
     private SchedulerState _state;
-    private string? _placing;
+    /// <summary>The most tasks offered to the strategy in one request.</summary>
+    internal const int PlacementBatch = 256;
+
+    private bool _placing;
     private long _incarnations;
 
     // The wire: replies, pushes, starts and cancels held until the mailbox is drained (see the class remarks).
@@ -174,7 +179,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case WorkerLost lost: Lose(lost.Node, "cluster membership removed it"); break;
             case WorkerUnreachable unreachable: SetReachable(unreachable.Node, false); break;
             case WorkerReachable reachable: SetReachable(reachable.Node, true); break;
-            case PlacementOutcome outcome: Placed(outcome); break;
+            case PlacementOutcomes outcomes: Placed(outcomes); break;
             case PinRefused refused:
                 _log.Warning("task {0} runs on worker node {1}, but the placement engine cannot reserve its requirements there: {2}",
                     refused.TaskId, refused.Node, refused.Reason);
@@ -376,20 +381,25 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         if (collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
     }
 
-    private void Placed(PlacementOutcome outcome)
+    private void Placed(PlacementOutcomes answers)
     {
-        if (outcome.TaskId == _placing) _placing = null;
-        var decision = _state.DecidePlacement(outcome, Now);
-        if (decision.Release) _strategy.Tell(new ReleaseTask(outcome.TaskId));
-        Record(decision.Events);
+        _placing = false;
+        foreach (var outcome in answers.Outcomes)
+        {
+            var decision = _state.DecidePlacement(outcome, Now);
+            if (decision.Release) _strategy.Tell(new ReleaseTask(outcome.TaskId));
+            Record(decision.Events, dispatch: false);
+        }
+        Dispatch();
     }
 
-    /// <summary>Asks the strategy to place the next task, unless a placement is already being asked or nothing can start.</summary>
+    /// <summary>Asks the strategy to place the next tasks, unless a placement is already being asked or nothing can start.</summary>
     private void Dispatch()
     {
-        if (_placing is not null) return;
-        if (_state.NextPlacement() is not { } request) return;
-        _placing = request.TaskId;
-        _strategy.Tell(request);
+        if (_placing) return;
+        var requests = _state.NextPlacements(PlacementBatch);
+        if (requests.Count == 0) return;
+        _placing = true;
+        _strategy.Tell(new PlaceTasks(requests));
     }
 }

@@ -56,6 +56,18 @@ internal sealed partial class SchedulerState
         return new PlaceTask(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
     }
 
+    /// <summary>
+    /// The next queued tasks to offer the placement engine in one request (at most <paramref name="max"/>, and no
+    /// more than the free slots), in the order one-at-a-time dispatch would offer them if each started; empty when
+    /// nothing could start. See <see cref="UserQueues.NextCandidates"/>.
+    /// </summary>
+    public List<PlaceTask> NextPlacements(int max)
+    {
+        if (_nodes.FreeSlots <= 0) return [];
+        var tasks = _queues.NextCandidates(Math.Min(max, _nodes.FreeSlots));
+        return tasks.ConvertAll(task => new PlaceTask(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch));
+    }
+
     /// <summary>What the placement engine places for a task: its shape's requirements, immunities and its aversion groups.</summary>
     private static Workload WorkloadOf(TaskRecord task)
     {

@@ -46,6 +46,22 @@ internal sealed class ShapeQueue(PlacementShape shape)
         return ReferenceEquals(Head, task);
     }
 
+    /// <summary>
+    /// Puts back a task that was this queue's head and was taken out (see <see cref="UserQueues.NextCandidates"/>):
+    /// at the head again, so the queue is exactly as before it was taken.
+    /// </summary>
+    public void AddFirst(TaskRecord task)
+    {
+        if (task.QueuePrevious is not null || task.QueueNext is not null || ReferenceEquals(Head, task))
+            throw new InvalidOperationException($"task {task.Id} is already queued");
+        // A task that was the head and not requeued had no requeued task before it.
+        if (!task.Requeued && _lastRequeued is not null)
+            throw new InvalidOperationException($"task {task.Id} cannot go back to the head of its queue: requeued tasks are there");
+        InsertAfter(null, task);
+        if (task.Requeued && _lastRequeued is null) _lastRequeued = task;
+        Count++;
+    }
+
     /// <summary>Removes a queued task; true when it was the head.</summary>
     public bool Remove(TaskRecord task)
     {

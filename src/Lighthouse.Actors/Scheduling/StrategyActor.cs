@@ -18,6 +18,12 @@ internal sealed class StrategyActor : ReceiveActor
     {
         _placer = new TaskPlacer(settings.Strategy, settings.Rubric);
         Receive<PlaceTask>(request => Sender.Tell(_placer.Place(request)));
+        Receive<PlaceTasks>(batch =>
+        {
+            var outcomes = new PlacementOutcome[batch.Requests.Count];
+            for (var i = 0; i < outcomes.Length; i++) outcomes[i] = _placer.Place(batch.Requests[i]);
+            Sender.Tell(new PlacementOutcomes(outcomes));
+        });
         Receive<ReleaseTask>(release => _placer.Release(release.TaskId));
         Receive<PinTask>(pin =>
         {

@@ -9,6 +9,16 @@ namespace Lighthouse.Scheduling;
 /// <summary>Where does this queued task go? Carries the epochs it is asked at, so that a late "no" is known to be stale.</summary>
 internal sealed record PlaceTask(string TaskId, int Priority, Workload Workload, long CapacityEpoch, long TopologyEpoch);
 
+/// <summary>
+/// Several tasks to place in one go, in this order: each sees the reservations of those before it. Answered by
+/// <see cref="PlacementOutcomes"/> in the same order. One request per dispatch round instead of one per task keeps
+/// the scheduler from waiting for the strategy's answer behind its whole mailbox once per task.
+/// </summary>
+internal sealed record PlaceTasks(IReadOnlyList<PlaceTask> Requests);
+
+/// <summary>The answers to a <see cref="PlaceTasks"/>, in its order.</summary>
+internal sealed record PlacementOutcomes(IReadOnlyList<PlacementOutcome> Outcomes);
+
 /// <summary>The answer: the node that took the task (its requirements are now reserved there), or why none did.</summary>
 internal sealed record PlacementOutcome(string TaskId, string? Node, string? Reason, bool WaitsForCapacity, long CapacityEpoch, long TopologyEpoch);
 

@@ -51,6 +51,26 @@ internal sealed class UserQueue(string userId)
         return isNewShape;
     }
 
+    /// <summary>Puts back a task that was the head of its shape queue and was taken out; true when the user had no queued task of its shape.</summary>
+    public bool EnqueueFirst(TaskRecord task)
+    {
+        var isNewShape = !_byShape.TryGetValue(task.Shape, out var queue);
+        if (isNewShape)
+        {
+            queue = new ShapeQueue(task.Shape);
+            _byShape.Add(task.Shape, queue);
+        }
+        else
+        {
+            _inOrder.Remove(queue!);
+        }
+        queue!.AddFirst(task);
+        Place(queue);
+        Queued++;
+        _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
+        return isNewShape;
+    }
+
     /// <summary>Takes a queued task out; true when it was the user's last task of its shape.</summary>
     public bool Remove(TaskRecord task)
     {

@@ -182,6 +182,44 @@ internal sealed class UserQueues
         return null;
     }
 
+    /// <summary>
+    /// Up to <paramref name="max"/> tasks to offer the placement engine in one go, in the order one-at-a-time
+    /// dispatch would offer them if each were started: each is taken out as if started (so its user's running
+    /// count and turn move on, and the next candidate sees that), and afterwards every one is put back exactly
+    /// where it was. Nothing changes but the normalisation <see cref="NextCandidate"/> does anyway.
+    /// </summary>
+    public List<TaskRecord> NextCandidates(int max)
+    {
+        var picked = new List<(TaskRecord Task, long WaitingSince)>();
+        var stamps = _stamps;
+        while (picked.Count < max && NextCandidate() is { } task)
+        {
+            picked.Add((task, _users[task.UserId].WaitingSince));
+            Dequeue(task, started: true);
+        }
+        for (var i = picked.Count - 1; i >= 0; i--) PutBack(picked[i].Task, picked[i].WaitingSince);
+        _stamps = stamps;
+        return picked.ConvertAll(p => p.Task);
+    }
+
+    /// <summary>Undoes <see cref="Dequeue"/> (started) of a task that was its shape queue's head, restoring its user's turn.</summary>
+    private void PutBack(TaskRecord task, long waitingSince)
+    {
+        var user = _users[task.UserId];
+        Running--;
+        foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
+        user.Running--;
+        user.WaitingSince = waitingSince;
+        foreach (var shape in user.Shapes)
+        {
+            shape.Waitlist!.Users.Add(user);
+            Reindex(shape.Waitlist);
+        }
+        if (user.EnqueueFirst(task)) Join(user, task.Shape);
+        Queued++;
+        _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
+    }
+
     private void Join(UserQueue user, PlacementShape shape)
     {
         var waitlist = shape.Waitlist ??= new ShapeWaitlist(shape, FairOrder);

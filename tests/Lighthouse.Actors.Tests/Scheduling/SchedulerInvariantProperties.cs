@@ -57,6 +57,57 @@ public sealed class SchedulerInvariantProperties
         }
     }
 
+    /// <summary>
+    /// Dispatch in batches (as the scheduler actor asks its strategy) starts the same tasks on the same nodes in
+    /// the same order as one task at a time, over the same random steps, and leaves the same queues behind.
+    /// </summary>
+    [Property(MaxTest = 200, EndSize = 300)]
+    public void Batched_dispatch_starts_what_one_at_a_time_dispatch_starts_in_the_same_order(int[] steps, byte batchSeed)
+    {
+        var settings = SchedulerSettings.Default with { QueueCapPerUser = 25, DefaultMaxAttempts = 2 };
+        var single = new StateHarness(settings);
+        var batched = new StateHarness(settings);
+        var batch = 1 + batchSeed % 7;
+        var nodesMade = 0;
+
+        foreach (var step in steps)
+        {
+            var x = step & int.MaxValue;
+            var arg = x / 6;
+            foreach (var h in new[] { single, batched })
+            {
+                switch (x % 6)
+                {
+                    case 0:
+                    case 1:
+                        h.Submit(RandomSubmission(arg));
+                        break;
+                    case 2:
+                        Finish(h, arg);
+                        break;
+                    case 3:
+                        if (Pick(h.State.Nodes.All.Select(n => n.Name), arg) is { } lost) h.Lose(lost);
+                        break;
+                    case 4:
+                        h.Register($"n{nodesMade}", slots: 1 + arg % 3,
+                            tasks: arg % 2 == 0 ? ["echo", "resize"] : ["echo"],
+                            priorities: arg % 4 == 0 ? new PriorityRange(0, 1) : PriorityRange.All,
+                            resources: ("cpu", 2 + arg % 4));
+                        break;
+                }
+            }
+            if (x % 6 == 4) nodesMade++;
+            if (x % 6 == 5)
+            {
+                single.Dispatch();
+                batched.DispatchInBatches(batch);
+            }
+            Assert.Equal(single.Starts, batched.Starts);
+            Assert.Equal(single.State.Queues.QueuedTasks.Select(t => t.Id).Order(), batched.State.Queues.QueuedTasks.Select(t => t.Id).Order());
+            Assert.Equal(single.State.NextPlacement()?.TaskId, batched.State.NextPlacement()?.TaskId);
+        }
+    }
+
     private static SubmitTask RandomSubmission(int arg)
     {
         var requirements = new Dictionary<string, double> { ["cpu"] = arg % 3 == 0 ? 3 : 1 };

@@ -86,6 +86,27 @@ internal sealed class StateHarness
         return started;
     }
 
+    /// <summary>
+    /// Dispatch as the scheduler actor does it: up to <paramref name="batch"/> tasks offered per request, the engine
+    /// placing them in order, the answers applied in order; returns how many started.
+    /// </summary>
+    public int DispatchInBatches(int batch)
+    {
+        var started = 0;
+        for (var guard = 0; State.NextPlacements(batch) is { Count: > 0 } requests; guard++)
+        {
+            Assert.True(guard < 1_000_000, "dispatch did not settle");
+            foreach (var outcome in requests.Select(Placer.Place).ToList())
+            {
+                var decision = State.DecidePlacement(outcome, Now);
+                if (decision.Release) Placer.Release(outcome.TaskId);
+                Apply(decision.Events);
+                started += decision.Events.Count(e => e is TaskStarted);
+            }
+        }
+        return started;
+    }
+
     public object? Report(IWorkerReport report) =>
         Do(State.DecideReport(State.Tasks.Find(report.TaskId)?.Node ?? "nowhere", report, Now));
 
