@@ -7,7 +7,9 @@ namespace Lighthouse.Client;
 /// Sends tasks to a Lighthouse scheduler and follows them. Every call has a timeout (<see cref="LighthouseClientOptions.RequestTimeout"/>)
 /// and is resent on its own when the scheduler goes silent; a submission is never queued twice, because it carries a
 /// client-generated submission id that a resend repeats and the scheduler de-duplicates on. Calls may be made from many
-/// threads at once and pipelined freely.
+/// threads at once and pipelined freely: calls made together travel to the scheduler in one batch. Waiting for a
+/// task's end (<see cref="WaitAsync"/>, <see cref="RunAsync(SubmitTask, IProgress{TaskInfo}?, CancellationToken)"/>)
+/// costs no polling: the scheduler pushes the end to the client.
 /// <para>
 /// <see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/> reaches a host from outside its cluster;
 /// <see cref="Create"/> wraps a scheduler (or its singleton proxy) in the caller's own ActorSystem; <see cref="Over"/>
@@ -133,26 +135,50 @@ public sealed class LighthouseClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Submits a task and waits for its end, returning its final status whatever the final state (check
+    /// <see cref="TaskInfo.State"/>): <see cref="SubmitAsync(SubmitTask, CancellationToken)"/> and
+    /// <see cref="WaitAsync"/> in one, cheaper, because the scheduler tells this client the task's end without being
+    /// asked (the submission is sent with <see cref="SubmitTask.Watch"/>). With <paramref name="progress"/> the task's
+    /// changes are reported too, as by <see cref="WaitAsync"/>. The submission has the request timeout and throws
+    /// <see cref="LighthouseRejectedException"/> when refused; the wait lasts until the task finishes or
+    /// <paramref name="cancellationToken"/> is cancelled, which ends the call but leaves the task submitted.
+    /// </summary>
+    public async Task<TaskInfo> RunAsync(SubmitTask submission, IProgress<TaskInfo>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var watched = submission with { SubmissionId = submission.SubmissionId ?? NewSubmissionId(), Watch = true };
+        var completion = NewCompletion();
+        return await CallAsync(new ClientRun(watched, progress, completion), cancellationToken).ConfigureAwait(false) switch
+        {
+            TaskInfo finished => finished,
+            SubmissionRejected rejected => throw new LighthouseRejectedException(watched.TaskName, watched.SubmissionId, rejected.Reason, rejected.Code),
+            UnknownTask unknown => throw new LighthouseUnknownTaskException(unknown.TaskId, unknown.Message),
+            var other => throw Unexpected(nameof(SubmitTask), other),
+        };
+    }
+
+    /// <summary>Runs task <paramref name="taskName"/> with a JSON <paramref name="payload"/> for <paramref name="userId"/>; see <see cref="RunAsync(SubmitTask, IProgress{TaskInfo}?, CancellationToken)"/>.</summary>
+    public Task<TaskInfo> RunAsync(string taskName, string payload, string userId, int priority = 0, IProgress<TaskInfo>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(new SubmitTask(taskName, payload, userId, priority), progress, cancellationToken);
+
+    /// <summary>
     /// Waits until the task has finished and returns its final status, whatever the final state (check
-    /// <see cref="TaskInfo.State"/>). Polls the status, soon at first and then less often (at most every 250 ms), and
-    /// reports every change to <paramref name="progress"/>. Each poll has the request timeout; the wait as a whole
-    /// lasts until the task finishes or <paramref name="cancellationToken"/> is cancelled.
+    /// <see cref="TaskInfo.State"/>); throws <see cref="LighthouseUnknownTaskException"/> when the scheduler does not
+    /// know the id. The scheduler tells this client the task's end (and, with <paramref name="progress"/>, its
+    /// changes, each reported there) instead of being polled; when nothing has been heard of the task for
+    /// <see cref="LighthouseClientOptions.WatchRefreshInterval"/> the client asks again. Each ask has the request
+    /// timeout; the wait as a whole lasts until the task finishes or <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     public async Task<TaskInfo> WaitAsync(string taskId, IProgress<TaskInfo>? progress = null, CancellationToken cancellationToken = default)
     {
-        var backoff = new PollBackoff();
-        TaskInfo? reported = null;
-        while (true)
+        ArgumentNullException.ThrowIfNull(taskId);
+        var completion = NewCompletion();
+        return await CallAsync(new ClientWait(taskId, progress, completion), cancellationToken).ConfigureAwait(false) switch
         {
-            var info = await GetAsync(taskId, cancellationToken).ConfigureAwait(false);
-            if (progress is not null && (reported is null || Changed(reported, info)))
-            {
-                progress.Report(info);
-                reported = info;
-            }
-            if (info.State.IsFinished()) return info;
-            await Task.Delay(backoff.Next(), cancellationToken).ConfigureAwait(false);
-        }
+            TaskInfo finished => finished,
+            UnknownTask unknown => throw new LighthouseUnknownTaskException(unknown.TaskId, unknown.Message),
+            var other => throw Unexpected(nameof(WatchTask), other),
+        };
     }
 
     /// <summary>Every task the scheduler still knows of <paramref name="userId"/>, in submission order.</summary>
@@ -203,18 +229,23 @@ public sealed class LighthouseClient : IAsyncDisposable
         return answer as T ?? throw Unexpected(request, answer);
     }
 
-    private async Task<object> RequestAsync(object request, CancellationToken cancellationToken)
+    private Task<object> RequestAsync(object request, CancellationToken cancellationToken) =>
+        CallAsync(new ClientRequest(request, NewCompletion()), cancellationToken);
+
+    // Continuations run off the actor's thread: a caller's slow code must never stall the answers of others.
+    private static TaskCompletionSource<object> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<object> CallAsync(ClientCall call, CancellationToken cancellationToken)
     {
+        var completion = call.Completion;
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        // Continuations run off the actor's thread: a caller's slow code must never stall the answers of others.
-        var completion = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Cancelling completes the request itself, so the actor stops resending it too.
+        // Cancelling completes the call itself, so the actor stops resending it too.
         await using var registration = cancellationToken.CanBeCanceled
             ? cancellationToken.Register(static (state, token) => ((TaskCompletionSource<object>)state!).TrySetCanceled(token), completion)
             : default;
-        _actor.Tell(new ClientRequest(request, completion));
-        // Disposed while this request was being sent: it may have reached the actor after its stop. Once the stop
+        _actor.Tell(call);
+        // Disposed while this call was being sent: it may have reached the actor after its stop. Once the stop
         // is done, whatever the actor did not complete never will be, so it fails as disposed rather than hanging.
         if (Volatile.Read(ref _disposed) != 0) _ = FailOnceReleased(completion);
         return await completion.Task.ConfigureAwait(false);
@@ -226,10 +257,8 @@ public sealed class LighthouseClient : IAsyncDisposable
         completion.TrySetException(new ObjectDisposedException(nameof(LighthouseClient), "the Lighthouse client was disposed while the request was being sent"));
     }
 
-    private static bool Changed(TaskInfo before, TaskInfo after) =>
-        before.State != after.State || before.Progress != after.Progress || before.Node != after.Node ||
-        before.Attempts != after.Attempts || before.PendingReason != after.PendingReason || before.CancelRequested != after.CancelRequested;
+    private static InvalidOperationException Unexpected(object request, object answer) => Unexpected(request.GetType().Name, answer);
 
-    private static InvalidOperationException Unexpected(object request, object answer) =>
-        new($"the scheduler answered {request.GetType().Name} with {answer.GetType().Name}");
+    private static InvalidOperationException Unexpected(string request, object answer) =>
+        new($"the scheduler answered {request} with {answer.GetType().Name}");
 }

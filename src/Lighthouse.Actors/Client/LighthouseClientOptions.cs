@@ -3,7 +3,7 @@ namespace Lighthouse.Client;
 /// <summary>How a <see cref="LighthouseClient"/> waits, retries and (for <see cref="LighthouseClient.ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>) binds.</summary>
 public sealed record LighthouseClientOptions
 {
-    /// <summary>The defaults: 10 s per request, resend after 2 s of silence, bound to 127.0.0.1, Akka logging at WARNING.</summary>
+    /// <summary>The defaults: 10 s per request, resend after 2 s of silence, ask again about a waited-for task after 2 s without news, bound to 127.0.0.1, Akka logging at WARNING.</summary>
     public static LighthouseClientOptions Default { get; } = new();
 
     /// <summary>
@@ -18,6 +18,15 @@ public sealed record LighthouseClientOptions
     /// pipelined others is never resent while answers keep flowing.
     /// </summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A wait (<see cref="LighthouseClient.WaitAsync"/>, <see cref="LighthouseClient.RunAsync(Protocol.SubmitTask, IProgress{Protocol.TaskInfo}?, CancellationToken)"/>)
+    /// is told the task's end by the scheduler instead of polling for it. When nothing has been heard of the task for
+    /// this long, the client asks again (a <see cref="Protocol.WatchTask"/>, whose answer is the task's current status):
+    /// the scheduler keeps watches in memory only, so one that moved or recovered has forgotten them, and a lost
+    /// connection loses what was pushed over it. Shorter finds such a loss sooner; each ask costs one request per waited-for task.
+    /// </summary>
+    public TimeSpan WatchRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The address the client's own ActorSystem binds (<see cref="LighthouseClient.ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/> only).
@@ -38,6 +47,8 @@ public sealed record LighthouseClientOptions
             throw new ArgumentException($"RequestTimeout {RequestTimeout} is invalid: it must be positive", nameof(RequestTimeout));
         if (RetryInterval <= TimeSpan.Zero)
             throw new ArgumentException($"RetryInterval {RetryInterval} is invalid: it must be positive", nameof(RetryInterval));
+        if (WatchRefreshInterval <= TimeSpan.Zero)
+            throw new ArgumentException($"WatchRefreshInterval {WatchRefreshInterval} is invalid: it must be positive", nameof(WatchRefreshInterval));
         if (string.IsNullOrWhiteSpace(LocalHostname))
             throw new ArgumentException("LocalHostname is empty", nameof(LocalHostname));
         if (LogLevel.ToUpperInvariant() is not ("OFF" or "ERROR" or "WARNING" or "INFO" or "DEBUG"))

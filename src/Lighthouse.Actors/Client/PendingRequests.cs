@@ -1,7 +1,9 @@
+using Lighthouse.Protocol;
+
 namespace Lighthouse.Client;
 
 /// <summary>One request sent to the scheduler and not yet answered, failed or abandoned.</summary>
-internal sealed class PendingRequest(object message, AnswerKey key, RequestKind kind, TaskCompletionSource<object> completion, TimeSpan deadline, TimeSpan sentAt)
+internal sealed class PendingRequest(object message, AnswerKey key, RequestKind kind, TaskCompletionSource<object>? completion, TimeSpan deadline, TimeSpan sentAt)
 {
     public object Message { get; } = message;
 
@@ -9,8 +11,17 @@ internal sealed class PendingRequest(object message, AnswerKey key, RequestKind 
 
     public RequestKind Kind { get; } = kind;
 
-    /// <summary>Completed by the client actor; the caller may also cancel it, after which it is dropped unanswered.</summary>
-    public TaskCompletionSource<object> Completion { get; } = completion;
+    /// <summary>
+    /// Completed by the client actor; the caller may also cancel it, after which it is dropped unanswered. Null for
+    /// the client actor's own requests (the <see cref="WatchTask"/> of a wait), whose answers it handles itself.
+    /// </summary>
+    public TaskCompletionSource<object>? Completion { get; } = completion;
+
+    /// <summary>A submission of <see cref="LighthouseClient.RunAsync(SubmitTask, IProgress{TaskInfo}?, CancellationToken)"/>: its acceptance starts the wait for the task's end.</summary>
+    public bool UntilFinished { get; init; }
+
+    /// <summary>Where a run reports the task's changes.</summary>
+    public IProgress<TaskInfo>? Progress { get; init; }
 
     public TimeSpan Deadline { get; } = deadline;
 
@@ -18,6 +29,9 @@ internal sealed class PendingRequest(object message, AnswerKey key, RequestKind 
 
     /// <summary>How many times it was sent: 1, plus one per resend.</summary>
     public int Sends { get; set; } = 1;
+
+    /// <summary>Its caller gave up on it (cancelled): no reason to send it again.</summary>
+    public bool IsAbandoned => Completion is { Task.IsCompleted: true };
 
     internal LinkedListNode<PendingRequest>? Node { get; set; }
 }
@@ -34,21 +48,32 @@ internal sealed class PendingRequest(object message, AnswerKey key, RequestKind 
 /// </summary>
 internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
 {
+    // Most keys (a submission id, a task id) have one request at a time: their lists are reused, not reallocated.
+    private const int MaxSpareLists = 1024;
+
     private readonly Dictionary<AnswerKey, List<PendingRequest>> _byKey = [];
+    private readonly Stack<List<PendingRequest>> _spareLists = new();
     private readonly LinkedList<PendingRequest> _inSendOrder = new();
-    private TimeSpan? _lastAnswerAt;
+    private TimeSpan? _lastHeardAt;
 
     public int Count => _inSendOrder.Count;
 
-    /// <summary>True once any answer (even one no request was waiting for) has arrived: the link worked at least once.</summary>
-    public bool EverAnswered => _lastAnswerAt is not null;
+    /// <summary>True once anything from the scheduler (an answer, even one no request was waiting for, or a push) has arrived: the link worked at least once.</summary>
+    public bool EverAnswered => _lastHeardAt is not null;
 
-    /// <summary>Records a request sent at <paramref name="now"/>; throws <see cref="ArgumentException"/> for a message that is no client request.</summary>
-    public PendingRequest Add(object message, TaskCompletionSource<object> completion, TimeSpan now)
+    /// <summary>
+    /// Records a request sent at <paramref name="now"/>; throws <see cref="ArgumentException"/> for a message that is no client request.
+    /// <paramref name="completion"/> is null for the client actor's own requests.
+    /// </summary>
+    public PendingRequest Add(object message, TaskCompletionSource<object>? completion, TimeSpan now, bool untilFinished = false, IProgress<TaskInfo>? progress = null)
     {
         var (key, kind) = RequestKeys.OfRequest(message);
-        var request = new PendingRequest(message, key, kind, completion, now + timeout, now);
-        if (!_byKey.TryGetValue(key, out var sameKey)) _byKey[key] = sameKey = [];
+        var request = new PendingRequest(message, key, kind, completion, now + timeout, now) { UntilFinished = untilFinished, Progress = progress };
+        if (!_byKey.TryGetValue(key, out var sameKey))
+        {
+            sameKey = _spareLists.TryPop(out var spare) ? spare : new List<PendingRequest>(1);
+            _byKey.Add(key, sameKey);
+        }
         sameKey.Add(request);
         request.Node = _inSendOrder.AddLast(request);
         return request;
@@ -62,14 +87,20 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     {
         if (RequestKeys.OfAnswer(answer) is not { } found) return null;
         var (key, answers) = found;
-        _lastAnswerAt = now;
+        _lastHeardAt = now;
         if (!_byKey.TryGetValue(key, out var sameKey)) return null;
-        var index = sameKey.FindIndex(r => (r.Kind & answers) != 0);
-        if (index < 0) return null;
-        var request = sameKey[index];
-        Remove(request, sameKey, index);
-        return request;
+        for (var index = 0; index < sameKey.Count; index++)
+        {
+            var request = sameKey[index];
+            if ((request.Kind & answers) == 0) continue;
+            Remove(request, sameKey, index);
+            return request;
+        }
+        return null;
     }
+
+    /// <summary>The scheduler sent something that answers no request (a push): the link works, so nothing needs resending for now.</summary>
+    public void Heard(TimeSpan now) => _lastHeardAt = now;
 
     /// <summary>Removes and returns every request whose deadline has passed at <paramref name="now"/>, oldest first.</summary>
     public IReadOnlyList<PendingRequest> TakeExpired(TimeSpan now)
@@ -84,19 +115,19 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     }
 
     /// <summary>
-    /// The requests to send again at <paramref name="now"/>: when nothing has been answered for a retry interval,
+    /// The requests to send again at <paramref name="now"/>: when nothing has been heard for a retry interval,
     /// every request last sent at least a retry interval ago. They stay pending and are marked as sent now.
     /// Requests their caller has abandoned are dropped instead.
     /// </summary>
     public IReadOnlyList<PendingRequest> TakeDueForResend(TimeSpan now)
     {
-        if (_lastAnswerAt is { } answered && now - answered < retryInterval) return [];
+        if (_lastHeardAt is { } heard && now - heard < retryInterval) return [];
         List<PendingRequest>? due = null;
         for (var node = _inSendOrder.First; node is not null;)
         {
             var request = node.Value;
             node = node.Next;
-            if (request.Completion.Task.IsCompleted)
+            if (request.IsAbandoned)
             {
                 Remove(request);
                 continue;
@@ -112,7 +143,7 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     /// <summary>Removes and returns every pending request (the client is stopping).</summary>
     public IReadOnlyList<PendingRequest> TakeAll()
     {
-        var all = _inSendOrder.ToList();
+        var all = new List<PendingRequest>(_inSendOrder);
         _inSendOrder.Clear();
         _byKey.Clear();
         foreach (var request in all) request.Node = null;
@@ -128,7 +159,11 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     private void Remove(PendingRequest request, List<PendingRequest> sameKey, int index)
     {
         sameKey.RemoveAt(index);
-        if (sameKey.Count == 0) _byKey.Remove(request.Key);
+        if (sameKey.Count == 0)
+        {
+            _byKey.Remove(request.Key);
+            if (_spareLists.Count < MaxSpareLists) _spareLists.Push(sameKey);
+        }
         if (request.Node is { } node) _inSendOrder.Remove(node);
         request.Node = null;
     }

@@ -40,6 +40,8 @@ internal static class RequestKeys
         SubmitTask { SubmissionId: { } id } => (new(Submission, id), RequestKind.Submit),
         SubmitTask => throw new ArgumentException("a submission needs a submission id to be matched with its answer", nameof(request)),
         GetTaskStatus get => (new(Task, get.TaskId), RequestKind.Status),
+        // Answered like a status read; the pushes that follow are no answers (TaskUpdated).
+        WatchTask watch => (new(Task, watch.TaskId), RequestKind.Status),
         CancelTask cancel => (new(Task, cancel.TaskId), RequestKind.Cancel),
         ListTasks list => (new(User, list.UserId), RequestKind.List),
         GetNodes => (new(View, nameof(GetNodes)), RequestKind.Nodes),

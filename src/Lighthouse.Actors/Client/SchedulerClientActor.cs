@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using Lighthouse.Messaging;
+using Lighthouse.Protocol;
 
 namespace Lighthouse.Client;
 
@@ -9,6 +11,12 @@ namespace Lighthouse.Client;
 /// The remote end of a <see cref="LighthouseClient"/>: one actor sends every request to the scheduler and matches
 /// the answers (see <see cref="PendingRequests"/>). One sender for all requests, instead of an Ask's temporary actor
 /// per call, keeps pipelining cheap and gives the host's receptionist a single response tunnel for this client.
+/// <para>
+/// Requests leave through an <see cref="Outbox"/>: everything decided while the mailbox drains goes to the
+/// scheduler as one <see cref="MessageBatch"/>, and the scheduler answers a batch with batches, so a busy client
+/// costs one remote message per drain, not one per request. Waits learn a task's end from the scheduler's
+/// <see cref="TaskUpdated"/> push instead of polling for it (see <see cref="TaskWatches"/>).
+/// </para>
 /// </summary>
 public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
 {
@@ -16,6 +24,8 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private readonly SchedulerRoute _route;
     private readonly LighthouseClientOptions _options;
     private readonly PendingRequests _pending;
+    private readonly TaskWatches _watches;
+    private readonly Outbox _outbox = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private IActorRef _target = ActorRefs.Nobody;
     private string? _targetGone;
@@ -25,11 +35,16 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         _route = route;
         _options = options;
         _pending = new PendingRequests(options.RequestTimeout, options.RetryInterval);
+        _watches = new TaskWatches(options.WatchRefreshInterval);
 
         Receive<ClientRequest>(Send);
+        Receive<ClientRun>(Run);
+        Receive<ClientWait>(Wait);
+        Receive<FlushOutbox>(_ => Flush());
+        Receive<MessageBatch>(Received);
         Receive<ClientTick>(_ => Check());
         Receive<Terminated>(terminated => terminated.ActorRef.Equals(_target), _ => TargetStopped());
-        ReceiveAny(Answered);
+        ReceiveAny(Heard);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -73,26 +88,22 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         _target = _route.Start(Context);
         Context.Watch(_target);
         // Often enough that a deadline is missed by little; rarely enough to cost nothing when idle.
-        var tick = TimeSpan.FromTicks(Math.Clamp(
-            Math.Min(_options.RequestTimeout.Ticks, _options.RetryInterval.Ticks) / 4,
-            TimeSpan.FromMilliseconds(10).Ticks,
-            TimeSpan.FromMilliseconds(250).Ticks));
+        var shortest = Math.Min(Math.Min(_options.RequestTimeout.Ticks, _options.RetryInterval.Ticks), _options.WatchRefreshInterval.Ticks);
+        var tick = TimeSpan.FromTicks(Math.Clamp(shortest / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
         Timers.StartPeriodicTimer(nameof(ClientTick), ClientTick.Instance, tick);
     }
 
     protected override void PostStop()
     {
+        static Exception Disposed() => new ObjectDisposedException(nameof(LighthouseClient), "the Lighthouse client was disposed before the scheduler answered");
         foreach (var request in _pending.TakeAll())
-            request.Completion.TrySetException(new ObjectDisposedException(nameof(LighthouseClient), "the Lighthouse client was disposed before the scheduler answered"));
+            request.Completion?.TrySetException(Disposed());
+        _watches.FailAll(Disposed);
     }
 
     private void Send(ClientRequest request)
     {
-        if (_targetGone is { } why)
-        {
-            request.Completion.TrySetException(new LighthouseUnavailableException(_route.Address, why));
-            return;
-        }
+        if (Refused(request)) return;
         try
         {
             _pending.Add(request.Message, request.Completion, Now);
@@ -102,32 +113,123 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
             request.Completion.TrySetException(wrong);
             return;
         }
-        _target.Tell(_route.Envelope(request.Message), Self);
+        Post(request.Message);
+    }
+
+    /// <summary>A submission whose acceptance starts a wait for the task's end (see <see cref="Answered"/>).</summary>
+    private void Run(ClientRun run)
+    {
+        if (Refused(run)) return;
+        try
+        {
+            _pending.Add(run.Submission, run.Completion, Now, untilFinished: true, run.Progress);
+        }
+        catch (ArgumentException wrong)
+        {
+            run.Completion.TrySetException(wrong);
+            return;
+        }
+        Post(run.Submission);
+    }
+
+    private void Wait(ClientWait wait)
+    {
+        if (Refused(wait)) return;
+        var now = Now;
+        if (_watches.Wait(wait.TaskId, new TaskWaiter(wait.Completion, wait.Progress), now) is { } ask) Ask(ask, now);
+    }
+
+    /// <summary>Asks about a waited-for task; its answer goes to the watch (see <see cref="Answered"/>), not to a caller.</summary>
+    private void Ask(WatchTask ask, TimeSpan now)
+    {
+        _pending.Add(ask, completion: null, now);
+        Post(ask);
+    }
+
+    private bool Refused(ClientCall call)
+    {
+        if (_targetGone is not { } why) return false;
+        call.Completion.TrySetException(new LighthouseUnavailableException(_route.Address, why));
+        return true;
+    }
+
+    private void Post(object message)
+    {
+        if (_outbox.Add(_target, message)) Self.Tell(FlushOutbox.Instance);
+    }
+
+    private void Flush()
+    {
+        foreach (var (to, message) in _outbox.Take()) to.Tell(_route.Envelope(message), Self);
+    }
+
+    private void Received(MessageBatch batch)
+    {
+        foreach (var message in batch.Messages) Heard(message);
+    }
+
+    private void Heard(object message)
+    {
+        if (message is TaskUpdated updated)
+        {
+            var now = Now;
+            _pending.Heard(now);
+            _watches.Heard(updated.Task, now, answersAsk: false);
+            return;
+        }
+        Answered(message);
     }
 
     private void Answered(object message)
     {
-        if (_pending.Answer(message, Now) is { } request)
-            request.Completion.TrySetResult(message);
-        else if (_log.IsDebugEnabled)
-            _log.Debug("dropped {0}: no request waits for it (a resent request's second answer, or a late one)", message.GetType().Name);
+        var now = Now;
+        if (_pending.Answer(message, now) is not { } request)
+        {
+            // A resent request's second answer, or a late one. A status is still news for whoever waits for the task.
+            if (message is TaskInfo late) _watches.Heard(late, now, answersAsk: false);
+            else if (_log.IsDebugEnabled)
+                _log.Debug("dropped {0}: no request waits for it (a resent request's second answer, or a late one)", message.GetType().Name);
+            return;
+        }
+        if (request.Message is WatchTask)
+        {
+            if (message is TaskInfo info) _watches.Heard(info, now, answersAsk: true);
+            else if (message is UnknownTask unknown) _watches.Unknown(unknown);
+            return;
+        }
+        // A run's task was accepted: the wait for its end starts now, before the push that may follow at once.
+        if (request.UntilFinished && message is SubmissionAccepted accepted)
+        {
+            if (request.IsAbandoned) return;
+            if (_watches.Follow(accepted.TaskId, new TaskWaiter(request.Completion!, request.Progress), now) is { } ask) Ask(ask, now);
+            return;
+        }
+        request.Completion?.TrySetResult(message);
     }
 
     private void Check()
     {
         var now = Now;
         foreach (var expired in _pending.TakeExpired(now))
-            expired.Completion.TrySetException(Unavailable(expired));
+        {
+            if (expired.Message is WatchTask watch) _watches.Fail(watch.TaskId, () => Unavailable(expired));
+            else expired.Completion?.TrySetException(Unavailable(expired));
+        }
         foreach (var resend in _pending.TakeDueForResend(now))
-            _target.Tell(_route.Envelope(resend.Message), Self);
+            Post(resend.Message);
+        foreach (var ask in _watches.DueForRefresh(now))
+            Ask(ask, now);
     }
 
     private void TargetStopped()
     {
         _targetGone = $"{_route.Description} has stopped";
         _log.Warning("{0}; failing every pending and later request", _targetGone);
+        var (address, why) = (_route.Address, _targetGone);
+        Exception Gone() => new LighthouseUnavailableException(address, why);
         foreach (var request in _pending.TakeAll())
-            request.Completion.TrySetException(new LighthouseUnavailableException(_route.Address, _targetGone));
+            request.Completion?.TrySetException(Gone());
+        _watches.FailAll(Gone);
     }
 
     private LighthouseUnavailableException Unavailable(PendingRequest request)

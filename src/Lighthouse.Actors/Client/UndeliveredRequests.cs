@@ -28,8 +28,8 @@ internal sealed class UndeliveredRequests : IExtension
     {
         public Listener() => Receive<DeadLetter>(dead =>
         {
-            if (dead.Message is ClientRequest request)
-                request.Completion.TrySetException(new ObjectDisposedException(nameof(LighthouseClient), $"the Lighthouse client's actor {dead.Recipient.Path} has stopped"));
+            if (dead.Message is ClientCall call)
+                call.Completion.TrySetException(new ObjectDisposedException(nameof(LighthouseClient), $"the Lighthouse client's actor {dead.Recipient.Path} has stopped"));
         });
     }
 }

@@ -35,4 +35,28 @@ public sealed class ClientWireTests
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
+
+    [Fact]
+    public async Task A_batch_of_requests_inside_ClusterClients_wrapper_also_avoids_the_default_json_serializer()
+    {
+        var system = ActorSystem.Create("wire", ClientActorSystem.Configuration(LighthouseClientOptions.Default));
+        try
+        {
+            var batch = new MessageBatch([new SubmitTask("echo", "[1]", "alice", SubmissionId: "s-1", Watch: true), new WatchTask("t-9", Progress: true)]);
+            var wrapped = new Send(LighthouseNames.SchedulerProxyPath, batch, localAffinity: true);
+
+            var wrapper = system.Serialization.FindSerializerFor(wrapped);
+            var bytes = wrapper.ToBinary(wrapped);
+            var manifest = Akka.Serialization.Serialization.ManifestFor(wrapper, wrapped);
+            var back = Assert.IsType<Send>(system.Serialization.Deserialize(bytes, wrapper.Identifier, manifest));
+
+            Assert.IsType<LighthouseSerializer>(system.Serialization.FindSerializerFor(batch));
+            var inner = Assert.IsType<MessageBatch>(back.Message);
+            Assert.Equal(batch.Messages, inner.Messages);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }

@@ -155,6 +155,36 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public async Task RunAsync_submits_and_returns_the_end_with_and_without_progress()
+    {
+        var (_, client) = Start();
+        await WorkerRegistered(client);
+        var reports = new List<TaskInfo>();
+
+        var plain = await client.RunAsync("echo", "[1]", "alice").Within();
+        var followed = await client.RunAsync("echo", "[2]", "alice", progress: new SynchronousProgress(reports.Add)).Within();
+        var failed = await client.RunAsync("fail", "[3]", "alice").Within();
+
+        Assert.Equal((TaskState.Succeeded, "[1]"), (plain.State, plain.Result));
+        Assert.Equal((TaskState.Succeeded, "[2]"), (followed.State, followed.Result));
+        Assert.Equal(followed, reports[^1]);
+        Assert.Equal((TaskState.Failed, "failed on purpose: [3]"), (failed.State, failed.Error));
+    }
+
+    [Fact]
+    public async Task A_thousand_pipelined_runs_end_with_their_own_results()
+    {
+        var (_, client) = Start();
+        await WorkerRegistered(client);
+
+        var finals = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => client.RunAsync("echo", $"[{i}]", $"user-{i % 4}"))).Within();
+
+        Assert.Equal(1000, finals.Select(f => f.TaskId).Distinct().Count());
+        for (var i = 0; i < finals.Length; i++)
+            Assert.Equal((TaskState.Succeeded, $"[{i}]", $"user-{i % 4}"), (finals[i].State, finals[i].Result, finals[i].UserId));
+    }
+
+    [Fact]
     public async Task A_repeated_submission_id_answers_the_original_task_and_queues_nothing_more()
     {
         var (_, client) = Start(withWorker: false);
@@ -228,7 +258,7 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
         using var cancellation = new CancellationTokenSource();
 
         var call = client.WaitAsync("t1", cancellationToken: cancellation.Token);
-        silent.ExpectMsg<GetTaskStatus>();
+        silent.ExpectMsg<WatchTask>();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.Within());

@@ -70,6 +70,19 @@ public sealed class RemoteClientTests(RemoteHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_thousand_pipelined_runs_end_with_their_own_results_through_the_receptionist()
+    {
+        await using var client = await Connect();
+        var user = User();
+
+        var finals = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => client.RunAsync("echo", $"[{i}]", user))).Within();
+
+        Assert.Equal(1000, finals.Select(f => f.TaskId).Distinct().Count());
+        for (var i = 0; i < finals.Length; i++)
+            Assert.Equal((TaskState.Succeeded, $"[{i}]"), (finals[i].State, finals[i].Result));
+    }
+
+    [Fact]
     public async Task A_payload_near_the_schedulers_cap_crosses_the_wire_both_ways()
     {
         await using var client = await Connect();
