@@ -3,11 +3,13 @@ using Lighthouse.Scheduling;
 namespace Lighthouse.Persistence;
 
 /// <summary>
-/// The events of every message the scheduler handled since its last journal write, gathered into one write.
-/// Each message's follow-up (its reply, its starts and cancels) runs once its own events are durable, in the
-/// order the messages came; a follow-up without events of its own waits for the events gathered before it.
-/// One write of many events costs the database one transaction instead of one per message, which is what
-/// keeps acknowledged submissions per second close to the in-memory rate.
+/// The events of every message the scheduler handled since its last journal write, gathered into one write of
+/// one journal row (<see cref="EventBatch"/>; several only when they are very many or very large). Each message's
+/// follow-up (its reply, its starts and cancels) runs once its own events are durable, in the order the messages
+/// came; a follow-up without events of its own waits for the events gathered before it.
+/// One row for many events costs the database one INSERT in one transaction, and the serializer one call,
+/// instead of one of each per event: that is what keeps a durable scheduler's cost per task close to the
+/// in-memory one.
 /// </summary>
 internal sealed class JournalBatch
 {
@@ -31,16 +33,19 @@ internal sealed class JournalBatch
         _followUps.Add((_events.Count, done));
     }
 
-    /// <summary>Takes the gathered events for one write, leaving the batch empty; the progress runs their follow-ups as they are written.</summary>
-    public (IReadOnlyList<SchedulerEvent> Events, WriteProgress Progress) Take()
+    /// <summary>
+    /// Takes the gathered events as the rows of one write, leaving the batch empty; the progress runs their
+    /// follow-ups as the journal confirms the rows.
+    /// </summary>
+    public (IReadOnlyList<EventBatch> Rows, WriteProgress Progress) Take()
     {
-        var taken = (_events, new WriteProgress(_events.Count, _followUps));
+        var taken = (EventBatch.Rows(_events), new WriteProgress(_events.Count, _followUps));
         _events = [];
         _followUps = [];
         return taken;
     }
 
-    /// <summary>Counts the events of one write as the journal confirms them, running each follow-up when its events are in.</summary>
+    /// <summary>Counts the events of one write as the journal confirms its rows, running each follow-up when its events are in.</summary>
     internal sealed class WriteProgress(int total, List<(int After, Action Done)> followUps)
     {
         private int _written;
@@ -48,9 +53,12 @@ internal sealed class JournalBatch
 
         public bool Complete => _written == total;
 
-        public void Written()
+        /// <summary>The journal confirmed a row of <paramref name="events"/> events (rows are confirmed in order).</summary>
+        public void Written(int events)
         {
-            _written++;
+            if (events <= 0 || _written + events > total)
+                throw new InvalidOperationException($"{events} events confirmed with {_written} of {total} already written");
+            _written += events;
             while (_next < followUps.Count && followUps[_next].After <= _written) followUps[_next++].Done();
         }
     }

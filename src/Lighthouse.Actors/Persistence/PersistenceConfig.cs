@@ -42,6 +42,20 @@ public static class PersistenceConfig
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "unknown persistence provider"),
         };
         var connection = Quote(settings.ConnectionString!);
+        // The journal plugin's write settings are its defaults, on purpose; none of them holds a write back:
+        // - Akka sends a persistent actor's writes one WriteMessages at a time, gathering what is persisted while one
+        //   is under way into the next; the scheduler persists one row per mailbox drain (EventBatch). So a write is
+        //   one transaction of one row when the scheduler is quiet, and of one row per drain since the last write
+        //   when it is busy.
+        // - batch-size (100 rows) and buffer-size (5,000 queued writes) only bound what the plugin merges into one
+        //   transaction and how many writes may wait; it merges what is queued at the moment it is free, without a
+        //   timer, and the one outstanding WriteMessages keeps the queue at one entry. parallelism (3 concurrent
+        //   transactions) never comes into play for the scheduler's one persistence id, so SQLite's single writer
+        //   is never contended by it.
+        // SQLite: write-ahead log (set when DatabaseCheck creates the file) with SQLite's default synchronous=FULL,
+        // kept: each commit is synced to the log, so an acknowledged submission survives a power loss and not only a
+        // killed process, as docs/durability.md promises. That sync is the floor of a write's latency, which is
+        // why the events of many messages share one.
         var plugins = $$"""
             {{SqlJournal}} {
               connection-string = {{connection}}

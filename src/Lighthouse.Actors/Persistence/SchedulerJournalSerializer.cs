@@ -7,8 +7,8 @@ using Lighthouse.Protocol.Serialization;
 namespace Lighthouse.Persistence;
 
 /// <summary>
-/// How the scheduler's events and snapshots are stored: the binary encoding of <see cref="EventCodecs"/> and
-/// <see cref="SnapshotCodec"/> behind a two-letter manifest, each record starting with a format version byte
+/// How the scheduler's events and snapshots are stored: the binary encoding of <see cref="EventCodecs"/>,
+/// <see cref="EventBatchCodec"/> and <see cref="SnapshotCodec"/> behind a two-letter manifest, each record starting with a format version byte
 /// so the encoding can evolve while old journals stay readable. Akka's default JSON serializer never sees
 /// them: it is slower, larger, and ties the stored form to .NET type names.
 /// Registered by <see cref="PersistenceConfig"/>.
@@ -21,11 +21,11 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
     /// <summary>The format this build writes, and the newest it reads.</summary>
     public const byte FormatVersion = 1;
 
-    private static readonly IReadOnlyList<MessageCodec> Codecs = [.. EventCodecs.All, SnapshotCodec.Codec];
+    private static readonly IReadOnlyList<MessageCodec> Codecs = [.. EventCodecs.All, EventBatchCodec.Codec, SnapshotCodec.Codec];
     private static readonly FrozenDictionary<Type, MessageCodec> ByType = Codecs.ToFrozenDictionary(c => c.Type);
     private static readonly FrozenDictionary<string, MessageCodec> ByManifest = Codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
 
-    /// <summary>The types this serializer stores: every scheduler event and the snapshot.</summary>
+    /// <summary>The types this serializer stores: every scheduler event, the batch of events the scheduler writes as one row, and the snapshot.</summary>
     public static IReadOnlyList<Type> OwnedTypes { get; } = Codecs.Select(c => c.Type).ToArray();
 
     public override int Identifier => SerializerId;

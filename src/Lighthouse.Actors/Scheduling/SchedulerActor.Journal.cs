@@ -8,6 +8,9 @@ namespace Lighthouse.Scheduling;
 // The journal side of the scheduler: recovery, writes in batches, snapshots, and what a failed write does.
 public sealed partial class SchedulerActor
 {
+    // A journal write is under way (its rows not all confirmed yet); events gathered meanwhile wait for it to complete.
+    private bool _writing;
+
     protected override void OnRecover(object message)
     {
         switch (message)
@@ -16,6 +19,11 @@ public sealed partial class SchedulerActor
                 _state = SchedulerState.Restore(_settings, snapshot.Image);
                 _lastSnapshot = offer.Metadata.SequenceNr;
                 break;
+            case EventBatch row:
+                foreach (var change in row.Events) _state.Apply(change);
+                _sinceSnapshot += row.Events.Count;
+                break;
+            // A journal written before events were batched: one event per row.
             case SchedulerEvent change:
                 _state.Apply(change);
                 _sinceSnapshot++;
@@ -26,37 +34,55 @@ public sealed partial class SchedulerActor
         }
     }
 
+    /// <summary>
+    /// Recovery failed: the actor stops and nothing is written. A row that cannot be decoded is named by its
+    /// sequence number (the one after the last row applied), so that an operator can find it in the journal table.
+    /// </summary>
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        _log.Error(reason, "the scheduler cannot recover its state from the {0}: {1}", _persistence.Describe(), reason.Message);
+        if (Undecodable(reason) is { } damage)
+        {
+            _log.Error(reason, "the scheduler cannot recover its state from the {0}: the journal row of \"{1}\" after sequence number {2} " +
+                "cannot be read: {3}; nothing was written, and the scheduler stops", _persistence.Describe(), PersistenceId, LastSequenceNr, damage.Message);
+        }
+        else
+        {
+            _log.Error(reason, "the scheduler cannot recover its state from the {0}: {1}", _persistence.Describe(), reason.Message);
+        }
         base.OnRecoveryFailure(reason, message);
+    }
+
+    private static System.Runtime.Serialization.SerializationException? Undecodable(Exception? reason)
+    {
+        for (var e = reason; e is not null; e = e.InnerException)
+        {
+            if (e is System.Runtime.Serialization.SerializationException damage) return damage;
+            if (e is AggregateException { InnerExceptions.Count: 1 } single) return Undecodable(single.InnerExceptions[0]);
+        }
+        return null;
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _log.Error(cause, "writing scheduler event {0} ({1}) to the {2} failed: {3}; the scheduler stops without answering " +
-            "what depended on it, and its successor recovers from what the journal holds", sequenceNr, @event.GetType().Name, _persistence.Describe(), cause.Message);
+        _log.Error(cause, "writing journal row {0} ({1}) to the {2} failed: {3}; the scheduler stops without answering " +
+            "what depended on it, and its successor recovers from what the journal holds", sequenceNr, Describe(@event), _persistence.Describe(), cause.Message);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     /// <summary>
-    /// The journal refused an event (it could not be encoded). It is already applied here, so carrying on
+    /// The journal refused a row (it could not be encoded). Its events are already applied here, so carrying on
     /// would leave this state ahead of the journal: stop, as on a failed write.
     /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        _log.Error(cause, "the journal rejected scheduler event {0} ({1}): {2}; the scheduler stops and recovers from the journal",
-            sequenceNr, @event.GetType().Name, cause.Message);
+        _log.Error(cause, "the journal rejected row {0} ({1}): {2}; the scheduler stops and recovers from the journal",
+            sequenceNr, Describe(@event), cause.Message);
         Context.Stop(Self);
     }
 
-    /// <summary>Answers after every write already gathered or under way (at once in memory, or when nothing is pending).</summary>
-    private void Reply(object reply, IActorRef to)
-    {
-        if (!_persistence.IsDurable) to.Tell(reply);
-        else if (!_batch.IsEmpty) _batch.AddAfter(() => to.Tell(reply));
-        else DeferAsync(reply, r => to.Tell(r));
-    }
+    private static string Describe(object row) => row is EventBatch batch
+        ? $"{batch.Events.Count} scheduler event(s): {string.Join(", ", batch.Events.Select(e => e.GetType().Name).Distinct().Take(5))}"
+        : row.GetType().Name;
 
     /// <summary>
     /// Dispatch memos are derived: they only save asking the engine again, and a recovered engine has to be
@@ -93,18 +119,32 @@ public sealed partial class SchedulerActor
             Lose(node, $"it did not register again within {_persistence.RecoveryGrace} of the scheduler's recovery");
     }
 
-    /// <summary>Writes the gathered events as one batch; follow-ups run as the journal confirms them.</summary>
+    /// <summary>
+    /// Writes the gathered events as one journal row (<see cref="EventBatch"/>); their follow-ups run once the
+    /// journal confirms it. Very many or very large events make several rows, persisted together so that the
+    /// journal writes them in one transaction too.
+    /// While a write is under way, events keep gathering and go as one row when it completes: Akka would hold
+    /// a second write until then anyway (one outstanding write per persistent actor), so waiting costs nothing,
+    /// and a busy scheduler writes one row per transaction however many mailbox drains it made meanwhile.
+    /// </summary>
     private void Flush()
     {
+        // The write under way flushes when it completes; until then no further FlushJournal is needed.
+        if (_writing) return;
         _flushScheduled = false;
         if (_batch.IsEmpty) return;
-        var (events, progress) = _batch.Take();
-        PersistAllAsync(events, _ =>
+        var (rows, progress) = _batch.Take();
+        _writing = true;
+        PersistAllAsync(rows, written =>
         {
-            _inFlight--;
-            _sinceSnapshot++;
-            progress.Written();
-            if (progress.Complete) SnapshotIfDue();
+            var count = written.Events.Count;
+            _inFlight -= count;
+            _sinceSnapshot += count;
+            progress.Written(count);
+            if (!progress.Complete) return;
+            _writing = false;
+            SnapshotIfDue();
+            if (_flushScheduled) Flush();
         });
     }
 

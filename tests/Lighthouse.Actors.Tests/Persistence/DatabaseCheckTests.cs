@@ -38,6 +38,21 @@ public sealed class DatabaseCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task The_journal_connection_commits_with_a_synced_log_as_the_durability_promise_needs()
+    {
+        var settings = DurabilitySettings.Sqlite(Path.Combine(_directory.Path, "lighthouse.db"));
+        await DatabaseCheck.VerifyAsync(settings);
+
+        // The journal plugin opens its connections with this connection string: each commit is synced to the log
+        // (synchronous FULL = 2), so an acknowledged submission survives a power loss, not only a killed process.
+        using var db = new SqliteConnection(settings.ConnectionString);
+        db.Open();
+        using var pragma = db.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous";
+        Assert.Equal(2L, pragma.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task An_intact_database_passes()
     {
         WriteDatabase(rows: 50);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
@@ -5,6 +6,8 @@ using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Persistence;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace Lighthouse.Actors.Tests.Persistence;
@@ -30,16 +33,58 @@ public abstract class DurableSchedulerKit(ITestOutputHelper output) : Akka.TestK
     protected DurabilitySettings Durability(int snapshotEvery = 10_000, TimeSpan? grace = null) =>
         DurabilitySettings.Sqlite(DatabaseFile) with { SnapshotEvery = snapshotEvery, RecoveryGrace = grace ?? TimeSpan.FromSeconds(30) };
 
-    /// <summary>A scheduler in a system of its own, persisting as <paramref name="durability"/> says.</summary>
-    protected Generation Start(DurabilitySettings? durability = null, SchedulerSettings? settings = null)
+    /// <summary>
+    /// A scheduler in a system of its own, persisting as <paramref name="durability"/> says. <paramref name="beforeStart"/>
+    /// runs on the new system before the scheduler exists (to listen to its log, say).
+    /// </summary>
+    protected Generation Start(DurabilitySettings? durability = null, SchedulerSettings? settings = null, Action<ActorSystem>? beforeStart = null)
     {
         var chosen = durability ?? Durability();
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PersistenceConfig.For(chosen));
-        var system = ActorSystem.Create("durable-" + _systems.Count, config);
-        _systems.Add(system);
+        var system = NewSystem(chosen);
+        beforeStart?.Invoke(system);
         var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default, chosen, Clock), "scheduler");
         return new Generation(this, system, scheduler);
     }
+
+    /// <summary>An actor system with the persistence configuration of <paramref name="durability"/>, stopped when the test ends.</summary>
+    protected ActorSystem NewSystem(DurabilitySettings durability)
+    {
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PersistenceConfig.For(durability));
+        var system = ActorSystem.Create("durable-" + _systems.Count, config);
+        _systems.Add(system);
+        return system;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on <paramref name="file"/> (the test's database unless given) and returns its one value (0 for none).</summary>
+    protected long Scalar(string sql, string? file = null)
+    {
+        using var db = new SqliteConnection($"Data Source={file ?? DatabaseFile};Pooling=False");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    /// <summary>
+    /// Every read model as JSON text, so two schedulers' answers compare by content. Node reachability and
+    /// pending reasons are left out: after a recovery every node is away until it registers again.
+    /// </summary>
+    protected static StateViews Views(Generation generation)
+    {
+        var users = Assert.IsType<QueuesView>(generation.Ask(GetQueues.Instance)).Users.Select(u => u.UserId)
+            .Concat(["alice", "bob"]).Distinct().Order(StringComparer.Ordinal);
+        var tasks = users.SelectMany(generation.Tasks).Select(t => t with { PendingReason = null }).ToList();
+        var nodes = Assert.IsType<NodesView>(generation.Ask(GetNodes.Instance)).Nodes.Select(n => n with { State = WorkerNodeState.Reachable });
+        return new StateViews(
+            JsonSerializer.Serialize(nodes),
+            JsonSerializer.Serialize(generation.Ask(GetQueues.Instance)),
+            JsonSerializer.Serialize(generation.Ask(GetStatistics.Instance)),
+            JsonSerializer.Serialize(generation.Ask(GetHistory.Instance)),
+            JsonSerializer.Serialize(tasks));
+    }
+
+    /// <summary>Read models as JSON text.</summary>
+    protected sealed record StateViews(string Nodes, string Queues, string Statistics, string History, string Tasks);
 
     /// <summary>Stops a generation's system, as its host going down would; what it acknowledged is in the file.</summary>
     protected static void Stop(Generation generation) =>
@@ -74,11 +119,15 @@ public abstract class DurableSchedulerKit(ITestOutputHelper output) : Akka.TestK
 
         public IReadOnlyList<TaskInfo> Tasks(string user) => Assert.IsType<TaskList>(Ask(new ListTasks(user))).Tasks;
 
-        /// <summary>A probe registered as worker node <paramref name="node"/>, reporting <paramref name="running"/>.</summary>
+        /// <summary>
+        /// A probe registered as worker node <paramref name="node"/>, reporting <paramref name="running"/>. It registers
+        /// through an agent that opens the scheduler's batches, so it sees starts and cancels one by one.
+        /// </summary>
         public TestProbe Worker(string node, int slots = 1, params string[] running)
         {
             var probe = kit.CreateTestProbe(System);
-            probe.Send(Scheduler, new RegisterWorker(node, new Dictionary<string, double>(), ["echo"], PriorityRange.All, slots, running.Length == 0 ? null : running));
+            Scheduler.Tell(new RegisterWorker(node, new Dictionary<string, double>(), ["echo"], PriorityRange.All, slots, running.Length == 0 ? null : running),
+                UnbatchingAgents.For(System, probe.Ref));
             Assert.Equal(node, probe.ExpectMsg<WorkerRegistered>(Wait).Node);
             return probe;
         }

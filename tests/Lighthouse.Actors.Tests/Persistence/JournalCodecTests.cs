@@ -7,8 +7,8 @@ using Lighthouse.Scheduling;
 namespace Lighthouse.Actors.Tests.Persistence;
 
 /// <summary>
-/// The stored form of the scheduler's events: every event type has one, it round-trips exactly, it is
-/// versioned, and damaged bytes fail naming the record. A stored record outlives the build that wrote it, so
+/// The stored form of the scheduler's events, one per row or many in a batch row: every event type has one, it
+/// round-trips exactly, it is versioned, and damaged bytes fail naming the record. A stored record outlives the build that wrote it, so
 /// manifests and bytes are pinned.
 /// </summary>
 public sealed class JournalCodecTests
@@ -126,6 +126,62 @@ public sealed class JournalCodecTests
         var bytes = SchedulerJournalSerializer.Encode(new NodeRemoved("n1", DateTimeOffset.UnixEpoch));
         Assert.Contains("trailing", Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode([.. bytes, 0], "NX")).Message);
         Assert.Contains("unknown scheduler journal manifest \"QQ\"", Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(bytes, "QQ")).Message);
+    }
+
+    [Fact]
+    public void A_batch_row_holds_every_event_type_with_values_and_with_nulls_in_order()
+    {
+        var events = EventTypes.SelectMany(t => new[] { false, true }.Select(nulls => (SchedulerEvent)SampleFactory.Create(t, nulls))).ToList();
+        var batch = new EventBatch(events);
+
+        var back = Assert.IsType<EventBatch>(RoundTrip(batch));
+
+        WireEquality.AssertSame(batch, back);
+        Assert.Equal("EB", Manifest(batch));
+        Assert.IsType<SchedulerJournalSerializer>(PersistenceAkka.System.Serialization.FindSerializerFor(batch));
+    }
+
+    [Fact]
+    public void The_bytes_of_a_batch_row_are_pinned()
+    {
+        var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(1));
+        byte[] ticks = BitConverter.GetBytes(at.Ticks);
+
+        // Format version 1; the count (+ 1); each event as its manifest (length + 1, then the letters) and its own encoding.
+        byte[] expected =
+        [
+            1, 3,
+            3, (byte)'T', (byte)'X', 4, (byte)'t', (byte)'-', (byte)'1', .. ticks, 120,
+            3, (byte)'N', (byte)'X', 3, (byte)'n', (byte)'1', .. ticks, 120,
+        ];
+        Assert.Equal(expected, SchedulerJournalSerializer.Encode(new EventBatch([new TaskForgotten("t-1", at), new NodeRemoved("n1", at)])));
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_batch_row_fails_naming_the_row_and_the_event()
+    {
+        var bytes = SchedulerJournalSerializer.Encode(new EventBatch([
+            new NodeRemoved("n1", DateTimeOffset.UnixEpoch), (SchedulerEvent)SampleFactory.Create(typeof(TaskSubmitted), nullsWherePossible: false)]));
+        var firstEventEnds = SchedulerJournalSerializer.Encode(new EventBatch([new NodeRemoved("n1", DateTimeOffset.UnixEpoch)])).Length;
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var error = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(bytes[..length], "EB"));
+            Assert.Contains("corrupt scheduler journal record of manifest \"EB\" (EventBatch", error.Message);
+            if (length > firstEventEnds + 3) Assert.Contains("event 2 of 2 (TaskSubmitted)", error.Message);
+        }
+    }
+
+    [Fact]
+    public void A_batch_of_no_events_or_holding_what_is_not_an_event_is_refused()
+    {
+        Assert.Contains("no events", Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode([1, 1], "EB")).Message);
+        Assert.Contains("at least one event", Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Encode(new EventBatch([]))).Message);
+
+        // A snapshot's manifest inside a batch: "SS" is stored by the same serializer, but it is no event.
+        var snapshot = SchedulerJournalSerializer.Encode(new SchedulerSnapshot(new SchedulerState(SchedulerSettings.Default).Capture()));
+        byte[] batch = [1, 2, 3, (byte)'S', (byte)'S', .. snapshot[1..]];
+        Assert.Contains("event 1 of 1 has the manifest \"SS\", which is not a scheduler event's",
+            Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(batch, "EB")).Message);
     }
 
     [Fact]

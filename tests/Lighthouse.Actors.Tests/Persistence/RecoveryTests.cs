@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 using Lighthouse.Protocol;
 using Microsoft.Data.Sqlite;
@@ -233,34 +232,4 @@ public sealed class RecoveryTests(ITestOutputHelper output) : DurableSchedulerKi
         back.Reply(new AcknowledgeCancel(id));
         second.AwaitListed("alice", id, t => t.State == TaskState.Cancelled);
     }
-
-    /// <summary>
-    /// Every read model as JSON text, so two schedulers' answers compare by content. Node reachability and
-    /// pending reasons are left out: after a recovery every node is away until it registers again.
-    /// </summary>
-    private static StateViews Views(Generation generation)
-    {
-        var users = Assert.IsType<QueuesView>(generation.Ask(GetQueues.Instance)).Users.Select(u => u.UserId)
-            .Concat(["alice", "bob"]).Distinct().Order(StringComparer.Ordinal);
-        var tasks = users.SelectMany(generation.Tasks).Select(t => t with { PendingReason = null }).ToList();
-        var nodes = Assert.IsType<NodesView>(generation.Ask(GetNodes.Instance)).Nodes.Select(n => n with { State = WorkerNodeState.Reachable });
-        return new StateViews(
-            JsonSerializer.Serialize(nodes),
-            JsonSerializer.Serialize(generation.Ask(GetQueues.Instance)),
-            JsonSerializer.Serialize(generation.Ask(GetStatistics.Instance)),
-            JsonSerializer.Serialize(generation.Ask(GetHistory.Instance)),
-            JsonSerializer.Serialize(tasks));
-    }
-
-    private long Scalar(string sql)
-    {
-        using var db = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is long value ? value : 0;
-    }
-
-    /// <summary>Read models as JSON text.</summary>
-    private sealed record StateViews(string Nodes, string Queues, string Statistics, string History, string Tasks);
 }
