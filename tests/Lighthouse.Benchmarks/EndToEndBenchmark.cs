@@ -11,11 +11,12 @@ namespace Lighthouse.Benchmarks;
 /// <summary>
 /// Lighthouse end to end on this machine: a real host (<c>lighthouse serve --no-local-worker</c>) and two real
 /// <c>lighthouse-worker</c> processes on loopback, driven by one <see cref="LighthouseClient"/> from this process.
-///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--tasks N] [--window N] [--slots N]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--store sqlite|memory] [--tasks N] [--window N] [--slots N]
 /// <para>
-/// Measured: <c>echo</c> throughput with a pipelined client (a window of tasks in flight, each submitted and then
-/// polled until its result is back); submit-to-result latency of a one-at-a-time client, both polling at once and
-/// through <see cref="LighthouseClient.WaitAsync"/>; and after <c>kill -9</c> of the worker running <c>sleep</c>
+/// Measured: <c>echo</c> throughput with a pipelined client (a window of tasks in flight, each run through
+/// <see cref="LighthouseClient.RunAsync(string, string, string, int, IProgress{TaskInfo}?, CancellationToken)"/>, which submits
+/// it watched and is told its end); submit-to-result latency of a one-at-a-time client through <c>RunAsync</c>, through
+/// <c>SubmitAsync</c> + <see cref="LighthouseClient.WaitAsync"/>, and submitting then polling at once; and after <c>kill -9</c> of the worker running <c>sleep</c>
 /// tasks, the time until its node is unreachable, removed (which re-queues its tasks) and its tasks started on the
 /// other worker. Every result is checked against its payload: a wrong or failed task stops the benchmark.
 /// </para>
@@ -61,10 +62,20 @@ internal static class EndToEndBenchmark
         var port = FreePort();
         // A host that persists its scheduler gets a fresh data directory: a default one would replay earlier runs' tasks.
         var dataDir = Path.Combine(Path.GetTempPath(), $"lighthouse-e2e-benchmark-{Guid.NewGuid():N}");
-        var persistent = TakesDataDir(hostDll);
+        var persistent = settings.Store == "sqlite";
         List<string> serve = ["serve", "--port", Text(port), "--http-port", "0", "--no-local-worker"];
-        if (persistent) serve.AddRange(["--data-dir", dataDir]);
+        Directory.CreateDirectory(dataDir);
         using var cleanUp = new DirectoryRemoval(dataDir);
+        if (persistent)
+        {
+            serve.AddRange(["--data-dir", dataDir]);
+        }
+        else
+        {
+            var config = Path.Combine(dataDir, "in-memory.conf");
+            File.WriteAllText(config, "lighthouse.persistence.provider = none\n");
+            serve.AddRange(["--config", config]);
+        }
         using var host = ChildProcess.Start("host", hostDll, serve);
         host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
         var address = $"127.0.0.1:{port}";
@@ -77,7 +88,7 @@ internal static class EndToEndBenchmark
             await using var client = await LighthouseClient.ConnectAsync(address, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
             await UntilRegistered(client, workers.Keys);
 
-            Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker{(persistent ? ", --data-dir in a fresh temp directory" : ", scheduler in memory")}) + " +
+            Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker{(persistent ? ", SQLite journal in a fresh temp directory" : ", scheduler in memory")}) + " +
                 $"2 workers x {settings.Slots} slots on loopback, {settings.Users} users{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
 
             await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up");
@@ -87,16 +98,17 @@ internal static class EndToEndBenchmark
             var cpu = Spent(cpuBefore, CpuTimes(processes), settings.Tasks);
             var loadPipelined = LoadAverage();
 
-            await OneAtATime(client, settings.Warmup / 10, PollPlan.AtOnce);
-            var atOnce = await OneAtATime(client, settings.Sequential, PollPlan.AtOnce);
-            var waiting = await OneAtATime(client, settings.Sequential, PollPlan.LibraryWait);
+            await OneAtATime(client, settings.Warmup / 10, WaitPlan.Run);
+            var run = await OneAtATime(client, settings.Sequential, WaitPlan.Run);
+            var waiting = await OneAtATime(client, settings.Sequential, WaitPlan.Wait);
+            var atOnce = await OneAtATime(client, settings.Sequential, WaitPlan.PollAtOnce);
             var loadSequential = LoadAverage();
 
             var kills = new List<KillFigures>();
             for (var trial = 0; trial < settings.KillTrials; trial++)
                 kills.Add(await KillTrial(client, workers, workerDll, port, settings.Slots));
 
-            PrintTable(settings, pipelined, atOnce, waiting, kills, cpu);
+            PrintTable(settings, pipelined, run, waiting, atOnce, kills, cpu);
             Console.WriteLine($"load average: at start {loadBefore}; after pipelined {loadPipelined}; after one-at-a-time {loadSequential}; at end {LoadAverage()}");
         }
         catch
@@ -115,7 +127,7 @@ internal static class EndToEndBenchmark
 
     /// <summary>
     /// <paramref name="count"/> echo tasks with at most <paramref name="window"/> in flight, spread over users in turn;
-    /// a task leaves the window once its result is back (polled by the library's backoff) and checked.
+    /// a task leaves the window once its result is back (run through RunAsync: submitted watched, its end pushed) and checked.
     /// </summary>
     private static async Task<LatencyFigures> Pipelined(LighthouseClient client, int count, int window, int users, string phase)
     {
@@ -141,8 +153,7 @@ internal static class EndToEndBenchmark
             {
                 var payload = $"{{\"n\":{i},\"phase\":\"{phase}\"}}";
                 var started = clock.Elapsed;
-                var id = await client.SubmitAsync("echo", payload, $"user-{i % users}", cancellationToken: limit.Token);
-                var done = await PollPlan.LibraryWait.UntilFinished(client, id, polls, limit.Token);
+                var done = await WaitPlan.Run.Finish(client, payload, $"user-{i % users}", polls, limit.Token);
                 latencies[i] = (clock.Elapsed - started).TotalMilliseconds;
                 Check(done, payload);
             }
@@ -154,7 +165,7 @@ internal static class EndToEndBenchmark
     }
 
     /// <summary><paramref name="count"/> echo tasks one after the other: each submitted only once the previous result is back.</summary>
-    private static async Task<LatencyFigures> OneAtATime(LighthouseClient client, int count, PollPlan plan)
+    private static async Task<LatencyFigures> OneAtATime(LighthouseClient client, int count, WaitPlan plan)
     {
         var latencies = new double[count];
         var polls = new Counter();
@@ -164,8 +175,7 @@ internal static class EndToEndBenchmark
         {
             var payload = $"{{\"n\":{i},\"phase\":\"one-at-a-time\"}}";
             var started = clock.Elapsed;
-            var id = await client.SubmitAsync("echo", payload, "solo", cancellationToken: limit.Token);
-            var done = await plan.UntilFinished(client, id, polls, limit.Token);
+            var done = await plan.Finish(client, payload, "solo", polls, limit.Token);
             latencies[i] = (clock.Elapsed - started).TotalMilliseconds;
             Check(done, payload);
         }
@@ -225,24 +235,27 @@ internal static class EndToEndBenchmark
 
     // ---- how a client waits for a result -----------------------------------------------------------------------
 
-    /// <summary>How a client polls for a task's end: at once and again without pause, or as <see cref="LighthouseClient.WaitAsync"/> does (1, 2, 4, … ms, at most 250).</summary>
-    private sealed record PollPlan(string Name, bool Backoff)
+    /// <summary>
+    /// How a client gets an echo task's result: <see cref="LighthouseClient.RunAsync(string, string, string, int, IProgress{TaskInfo}?, CancellationToken)"/>
+    /// (submitted watched, the end pushed), <see cref="LighthouseClient.SubmitAsync(string, string, string, int, CancellationToken)"/> then
+    /// <see cref="LighthouseClient.WaitAsync"/> (a watch, the end pushed), or submitting and then reading the status again and again without pause.
+    /// </summary>
+    private sealed record WaitPlan(string Name)
     {
-        public static readonly PollPlan AtOnce = new("polling at once", false);
-        public static readonly PollPlan LibraryWait = new("WaitAsync's polling", true);
+        public static readonly WaitPlan Run = new("RunAsync");
+        public static readonly WaitPlan Wait = new("SubmitAsync + WaitAsync");
+        public static readonly WaitPlan PollAtOnce = new("SubmitAsync + polling at once");
 
-        public async Task<TaskInfo> UntilFinished(LighthouseClient client, string id, Counter polls, CancellationToken cancel)
+        public async Task<TaskInfo> Finish(LighthouseClient client, string payload, string user, Counter polls, CancellationToken cancel)
         {
-            // The same pauses as the library's WaitAsync, which does not say how often it polled.
-            var pause = TimeSpan.FromMilliseconds(1);
+            if (this == Run) return await client.RunAsync("echo", payload, user, cancellationToken: cancel);
+            var id = await client.SubmitAsync("echo", payload, user, cancellationToken: cancel);
+            if (this == Wait) return await client.WaitAsync(id, cancellationToken: cancel);
             while (true)
             {
                 polls.Add();
                 var info = await client.GetAsync(id, cancel);
                 if (info.State.IsFinished()) return info;
-                if (!Backoff) continue;
-                await Task.Delay(pause, cancel);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
             }
         }
     }
@@ -286,32 +299,33 @@ internal static class EndToEndBenchmark
     private static IReadOnlyList<(string Process, double MicrosecondsPerTask)> Spent(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, int tasks) =>
         after.Select(a => (a.Key, (a.Value - before[a.Key]).TotalMicroseconds / tasks)).ToList();
 
-    private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures atOnce, LatencyFigures waiting, List<KillFigures> kills,
+    private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures run, LatencyFigures waiting, LatencyFigures atOnce, List<KillFigures> kills,
         IReadOnlyList<(string Process, double MicrosecondsPerTask)> cpu)
     {
         Console.WriteLine();
-        Console.WriteLine($"{"measurement",-58} {"tasks/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"polls/task",10}");
-        Row($"pipelined echo, {settings.Tasks:N0} tasks, window {settings.Window:N0}", pipelined);
-        Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.AtOnce.Name}", atOnce);
-        Row($"one at a time, {settings.Sequential:N0} tasks, {PollPlan.LibraryWait.Name}", waiting);
-        Console.WriteLine("(latency = submit to result in the client: the submission's round trip plus the polls until the task is finished)");
+        Console.WriteLine($"{"measurement",-64} {"tasks/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"polls/task",10}");
+        Row($"pipelined echo, {settings.Tasks:N0} tasks, window {settings.Window:N0}, {WaitPlan.Run.Name}", pipelined);
+        Row($"one at a time, {settings.Sequential:N0} tasks, {WaitPlan.Run.Name}", run);
+        Row($"one at a time, {settings.Sequential:N0} tasks, {WaitPlan.Wait.Name}", waiting);
+        Row($"one at a time, {settings.Sequential:N0} tasks, {WaitPlan.PollAtOnce.Name}", atOnce);
+        Console.WriteLine("(latency = submit to result in the client; scheduler " + (settings.Store == "sqlite" ? "with its SQLite journal, the host's default)" : "in memory)"));
         Console.WriteLine();
         Console.WriteLine($"processor time per pipelined task: {string.Join(", ", cpu.Select(c => $"{c.Process} {c.MicrosecondsPerTask:0} µs"))}; " +
             $"total {cpu.Sum(c => c.MicrosecondsPerTask):0} µs, i.e. at most {2e6 / cpu.Sum(c => c.MicrosecondsPerTask):N0} tasks/s on 2 idle cores");
         Console.WriteLine();
-        Console.WriteLine($"{"kill -9 of the worker running sleep tasks",-58} {"unreachable",12} {"removed + re-queued",20} {"started elsewhere",18}");
+        Console.WriteLine($"{"kill -9 of the worker running sleep tasks",-64} {"unreachable",12} {"removed + re-queued",20} {"started elsewhere",18}");
         for (var i = 0; i < kills.Count; i++)
         {
             var k = kills[i];
-            Console.WriteLine($"{$"trial {i + 1}: {k.Tasks} tasks moved",-58} {Ms(k.Unreachable),12} {Ms(k.Removed),20} {Ms(k.Restarted),18}");
+            Console.WriteLine($"{$"trial {i + 1}: {k.Tasks} tasks moved",-64} {Ms(k.Unreachable),12} {Ms(k.Removed),20} {Ms(k.Restarted),18}");
         }
         Console.WriteLine("(times from the kill; nodes and tasks polled every 10 ms, start times from the tasks' second attempt)");
         Console.WriteLine();
         Console.WriteLine($"bar: pipelined >= 20,000 tasks/s: {(pipelined.PerSecond >= 20_000 ? "met" : "NOT met")}; " +
-            $"one-at-a-time p50 <= 2 ms: {(atOnce.P50 <= 2 ? "met" : "NOT met")} polling at once, {(waiting.P50 <= 2 ? "met" : "NOT met")} with WaitAsync");
+            $"one-at-a-time p50 <= 2 ms: {(run.P50 <= 2 ? "met" : "NOT met")} with RunAsync, {(waiting.P50 <= 2 ? "met" : "NOT met")} with SubmitAsync + WaitAsync");
 
         static void Row(string what, LatencyFigures f) =>
-            Console.WriteLine($"{what,-58} {f.PerSecond,10:N0} {f.P50,8:0.00} {f.P99,8:0.00} {f.Max,8:0.0} {f.PollsPerTask,10:0.00}");
+            Console.WriteLine($"{what,-64} {f.PerSecond,10:N0} {f.P50,8:0.00} {f.P99,8:0.00} {f.Max,8:0.0} {f.PollsPerTask,10:0.00}");
         static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:N0} ms";
     }
 
@@ -362,13 +376,6 @@ internal static class EndToEndBenchmark
         if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
     }
 
-    /// <summary>Whether this build of <c>lighthouse serve</c> has <c>--data-dir</c> (a persistent scheduler), read from its help.</summary>
-    private static bool TakesDataDir(string hostDll)
-    {
-        using var help = ChildProcess.Start("lighthouse serve --help", hostDll, ["serve", "--help"]);
-        return help.WaitForExit(StartLimit).Contains("--data-dir", StringComparison.Ordinal);
-    }
-
     private sealed class DirectoryRemoval(string path) : IDisposable
     {
         public void Dispose()
@@ -398,7 +405,7 @@ internal static class EndToEndBenchmark
 
     // ---- settings -----------------------------------------------------------------------------------------------
 
-    private sealed record Settings(bool Quick, bool Build, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials)
+    private sealed record Settings(bool Quick, bool Build, string Store, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials)
     {
         public static Settings Parse(string[] args)
         {
@@ -406,6 +413,7 @@ internal static class EndToEndBenchmark
             return new Settings(
                 quick,
                 !args.Contains("--no-build"),
+                StoreOf(args),
                 Number(args, "--tasks", quick ? 10_000 : 100_000),
                 Number(args, "--window", quick ? 2_000 : 8_000),
                 Number(args, "--sequential", quick ? 300 : 2_000),
@@ -414,6 +422,15 @@ internal static class EndToEndBenchmark
                 // Enough users that a full window stays under the scheduler's default queue cap of 1,000 per user.
                 Number(args, "--users", 16),
                 Number(args, "--kills", quick ? 1 : 3));
+        }
+
+        /// <summary>sqlite (the host's default: its journal in a fresh directory) or memory (persistence provider none).</summary>
+        private static string StoreOf(string[] args)
+        {
+            var at = Array.IndexOf(args, "--store");
+            if (at < 0) return "sqlite";
+            var value = at + 1 < args.Length ? args[at + 1] : "";
+            return value is "sqlite" or "memory" ? value : throw new ArgumentException($"--store takes sqlite or memory, got \"{value}\"");
         }
 
         private static int Number(string[] args, string flag, int fallback)
