@@ -31,6 +31,8 @@ internal static class ClientActorSystem
               port = 0
               # Payloads and results may be up to the scheduler's max-payload-bytes (1 MiB by default).
               maximum-frame-size = 4MiB
+              # The client batches its own requests; the transport's batching would only delay a lone one.
+              batching.enabled = false
             }
           }
           cluster.client {

@@ -18,6 +18,8 @@ internal static class WorkerDefaults
             maximum-frame-size = 4MiB
             send-buffer-size = 4MiB
             receive-buffer-size = 4MiB
+            # The agent batches its own reports; the transport's batching would only delay a lone one.
+            batching.enabled = false
           }
           cluster {
             # Quick, safe failure detection, the same as the host's: a killed worker is unreachable within
