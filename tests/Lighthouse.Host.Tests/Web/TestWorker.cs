@@ -19,9 +19,18 @@ internal sealed class TestWorker : ReceiveActor, IWithTimers
         Receive<WorkerRegistered>(_ => _contact = Sender);
         Receive<WorkerRegistrationRejected>(rejected => throw new InvalidOperationException(rejected.Reason));
         Receive<StartTask>(Start);
-        Receive<CancelRunningTask>(cancel =>
+        Receive<CancelRunningTask>(Cancel);
+        // The scheduler sends starts and cancels batched when it has several for this node at once.
+        Receive<MessageBatch>(batch =>
         {
-            if (_running.Remove(cancel.TaskId)) _contact!.Tell(new AcknowledgeCancel(cancel.TaskId));
+            foreach (var message in batch.Messages)
+            {
+                switch (message)
+                {
+                    case StartTask start: Start(start); break;
+                    case CancelRunningTask cancel: Cancel(cancel); break;
+                }
+            }
         });
         Receive<Finish>(finish =>
         {
@@ -40,6 +49,11 @@ internal sealed class TestWorker : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private void Cancel(CancelRunningTask cancel)
+    {
+        if (_running.Remove(cancel.TaskId)) _contact!.Tell(new AcknowledgeCancel(cancel.TaskId));
+    }
 
     /// <summary>Ends a running task with success (its payload as result).</summary>
     public sealed record Finish(string TaskId);
