@@ -52,8 +52,7 @@ internal sealed partial class SchedulerState
     public PlaceTask? NextPlacement()
     {
         if (_nodes.FreeSlots <= 0) return null;
-        if (_queues.NextCandidate() is not { } task) return null;
-        return new PlaceTask(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
+        return _queues.NextCandidate() is { } task ? RequestFor(task) : null;
     }
 
     /// <summary>
@@ -65,8 +64,11 @@ internal sealed partial class SchedulerState
     {
         if (_nodes.FreeSlots <= 0) return [];
         var tasks = _queues.NextCandidates(Math.Min(max, _nodes.FreeSlots));
-        return tasks.ConvertAll(task => new PlaceTask(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch));
+        return tasks.ConvertAll(RequestFor);
     }
+
+    private PlaceTask RequestFor(TaskRecord task) =>
+        new(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
 
     /// <summary>What the placement engine places for a task: its shape's requirements, immunities and its aversion groups.</summary>
     private static Workload WorkloadOf(TaskRecord task)

@@ -17,7 +17,6 @@ internal sealed class StrategyActor : ReceiveActor
     public StrategyActor(SchedulerSettings settings)
     {
         _placer = new TaskPlacer(settings.Strategy, settings.Rubric);
-        Receive<PlaceTask>(request => Sender.Tell(_placer.Place(request)));
         Receive<PlaceTasks>(batch =>
         {
             var outcomes = new PlacementOutcome[batch.Requests.Count];

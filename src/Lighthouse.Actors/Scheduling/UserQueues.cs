@@ -207,14 +207,7 @@ internal sealed class UserQueues
     {
         var user = _users[task.UserId];
         Running--;
-        foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
-        user.Running--;
-        user.WaitingSince = waitingSince;
-        foreach (var shape in user.Shapes)
-        {
-            shape.Waitlist!.Users.Add(user);
-            Reindex(shape.Waitlist);
-        }
+        Rekey(user, -1, waitingSince);
         if (user.EnqueueFirst(task)) Join(user, task.Shape);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
@@ -235,11 +228,15 @@ internal sealed class UserQueues
     }
 
     /// <summary>Changes a user's key: out of every waitlist it is in (they sort by it), change, back in, re-sort the shapes.</summary>
-    private void Rekey(UserQueue user, int runningDelta, bool restartWait)
+    private void Rekey(UserQueue user, int runningDelta, bool restartWait) =>
+        Rekey(user, runningDelta, restartWait ? ++_stamps : user.WaitingSince);
+
+    /// <summary>Changes a user's running count by <paramref name="runningDelta"/> and its wait stamp to <paramref name="waitingSince"/>, re-sorting as above.</summary>
+    private void Rekey(UserQueue user, int runningDelta, long waitingSince)
     {
         foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
         user.Running += runningDelta;
-        if (restartWait) user.WaitingSince = ++_stamps;
+        user.WaitingSince = waitingSince;
         foreach (var shape in user.Shapes)
         {
             shape.Waitlist!.Users.Add(user);
