@@ -417,7 +417,9 @@ internal static class EndToEndBenchmark
                 Number(args, "--tasks", quick ? 10_000 : 100_000),
                 Number(args, "--window", quick ? 2_000 : 8_000),
                 Number(args, "--sequential", quick ? 300 : 2_000),
-                Number(args, "--warmup", quick ? 2_000 : 10_000),
+                // Long enough for tiered compilation to finish in all four processes: with 10,000 the measured CPU per task was
+                // up to twice the steady state (the JIT thread took 40 % of a worker in a perf sample).
+                Number(args, "--warmup", quick ? 5_000 : 30_000),
                 Number(args, "--slots", 256),
                 // Enough users that a full window stays under the scheduler's default queue cap of 1,000 per user.
                 Number(args, "--users", 16),

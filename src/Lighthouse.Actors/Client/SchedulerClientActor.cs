@@ -25,7 +25,10 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private readonly LighthouseClientOptions _options;
     private readonly PendingRequests _pending;
     private readonly TaskWatches _watches;
-    private readonly Outbox _outbox = new();
+    /// <summary>Calls in flight from which the client counts as busy and lets its batches linger (see <see cref="Post"/>).</summary>
+    private const int BusyCalls = 64;
+
+    private readonly Outbox _outbox;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private IActorRef _target = ActorRefs.Nobody;
     private string? _targetGone;
@@ -33,6 +36,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private SchedulerClientActor(SchedulerRoute route, LighthouseClientOptions options)
     {
         _route = route;
+        _outbox = new Outbox(route.Envelope);
         _options = options;
         _pending = new PendingRequests(options.RequestTimeout, options.RetryInterval);
         _watches = new TaskWatches(options.WatchRefreshInterval);
@@ -40,7 +44,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         Receive<ClientRequest>(Send);
         Receive<ClientRun>(Run);
         Receive<ClientWait>(Wait);
-        Receive<FlushOutbox>(_ => Flush());
+        Receive<FlushOutbox>(_ => _outbox.Flush(Self));
         Receive<MessageBatch>(Received);
         Receive<ClientTick>(_ => Check());
         Receive<Terminated>(terminated => terminated.ActorRef.Equals(_target), _ => TargetStopped());
@@ -153,15 +157,14 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         return true;
     }
 
-    private void Post(object message)
-    {
-        if (_outbox.Add(_target, message)) Self.Tell(FlushOutbox.Instance);
-    }
-
-    private void Flush()
-    {
-        foreach (var (to, message) in _outbox.Take()) to.Tell(_route.Envelope(message), Self);
-    }
+    /// <summary>
+    /// Sends through the outbox. Busy (at least <see cref="BusyCalls"/> calls in flight, as with a pipelined caller that
+    /// submits one task per finished one), the batch lingers so that it carries many requests, and the scheduler's
+    /// answers, starts and the workers' reports downstream come batched in kind; a caller with few calls in flight is
+    /// sent at once.
+    /// </summary>
+    private void Post(object message) =>
+        _outbox.Post(Self, Timers, _target, message, busy: _pending.Count + _watches.Count >= BusyCalls);
 
     private void Received(MessageBatch batch)
     {

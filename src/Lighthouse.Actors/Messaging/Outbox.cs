@@ -11,6 +11,11 @@ namespace Lighthouse.Messaging;
 /// a lone request still leaves after one local hop, while a busy actor sends one remote message per recipient
 /// for everything it decided meanwhile.
 /// <para>
+/// A busy owner (<see cref="Post"/> with <c>busy</c>: many tasks or calls in flight) holds its first message for
+/// <see cref="Linger"/> instead, so that a steady trickle (a pipelined client submitting one task per finished one,
+/// a worker whose tasks end one by one) still travels tens to a message; a quiet owner never waits.
+/// </para>
+/// <para>
 /// Order per recipient is kept. A message added with <c>batchable: false</c> (a reply to someone who may not
 /// understand batches, such as an <c>Ask</c>) is sent alone, in its place in that order.
 /// </para>
@@ -23,8 +28,17 @@ public sealed class Outbox
     /// <summary>Roughly the most bytes one batch carries (see <see cref="MessageSize"/>); a larger single message travels alone.</summary>
     public const int MaxBytes = 256 * 1024;
 
+    /// <summary>How long a busy owner holds its messages; Akka's timers round it up to their tick (10 ms by default).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(2);
+
+    private const string LingerTimer = "lighthouse-outbox-linger";
+
     private readonly Dictionary<IActorRef, List<(object Message, bool Batchable)>> _pending = [];
     private readonly List<IActorRef> _recipients = [];
+    private readonly Func<object, object>? _envelope;
+
+    /// <param name="envelope">Wraps each message or batch as it is sent (e.g. in ClusterClient.Send); none by default.</param>
+    public Outbox(Func<object, object>? envelope = null) => _envelope = envelope;
 
     /// <summary>Nothing waits to be sent.</summary>
     public bool IsEmpty => _recipients.Count == 0;
@@ -50,10 +64,28 @@ public sealed class Outbox
         return wasEmpty;
     }
 
-    /// <summary>Sends everything held, as <paramref name="sender"/>, and empties the outbox.</summary>
+    /// <summary>
+    /// Holds <paramref name="message"/> for <paramref name="to"/> and makes sure a flush comes: <paramref name="self"/>
+    /// is told <see cref="FlushOutbox"/> at once, or after <see cref="Linger"/> when <paramref name="busy"/>; an outbox
+    /// that holds a full batch is sent at once.
+    /// </summary>
+    public void Post(IActorRef self, ITimerScheduler timers, IActorRef to, object message, bool busy, bool batchable = true)
+    {
+        if (Add(to, message, batchable))
+        {
+            if (busy) timers.StartSingleTimer(LingerTimer, FlushOutbox.Instance, Linger);
+            else self.Tell(FlushOutbox.Instance);
+        }
+        else if (Count >= MaxMessages)
+        {
+            Flush(self);
+        }
+    }
+
+    /// <summary>Sends everything held, as <paramref name="sender"/> (each through the envelope, if any), and empties the outbox.</summary>
     public void Flush(IActorRef sender)
     {
-        foreach (var (to, message) in Take()) to.Tell(message, sender);
+        foreach (var (to, message) in Take()) to.Tell(_envelope is null ? message : _envelope(message), sender);
     }
 
     /// <summary>Empties the outbox into what to send: per recipient in the order added, batches where allowed.</summary>

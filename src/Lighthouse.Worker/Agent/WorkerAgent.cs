@@ -39,6 +39,9 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private readonly RegisterWorker _registration;
     private readonly RunningTasks _tasks;
     private readonly RegistrationBackoff _backoff;
+    /// <summary>Running tasks from which the agent counts as busy and lets its reports linger (see <see cref="Send"/>).</summary>
+    private const int BusyTasks = 16;
+
     private readonly Outbox _outbox = new();
     private readonly List<IWorkerReport> _unreported = [];
     private readonly Queue<(TimeSpan At, IWorkerReport Report)> _recentlyReported = new();
@@ -174,12 +177,12 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
 
     /// <summary>
     /// Holds <paramref name="message"/> for <paramref name="to"/>: it leaves with everything else decided before the
-    /// agent's <see cref="FlushOutbox"/> comes round, i.e. once the messages already in its mailbox are handled.
+    /// agent's <see cref="FlushOutbox"/> comes round, i.e. once the messages already in its mailbox are handled; with
+    /// at least <see cref="BusyTasks"/> tasks running, after <see cref="Outbox.Linger"/>, since their ends trickle in
+    /// one by one and would otherwise each cost the scheduler a message of their own.
     /// </summary>
-    private void Send(IActorRef to, object message)
-    {
-        if (_outbox.Add(to, message)) Self.Tell(FlushOutbox.Instance);
-    }
+    private void Send(IActorRef to, object message) =>
+        _outbox.Post(Self, Timers, to, message, busy: _tasks.Count >= BusyTasks);
 
     private void Register()
     {

@@ -86,3 +86,64 @@ public sealed class OutboxTests : TestKit
         Assert.True(outbox.IsEmpty);
     }
 }
+
+public sealed class OutboxPostTests : TestKit
+{
+    [Fact]
+    public void A_quiet_owner_is_told_to_flush_at_once_and_a_busy_one_after_the_linger()
+    {
+        var timers = new RecordingTimers();
+        var to = CreateTestProbe().Ref;
+
+        var quiet = new Outbox();
+        quiet.Post(TestActor, timers, to, new CancelTask("1"), busy: false);
+        ExpectMsg<FlushOutbox>();
+        Assert.Empty(timers.Started);
+
+        var busy = new Outbox();
+        busy.Post(TestActor, timers, to, new CancelTask("2"), busy: true);
+        busy.Post(TestActor, timers, to, new CancelTask("3"), busy: true);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(Outbox.Linger, Assert.Single(timers.Started).Delay);
+        Assert.Equal(2, busy.Count);
+    }
+
+    [Fact]
+    public void A_lingering_outbox_that_holds_a_full_batch_is_sent_at_once_through_its_envelope()
+    {
+        var probe = CreateTestProbe();
+        var outbox = new Outbox(message => new Wrapped(message));
+        for (var i = 0; i < Outbox.MaxMessages; i++) outbox.Post(TestActor, new RecordingTimers(), probe.Ref, new CancelTask($"{i}"), busy: true);
+
+        var sent = probe.ExpectMsg<Wrapped>();
+        Assert.Equal(Outbox.MaxMessages, Assert.IsType<MessageBatch>(sent.Message).Messages.Count);
+        Assert.True(outbox.IsEmpty);
+    }
+
+    private sealed record Wrapped(object Message);
+
+    private sealed class RecordingTimers : ITimerScheduler
+    {
+        public List<(object Key, TimeSpan Delay)> Started { get; } = [];
+
+        public void StartSingleTimer(object key, object msg, TimeSpan timeout) => Started.Add((key, timeout));
+
+        public void StartSingleTimer(object key, object msg, TimeSpan timeout, IActorRef sender) => Started.Add((key, timeout));
+
+        public void StartPeriodicTimer(object key, object msg, TimeSpan interval) => throw new NotSupportedException();
+
+        public void StartPeriodicTimer(object key, object msg, TimeSpan interval, IActorRef sender) => throw new NotSupportedException();
+
+        public void StartPeriodicTimer(object key, object msg, TimeSpan initialDelay, TimeSpan interval) => throw new NotSupportedException();
+
+        public void StartPeriodicTimer(object key, object msg, TimeSpan initialDelay, TimeSpan interval, IActorRef sender) => throw new NotSupportedException();
+
+        public bool IsTimerActive(object key) => Started.Any(s => s.Key.Equals(key));
+
+        public IReadOnlyCollection<object> ActiveTimers => Started.Select(s => s.Key).ToList();
+
+        public void Cancel(object key) { }
+
+        public void CancelAll() { }
+    }
+}
