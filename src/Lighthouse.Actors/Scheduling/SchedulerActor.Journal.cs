@@ -150,7 +150,7 @@ public sealed partial class SchedulerActor
 
     private void SnapshotIfDue()
     {
-        if (_sinceSnapshot >= _persistence.SnapshotEvery) _snapshotDue = true;
+        if (_sinceSnapshot >= Math.Max(_persistence.SnapshotEvery, (long)_persistence.SnapshotEventsPerTask * _state.Tasks.Count)) _snapshotDue = true;
         if (!_snapshotDue || _inFlight > 0) return;
         SaveSnapshot(new SchedulerSnapshot(_state.Capture()));
         _sinceSnapshot = 0;

@@ -31,7 +31,13 @@ public abstract class DurableSchedulerKit(ITestOutputHelper output) : Akka.TestK
     protected string DatabaseFile => Directory.File("lighthouse.db");
 
     protected DurabilitySettings Durability(int snapshotEvery = 10_000, TimeSpan? grace = null) =>
-        DurabilitySettings.Sqlite(DatabaseFile) with { SnapshotEvery = snapshotEvery, RecoveryGrace = grace ?? TimeSpan.FromSeconds(30) };
+        DurabilitySettings.Sqlite(DatabaseFile) with
+        {
+            SnapshotEvery = snapshotEvery,
+            // These tests hold a handful of tasks and want snapshots at the interval they name.
+            SnapshotEventsPerTask = 0,
+            RecoveryGrace = grace ?? TimeSpan.FromSeconds(30),
+        };
 
     /// <summary>
     /// A scheduler in a system of its own, persisting as <paramref name="durability"/> says. <paramref name="beforeStart"/>
