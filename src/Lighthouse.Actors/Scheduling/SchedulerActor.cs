@@ -390,6 +390,8 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             if (decision.Release) _strategy.Tell(new ReleaseTask(outcome.TaskId));
             Record(decision.Events, dispatch: false);
         }
+        // Before the next request: the write held back for these answers goes now (see Flush).
+        if (_flushAfterPlacement) Flush();
         Dispatch();
     }
 
