@@ -41,6 +41,18 @@ public sealed class NoWorkersAlarmTests
     }
 
     [Fact]
+    public void A_worker_that_joined_and_left_between_two_checks_still_ends_the_episode()
+    {
+        var alarm = new NoWorkersAlarm();
+        Assert.NotNull(alarm.Observe(0, 2));
+
+        alarm.WorkerJoined();
+
+        Assert.StartsWith("no workers: 1 task waiting;", alarm.Observe(0, 1));
+        Assert.Null(alarm.Observe(0, 1));
+    }
+
+    [Fact]
     public void An_emptied_queue_does_not_end_the_episode()
     {
         var alarm = new NoWorkersAlarm();
