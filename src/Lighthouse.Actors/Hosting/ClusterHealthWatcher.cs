@@ -28,10 +28,7 @@ internal sealed class ClusterHealthWatcher : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(e => Report(new ClusterMemberUnreachable(e.Member.Address), e.Member, "is unreachable"));
         Receive<ClusterEvent.ReachableMember>(e => Report(new ClusterMemberReachable(e.Member.Address), e.Member, "is reachable again"));
         Receive<ClusterEvent.MemberRemoved>(e => Report(new ClusterMemberRemoved(e.Member.Address), e.Member, "was removed"));
-        Receive<ClusterEvent.MemberUp>(e =>
-        {
-            if (e.Member.HasRole(LighthouseNames.WorkerRole)) _alarm.WorkerJoined();
-        });
+        Receive<WorkerNodeAppeared>(_ => _alarm.WorkerAppeared());
 
         Receive<CheckForWorkers>(_ =>
         {
@@ -59,7 +56,7 @@ internal sealed class ClusterHealthWatcher : ReceiveActor, IWithTimers
     {
         // Current unreachable members arrive first as events, so a scheduler that took over sees them at once.
         Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberUp));
+            typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer("check-for-workers", CheckForWorkers.Instance, CheckInterval);
     }
 

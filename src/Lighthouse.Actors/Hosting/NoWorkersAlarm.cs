@@ -10,10 +10,10 @@ internal sealed class NoWorkersAlarm
     private bool _armed = true;
 
     /// <summary>
-    /// A worker joined the cluster: the episode is over even if no count ever showed it (a worker that comes, runs
+    /// A worker node registered: the episode is over even if no count ever showed it (a worker that comes, runs
     /// the waiting tasks and leaves between two checks must not leave the alarm silent for the next episode).
     /// </summary>
-    public void WorkerJoined() => _armed = true;
+    public void WorkerAppeared() => _armed = true;
 
     /// <summary>The warning to log for this observation, or null.</summary>
     public string? Observe(int workerNodes, int queuedTasks)

@@ -61,6 +61,9 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
     private readonly TaskWatchers _watchers = new();
     private bool _inBatch;
 
+    // The ClusterHealthWatcher child, when clustered: told of registrations for its "no workers" warning.
+    private IActorRef? _health;
+
     // Journal bookkeeping (durable mode only): events gathered or being written, and snapshots.
     private readonly JournalBatch _batch = new();
     private bool _flushScheduled;
@@ -104,7 +107,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         Timers.StartPeriodicTimer("sweep-retention", SweepRetention.Instance, _settings.SweepInterval);
         // A child, so that it runs where the scheduler runs and moves with it when the singleton is handed over.
         if (ClusterHealthWatcher.IsClustered(Context.System))
-            Context.ActorOf(ClusterHealthWatcher.Props(Self), "cluster-health");
+            _health = Context.ActorOf(ClusterHealthWatcher.Props(Self), "cluster-health");
     }
 
     /// <summary>
@@ -311,6 +314,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
                 break;
             case NodeRegistered registered:
                 _strategy.Tell(new AddWorkerNode(registered));
+                _health?.Tell(WorkerNodeAppeared.Instance);
                 break;
             case NodeReachabilityChanged reachability:
                 _strategy.Tell(new SetNodeReachable(reachability.Node, reachability.Reachable));

@@ -103,4 +103,24 @@ public sealed class ClusterHealthWatcherTests(ITestOutputHelper output)
         // The same episode: however long the tasks wait, no second warning.
         EventFilter.Warning(start: "no workers").Expect(0, ClusterHealthWatcher.CheckInterval * 3, () => { });
     }
+
+    [Fact]
+    public void A_worker_that_registers_and_goes_between_two_checks_ends_the_episode()
+    {
+        var scheduler = StartHost();
+        EventFilter.Warning(start: "no workers: 1 task waiting").ExpectOne(Wait, () =>
+        {
+            scheduler.Tell(new SubmitTask("echo", "{}", "alice"), TestActor);
+            ExpectMsg<SubmissionAccepted>(Wait);
+        });
+
+        // Registered and gone again well within one check interval: no check ever counts it.
+        EventFilter.Warning(start: "no workers: ").ExpectOne(Wait, () =>
+        {
+            var agent = CreateTestProbe();
+            scheduler.Tell(RemoteTestSystems.Registration("brief"), agent.Ref);
+            agent.ExpectMsg<WorkerRegistered>(Wait);
+            Sys.Stop(agent.Ref);
+        });
+    }
 }

@@ -41,12 +41,12 @@ public sealed class NoWorkersAlarmTests
     }
 
     [Fact]
-    public void A_worker_that_joined_and_left_between_two_checks_still_ends_the_episode()
+    public void A_worker_that_registered_and_left_between_two_checks_still_ends_the_episode()
     {
         var alarm = new NoWorkersAlarm();
         Assert.NotNull(alarm.Observe(0, 2));
 
-        alarm.WorkerJoined();
+        alarm.WorkerAppeared();
 
         Assert.StartsWith("no workers: 1 task waiting;", alarm.Observe(0, 1));
         Assert.Null(alarm.Observe(0, 1));
