@@ -13,14 +13,16 @@ namespace Lighthouse.Persistence;
 internal sealed record EventBatch(IReadOnlyList<SchedulerEvent> Events)
 {
     /// <summary>Events in one row at most: like the wire's batches, so a replayed row stays a modest allocation.</summary>
-    public const int MaxEvents = 1_000;
+    public const int MaxEvents = 256;
 
     /// <summary>
     /// Roughly the most text (payloads, results, errors) one row holds. Past it the next event starts a new row,
-    /// so a drain of many large submissions is several rows of a few hundred KB each rather than one row of
-    /// hundreds of MB; a single event larger than this still goes alone.
+    /// so a drain of many large submissions is several rows rather than one row of hundreds of MB; a single event
+    /// larger than this still goes alone. Under .NET's 85 KB large-object threshold (the estimate is an upper bound),
+    /// so a row's encoding and the plugin's copies of it are ordinary short-lived allocations; the rows of one write
+    /// still go in one transaction.
     /// </summary>
-    public const int MaxBytes = 256 * 1024;
+    public const int MaxBytes = 48 * 1024;
 
     /// <summary>
     /// The rows for <paramref name="events"/> (at least one), in order: as few as <see cref="MaxEvents"/> and

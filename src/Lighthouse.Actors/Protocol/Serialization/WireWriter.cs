@@ -20,8 +20,10 @@ internal sealed class WireWriter
     // Strict: a lone surrogate cannot be written as UTF-8, and replacing it would change the text silently.
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Buffers above this size are not kept between messages, so one huge payload does not pin memory per thread.
-    private const int RetainedCapacity = 64 * 1024;
+    // Buffers above this size are not kept between messages, so one huge payload or a snapshot does not pin memory
+    // per thread. Large enough for a full batch (Outbox, EventBatch: tens of KB): a smaller limit made every big
+    // batch grow a fresh buffer from 256 bytes, ~2x its size in garbage, much of it on the large object heap.
+    private const int RetainedCapacity = 1024 * 1024;
 
     [ThreadStatic] private static WireWriter? _cached;
 
