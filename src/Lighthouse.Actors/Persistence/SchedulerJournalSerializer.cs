@@ -40,7 +40,8 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
     internal static byte[] Encode(object item)
     {
         var codec = CodecFor(item);
-        var writer = WireWriter.Rent();
+        var snapshot = item is SchedulerSnapshot;
+        var writer = snapshot ? WireWriter.Rent(SnapshotSizeHint()) : WireWriter.Rent();
         writer.WriteUInt(FormatVersion);
         try
         {
@@ -50,7 +51,19 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
         {
             throw new SerializationException($"cannot store {codec.Type.Name} (manifest \"{codec.Manifest}\"): {e.Message}", e);
         }
-        return writer.ToArray();
+        var bytes = writer.ToArray();
+        if (snapshot) Volatile.Write(ref _lastSnapshotBytes, bytes.Length);
+        return bytes;
+    }
+
+    // The size of the last snapshot this process encoded: the next one is sized from it, with room to grow, so that
+    // encoding a large state allocates its buffer once instead of doubling its way up from a few bytes.
+    private static int _lastSnapshotBytes;
+
+    private static int SnapshotSizeHint()
+    {
+        var last = (long)Volatile.Read(ref _lastSnapshotBytes);
+        return (int)Math.Min(last + last / 8 + 4096, Array.MaxLength);
     }
 
     /// <summary>Reads what <see cref="Encode"/> wrote; a <see cref="SerializationException"/> names the manifest and what is wrong.</summary>
