@@ -45,6 +45,42 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
     }
 
     [Fact]
+    public void A_write_of_more_events_than_a_row_holds_goes_as_several_rows_that_keep_every_payload_byte_for_byte()
+    {
+        // More submissions than one row takes, gathered into one write as in the test above: the journal plugin
+        // inserts several rows in one statement, with their bytes bound as parameters (not as literals in the SQL).
+        const int submissions = EventBatch.MaxEvents + 40;
+        // Quotes, backslashes, non-ASCII text and characters that SQL or a hex literal could mangle.
+        static string Payload(int i) => $"{{\"n\":{i},\"text\":\"'x' \\\" 0x00 é 日本 🚀 {new string('z', i % 7)}\"}}";
+        Generation generation;
+        using (var locker = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False"))
+        {
+            locker.Open();
+            using var exclusive = locker.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            exclusive.ExecuteNonQuery();
+            generation = Start();
+            for (var i = 0; i < submissions; i++)
+                generation.Client.Send(generation.Scheduler, new SubmitTask("echo", Payload(i), "user-" + (i % 3), SubmissionId: "s-" + i));
+        }
+        var accepted = Enumerable.Range(0, submissions).Select(_ => generation.Client.ExpectMsg<SubmissionAccepted>(Wait)).ToList();
+
+        var rows = JournalRows(DatabaseFile);
+        Assert.True(rows.Count >= 2, $"expected the write to be split into several rows, found {rows.Count}");
+        Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => (long)i), rows.Select(r => r.Sequence));
+        var events = rows.SelectMany(r => Assert.IsType<EventBatch>(SchedulerJournalSerializer.Decode(r.Message, r.Manifest)).Events).ToList();
+        Assert.All(rows, r => Assert.True(((EventBatch)SchedulerJournalSerializer.Decode(r.Message, r.Manifest)).Events.Count <= EventBatch.MaxEvents));
+        Assert.Equal(accepted.Select(a => a.TaskId), events.Select(e => Assert.IsType<TaskSubmitted>(e).TaskId));
+        Assert.Equal(Enumerable.Range(0, submissions).Select(Payload), events.Select(e => ((TaskSubmitted)e).Payload));
+        var before = Views(generation);
+        Stop(generation);
+
+        // Every task comes back from the rows, queued in its order.
+        var recovered = Start();
+        Assert.Equal(before, Views(recovered));
+    }
+
+    [Fact]
     public void Queued_running_and_finished_tasks_and_nodes_recover_alike_from_batch_rows_from_single_event_rows_and_from_a_mix()
     {
         var first = Start();
