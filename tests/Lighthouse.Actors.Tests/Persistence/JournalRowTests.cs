@@ -21,19 +21,7 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
     public void The_events_of_every_message_waiting_in_the_mailbox_are_written_as_one_row()
     {
         const int submissions = 50;
-        var generation = (Generation?)null;
-        // The database is locked until every submission is in the scheduler's mailbox: its recovery cannot end
-        // before, so it handles all of them in one go, as a busy scheduler would.
-        using (var locker = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False"))
-        {
-            locker.Open();
-            using var exclusive = locker.CreateCommand();
-            exclusive.CommandText = "BEGIN EXCLUSIVE";
-            exclusive.ExecuteNonQuery();
-            generation = Start();
-            for (var i = 0; i < submissions; i++)
-                generation.Client.Send(generation.Scheduler, new SubmitTask("echo", $"{{\"n\":{i}}}", "user-" + (i % 3), SubmissionId: "s-" + i));
-        }
+        var generation = StartWithAllWaiting(submissions, i => $"{{\"n\":{i}}}");
 
         var accepted = Enumerable.Range(0, submissions).Select(_ => generation.Client.ExpectMsg<SubmissionAccepted>(Wait)).ToList();
 
@@ -52,24 +40,15 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
         const int submissions = EventBatch.MaxEvents + 40;
         // Quotes, backslashes, non-ASCII text and characters that SQL or a hex literal could mangle.
         static string Payload(int i) => $"{{\"n\":{i},\"text\":\"'x' \\\" 0x00 é 日本 🚀 {new string('z', i % 7)}\"}}";
-        Generation generation;
-        using (var locker = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False"))
-        {
-            locker.Open();
-            using var exclusive = locker.CreateCommand();
-            exclusive.CommandText = "BEGIN EXCLUSIVE";
-            exclusive.ExecuteNonQuery();
-            generation = Start();
-            for (var i = 0; i < submissions; i++)
-                generation.Client.Send(generation.Scheduler, new SubmitTask("echo", Payload(i), "user-" + (i % 3), SubmissionId: "s-" + i));
-        }
+        var generation = StartWithAllWaiting(submissions, Payload);
         var accepted = Enumerable.Range(0, submissions).Select(_ => generation.Client.ExpectMsg<SubmissionAccepted>(Wait)).ToList();
 
         var rows = JournalRows(DatabaseFile);
         Assert.True(rows.Count >= 2, $"expected the write to be split into several rows, found {rows.Count}");
         Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => (long)i), rows.Select(r => r.Sequence));
-        var events = rows.SelectMany(r => Assert.IsType<EventBatch>(SchedulerJournalSerializer.Decode(r.Message, r.Manifest)).Events).ToList();
-        Assert.All(rows, r => Assert.True(((EventBatch)SchedulerJournalSerializer.Decode(r.Message, r.Manifest)).Events.Count <= EventBatch.MaxEvents));
+        var batches = rows.Select(r => Assert.IsType<EventBatch>(SchedulerJournalSerializer.Decode(r.Message, r.Manifest)).Events).ToList();
+        Assert.All(batches, b => Assert.True(b.Count <= EventBatch.MaxEvents));
+        var events = batches.SelectMany(b => b).ToList();
         Assert.Equal(accepted.Select(a => a.TaskId), events.Select(e => Assert.IsType<TaskSubmitted>(e).TaskId));
         Assert.Equal(Enumerable.Range(0, submissions).Select(Payload), events.Select(e => ((TaskSubmitted)e).Payload));
         var before = Views(generation);
@@ -144,6 +123,24 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
     /// Eight tasks through two nodes: one succeeded and read (collected), one failed, three running (one of them
     /// asked to cancel), two queued and one cancelled while queued. Returns the read models at the end.
     /// </summary>
+    /// <summary>
+    /// Starts the scheduler with its database locked until <paramref name="submissions"/> submissions (user-0..2, ids
+    /// s-0..) are in its mailbox: its recovery cannot end before, so it handles all of them in one go, as a busy
+    /// scheduler would.
+    /// </summary>
+    private Generation StartWithAllWaiting(int submissions, Func<int, string> payload)
+    {
+        using var locker = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        locker.Open();
+        using var exclusive = locker.CreateCommand();
+        exclusive.CommandText = "BEGIN EXCLUSIVE";
+        exclusive.ExecuteNonQuery();
+        var generation = Start();
+        for (var i = 0; i < submissions; i++)
+            generation.Client.Send(generation.Scheduler, new SubmitTask("echo", payload(i), "user-" + (i % 3), SubmissionId: "s-" + i));
+        return generation;
+    }
+
     private static StateViews RunScenario(Generation generation)
     {
         var w1 = generation.Worker("w1", slots: 2);
