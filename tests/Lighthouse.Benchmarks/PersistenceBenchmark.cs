@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 
@@ -31,8 +32,8 @@ internal static class PersistenceBenchmark
 
         Console.WriteLine($"accepted submissions per second: {submissions:N0} submissions, {window:N0} in flight, 100 users; best of 3 runs");
         Console.WriteLine($"{"store",-12} {"accepted/s",12} {"CPU µs/submission",18} {"runs (accepted/s)",30}");
-        Report("in memory", Enumerable.Range(0, 3).Select(_ => Throughput(DurabilitySettings.InMemory, submissions, window)).ToList());
-        Report("SQLite", Enumerable.Range(0, 3).Select(i => Throughput(DurabilitySettings.Sqlite(work.File($"throughput-{i}.db")), submissions, window)).ToList());
+        Report("in memory", Enumerable.Range(0, 3).Select(_ => Throughput(SqlDurabilitySettings.InMemory, submissions, window)).ToList());
+        Report("SQLite", Enumerable.Range(0, 3).Select(i => Throughput(SqlDurabilitySettings.Sqlite(work.File($"throughput-{i}.db")), submissions, window)).ToList());
         if (postgres.Available)
             Report("PostgreSQL", Enumerable.Range(0, 3).Select(i => Throughput(postgres.Fresh($"throughput_{i}"), submissions, window)).ToList());
         else
@@ -41,7 +42,7 @@ internal static class PersistenceBenchmark
         Console.WriteLine();
         Console.WriteLine($"recovery of {recoveryEvents:N0} events (one submission each), until the scheduler answers its first query");
         Console.WriteLine($"{"store",-12} {"journal only",14} {"from snapshot",14}");
-        RecoveryRow("SQLite", name => DurabilitySettings.Sqlite(work.File(name + ".db")), recoveryEvents, window);
+        RecoveryRow("SQLite", name => SqlDurabilitySettings.Sqlite(work.File(name + ".db")), recoveryEvents, window);
         if (postgres.Available) RecoveryRow("PostgreSQL", name => postgres.Fresh(name), recoveryEvents, window);
     }
 
@@ -49,10 +50,10 @@ internal static class PersistenceBenchmark
     private static void Report(string store, IReadOnlyList<(double Rate, double CpuMicros)> runs) =>
         Console.WriteLine($"{store,-12} {runs.Max(r => r.Rate),12:N0} {runs.Min(r => r.CpuMicros),18:N0} {string.Join(" ", runs.Select(r => r.Rate.ToString("N0"))),30}");
 
-    private static void RecoveryRow(string store, Func<string, DurabilitySettings> database, int events, int window)
+    private static void RecoveryRow(string store, Func<string, SqlDurabilitySettings> database, int events, int window)
     {
-        var journalOnly = database("recovery_journal") with { SnapshotEvery = int.MaxValue };
-        var withSnapshot = database("recovery_snapshot") with { SnapshotEvery = events };
+        var journalOnly = database("recovery_journal").WithScheduler(s => s with { SnapshotEvery = int.MaxValue });
+        var withSnapshot = database("recovery_snapshot").WithScheduler(s => s with { SnapshotEvery = events });
         Fill(journalOnly, events, window);
         Fill(withSnapshot, events, window);
         var fromJournal = Recover(journalOnly, events);
@@ -62,19 +63,19 @@ internal static class PersistenceBenchmark
 
     private static SchedulerSettings Settings { get; } = SchedulerSettings.Default with { QueueCapPerUser = 1_000_000 };
 
-    private static ActorSystem NewSystem(DurabilitySettings durability) =>
-        ActorSystem.Create("persistence-benchmark", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PersistenceConfig.For(durability)));
+    private static ActorSystem NewSystem(SqlDurabilitySettings durability) =>
+        ActorSystem.Create("persistence-benchmark", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(durability.Config));
 
     /// <summary>
     /// Submissions acknowledged per second, measured from the first send to the last acknowledgement, and the
     /// process's CPU time over the same span per submission.
     /// </summary>
-    private static (double Rate, double CpuMicros) Throughput(DurabilitySettings durability, int count, int window)
+    private static (double Rate, double CpuMicros) Throughput(SqlDurabilitySettings durability, int count, int window)
     {
         // As lighthouse serve starts: the database checked (and an SQLite one created) first.
         DatabaseCheck.VerifyAsync(durability).Wait(Patience);
         using var system = NewSystem(durability);
-        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability.Scheduler), "scheduler");
         // First contact: recovery (and, on a new database, its tables) is not what is measured.
         scheduler.Ask<QueuesView>(GetQueues.Instance, Patience).Wait();
         var process = Process.GetCurrentProcess();
@@ -88,22 +89,22 @@ internal static class PersistenceBenchmark
         return (rate, cpuMicros);
     }
 
-    private static void Fill(DurabilitySettings durability, int count, int window)
+    private static void Fill(SqlDurabilitySettings durability, int count, int window)
     {
         DatabaseCheck.VerifyAsync(durability).Wait(Patience);
         using var system = NewSystem(durability);
-        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability.Scheduler), "scheduler");
         Submit(system, scheduler, count, window);
         // Let a due snapshot be written before the system goes.
-        if (durability.SnapshotEvery <= count) Thread.Sleep(TimeSpan.FromSeconds(2));
+        if (durability.Scheduler.SnapshotEvery <= count) Thread.Sleep(TimeSpan.FromSeconds(2));
         system.Terminate().Wait(Patience);
     }
 
-    private static TimeSpan Recover(DurabilitySettings durability, int expected)
+    private static TimeSpan Recover(SqlDurabilitySettings durability, int expected)
     {
         using var system = NewSystem(durability);
         var clock = Stopwatch.StartNew();
-        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability), "scheduler");
+        var scheduler = system.ActorOf(SchedulerActor.Props(Settings, durability.Scheduler), "scheduler");
         var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, Patience).Result;
         var elapsed = clock.Elapsed;
         if (queues.Queued != expected) throw new InvalidOperationException($"recovered {queues.Queued} queued tasks, expected {expected}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Npgsql;
 
 namespace Lighthouse.Benchmarks;
@@ -44,7 +45,7 @@ internal sealed class PostgresForBenchmark : IDisposable
     }
 
     /// <summary>Settings for a new, empty database <paramref name="name"/> on the server.</summary>
-    public DurabilitySettings Fresh(string name)
+    public SqlDurabilitySettings Fresh(string name)
     {
         using (var db = new NpgsqlConnection(_server))
         {
@@ -54,7 +55,7 @@ internal sealed class PostgresForBenchmark : IDisposable
             using var create = new NpgsqlCommand($"CREATE DATABASE {name}", db);
             create.ExecuteNonQuery();
         }
-        return DurabilitySettings.PostgreSql(new NpgsqlConnectionStringBuilder(_server) { Database = name }.ConnectionString);
+        return SqlDurabilitySettings.PostgreSql(new NpgsqlConnectionStringBuilder(_server) { Database = name }.ConnectionString);
     }
 
     public void Dispose()

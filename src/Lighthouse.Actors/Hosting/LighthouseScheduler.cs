@@ -39,7 +39,7 @@ public sealed class LighthouseScheduler
     /// returns the proxy: where this process sends its own requests. The system must use the cluster provider and
     /// have the role <see cref="LighthouseNames.SchedulerRole"/>; otherwise <see cref="InvalidOperationException"/>
     /// says what is missing. <paramref name="clock"/> defaults to the system clock. With a durable
-    /// <paramref name="durability"/> (whose <see cref="PersistenceConfig.For"/> the system's configuration must hold)
+    /// <paramref name="durability"/> (whose plugins and <see cref="PersistenceConfig.Serialization"/> the system's configuration must hold)
     /// the scheduler persists its events, and runs under a backoff supervisor: a scheduler that stops because a write
     /// failed starts again after a pause and recovers from the journal, instead of leaving the cluster without one.
     /// </summary>

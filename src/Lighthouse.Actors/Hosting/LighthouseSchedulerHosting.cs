@@ -14,8 +14,9 @@ public static class LighthouseSchedulerHosting
     /// <c>WithClustering</c> or HOCON. Without <paramref name="settings"/> the scheduler reads the
     /// <c>lighthouse.scheduler</c> section of the system's configuration (defaults where absent). The settings Lighthouse
     /// needs (<see cref="LighthouseScheduler.RequiredConfig"/>) are appended, so the user's own configuration wins.
-    /// Without <paramref name="durability"/> the scheduler keeps its state in memory; with it, the journal and snapshot
-    /// plugins for its database are appended too (see <see cref="DurabilitySettings"/> and docs/durability.md).
+    /// Without <paramref name="durability"/> the scheduler keeps its state in memory; with it, it writes to the journal and
+    /// snapshot plugins it names, which the system's configuration must hold (Lighthouse.Persistence.Sql's
+    /// <c>WithLighthouseSqlScheduler</c> adds SQLite or PostgreSQL; see docs/durability.md). The journal serializer is appended.
     /// </summary>
     public static AkkaConfigurationBuilder WithLighthouseScheduler(
         this AkkaConfigurationBuilder builder,
@@ -27,7 +28,7 @@ public static class LighthouseSchedulerHosting
         var persistence = durability ?? DurabilitySettings.InMemory;
         return builder
             .AddHocon(LighthouseScheduler.RequiredConfig, HoconAddMode.Append)
-            .AddHocon(PersistenceConfig.For(persistence), HoconAddMode.Append)
+            .AddHocon(PersistenceConfig.Serialization, HoconAddMode.Append)
             .WithActors((system, registry) =>
             {
                 var chosen = settings ?? SchedulerSettings.FromConfig(system.Settings.Config);

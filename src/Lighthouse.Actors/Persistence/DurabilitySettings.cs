@@ -1,169 +1,79 @@
-using System.Data.Common;
-using System.Globalization;
 using Akka.Configuration;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Lighthouse.Persistence;
 
 /// <summary>
-/// How the scheduler persists its events, read from the <c>lighthouse.persistence</c> section of the
-/// configuration (config/lighthouse.conf documents every key). Without a provider the scheduler runs in
-/// memory: the library default, so an application opts in. <c>lighthouse serve</c> defaults to SQLite.
+/// How the scheduler persists its events: which Akka.Persistence journal and snapshot plugins it writes to (none:
+/// everything in memory, the library default), and how often it snapshots. The library knows no database: the
+/// <c>Lighthouse.Persistence.Sql</c> package (what <c>lighthouse serve</c> uses) makes these settings for SQLite or
+/// PostgreSQL, and an application may point <see cref="JournalPluginId"/> at any plugin its configuration holds.
 /// </summary>
-public sealed record DurabilitySettings(
-    PersistenceProvider Provider,
-    string? ConnectionString,
-    int SnapshotEvery,
-    TimeSpan RecoveryGrace,
-    TimeSpan ConnectTimeout)
+public sealed record DurabilitySettings
 {
     public const string Section = "lighthouse.persistence";
-
-    /// <summary>
-    /// A snapshot holds every task the scheduler knows (queued, running, and finished ones kept for their retention),
-    /// so it is never taken more often than every this many journaled events per known task, whatever
-    /// <see cref="SnapshotEvery"/> says: a busy scheduler retaining 200,000 results would otherwise rewrite them all
-    /// more than once a second (measured: that halved the durable end-to-end rate). Recovery then replays at most
-    /// that many events after its snapshot, in proportion to the state it loads anyway. 0 snapshots by
-    /// <see cref="SnapshotEvery"/> alone.
-    /// </summary>
-    public int SnapshotEventsPerTask { get; init; } = 2;
 
     /// <summary>The scheduler's persistence id: the one stream of events every host's scheduler shares.</summary>
     public const string PersistenceId = "lighthouse-scheduler";
 
-    /// <summary>The SQLite file's name inside the data directory.</summary>
-    public const string DatabaseFileName = "lighthouse.db";
+    /// <summary>The plugins of in-memory mode: nothing is ever written to them, they only answer the recovery.</summary>
+    public const string MemoryJournal = "akka.persistence.journal.inmem";
 
-    /// <summary>The data directory when none is configured (see <see cref="DefaultDataDirectory"/>).</summary>
-    public const string DataDirectoryName = "lighthouse";
+    public const string MemorySnapshotStore = "akka.persistence.snapshot-store.inmem";
 
     /// <summary>No persistence, with the defaults of the other knobs.</summary>
-    public static DurabilitySettings InMemory { get; } = new(
-        PersistenceProvider.None,
-        ConnectionString: null,
-        SnapshotEvery: 10_000,
-        RecoveryGrace: TimeSpan.FromSeconds(10),
-        ConnectTimeout: TimeSpan.FromSeconds(10));
+    public static DurabilitySettings InMemory { get; } = new();
 
-    /// <summary>SQLite in <paramref name="databaseFile"/> (created with its tables on first start).</summary>
-    public static DurabilitySettings Sqlite(string databaseFile) =>
-        InMemory with { Provider = PersistenceProvider.Sqlite, ConnectionString = SqliteConnectionString(databaseFile) };
+    /// <summary>The journal plugin's configuration path (e.g. <c>akka.persistence.journal.sql</c>); null in memory.</summary>
+    public string? JournalPluginId { get; init; }
 
-    /// <summary>PostgreSQL at <paramref name="connectionString"/> (an Npgsql connection string; the tables are created on first start).</summary>
-    public static DurabilitySettings PostgreSql(string connectionString) =>
-        InMemory with { Provider = PersistenceProvider.PostgreSql, ConnectionString = connectionString };
+    /// <summary>The snapshot store plugin's configuration path; null in memory.</summary>
+    public string? SnapshotPluginId { get; init; }
 
-    public bool IsDurable => Provider != PersistenceProvider.None;
+    /// <summary>What the journal is, as an operator recognises it (never with a password), for log lines.</summary>
+    public string Description { get; init; } = "no persistence (in memory)";
 
-    /// <summary>
-    /// Reads <c>lighthouse.persistence</c>; a missing key keeps its default, a missing provider means none.
-    /// <paramref name="dataDirectory"/> (the host's <c>--data-dir</c>) overrides the <c>data-dir</c> key; the
-    /// SQLite file is <see cref="DatabaseFileName"/> there unless <c>connection-string</c> names another.
-    /// Throws <see cref="ConfigurationException"/> naming the key and the value for anything invalid.
-    /// </summary>
-    public static DurabilitySettings FromConfig(Config config, string? dataDirectory = null)
-    {
-        var section = config.HasPath(Section) ? config.GetConfig(Section) : Config.Empty;
-        var d = InMemory;
-        var provider = section.HasPath("provider") ? ParseProvider(section.GetString("provider")) : PersistenceProvider.None;
-        var connection = section.HasPath("connection-string") ? section.GetString("connection-string") : null;
-        if (string.IsNullOrWhiteSpace(connection)) connection = null;
+    /// <summary>A snapshot after at most this many journaled events (but see <see cref="SnapshotEventsPerTask"/>).</summary>
+    public int SnapshotEvery { get; init; } = 10_000;
 
-        switch (provider)
-        {
-            case PersistenceProvider.Sqlite when connection is null:
-                var directory = dataDirectory ?? (section.HasPath("data-dir") ? section.GetString("data-dir") : null);
-                if (string.IsNullOrWhiteSpace(directory)) directory = DefaultDataDirectory();
-                connection = SqliteConnectionString(Path.Combine(directory, DatabaseFileName));
-                break;
-            case PersistenceProvider.Sqlite:
-                CheckConnectionString(connection, new SqliteConnectionStringBuilder(), "Data Source");
-                break;
-            case PersistenceProvider.PostgreSql when connection is null:
-                throw Invalid("connection-string", "", "provider = postgresql needs a connection string, e.g. \"Host=db.example;Database=lighthouse;Username=lighthouse;Password=...\"");
-            case PersistenceProvider.PostgreSql:
-                CheckConnectionString(connection, new NpgsqlConnectionStringBuilder(), "Host");
-                break;
-        }
-
-        return new DurabilitySettings(
-            provider,
-            provider == PersistenceProvider.None ? null : connection,
-            SnapshotEvery: Positive(section, "snapshot-every", d.SnapshotEvery),
-            RecoveryGrace: Duration(section, "recovery-grace", d.RecoveryGrace),
-            ConnectTimeout: Duration(section, "connect-timeout", d.ConnectTimeout));
-    }
-
-    /// <summary>none | sqlite | postgresql (case-insensitive); anything else names the choices.</summary>
-    public static PersistenceProvider ParseProvider(string? name) => name?.Trim().ToLowerInvariant() switch
-    {
-        "none" or "memory" => PersistenceProvider.None,
-        "sqlite" => PersistenceProvider.Sqlite,
-        "postgresql" or "postgres" => PersistenceProvider.PostgreSql,
-        _ => throw Invalid("provider", name ?? "", "expected none, sqlite or postgresql"),
-    };
+    /// <summary>How long recovered workers have to register again before their running tasks are re-queued.</summary>
+    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Where <c>lighthouse serve</c> keeps its data when no directory is configured: <c>$XDG_DATA_HOME/lighthouse</c>,
-    /// else <c>~/.local/share/lighthouse</c>, else (no home directory) <c>./lighthouse-data</c>.
+    /// A snapshot holds every task the scheduler knows, so it is never taken more often than every this many journaled
+    /// events per known task, whatever <see cref="SnapshotEvery"/> says: a busy scheduler would otherwise rewrite all
+    /// its retained results more than once a second. 0 snapshots by <see cref="SnapshotEvery"/> alone.
     /// </summary>
-    public static string DefaultDataDirectory()
+    public int SnapshotEventsPerTask { get; init; } = 2;
+
+    public bool IsDurable => JournalPluginId is not null;
+
+    /// <summary>
+    /// Persist to the journal and snapshot store configured at <paramref name="journalPluginId"/> and
+    /// <paramref name="snapshotPluginId"/>; the system's configuration must also hold <see cref="PersistenceConfig.Serialization"/>.
+    /// </summary>
+    public static DurabilitySettings Plugins(string journalPluginId, string snapshotPluginId, string description)
     {
-        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, DataDirectoryName);
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrWhiteSpace(home)) return Path.Combine(home, ".local", "share", DataDirectoryName);
-        return Path.GetFullPath("lighthouse-data");
+        ArgumentException.ThrowIfNullOrWhiteSpace(journalPluginId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(snapshotPluginId);
+        return new DurabilitySettings { JournalPluginId = journalPluginId, SnapshotPluginId = snapshotPluginId, Description = description };
     }
 
-    /// <summary>The SQLite file of an SQLite connection string (null for other providers).</summary>
-    public string? SqliteFile => Provider == PersistenceProvider.Sqlite
-        ? Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource)
-        : null;
-
-    /// <summary>The database as an operator recognises it, never with its password: the file, or user@host:port/database.</summary>
-    public string Describe() => Provider switch
+    /// <summary>
+    /// These settings with the scheduler's knobs of <c>lighthouse.persistence</c> (<c>snapshot-every</c>,
+    /// <c>recovery-grace</c>) read from <paramref name="config"/>; a missing key keeps its value. Throws
+    /// <see cref="ConfigurationException"/> naming the key and the value for anything invalid.
+    /// </summary>
+    public DurabilitySettings WithKnobsFrom(Config config)
     {
-        PersistenceProvider.None => "no persistence (in memory)",
-        PersistenceProvider.Sqlite => $"SQLite database {SqliteFile}",
-        PersistenceProvider.PostgreSql => DescribePostgreSql(ConnectionString!),
-        _ => Provider.ToString(),
-    };
-
-    private static string DescribePostgreSql(string connectionString)
-    {
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        var user = string.IsNullOrEmpty(b.Username) ? "" : b.Username + "@";
-        var database = string.IsNullOrEmpty(b.Database) ? "" : "/" + b.Database;
-        return $"PostgreSQL database {user}{b.Host}:{b.Port.ToString(CultureInfo.InvariantCulture)}{database}";
-    }
-
-    private static string SqliteConnectionString(string databaseFile) =>
-        new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(databaseFile) }.ConnectionString;
-
-    private static void CheckConnectionString(string connection, DbConnectionStringBuilder builder, string requiredKey)
-    {
-        try
+        ArgumentNullException.ThrowIfNull(config);
+        var section = new SettingsSection(Section, config.HasPath(Section) ? config.GetConfig(Section) : Config.Empty);
+        return this with
         {
-            builder.ConnectionString = connection;
-        }
-        catch (ArgumentException e)
-        {
-            // The message names the bad key; the string itself may hold a password, so it is not repeated.
-            throw new ConfigurationException($"{Section}.connection-string is invalid: {e.Message}");
-        }
-        if (!builder.TryGetValue(requiredKey, out var value) || string.IsNullOrWhiteSpace(value?.ToString()))
-            throw new ConfigurationException($"{Section}.connection-string is invalid: it has no \"{requiredKey}\"");
+            SnapshotEvery = section.Positive("snapshot-every", SnapshotEvery),
+            RecoveryGrace = section.Duration("recovery-grace", RecoveryGrace, "10s"),
+        };
     }
 
-    private static int Positive(Config section, string key, int fallback) =>
-        new SettingsSection(Section, section).Positive(key, fallback);
-
-    private static TimeSpan Duration(Config section, string key, TimeSpan fallback) =>
-        new SettingsSection(Section, section).Duration(key, fallback, "10s");
-
-    private static ConfigurationException Invalid(string key, string value, string why) =>
-        new SettingsSection(Section, Config.Empty).Invalid(key, value, why);
+    /// <summary>The journal as an operator recognises it.</summary>
+    public string Describe() => Description;
 }

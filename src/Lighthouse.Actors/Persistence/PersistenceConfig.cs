@@ -1,84 +1,19 @@
 using System.Text;
 using Akka.Configuration;
-using Akka.Persistence.Sql;
 
 namespace Lighthouse.Persistence;
 
 /// <summary>
-/// The Akka configuration persistence needs: the journal serializer for the scheduler's events and
-/// snapshots, and, for a database, the Akka.Persistence.Sql journal and snapshot store pointed at it
-/// (tables created on first start). A host adds it under its own configuration.
+/// The Akka configuration every durable scheduler needs whatever its journal plugin: the journal serializer for
+/// the scheduler's events and snapshots. The plugin's own configuration is the host's (see Lighthouse.Persistence.Sql).
 /// </summary>
 public static class PersistenceConfig
 {
-    /// <summary>The journal plugin the scheduler uses with a database.</summary>
-    public const string SqlJournal = "akka.persistence.journal.sql";
-
-    /// <summary>The snapshot store plugin the scheduler uses with a database.</summary>
-    public const string SqlSnapshotStore = "akka.persistence.snapshot-store.sql";
-
-    /// <summary>The plugins of in-memory mode: nothing is ever written to them, they only answer the recovery.</summary>
-    public const string MemoryJournal = "akka.persistence.journal.inmem";
-
-    public const string MemorySnapshotStore = "akka.persistence.snapshot-store.inmem";
-
     /// <summary>The name the journal serializer is registered under in <c>akka.actor.serializers</c>.</summary>
     public const string SerializerName = "lighthouse-journal";
 
     /// <summary>Registers <see cref="SchedulerJournalSerializer"/> for every event and the snapshot.</summary>
     public static Config Serialization { get; } = ConfigurationFactory.ParseString(SerializationHocon());
-
-    /// <summary>The configuration for <paramref name="settings"/>: the serializer, plus the SQL plugins for a database.</summary>
-    public static Config For(DurabilitySettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (!settings.IsDurable) return Serialization;
-        var provider = settings.Provider switch
-        {
-            // Microsoft.Data.Sqlite; linq2db's "SQLite" would look for System.Data.SQLite.
-            PersistenceProvider.Sqlite => "SQLite.MS",
-            // Generic: linq2db detects the server's version and picks its dialect.
-            PersistenceProvider.PostgreSql => "PostgreSQL",
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "unknown persistence provider"),
-        };
-        var connection = Quote(settings.ConnectionString!);
-        // The journal plugin's write settings are its defaults, on purpose; none of them holds a write back:
-        // - Akka sends a persistent actor's writes one WriteMessages at a time, gathering what is persisted while one
-        //   is under way into the next; the scheduler persists one row per mailbox drain (EventBatch). So a write is
-        //   one transaction of one row when the scheduler is quiet, and of one row per drain since the last write
-        //   when it is busy.
-        // - batch-size (100 rows) and buffer-size (5,000 queued writes) only bound what the plugin merges into one
-        //   transaction and how many writes may wait; it merges what is queued at the moment it is free, without a
-        //   timer, and the one outstanding WriteMessages keeps the queue at one entry. parallelism (3 concurrent
-        //   transactions) never comes into play for the scheduler's one persistence id, so SQLite's single writer
-        //   is never contended by it.
-        // - prefer-parameters-on-multirow-insert: a write of several rows (a busy scheduler's write is several
-        //   EventBatch rows of up to ~48 KB) goes through linq2db's multi-row INSERT, which by default writes each
-        //   value into the SQL text: every row's bytes became a hex literal built in a StringBuilder and parsed again
-        //   by the database, ~40 % of the host's allocations at 20,000 tasks/s. As parameters, the bytes are bound as
-        //   they are.
-        // SQLite: write-ahead log (set when DatabaseCheck creates the file) with SQLite's default synchronous=FULL,
-        // kept: each commit is synced to the log, so an acknowledged submission survives a power loss and not only a
-        // killed process, as docs/durability.md promises. That sync is the floor of a write's latency, which is
-        // why the events of many messages share one.
-        var plugins = $$"""
-            {{SqlJournal}} {
-              connection-string = {{connection}}
-              provider-name = "{{provider}}"
-              auto-initialize = on
-              prefer-parameters-on-multirow-insert = on
-            }
-            {{SqlSnapshotStore}} {
-              connection-string = {{connection}}
-              provider-name = "{{provider}}"
-              auto-initialize = on
-            }
-            """;
-        // Without the plugin's own defaults as a fallback, Akka finds no class for the journal plugin.
-        return ConfigurationFactory.ParseString(plugins)
-            .WithFallback(Serialization)
-            .WithFallback(SqlPersistence.DefaultConfiguration);
-    }
 
     private static string SerializationHocon()
     {
@@ -95,7 +30,4 @@ public static class PersistenceConfig
     }
 
     private static string TypeKey(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
-
-    /// <summary>A HOCON quoted string: backslashes and quotes escaped, so any connection string survives.</summary>
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

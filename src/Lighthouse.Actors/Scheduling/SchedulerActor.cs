@@ -81,8 +81,8 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         _strategy = Context.ActorOf(StrategyActor.Props(settings), "strategy");
         // In memory, nothing is written; a private id and the in-memory plugins only answer the recovery (empty).
         _persistenceId = persistence.IsDurable ? DurabilitySettings.PersistenceId : $"{DurabilitySettings.PersistenceId}-in-memory-{Guid.NewGuid():N}";
-        JournalPluginId = persistence.IsDurable ? PersistenceConfig.SqlJournal : PersistenceConfig.MemoryJournal;
-        SnapshotPluginId = persistence.IsDurable ? PersistenceConfig.SqlSnapshotStore : PersistenceConfig.MemorySnapshotStore;
+        JournalPluginId = persistence.JournalPluginId ?? DurabilitySettings.MemoryJournal;
+        SnapshotPluginId = persistence.SnapshotPluginId ?? DurabilitySettings.MemorySnapshotStore;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -95,7 +95,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     /// <summary>
     /// Props for a scheduler persisting as <paramref name="persistence"/> says. A durable one needs
-    /// <see cref="PersistenceConfig.For"/> in its actor system's configuration.
+    /// its plugins and <see cref="PersistenceConfig.Serialization"/> in its actor system's configuration.
     /// </summary>
     public static Props Props(SchedulerSettings settings, DurabilitySettings persistence, TimeProvider? clock = null) =>
         Akka.Actor.Props.Create(() => new SchedulerActor(settings, persistence, clock ?? TimeProvider.System));

@@ -3,6 +3,7 @@ using Akka.Configuration;
 using Lighthouse.Hosting;
 using Lighthouse.Host.Web;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Host.Serve;
@@ -24,7 +25,7 @@ public sealed record HostSettings(
     int? LocalWorkerSlots,
     WebOptions? Http,
     SchedulerSettings Scheduler,
-    DurabilitySettings Durability)
+    SqlDurabilitySettings Durability)
 {
     private const string Roles = "akka.cluster.roles";
     private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
@@ -84,7 +85,7 @@ public sealed record HostSettings(
         }
 
         var scheduler = SchedulerSettings.FromConfig(config);
-        var durability = DurabilitySettings.FromConfig(config);
+        var durability = SqlDurabilitySettings.FromConfig(config);
         http = http is null ? null : http with { QueueCapPerUser = scheduler.QueueCapPerUser };
 
         // A host is a scheduler member whatever else its roles say, as a worker is a worker.
@@ -93,7 +94,7 @@ public sealed record HostSettings(
         var akka = ConfigurationFactory.ParseString($"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]")
             .WithFallback(config)
             .WithFallback(LighthouseScheduler.RequiredConfig)
-            .WithFallback(PersistenceConfig.For(durability));
+            .WithFallback(durability.Config);
 
         return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler, durability);
     }

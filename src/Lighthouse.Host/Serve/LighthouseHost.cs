@@ -6,6 +6,7 @@ using Akka.Event;
 using Lighthouse.Hosting;
 using Lighthouse.Host.Web;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Lighthouse.Worker;
 using Microsoft.AspNetCore.Builder;
@@ -80,7 +81,7 @@ internal static class LighthouseHost
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
 
-            var scheduler = LighthouseScheduler.Start(system, settings.Scheduler, durability: settings.Durability);
+            var scheduler = LighthouseScheduler.Start(system, settings.Scheduler, durability: settings.Durability.Scheduler);
             if (settings.LocalWorkerSlots is { } slots)
                 WorkerHub.Create(o => { o.Slots = slots; o.AddBuiltInHandlers(); }).Start(system, scheduler);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Lighthouse.Actors.Tests.Persistence;
@@ -26,7 +27,7 @@ public sealed class DatabaseCheckTests : IDisposable
     public async Task A_missing_database_is_created_empty_in_write_ahead_log_mode()
     {
         var file = Path.Combine(_directory.Path, "new", "lighthouse.db");
-        await DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(file));
+        await DatabaseCheck.VerifyAsync(SqlDurabilitySettings.Sqlite(file));
 
         using var db = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
         db.Open();
@@ -40,7 +41,7 @@ public sealed class DatabaseCheckTests : IDisposable
     [Fact]
     public async Task The_journal_connection_commits_with_a_synced_log_as_the_durability_promise_needs()
     {
-        var settings = DurabilitySettings.Sqlite(Path.Combine(_directory.Path, "lighthouse.db"));
+        var settings = SqlDurabilitySettings.Sqlite(Path.Combine(_directory.Path, "lighthouse.db"));
         await DatabaseCheck.VerifyAsync(settings);
 
         // The journal plugin opens its connections with this connection string: each commit is synced to the log
@@ -56,7 +57,7 @@ public sealed class DatabaseCheckTests : IDisposable
     public async Task An_intact_database_passes()
     {
         WriteDatabase(rows: 50);
-        await DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(File));
+        await DatabaseCheck.VerifyAsync(SqlDurabilitySettings.Sqlite(File));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class DatabaseCheckTests : IDisposable
         new Random(7).NextBytes(garbage);
         await System.IO.File.WriteAllBytesAsync(File, garbage);
 
-        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(File)));
+        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(SqlDurabilitySettings.Sqlite(File)));
 
         Assert.Equal($"the SQLite database {File} is not an SQLite database (10000 bytes without the SQLite header): it was left untouched " +
                      $"for you to inspect or restore; move it away (Lighthouse then starts with an empty database at {File}) " +
@@ -82,7 +83,7 @@ public sealed class DatabaseCheckTests : IDisposable
         var truncated = whole[..(whole.Length / 2)];
         await System.IO.File.WriteAllBytesAsync(File, truncated);
 
-        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(File)));
+        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(SqlDurabilitySettings.Sqlite(File)));
 
         Assert.StartsWith($"the SQLite database {File} is damaged (", error.Message);
         Assert.Contains("it was left untouched", error.Message);
@@ -99,7 +100,7 @@ public sealed class DatabaseCheckTests : IDisposable
         new Random(3).NextBytes(bytes.AsSpan(bytes.Length / 3, 8_192));
         await System.IO.File.WriteAllBytesAsync(File, bytes);
 
-        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(DurabilitySettings.Sqlite(File)));
+        var error = await Assert.ThrowsAsync<PersistenceStartupException>(() => DatabaseCheck.VerifyAsync(SqlDurabilitySettings.Sqlite(File)));
 
         Assert.Contains("is damaged", error.Message);
         Assert.Equal(bytes, await System.IO.File.ReadAllBytesAsync(File));
@@ -110,7 +111,7 @@ public sealed class DatabaseCheckTests : IDisposable
     {
         // A loopback port nobody listens on: the connection is refused at once.
         var port = FreePort();
-        var settings = DurabilitySettings.PostgreSql($"Host=127.0.0.1;Port={port};Database=lighthouse;Username=sched;Password=s3cret")
+        var settings = SqlDurabilitySettings.PostgreSql($"Host=127.0.0.1;Port={port};Database=lighthouse;Username=sched;Password=s3cret")
             with { ConnectTimeout = TimeSpan.FromSeconds(3) };
         var clock = Stopwatch.StartNew();
 

@@ -1,21 +1,22 @@
 using Akka.Configuration;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 
 namespace Lighthouse.Actors.Tests.Persistence;
 
 /// <summary>The <c>lighthouse.persistence</c> section: defaults, the data directory, and errors that name the key and the value.</summary>
 public sealed class DurabilitySettingsTests
 {
-    private static DurabilitySettings Read(string hocon, string? dataDirectory = null) =>
-        DurabilitySettings.FromConfig(ConfigurationFactory.ParseString(hocon), dataDirectory);
+    private static SqlDurabilitySettings Read(string hocon, string? dataDirectory = null) =>
+        SqlDurabilitySettings.FromConfig(ConfigurationFactory.ParseString(hocon), dataDirectory);
 
     [Fact]
     public void Without_a_provider_the_scheduler_keeps_everything_in_memory()
     {
         var settings = Read("");
-        Assert.Equal(DurabilitySettings.InMemory, settings);
+        Assert.Equal(SqlDurabilitySettings.InMemory, settings);
         Assert.False(settings.IsDurable);
-        Assert.Equal((10_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), (settings.SnapshotEvery, settings.RecoveryGrace, settings.ConnectTimeout));
+        Assert.Equal((10_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), (settings.Scheduler.SnapshotEvery, settings.Scheduler.RecoveryGrace, settings.ConnectTimeout));
     }
 
     [Fact]
@@ -26,7 +27,7 @@ public sealed class DurabilitySettingsTests
         var given = Read("lighthouse.persistence { provider = sqlite, data-dir = \"/var/lib/lighthouse\" }", directory.Path);
 
         Assert.Equal("/var/lib/lighthouse/lighthouse.db", configured.SqliteFile);
-        Assert.Equal((500, TimeSpan.FromSeconds(3)), (configured.SnapshotEvery, configured.RecoveryGrace));
+        Assert.Equal((500, TimeSpan.FromSeconds(3)), (configured.Scheduler.SnapshotEvery, configured.Scheduler.RecoveryGrace));
         Assert.Equal(directory.File("lighthouse.db"), given.SqliteFile);
         Assert.Equal($"SQLite database {directory.File("lighthouse.db")}", given.Describe());
     }
@@ -35,8 +36,8 @@ public sealed class DurabilitySettingsTests
     public void Sqlite_without_a_data_directory_uses_the_users_data_home()
     {
         var settings = Read("lighthouse.persistence.provider = SQLite");
-        Assert.Equal(Path.Combine(DurabilitySettings.DefaultDataDirectory(), "lighthouse.db"), settings.SqliteFile);
-        Assert.EndsWith("lighthouse", DurabilitySettings.DefaultDataDirectory());
+        Assert.Equal(Path.Combine(SqlDurabilitySettings.DefaultDataDirectory(), "lighthouse.db"), settings.SqliteFile);
+        Assert.EndsWith("lighthouse", SqlDurabilitySettings.DefaultDataDirectory());
     }
 
     [Fact]
@@ -74,13 +75,13 @@ public sealed class DurabilitySettingsTests
     [Fact]
     public void The_sql_plugins_are_configured_for_the_database_with_their_defaults_behind()
     {
-        var config = PersistenceConfig.For(DurabilitySettings.PostgreSql("Host=127.0.0.1;Database=\"x\\y\";Username=u"));
+        var config = SqlJournalConfig.For(SqlDurabilitySettings.PostgreSql("Host=127.0.0.1;Database=\"x\\y\";Username=u"));
 
         Assert.Equal("Host=127.0.0.1;Database=\"x\\y\";Username=u", config.GetString("akka.persistence.journal.sql.connection-string"));
         Assert.Equal("PostgreSQL", config.GetString("akka.persistence.snapshot-store.sql.provider-name"));
         Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
         Assert.Equal("Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql", config.GetString("akka.persistence.journal.sql.class"));
-        Assert.Equal("SQLite.MS", PersistenceConfig.For(DurabilitySettings.Sqlite("/tmp/x.db")).GetString("akka.persistence.journal.sql.provider-name"));
-        Assert.False(PersistenceConfig.For(DurabilitySettings.InMemory).HasPath("akka.persistence.journal.sql.class"));
+        Assert.Equal("SQLite.MS", SqlJournalConfig.For(SqlDurabilitySettings.Sqlite("/tmp/x.db")).GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.False(SqlJournalConfig.For(SqlDurabilitySettings.InMemory).HasPath("akka.persistence.journal.sql.class"));
     }
 }

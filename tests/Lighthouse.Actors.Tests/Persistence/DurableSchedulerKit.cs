@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 using Lighthouse.Tests.Shared;
@@ -30,32 +31,32 @@ public abstract class DurableSchedulerKit(ITestOutputHelper output) : Akka.TestK
 
     protected string DatabaseFile => Directory.File("lighthouse.db");
 
-    protected DurabilitySettings Durability(int snapshotEvery = 10_000, TimeSpan? grace = null) =>
-        DurabilitySettings.Sqlite(DatabaseFile) with
+    protected SqlDurabilitySettings Durability(int snapshotEvery = 10_000, TimeSpan? grace = null) =>
+        SqlDurabilitySettings.Sqlite(DatabaseFile).WithScheduler(s => s with
         {
             SnapshotEvery = snapshotEvery,
             // These tests hold a handful of tasks and want snapshots at the interval they name.
             SnapshotEventsPerTask = 0,
             RecoveryGrace = grace ?? TimeSpan.FromSeconds(30),
-        };
+        });
 
     /// <summary>
     /// A scheduler in a system of its own, persisting as <paramref name="durability"/> says. <paramref name="beforeStart"/>
     /// runs on the new system before the scheduler exists (to listen to its log, say).
     /// </summary>
-    protected Generation Start(DurabilitySettings? durability = null, SchedulerSettings? settings = null, Action<ActorSystem>? beforeStart = null)
+    protected Generation Start(SqlDurabilitySettings? durability = null, SchedulerSettings? settings = null, Action<ActorSystem>? beforeStart = null)
     {
         var chosen = durability ?? Durability();
         var system = NewSystem(chosen);
         beforeStart?.Invoke(system);
-        var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default, chosen, Clock), "scheduler");
+        var scheduler = system.ActorOf(SchedulerActor.Props(settings ?? SchedulerSettings.Default, chosen.Scheduler, Clock), "scheduler");
         return new Generation(this, system, scheduler);
     }
 
     /// <summary>An actor system with the persistence configuration of <paramref name="durability"/>, stopped when the test ends.</summary>
-    protected ActorSystem NewSystem(DurabilitySettings durability)
+    protected ActorSystem NewSystem(SqlDurabilitySettings durability)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PersistenceConfig.For(durability));
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(durability.Config);
         var system = ActorSystem.Create("durable-" + _systems.Count, config);
         _systems.Add(system);
         return system;

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Lighthouse.Actors.Tests.Serialization;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Actors.Tests.Persistence;

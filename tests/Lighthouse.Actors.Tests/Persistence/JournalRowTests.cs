@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.TestKit;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 using Microsoft.Data.Sqlite;
@@ -165,7 +166,7 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
         return Views(generation);
     }
 
-    private DurabilitySettings DatabaseAt(string file) => DurabilitySettings.Sqlite(file) with { RecoveryGrace = TimeSpan.FromSeconds(30) };
+    private SqlDurabilitySettings DatabaseAt(string file) => SqlDurabilitySettings.Sqlite(file).WithScheduler(s => s with { RecoveryGrace = TimeSpan.FromSeconds(30) });
 
     /// <summary>Persists <paramref name="rows"/> to a new journal at <paramref name="file"/>, each as a row of its own, under the scheduler's persistence id.</summary>
     private void WriteRows(string file, IReadOnlyList<object> rows)
@@ -211,8 +212,8 @@ public sealed class JournalRowTests(ITestOutputHelper output) : DurableScheduler
     {
         public JournalWriter()
         {
-            JournalPluginId = PersistenceConfig.SqlJournal;
-            SnapshotPluginId = PersistenceConfig.SqlSnapshotStore;
+            JournalPluginId = SqlJournalConfig.Journal;
+            SnapshotPluginId = SqlJournalConfig.SnapshotStore;
         }
 
         public override string PersistenceId => DurabilitySettings.PersistenceId;

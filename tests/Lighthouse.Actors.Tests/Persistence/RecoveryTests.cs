@@ -1,3 +1,4 @@
+using Lighthouse.Persistence.Sql;
 using Akka.Actor;
 using Lighthouse.Protocol;
 using Microsoft.Data.Sqlite;
@@ -92,7 +93,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : DurableSchedulerKi
     /// </summary>
     private (StateViews Before, StateViews? After, List<string> Starts) Run(bool restart)
     {
-        var durability = restart ? Durability(snapshotEvery: 4) : Lighthouse.Persistence.DurabilitySettings.InMemory;
+        var durability = restart ? Durability(snapshotEvery: 4) : SqlDurabilitySettings.InMemory;
         var generation = Start(durability);
         var worker = generation.Worker("w1", slots: 2);
         for (var i = 0; i < 9; i++) generation.Submit(i % 3 == 0 ? "bob" : "alice", priority: i % 2);

@@ -1,3 +1,4 @@
+using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Xunit.Abstractions;
 
@@ -9,7 +10,7 @@ public sealed class SnapshotPacingTests(ITestOutputHelper output) : DurableSched
     [Fact]
     public void A_snapshot_waits_for_two_events_per_known_task_even_when_snapshot_every_is_smaller()
     {
-        var scheduler = Start(Durability(snapshotEvery: 4) with { SnapshotEventsPerTask = 2 });
+        var scheduler = Start(Durability(snapshotEvery: 4).WithScheduler(s => s with { SnapshotEventsPerTask = 2 }));
 
         // Five tasks, five events: past snapshot-every (4), short of two per task (10).
         var ids = Enumerable.Range(0, 5).Select(_ => scheduler.Submit()).ToList();

@@ -1,5 +1,6 @@
 using Lighthouse.Host.Serve;
 using Lighthouse.Persistence;
+using Lighthouse.Persistence.Sql;
 
 namespace Lighthouse.Host.Tests.Serve;
 
@@ -18,8 +19,8 @@ public sealed class PersistenceConfigurationTests
         var durability = Settings().Durability;
 
         Assert.Equal(PersistenceProvider.Sqlite, durability.Provider);
-        Assert.Equal(Path.Combine(DurabilitySettings.DefaultDataDirectory(), "lighthouse.db"), durability.SqliteFile);
-        Assert.Equal((10_000, TimeSpan.FromSeconds(10)), (durability.SnapshotEvery, durability.RecoveryGrace));
+        Assert.Equal(Path.Combine(SqlDurabilitySettings.DefaultDataDirectory(), "lighthouse.db"), durability.SqliteFile);
+        Assert.Equal((10_000, TimeSpan.FromSeconds(10)), (durability.Scheduler.SnapshotEvery, durability.Scheduler.RecoveryGrace));
         // The journal plugins and the event serializer are in the ActorSystem's configuration.
         var akka = Settings().Akka;
         Assert.Equal("SQLite.MS", akka.GetString("akka.persistence.journal.sql.provider-name"));

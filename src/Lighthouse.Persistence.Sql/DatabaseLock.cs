@@ -1,4 +1,4 @@
-namespace Lighthouse.Persistence;
+namespace Lighthouse.Persistence.Sql;
 
 /// <summary>
 /// Keeps a second Lighthouse host on this machine off an SQLite file one already uses: two schedulers of
@@ -15,7 +15,7 @@ public sealed class DatabaseLock : IDisposable
     /// The lock of <paramref name="settings"/>' SQLite file, or null for another provider (a database server
     /// coordinates its own clients). Throws <see cref="PersistenceStartupException"/> when another process holds it.
     /// </summary>
-    public static DatabaseLock? Acquire(DurabilitySettings settings)
+    public static DatabaseLock? Acquire(SqlDurabilitySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.SqliteFile is not { } file) return null;

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Lighthouse.Persistence;
+namespace Lighthouse.Persistence.Sql;
 
 /// <summary>
 /// Checks, before the scheduler starts, that its database can be used, so a bad one is a clear start-up
@@ -16,7 +16,7 @@ public static class DatabaseCheck
     private static readonly byte[] SqliteHeader = Encoding.ASCII.GetBytes("SQLite format 3\0");
 
     /// <summary>Throws <see cref="PersistenceStartupException"/> naming the database and the problem; nothing for in-memory mode.</summary>
-    public static async Task VerifyAsync(DurabilitySettings settings, CancellationToken cancellation = default)
+    public static async Task VerifyAsync(SqlDurabilitySettings settings, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         switch (settings.Provider)
@@ -30,7 +30,7 @@ public static class DatabaseCheck
         }
     }
 
-    private static void VerifySqlite(DurabilitySettings settings)
+    private static void VerifySqlite(SqlDurabilitySettings settings)
     {
         var file = settings.SqliteFile!;
         var directory = Path.GetDirectoryName(file)!;
@@ -105,7 +105,7 @@ public static class DatabaseCheck
         $"it was left untouched for you to inspect or restore; move it away (Lighthouse then starts with an empty database at {file}) " +
         "or point lighthouse.persistence.connection-string or --data-dir elsewhere";
 
-    private static async Task VerifyPostgreSqlAsync(DurabilitySettings settings, CancellationToken cancellation)
+    private static async Task VerifyPostgreSqlAsync(SqlDurabilitySettings settings, CancellationToken cancellation)
     {
         var timeout = settings.ConnectTimeout;
         var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString)

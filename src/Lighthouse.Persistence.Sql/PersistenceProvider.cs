@@ -1,4 +1,4 @@
-namespace Lighthouse.Persistence;
+namespace Lighthouse.Persistence.Sql;
 
 /// <summary>Where the scheduler keeps its journal and snapshots.</summary>
 public enum PersistenceProvider

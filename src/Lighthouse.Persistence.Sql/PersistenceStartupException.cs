@@ -1,4 +1,4 @@
-namespace Lighthouse.Persistence;
+namespace Lighthouse.Persistence.Sql;
 
 /// <summary>
 /// The scheduler's database cannot be used: unreachable, not a database, corrupt, or held by another host.
