@@ -96,7 +96,7 @@ public sealed class WorkerHubOptions
     private WorkerHubOptions Add<THandler>(string taskName, THandler handler, TimeSpan? timeout, Func<string, THandler, TimeSpan?, TaskHandler> wrap)
         where THandler : Delegate
     {
-        if (NameProblem(taskName, "task name") is { } problem) throw new ArgumentException(problem, nameof(taskName));
+        if (NameRules.Problem(taskName, "task name") is { } problem) throw new ArgumentException(problem, nameof(taskName));
         ArgumentNullException.ThrowIfNull(handler);
         if (timeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentException($"task name \"{taskName}\": timeout {Describe(t)} is not positive; leave it null for no limit", nameof(timeout));
@@ -109,7 +109,7 @@ public sealed class WorkerHubOptions
     /// <summary>Null when the properties can run a worker; else what is wrong, naming the property and value.</summary>
     internal string? Problem()
     {
-        if (NodeName is not null && NameProblem(NodeName, "node name") is { } name) return name;
+        if (NodeName is not null && NameRules.Problem(NodeName, "node name") is { } name) return name;
         if (Slots < 1) return $"slots is {Slots}: a worker needs at least 1";
         if (Priorities is null) return "priority range is missing";
         if (Priorities.Min > Priorities.Max)
@@ -129,24 +129,13 @@ public sealed class WorkerHubOptions
     }
 
     /// <summary>Null when <paramref name="name"/> can name a resource; else why not.</summary>
-    internal static string? ResourceNameProblem(string? name)
+    public static string? ResourceNameProblem(string? name)
     {
-        if (NameProblem(name, "resource name") is { } problem) return problem;
+        if (NameRules.Problem(name, "resource name") is { } problem) return problem;
         if (name == SlotsResource)
             return $"resource \"{name}\" is reserved: the scheduler counts slots itself; set the slots instead";
         if (name!.StartsWith(TaskTagPrefix, StringComparison.Ordinal))
             return $"resource \"{name}\" is reserved: \"{TaskTagPrefix}\" names the task names a node handles";
-        return null;
-    }
-
-    internal static string? NameProblem(string? name, string what)
-    {
-        if (string.IsNullOrWhiteSpace(name)) return $"{what} is empty";
-        foreach (var c in name)
-        {
-            if (char.IsControl(c))
-                return $"{what} \"{name}\" contains the control character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}";
-        }
         return null;
     }
 

@@ -56,7 +56,7 @@ internal static class EndToEndBenchmark
             Build(root, "src/Lighthouse.Worker");
         }
         var hostDll = ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll");
-        var workerDll = ProgramPath(root, "src/Lighthouse.Worker/bin/Release/net10.0/lighthouse-worker.dll");
+        var workerDll = ProgramPath(root, "src/Lighthouse.Worker.Host/bin/Release/net10.0/lighthouse-worker.dll");
 
         var loadBefore = LoadAverage();
         var port = FreePort();

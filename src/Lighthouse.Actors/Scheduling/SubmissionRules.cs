@@ -25,9 +25,9 @@ internal static class SubmissionRules
     /// <summary>Null when every field but the payload is acceptable.</summary>
     private static string? Problem(SubmitTask submission)
     {
-        if (NameProblem(submission.UserId, "user id") is { } user) return user;
-        if (NameProblem(submission.TaskName, "task name") is { } task) return task;
-        if (submission.SubmissionId is { } id && NameProblem(id, "submission id") is { } sid) return sid;
+        if (NameRules.Problem(submission.UserId, "user id") is { } user) return user;
+        if (NameRules.Problem(submission.TaskName, "task name") is { } task) return task;
+        if (submission.SubmissionId is { } id && NameRules.Problem(id, "submission id") is { } sid) return sid;
         if (submission.MaxAttempts is < 1)
             return $"max attempts {submission.MaxAttempts} is invalid: a task needs at least 1 attempt";
         if (QuantitiesProblem(submission.Requirements, "requirement") is { } requirement) return requirement;
@@ -38,7 +38,7 @@ internal static class SubmissionRules
     /// <summary>Null when the registration is acceptable.</summary>
     public static string? Problem(RegisterWorker registration)
     {
-        if (NameProblem(registration.Node, "node name") is { } node) return node;
+        if (NameRules.Problem(registration.Node, "node name") is { } node) return node;
         if (registration.Slots < 1)
             return $"node \"{registration.Node}\" offers {registration.Slots} slots: a worker node needs at least 1";
         if (registration.Priorities is null)
@@ -49,7 +49,7 @@ internal static class SubmissionRules
             return $"node \"{registration.Node}\" handles no task name, so it could run nothing";
         foreach (var name in registration.TaskNames)
         {
-            if (NameProblem(name, "task name") is { } problem) return $"node \"{registration.Node}\": {problem}";
+            if (NameRules.Problem(name, "task name") is { } problem) return $"node \"{registration.Node}\": {problem}";
         }
         if (registration.Resources is null) return $"node \"{registration.Node}\" has no resource map";
         return QuantitiesProblem(registration.Resources, "resource") is { } resource ? $"node \"{registration.Node}\": {resource}" : null;
@@ -60,7 +60,7 @@ internal static class SubmissionRules
         if (quantities is null) return null;
         foreach (var (key, quantity) in quantities)
         {
-            if (NameProblem(key, what + " name") is { } problem) return problem;
+            if (NameRules.Problem(key, what + " name") is { } problem) return problem;
             if (key == PlacementShape.SlotsKey)
                 return $"{what} \"{key}\" is reserved: the scheduler counts one slot per task itself";
             if (key.StartsWith(PlacementShape.TaskTagPrefix, StringComparison.Ordinal))
@@ -76,18 +76,7 @@ internal static class SubmissionRules
         if (names is null) return null;
         foreach (var name in names)
         {
-            if (NameProblem(name, what) is { } problem) return problem;
-        }
-        return null;
-    }
-
-    private static string? NameProblem(string? name, string what)
-    {
-        if (string.IsNullOrWhiteSpace(name)) return $"{what} is empty";
-        foreach (var c in name)
-        {
-            if (char.IsControl(c))
-                return $"{what} \"{name}\" contains the control character U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)}";
+            if (NameRules.Problem(name, what) is { } problem) return problem;
         }
         return null;
     }

@@ -94,7 +94,7 @@ internal static partial class LaunchValues
 
     /// <summary>A node name: not empty, no control characters.</summary>
     public static string Name(string text, string where) =>
-        WorkerHubOptions.NameProblem(text, "node name") is { } problem ? throw Bad(where, text, problem) : text;
+        NameRules.Problem(text, "node name") is { } problem ? throw Bad(where, text, problem) : text;
 
     private static int Bound(string text, int unbounded, string where, string given)
     {
