@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lighthouse.IntegrationTests.Fixtures;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.IntegrationTests.Web;
 
@@ -22,7 +23,7 @@ public sealed class HttpApiProcessTests
         var host = await cluster.StartHostAsync(arguments: ["--config", config.Path]);
         var worker = await cluster.StartWorkerAsync(host, "w1", slots: 2);
         using var http = new HttpClient { BaseAddress = host.Http, Timeout = Limit };
-        await Eventually(async () => (await Json(http, "/api/nodes")).GetProperty("nodes").GetArrayLength() == 1, "the worker to register", cluster);
+        await Eventually.Holds(async () => (await Json(http, "/api/nodes")).GetProperty("nodes").GetArrayLength() == 1, "the worker to register", Limit, cluster.Logs);
 
         var echo = await Submit(http, """{"name": "echo", "payload": {"hello": ["wörld", 1.5]}, "user": "alice"}""");
         var sleep = await Submit(http, """{"name": "sleep", "payload": {"ms": 60000}, "user": "alice"}""");
@@ -123,18 +124,8 @@ public sealed class HttpApiProcessTests
     private static async Task<JsonElement> Until(HttpClient http, string id, string state, LocalCluster cluster)
     {
         JsonElement task = default;
-        await Eventually(async () => (task = await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString() == state, $"task {id} to be {state}", cluster);
+        await Eventually.Holds(async () => (task = await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString() == state, $"task {id} to be {state}", Limit, cluster.Logs);
         return task;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what, LocalCluster cluster)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}\n{cluster.Logs()}");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>A HOCON file for <c>--config</c>, deleted on dispose.</summary>
