@@ -1,5 +1,6 @@
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Actors.Tests.Scheduling;
 
