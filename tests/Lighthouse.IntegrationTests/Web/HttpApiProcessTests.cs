@@ -19,7 +19,7 @@ public sealed class HttpApiProcessTests
     public async Task Tasks_submitted_over_http_run_on_a_worker_process_and_every_error_has_its_status()
     {
         await using var cluster = new LocalCluster();
-        using var config = new ConfigFile("lighthouse.scheduler.queue-cap-per-user = 2\nlighthouse.host.http.max-body-size = 4KiB\n");
+        using var config = new TempFile("lighthouse.scheduler.queue-cap-per-user = 2\nlighthouse.host.http.max-body-size = 4KiB\n");
         var host = await cluster.StartHostAsync(arguments: ["--config", config.Path]);
         var worker = await cluster.StartWorkerAsync(host, "w1", slots: 2);
         using var http = new HttpClient { BaseAddress = host.Http, Timeout = Limit };
@@ -63,7 +63,7 @@ public sealed class HttpApiProcessTests
     public async Task With_a_bearer_token_submit_and_cancel_need_it_and_reads_stay_open()
     {
         await using var cluster = new LocalCluster();
-        using var config = new ConfigFile("lighthouse.host.http.bearer-token = \"integration-secret\"\n");
+        using var config = new TempFile("lighthouse.host.http.bearer-token = \"integration-secret\"\n");
         var host = await cluster.StartHostAsync(arguments: ["--config", config.Path]);
         using var http = new HttpClient { BaseAddress = host.Http, Timeout = Limit };
 
@@ -82,7 +82,7 @@ public sealed class HttpApiProcessTests
     [Fact]
     public async Task A_non_loopback_http_address_without_a_token_is_refused_at_start_up()
     {
-        using var config = new ConfigFile("lighthouse.host.http.hostname = \"0.0.0.0\"\n");
+        using var config = new TempFile("lighthouse.host.http.hostname = \"0.0.0.0\"\n");
         await using var host = HostProcess.Launch(["serve", "--config", config.Path, "--port", "0", "--http-port", "0", "--no-local-worker"]);
 
         var exitCode = await host.WaitForExitAsync(Limit);
@@ -126,19 +126,5 @@ public sealed class HttpApiProcessTests
         JsonElement task = default;
         await Eventually.Holds(async () => (task = await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString() == state, $"task {id} to be {state}", Limit, cluster.Logs);
         return task;
-    }
-
-    /// <summary>A HOCON file for <c>--config</c>, deleted on dispose.</summary>
-    private sealed class ConfigFile : IDisposable
-    {
-        public ConfigFile(string hocon)
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lighthouse-web-{Guid.NewGuid():N}.conf");
-            File.WriteAllText(Path, hocon);
-        }
-
-        public string Path { get; }
-
-        public void Dispose() => File.Delete(Path);
     }
 }
