@@ -2,6 +2,7 @@ using Akka.TestKit;
 using Lighthouse.Client;
 using Lighthouse.Messaging;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lighthouse.Actors.Tests.Client;
