@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Lighthouse.Scheduling;
 
 namespace Lighthouse.Hosting;
 

@@ -1,4 +1,4 @@
-using Lighthouse.Hosting;
+using Lighthouse.Scheduling;
 
 namespace Lighthouse.Actors.Tests.Hosting;
 

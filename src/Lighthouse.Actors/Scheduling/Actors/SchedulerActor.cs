@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
-using Lighthouse.Hosting;
 using Lighthouse.Messaging;
 using Lighthouse.Persistence;
 using Lighthouse.Protocol;

@@ -1,4 +1,4 @@
-namespace Lighthouse.Hosting;
+namespace Lighthouse.Scheduling;
 
 /// <summary>
 /// Decides when to warn that tasks are waiting while no worker node is registered: once per episode, where an

@@ -3,10 +3,10 @@ using Akka.Cluster;
 using Akka.Event;
 using Lighthouse.Protocol;
 
-namespace Lighthouse.Hosting;
+namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The scheduler's eyes on the cluster. The <see cref="Scheduling.SchedulerActor"/> starts it as a child when it runs
+/// The scheduler's eyes on the cluster. The <see cref="SchedulerActor"/> starts it as a child when it runs
 /// in a cluster, so it lives wherever the scheduler singleton lives and moves with it. It tells the scheduler which
 /// members became unreachable, reachable again or were removed (the scheduler maps an address to the worker nodes
 /// whose agents live there), and every <see cref="CheckInterval"/> it reads the scheduler's node and queue counts to

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace Lighthouse.Hosting;
+namespace Lighthouse.Scheduling;
 
 // What the ClusterHealthWatcher tells the SchedulerActor it runs under (same process only). Members are
 // named by address: the scheduler knows which worker nodes' agents live at an address, the watcher does not.
