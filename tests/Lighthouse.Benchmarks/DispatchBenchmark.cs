@@ -165,9 +165,7 @@ internal static class DispatchBenchmark
             while (_state.NextPlacement() is { } request)
             {
                 var outcome = _placer.Place(request);
-                var decision = _state.DecidePlacement(outcome, _now);
-                if (decision.Release) _placer.Release(outcome.TaskId);
-                Apply(decision.Events);
+                Apply(_placer.Settle(_state, outcome, _now).Events);
                 if (outcome.Node is not null) return true;
             }
             return false;
@@ -179,12 +177,8 @@ internal static class DispatchBenchmark
             foreach (var change in events)
             {
                 _state.Apply(change);
-                switch (change)
-                {
-                    case NodeRegistered registered: _placer.AddNode(registered); break;
-                    case TaskFinished finished: _placer.Release(finished.TaskId); break;
-                    case TaskStarted started: _running.Enqueue(started.TaskId); break;
-                }
+                _placer.Follow(change, _state);
+                if (change is TaskStarted started) _running.Enqueue(started.TaskId);
             }
         }
     }

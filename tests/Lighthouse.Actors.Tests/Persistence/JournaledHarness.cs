@@ -1,4 +1,3 @@
-using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 using Lighthouse.Tests.Shared;
@@ -20,9 +19,7 @@ internal sealed class JournaledHarness
         Placer = new TaskPlacer(settings.Strategy, settings.Rubric);
         if (state is null) return;
         // A recovered state gets a new engine, rebuilt as the actor rebuilds it.
-        foreach (var node in State.NodesInRegistrationOrder()) Placer.AddNode(SchedulerState.RegistrationOf(node));
-        foreach (var task in State.RunningTasks()) Assert.Null(Placer.Pin(SchedulerState.PinOf(task)));
-        foreach (var node in State.Nodes.All.Where(n => !n.Reachable)) Placer.SetReachable(node.Name, false);
+        Assert.Empty(Placer.Rebuild(TaskPlacer.RebuildOf(State)));
     }
 
     public SchedulerSettings Settings { get; }
@@ -40,12 +37,8 @@ internal sealed class JournaledHarness
         {
             State.Apply(change);
             if (change is not TaskUnplaced) Journal.Add(change);
-            Placer.Follow(change);
-            switch (change)
-            {
-                case TaskStarted started: Starts.Add((started.TaskId, started.Node, started.Attempt)); break;
-                case TaskAdopted adopted: Assert.Null(Placer.Pin(SchedulerState.PinOf(State.Tasks.Find(adopted.TaskId)!))); break;
-            }
+            Assert.Null(Placer.Follow(change, State));
+            if (change is TaskStarted started) Starts.Add((started.TaskId, started.Node, started.Attempt));
         }
     }
 

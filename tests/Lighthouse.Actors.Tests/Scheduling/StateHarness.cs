@@ -34,7 +34,7 @@ internal sealed class StateHarness
         foreach (var change in events)
         {
             State.Apply(change);
-            Placer.Follow(change);
+            Assert.Null(Placer.Follow(change, State));
             switch (change)
             {
                 case TaskStarted started: Starts.Add((started.TaskId, started.Node)); break;
@@ -91,7 +91,7 @@ internal sealed class StateHarness
         for (var guard = 0; State.NextPlacements(batch) is { Count: > 0 } requests; guard++)
         {
             Assert.True(guard < 1_000_000, "dispatch did not settle");
-            foreach (var outcome in requests.Select(Placer.Place).ToList())
+            foreach (var outcome in Placer.PlaceAll(requests))
             {
                 var decision = Placer.Settle(State, outcome, Now);
                 Apply(decision.Events);

@@ -95,15 +95,13 @@ public sealed partial class SchedulerActor
 
     /// <summary>
     /// Recovery is over: the state is what the journal held, but the placement engine is new and no node has
-    /// an agent. The engine gets the nodes (in registration order) and the running tasks' reservations; the
-    /// nodes are unreachable until their workers register again, for at most the recovery grace period.
+    /// an agent. The engine is rebuilt from the state (nodes in registration order, the running tasks' reservations);
+    /// the nodes are unreachable until their workers register again, for at most the recovery grace period.
     /// </summary>
     private void Recovered()
     {
         var nodes = _state.NodesInRegistrationOrder().ToList();
-        foreach (var node in nodes) _strategy.Tell(new AddWorkerNode(SchedulerState.RegistrationOf(node)));
-        foreach (var task in _state.RunningTasks()) _strategy.Tell(SchedulerState.PinOf(task));
-        foreach (var node in nodes) _strategy.Tell(new SetNodeReachable(node.Name, false));
+        _strategy.Tell(TaskPlacer.RebuildOf(_state));
         if (_state.Tasks.Count > 0 || nodes.Count > 0)
         {
             _log.Info("the scheduler recovered from the {0}: {1} queued and {2} running tasks, {3} worker nodes; waiting up to {4} for those nodes to register again",

@@ -321,11 +321,12 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// In-process side effects happen at once; messages for worker nodes and watchers are gathered in
+    /// In-process side effects happen at once (the engine hears what <see cref="TaskPlacer.ChangeFor"/> says it must); messages for worker nodes and watchers are gathered in
     /// <paramref name="effects"/>, to be sent once durable; watched tasks that finished for a collecting watcher in <paramref name="collect"/>.
     /// </summary>
     private void React(SchedulerEvent change, ref List<(IActorRef To, object Message)>? effects, ref List<string>? collect)
     {
+        if (TaskPlacer.ChangeFor(change, _state) is { } engineChange) _strategy.Tell(engineChange);
         switch (change)
         {
             case TaskStarted started:
@@ -333,31 +334,15 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
                 if (_links.TryGetValue(started.Node, out var link))
                     (effects ??= []).Add((link.Child, new StartTask(task.Id, task.TaskName, task.Payload, task.UserId, task.Priority, started.Attempt)));
                 break;
-            case TaskAdopted adopted:
-                // Already running there: the worker is told nothing, the engine reserves what it takes.
-                _strategy.Tell(SchedulerState.PinOf(_state.Tasks.Find(adopted.TaskId)!));
-                break;
             case TaskCancelRequested cancel:
                 var running = _state.Tasks.Find(cancel.TaskId)!;
                 // A node away after a recovery is told when it is back (see Return).
                 if (_links.TryGetValue(running.Node!, out var runningLink)) (effects ??= []).Add((runningLink.Child, new CancelRunningTask(cancel.TaskId)));
                 break;
-            case TaskFinished finished:
-                // Harmless when the task was still queued: the engine answers that nothing was placed.
-                _strategy.Tell(new ReleaseTask(finished.TaskId));
-                break;
-            case TaskRequeued requeued:
-                _strategy.Tell(new ReleaseTask(requeued.TaskId));
-                break;
-            case NodeRegistered registered:
-                _strategy.Tell(new AddWorkerNode(registered));
+            case NodeRegistered:
                 _health?.Tell(WorkerNodeAppeared.Instance);
                 break;
-            case NodeReachabilityChanged reachability:
-                _strategy.Tell(new SetNodeReachable(reachability.Node, reachability.Reachable));
-                break;
             case NodeRemoved removed:
-                _strategy.Tell(new RemoveWorkerNode(removed.Node));
                 if (_links.Remove(removed.Node, out var removedLink)) Context.Stop(removedLink.Child);
                 break;
             case TaskForgotten forgotten:
@@ -428,6 +413,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         foreach (var outcome in answers.Outcomes)
         {
             var decision = _state.DecidePlacement(outcome, Now);
+            // The engine reserved what the state declined (the task was cancelled or its node left meanwhile).
             if (decision.Release) _strategy.Tell(new ReleaseTask(outcome.TaskId));
             Record(decision.Events, dispatch: false);
         }

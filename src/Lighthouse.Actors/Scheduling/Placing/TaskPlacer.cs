@@ -9,6 +9,11 @@ namespace Lighthouse.Scheduling;
 /// <c>task:NAME</c> for each task name it handles; a task becomes a workload named by its id that needs
 /// its requirements, one slot and the tag of its task name. Priority ranges and reachability are an
 /// extra node filter, so every refusal is counted in the engine's explanation.
+/// <para>
+/// What the engine must hear of the state's events is written here once (<see cref="ChangeFor"/>, <see cref="Apply"/>,
+/// <see cref="Follow"/>, <see cref="Settle"/>, <see cref="RebuildOf"/>, <see cref="Rebuild"/>): the strategy actor, the
+/// test harnesses and the dispatch benchmark all keep their engine in step through these.
+/// </para>
 /// </summary>
 internal sealed class TaskPlacer
 {
@@ -20,16 +25,90 @@ internal sealed class TaskPlacer
     private readonly Distributor _idle;
     private readonly Dictionary<string, PriorityRange> _priorities = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
+    private readonly Action<Exception, string>? _engineError;
 
-    public TaskPlacer(StrategyKind strategy, IReadOnlyDictionary<string, double>? rubric)
+    /// <param name="engineError">Told of every exception the engine threw that the placer turned into a "no" (the exception and what was being done), so its cause is not lost.</param>
+    public TaskPlacer(StrategyKind strategy, IReadOnlyDictionary<string, double>? rubric, Action<Exception, string>? engineError = null)
     {
         _distributor = Distributor.Create(strategy, [], rubric);
         _idle = Distributor.Create(strategy, [], rubric);
+        _engineError = engineError;
+    }
+
+    /// <summary>
+    /// What the engine must hear of an event the state has just applied: the event itself (releases and node changes), a
+    /// <see cref="PinTask"/> for an adopted task (its workload is read from <paramref name="state"/>), or null (nothing).
+    /// Computed where the state lives; <see cref="Apply"/> runs wherever the engine lives.
+    /// </summary>
+    public static object? ChangeFor(SchedulerEvent change, SchedulerState state) => change switch
+    {
+        // A finished task that was still queued held nothing: its release answers false, harmlessly.
+        TaskFinished or TaskRequeued or NodeRegistered or NodeReachabilityChanged or NodeRemoved => change,
+        // Already running there: the worker is told nothing, the engine reserves what it takes.
+        TaskAdopted adopted => SchedulerState.PinOf(state.Tasks.Find(adopted.TaskId)!),
+        _ => null,
+    };
+
+    /// <summary>Applies one change from <see cref="ChangeFor"/> (or a <see cref="ReleaseTask"/>); null, or why a pin was refused.</summary>
+    public string? Apply(object change)
+    {
+        switch (change)
+        {
+            case TaskFinished finished: Release(finished.TaskId); return null;
+            case TaskRequeued requeued: Release(requeued.TaskId); return null;
+            case ReleaseTask release: Release(release.TaskId); return null;
+            case NodeRegistered registered: AddNode(registered); return null;
+            case NodeReachabilityChanged reachability: SetReachable(reachability.Node, reachability.Reachable); return null;
+            case NodeRemoved removed: RemoveNode(removed.Node); return null;
+            case PinTask pin: return Pin(pin);
+            case SchedulerEvent: return null;
+            default: throw new ArgumentException($"the placer does not apply {change.GetType().Name}", nameof(change));
+        }
+    }
+
+    /// <summary>Keeps the engine in step with one event just applied to <paramref name="state"/>, in one step (no actor between them): null, or why a pin was refused.</summary>
+    public string? Follow(SchedulerEvent change, SchedulerState state) => ChangeFor(change, state) is { } engineChange ? Apply(engineChange) : null;
+
+    /// <summary>The state's decision on the engine's <paramref name="outcome"/>, the reservation given back when the state declines it.</summary>
+    public PlacementDecision Settle(SchedulerState state, PlacementOutcome outcome, DateTimeOffset now)
+    {
+        var decision = state.DecidePlacement(outcome, now);
+        if (decision.Release) Release(outcome.TaskId);
+        return decision;
+    }
+
+    /// <summary>Places <paramref name="requests"/> in order, each seeing the reservations of those before it.</summary>
+    public PlacementOutcome[] PlaceAll(IReadOnlyList<PlaceTask> requests)
+    {
+        var outcomes = new PlacementOutcome[requests.Count];
+        for (var i = 0; i < outcomes.Length; i++) outcomes[i] = Place(requests[i]);
+        return outcomes;
+    }
+
+    /// <summary>What a new engine needs of <paramref name="state"/> (a recovered one): see <see cref="PlacerRebuild"/>.</summary>
+    public static PlacerRebuild RebuildOf(SchedulerState state)
+    {
+        var nodes = state.NodesInRegistrationOrder().ToList();
+        return new PlacerRebuild(
+            nodes.Select(SchedulerState.RegistrationOf).ToList(),
+            state.RunningTasks().Select(SchedulerState.PinOf).ToList(),
+            nodes.Where(n => !n.Reachable).Select(n => n.Name).ToList());
+    }
+
+    /// <summary>Fills a new engine from <paramref name="image"/>; the pins it refused, each with why.</summary>
+    public List<PinRefused> Rebuild(PlacerRebuild image)
+    {
+        foreach (var node in image.Nodes) AddNode(node);
+        var refused = new List<PinRefused>();
+        foreach (var pin in image.Pins)
+            if (Pin(pin) is { } reason) refused.Add(new PinRefused(pin.TaskId, pin.Node, reason));
+        foreach (var node in image.Unreachable) SetReachable(node, false);
+        return refused;
     }
 
     public Distributor Distributor => _distributor;
 
-    public void AddNode(NodeRegistered registration)
+    private void AddNode(NodeRegistered registration)
     {
         var resources = new Dictionary<string, double>(registration.Resources, StringComparer.Ordinal)
         {
@@ -42,7 +121,7 @@ internal sealed class TaskPlacer
         _unreachable.Remove(registration.Node);
     }
 
-    public void RemoveNode(string node)
+    private void RemoveNode(string node)
     {
         _distributor.RemoveNode(node);
         _idle.RemoveNode(node);
@@ -50,14 +129,14 @@ internal sealed class TaskPlacer
         _unreachable.Remove(node);
     }
 
-    public void SetReachable(string node, bool reachable)
+    private void SetReachable(string node, bool reachable)
     {
         if (reachable) _unreachable.Remove(node);
         else if (_priorities.ContainsKey(node)) _unreachable.Add(node);
     }
 
     /// <summary>Gives back what a task took; false when it was not placed (already released, or its node was removed).</summary>
-    public bool Release(string taskId) => _distributor.Release(taskId);
+    private bool Release(string taskId) => _distributor.Release(taskId);
 
     /// <summary>Places one task; on success its requirements stay reserved on the node until <see cref="Release"/>.</summary>
     public PlacementOutcome Place(PlaceTask request)
@@ -76,6 +155,7 @@ internal sealed class TaskPlacer
         catch (PlacementException e)
         {
             // Submissions are validated, so this is a bug or an engine limit; the task waits with the reason.
+            _engineError?.Invoke(e, $"placing task {request.TaskId}");
             return new PlacementOutcome(request.TaskId, null, $"the placement engine refused the task: {e.Message}", false, request.CapacityEpoch, request.TopologyEpoch);
         }
 
@@ -101,8 +181,10 @@ internal sealed class TaskPlacer
             _idle.Release(workload.Name);
             return true;
         }
-        catch (PlacementException)
+        catch (PlacementException e)
         {
+            // Counted as "never fits": the task then waits for a node change instead of every release.
+            _engineError?.Invoke(e, $"checking whether task {workload.Name} fits a node with nothing running");
             return false;
         }
     }
@@ -111,7 +193,7 @@ internal sealed class TaskPlacer
     /// Reserves a task's requirements on the node it already runs on (reachable or not). Null on success;
     /// else why the engine refused (the node is unknown, or the task does not fit its remaining resources).
     /// </summary>
-    public string? Pin(PinTask pin)
+    private string? Pin(PinTask pin)
     {
         if (!_priorities.ContainsKey(pin.Node)) return $"node \"{pin.Node}\" is not known to the placement engine";
         string? OnlyThere(Workload workload, string node) => node == pin.Node ? null : "are not the node the task runs on";
@@ -122,6 +204,7 @@ internal sealed class TaskPlacer
         }
         catch (PlacementException e)
         {
+            _engineError?.Invoke(e, $"reserving task {pin.TaskId} on node {pin.Node}");
             return e.Message;
         }
     }
