@@ -138,20 +138,4 @@ public sealed class WatchAndBatchTests(ITestOutputHelper output) : SchedulerTest
         Assert.Equal((taskId, true), (ExpectMsg<SubmissionAccepted>(Wait).TaskId, true));
         Assert.Equal("7", ExpectMsg<TaskUpdated>(Wait).Task.Result);
     }
-
-    [Fact]
-    public void A_node_link_passes_batches_down_as_they_are_and_reports_up_one_by_one()
-    {
-        var agent = CreateTestProbe();
-        var link = ChildActorOf(NodeStateActor.Props("n", agent.Ref));
-        agent.ExpectMsg<WorkerRegistered>(Wait);
-
-        var down = new MessageBatch([new StartTask("t1", "echo", "{}", "u", 0, 1), new CancelRunningTask("t0")]);
-        link.Tell(down, TestActor);
-        Assert.Same(down, agent.ExpectMsg<MessageBatch>(Wait));
-
-        link.Tell(new MessageBatch([new ReportProgress("t1", 5), new ReportSuccess("t1", "1")]), agent.Ref);
-        Assert.Equal(new ReportProgress("t1", 5), ExpectMsg<NodeReport>(Wait).Report);
-        Assert.Equal(new ReportSuccess("t1", "1"), ExpectMsg<NodeReport>(Wait).Report);
-    }
 }

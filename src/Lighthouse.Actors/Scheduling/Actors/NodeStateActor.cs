@@ -1,46 +1,35 @@
 using Akka.Actor;
+using Lighthouse.Messaging;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The scheduler's link to one worker node's agent, and the agent's only contact after registration:
-/// it answers the registration, passes starts and cancels to the agent, passes the agent's reports up
-/// with the node's name and relays the scheduler's answers back, and watches the agent: when it
-/// terminates, the node is lost. What the node has and runs
-/// is kept in <see cref="SchedulerState"/> with everything else, so that it changes only through events.
+/// One worker node's link, a child of the <see cref="SchedulerActor"/> and the agent's only contact after registration.
+/// It owns what ties the scheduler to that worker: the watch on its agent and its cluster member's reachability (told
+/// up as <see cref="NodeLost"/>, once, and <see cref="NodeReachability"/>); the check that reports come from the node's
+/// agent (others are refused with <see cref="ReportRejected"/> and not passed up); progress coalescing (a task's
+/// progress reports within one mailbox drain go up as one); and the outbox to the worker (starts, cancels and refusals
+/// batched per drain through <see cref="Outbox"/>). What the node has and runs is kept in <see cref="SchedulerState"/>
+/// with everything else, so that it changes only through events.
 /// <para>
-/// Batches (<see cref="MessageBatch"/>) from the scheduler go to the agent as they are (the agent handles them
-/// message by message); a batch of reports from the agent is passed up report by report.
+/// A report is taken from the agent or from its own actor system (its member): the worker process trusts itself, a
+/// sender on any other member is a stranger.
 /// </para>
 /// </summary>
-internal sealed class NodeStateActor : ReceiveActor
+internal sealed class NodeStateActor : ActorBase
 {
     private readonly string _node;
     private readonly IActorRef _agent;
+    private readonly Outbox _outbox = new();
+    private readonly ProgressCoalescer _progress = new();
+    private bool _flushScheduled;
+    private bool _lost;
 
     public NodeStateActor(string node, IActorRef agent)
     {
         _node = node;
         _agent = agent;
-        Receive<MessageBatch>(batch =>
-        {
-            if (Sender.Equals(_agent))
-            {
-                foreach (var message in batch.Messages)
-                {
-                    if (message is IWorkerReport report) Context.Parent.Tell(new NodeReport(_node, report));
-                    else Unhandled(message);
-                }
-            }
-            else _agent.Tell(batch);
-        });
-        Receive<StartTask>(start => _agent.Tell(start));
-        Receive<CancelRunningTask>(cancel => _agent.Tell(cancel));
-        Receive<AnnounceRegistration>(_ => _agent.Tell(new WorkerRegistered(_node)));
-        Receive<IWorkerReport>(report => Context.Parent.Tell(new NodeReport(_node, report)));
-        Receive<ReportRejected>(rejected => _agent.Tell(rejected));
-        Receive<Terminated>(terminated => terminated.ActorRef.Equals(_agent), _ => Context.Parent.Tell(new AgentTerminated(_node, _agent)));
     }
 
     public static Props Props(string node, IActorRef agent) => Akka.Actor.Props.Create(() => new NodeStateActor(node, agent));
@@ -49,5 +38,94 @@ internal sealed class NodeStateActor : ReceiveActor
     {
         Context.Watch(_agent);
         _agent.Tell(new WorkerRegistered(_node));
+    }
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case MessageBatch batch:
+                // Each message as if it had come alone from the batch's sender.
+                foreach (var inner in batch.Messages)
+                    if (inner is MessageBatch or FlushOutbox || !Receive(inner)) Unhandled(inner);
+                return true;
+            case IWorkerReport report:
+                Report(report);
+                return true;
+            case FlushOutbox:
+                Flush();
+                return true;
+            case Terminated terminated when terminated.ActorRef.Equals(_agent):
+                Lost("its agent terminated");
+                return true;
+        }
+        if (!Sender.Equals(Context.Parent)) return false;
+        switch (message)
+        {
+            case StartTask or CancelRunningTask or ReportRejected:
+                _outbox.Add(_agent, message);
+                ScheduleFlush();
+                return true;
+            case AnnounceRegistration:
+                _agent.Tell(new WorkerRegistered(_node));
+                return true;
+            case ClusterMemberUnreachable member:
+                if (IsAgentAt(member.Address)) Context.Parent.Tell(new NodeReachability(_node, false));
+                return true;
+            case ClusterMemberReachable member:
+                if (IsAgentAt(member.Address)) Context.Parent.Tell(new NodeReachability(_node, true));
+                return true;
+            case ClusterMemberRemoved member:
+                if (IsAgentAt(member.Address)) Lost("its cluster member was removed");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Report(IWorkerReport report)
+    {
+        if (!Sender.Equals(_agent) && !Sender.Path.Address.Equals(_agent.Path.Address))
+        {
+            Sender.Tell(new ReportRejected(report.TaskId,
+                $"reports for worker node \"{_node}\" are taken only from its agent {_agent.Path}, not from {Sender.Path}"));
+            return;
+        }
+        if (report is ReportProgress progress)
+        {
+            if (_progress.Hold(progress)) ScheduleFlush();
+            return;
+        }
+        // The task's held progress goes first, so its end never overtakes it.
+        if (_progress.Take(report.TaskId) is { } held) Up(held);
+        Up(report);
+    }
+
+    private void Up(IWorkerReport report) => Context.Parent.Tell(new NodeReport(_node, report));
+
+    private bool IsAgentAt(Address address) => _agent.Path.Address.Equals(address);
+
+    /// <summary>The node is lost: told up once, after the progress still held.</summary>
+    private void Lost(string why)
+    {
+        if (_lost) return;
+        _lost = true;
+        foreach (var held in _progress.TakeAll()) Up(held);
+        Context.Parent.Tell(new NodeLost(_node, why));
+    }
+
+    /// <summary>Every message already waiting is handled before the flush: that is what makes one drain one batch.</summary>
+    private void ScheduleFlush()
+    {
+        if (_flushScheduled) return;
+        _flushScheduled = true;
+        Self.Tell(FlushOutbox.Instance);
+    }
+
+    private void Flush()
+    {
+        _flushScheduled = false;
+        if (!_progress.IsEmpty) foreach (var held in _progress.TakeAll()) Up(held);
+        _outbox.Flush(Self);
     }
 }

@@ -8,6 +8,14 @@ namespace Lighthouse.Scheduling;
 // The journal side of the scheduler: recovery, writes in batches, snapshots, and what a failed write does.
 public sealed partial class SchedulerActor
 {
+    // Events gathered or being written (durable mode only), and snapshots.
+    private readonly JournalBatch _batch = new();
+    private bool _flushScheduled;
+    private int _inFlight;
+    private int _sinceSnapshot;
+    private bool _snapshotDue;
+    private long _lastSnapshot;
+
     // A journal write is under way (its rows not all confirmed yet); events gathered meanwhile wait for it to complete.
     private bool _writing;
 

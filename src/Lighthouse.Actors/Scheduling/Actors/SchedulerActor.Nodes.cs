@@ -4,9 +4,14 @@ using Lighthouse.Protocol;
 
 namespace Lighthouse.Scheduling;
 
-// Worker nodes: registrations (first, again, and back after a recovery), losses and reachability.
+// Worker nodes: registrations (first, again, and back after a recovery), losses and reachability. Each registered
+// node has a NodeStateActor child, its link: the watch on its agent, its member's reachability, the check of who
+// reports and the outbox to its worker live there; what the node has and runs lives in the state.
 public sealed partial class SchedulerActor
 {
+    private readonly Dictionary<string, NodeLink> _links = new(StringComparer.Ordinal);
+    private long _incarnations;
+
     private void Register(RegisterWorker registration)
     {
         var name = registration.Node;
@@ -69,7 +74,7 @@ public sealed partial class SchedulerActor
         Record(events, dispatch: false);
         var child = Link(registration);
         var kept = _state.RunningOn(name);
-        foreach (var task in kept.Where(t => t.CancelRequested)) Send(child, new CancelRunningTask(task.Id), batchable: true);
+        foreach (var task in kept.Where(t => t.CancelRequested)) Send(child, new CancelRunningTask(task.Id), Delivery.ToNode);
         _log.Info("worker node {0} is back after the scheduler's recovery: {1} running tasks re-attached, {2} re-queued or ended",
             name, kept.Count, events.Count(e => e is TaskRequeued or TaskFinished));
         TakeOverReported(registration, child);
@@ -84,7 +89,7 @@ public sealed partial class SchedulerActor
         foreach (var taskId in outcome.Cancel)
         {
             _log.Info("worker node {0} runs task {1}, which the scheduler does not run there; telling it to cancel", registration.Node, taskId);
-            Send(child, new CancelRunningTask(taskId), batchable: true);
+            Send(child, new CancelRunningTask(taskId), Delivery.ToNode);
         }
     }
 
@@ -109,11 +114,13 @@ public sealed partial class SchedulerActor
         if (_links.ContainsKey(node)) Record(_state.DecideReachability(node, reachable, Now));
     }
 
-    /// <summary>Runs <paramref name="act"/> for each worker node whose agent lives at <paramref name="address"/>, in name order.</summary>
-    private void ForNodesAt(Address address, Action<string> act)
+    /// <summary>Whether the message being handled comes from <paramref name="node"/>'s current actor (not one it had before it registered again).</summary>
+    private bool IsCurrentLink(string node) => _links.TryGetValue(node, out var link) && link.Child.Equals(Sender);
+
+    /// <summary>Tells every node actor, in name order, of a cluster member's change: those whose agent lives there act on it.</summary>
+    private void TellLinks(object membershipChange)
     {
-        foreach (var node in _links.Where(l => l.Value.Agent.Path.Address.Equals(address)).Select(l => l.Key).Order(StringComparer.Ordinal).ToList())
-            act(node);
+        foreach (var node in _links.Keys.Order(StringComparer.Ordinal).ToList()) _links[node].Child.Tell(membershipChange);
     }
 
     private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";
