@@ -165,7 +165,7 @@ internal static class DispatchBenchmark
             while (_state.NextPlacement() is { } request)
             {
                 var outcome = _placer.Place(request);
-                Apply(_placer.Settle(_state, outcome, _now).Events);
+                Apply(_placer.Settle(_state, outcome, _now));
                 if (outcome.Node is not null) return true;
             }
             return false;
@@ -174,8 +174,9 @@ internal static class DispatchBenchmark
         /// <summary>Applies events and does what the actors do with them.</summary>
         private void Apply(IReadOnlyList<SchedulerEvent> events)
         {
-            foreach (var change in events)
+            for (var i = 0; i < events.Count; i++)
             {
+                var change = events[i];
                 _state.Apply(change);
                 _placer.Follow(change, _state);
                 if (change is TaskStarted started) _running.Enqueue(started.TaskId);

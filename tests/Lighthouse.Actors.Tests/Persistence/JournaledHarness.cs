@@ -62,7 +62,7 @@ internal sealed class JournaledHarness
         for (var guard = 0; State.NextPlacement() is { } request; guard++)
         {
             Assert.True(guard < 100_000, "dispatch did not settle");
-            Apply(Placer.Settle(State, Placer.Place(request), Now).Events);
+            Apply(Placer.Settle(State, Placer.Place(request), Now));
         }
     }
 

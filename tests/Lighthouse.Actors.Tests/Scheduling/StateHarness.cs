@@ -74,9 +74,9 @@ internal sealed class StateHarness
         for (var guard = 0; State.NextPlacement() is { } request; guard++)
         {
             Assert.True(guard < 1_000_000, "dispatch did not settle");
-            var decision = Placer.Settle(State, Placer.Place(request), Now);
-            Apply(decision.Events);
-            started += decision.Events.Count(e => e is TaskStarted);
+            var events = Placer.Settle(State, Placer.Place(request), Now);
+            Apply(events);
+            started += events.Count(e => e is TaskStarted);
         }
         return started;
     }
@@ -93,9 +93,9 @@ internal sealed class StateHarness
             Assert.True(guard < 1_000_000, "dispatch did not settle");
             foreach (var outcome in Placer.PlaceAll(requests))
             {
-                var decision = Placer.Settle(State, outcome, Now);
-                Apply(decision.Events);
-                started += decision.Events.Count(e => e is TaskStarted);
+                var events = Placer.Settle(State, outcome, Now);
+                Apply(events);
+                started += events.Count(e => e is TaskStarted);
             }
         }
         return started;

@@ -17,8 +17,10 @@ public sealed partial class SchedulerActor
         List<(IActorRef To, object Message, Delivery Delivery)>? effects = null;
         List<SchedulerEvent>? journaled = null;
         List<string>? collect = null;
-        foreach (var change in events)
+        // Indexed: an interface foreach would box an enumerator per message.
+        for (var i = 0; i < events.Count; i++)
         {
+            var change = events[i];
             _state.Apply(change);
             React(change, ref effects, ref collect);
             if (_persistence.IsDurable && IsJournaled(change)) (journaled ??= []).Add(change);

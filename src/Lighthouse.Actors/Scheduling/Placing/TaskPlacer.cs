@@ -69,12 +69,12 @@ internal sealed class TaskPlacer
     /// <summary>Keeps the engine in step with one event just applied to <paramref name="state"/>, in one step (no actor between them): null, or why a pin was refused.</summary>
     public string? Follow(SchedulerEvent change, SchedulerState state) => ChangeFor(change, state) is { } engineChange ? Apply(engineChange) : null;
 
-    /// <summary>The state's decision on the engine's <paramref name="outcome"/>, the reservation given back when the state declines it.</summary>
-    public PlacementDecision Settle(SchedulerState state, PlacementOutcome outcome, DateTimeOffset now)
+    /// <summary>The events of the state's decision on the engine's <paramref name="outcome"/>, the reservation given back when the state declines it.</summary>
+    public IReadOnlyList<SchedulerEvent> Settle(SchedulerState state, PlacementOutcome outcome, DateTimeOffset now)
     {
         var decision = state.DecidePlacement(outcome, now);
         if (decision.Release) Release(outcome.TaskId);
-        return decision;
+        return decision.Events;
     }
 
     /// <summary>Places <paramref name="requests"/> in order, each seeing the reservations of those before it.</summary>
