@@ -2,8 +2,8 @@ using Akka.Actor;
 
 namespace Lighthouse.Scheduling;
 
-// What the ClusterHealthWatcher tells the SchedulerActor it runs under (same process only). Members are
-// named by address: the scheduler knows which worker nodes' agents live at an address, the watcher does not.
+// What the ClusterHealthWatcher tells the SchedulerActor it runs under (same process only), which passes member
+// changes on to its NodeStateActors. Members are named by address: each node actor knows where its agent lives.
 
 /// <summary>The failure detector lost the member at <paramref name="Address"/>: its worker nodes get no new tasks.</summary>
 internal sealed record ClusterMemberUnreachable(Address Address);

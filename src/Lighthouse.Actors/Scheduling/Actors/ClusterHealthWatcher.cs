@@ -8,8 +8,8 @@ namespace Lighthouse.Scheduling;
 /// <summary>
 /// The scheduler's eyes on the cluster. The <see cref="SchedulerActor"/> starts it as a child when it runs
 /// in a cluster, so it lives wherever the scheduler singleton lives and moves with it. It tells the scheduler which
-/// members became unreachable, reachable again or were removed (the scheduler maps an address to the worker nodes
-/// whose agents live there), and every <see cref="CheckInterval"/> it reads the scheduler's node and queue counts to
+/// members became unreachable, reachable again or were removed (the scheduler passes that on to its node actors, each
+/// of which knows whether its agent lives there), and every <see cref="CheckInterval"/> it reads the scheduler's node and queue counts to
 /// warn when tasks wait and no worker node exists (see <see cref="NoWorkersAlarm"/>).
 /// </summary>
 internal sealed class ClusterHealthWatcher : ReceiveActor, IWithTimers
