@@ -76,7 +76,9 @@ public sealed class WorkerHub
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(scheduler);
-        return system.ActorOf(WorkerAgent.Props(this, ResolveNodeName(system), scheduler), actorName);
+        var node = ResolveNodeName(system);
+        LighthouseConfig.Prepare(system, $"worker hub \"{node}\"");
+        return system.ActorOf(WorkerAgent.Props(this, node, scheduler), actorName);
     }
 
     /// <summary>Starts a proxy to the scheduler singleton (see <see cref="SchedulerProxy"/>) and the agent; the system must be a cluster member.</summary>
@@ -88,10 +90,8 @@ public sealed class WorkerHub
     /// </summary>
     public static IActorRef SchedulerProxy(ActorSystem system, string actorName = LighthouseNames.WorkerSchedulerProxy)
     {
-        var settings = ClusterSingletonProxySettings.Create(system)
-            .WithRole(LighthouseNames.SchedulerRole)
-            .WithSingletonName(LighthouseNames.SchedulerSingleton);
-        return system.ActorOf(ClusterSingletonProxy.Props(LighthouseNames.SchedulerManagerPath, settings), actorName);
+        ArgumentNullException.ThrowIfNull(system);
+        return system.ActorOf(ClusterSingletonProxy.Props(LighthouseNames.SchedulerManagerPath, LighthouseConfig.SchedulerProxySettings(system)), actorName);
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
-using Lighthouse.Protocol.Serialization;
 
 namespace Lighthouse.Client;
 
@@ -29,10 +28,7 @@ internal static class ClientActorSystem
             dot-netty.tcp {
               hostname = "{{options.LocalHostname}}"
               port = 0
-              # Payloads and results may be up to the scheduler's max-payload-bytes (1 MiB by default).
-              maximum-frame-size = 4MiB
-              # The client batches its own requests; the transport's batching would only delay a lone one.
-              batching.enabled = false
+              # Frame size and batching: Lighthouse's reference.conf (LighthouseConfig.Defaults).
             }
           }
           cluster.client {
@@ -43,7 +39,7 @@ internal static class ClientActorSystem
           coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
         """)
-        .WithFallback(LighthouseSerialization.Configuration)
+        .WithFallback(LighthouseConfig.Defaults)
         // ClusterClient sends requests wrapped in DistributedPubSub's Send. Without that extension's serializer
         // bound from the start, the wrapper (and the request inside it) would go over the wire as slow default JSON.
         .WithFallback(DistributedPubSub.DefaultConfig())

@@ -3,13 +3,12 @@ using Lighthouse.Protocol;
 namespace Lighthouse.Client;
 
 /// <summary>One request sent to the scheduler and not yet answered, failed or abandoned.</summary>
-internal sealed class PendingRequest(object message, AnswerKey key, RequestKind kind, TaskCompletionSource<object>? completion, TimeSpan deadline, TimeSpan sentAt)
+internal sealed class PendingRequest(CorrelatedRequest wire, TaskCompletionSource<object>? completion, TimeSpan deadline, TimeSpan sentAt)
 {
-    public object Message { get; } = message;
+    /// <summary>What goes on the wire, the first time and on every resend: a resend repeats the id, so whichever answer comes first is the one.</summary>
+    public CorrelatedRequest Wire { get; } = wire;
 
-    public AnswerKey Key { get; } = key;
-
-    public RequestKind Kind { get; } = kind;
+    public object Message => Wire.Request;
 
     /// <summary>
     /// Completed by the client actor; the caller may also cancel it, after which it is dropped unanswered. Null for
@@ -37,22 +36,22 @@ internal sealed class PendingRequest(object message, AnswerKey key, RequestKind 
 }
 
 /// <summary>
-/// The client actor's book of requests in flight: matches each answer to its request (see <see cref="RequestKeys"/>),
-/// finds requests past their deadline, and decides which to send again. Time is a monotonic offset given by the
-/// caller, so tests drive it without a clock.
+/// The client actor's book of requests in flight: gives each request a correlation id, matches each answer to its
+/// request by that id, finds requests past their deadline, and decides which to send again. Time is a monotonic
+/// offset given by the caller, so tests drive it without a clock.
 /// <para>
-/// Many requests may be in flight at once: matching is a dictionary look-up, so pipelining thousands costs no more
-/// per request than one. Every request has the same timeout, so send order is deadline order and expiry only looks
-/// at the oldest.
+/// Many requests may be in flight at once: matching is one dictionary look-up, so pipelining thousands costs no
+/// more per request than one. Every request has the same timeout, so send order is deadline order and expiry only
+/// looks at the oldest.
 /// </para>
 /// </summary>
 internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
 {
-    // Most keys (a submission id, a task id) have one request at a time: their lists are reused, not reallocated.
-    private const int MaxSpareLists = 1024;
+    // Process-wide, not per book: a client actor restarted by its supervisor keeps its address, so answers to the
+    // requests of its previous incarnation may still arrive, and must not find a new request under a reused id.
+    private static long _lastId;
 
-    private readonly Dictionary<AnswerKey, List<PendingRequest>> _byKey = [];
-    private readonly Stack<List<PendingRequest>> _spareLists = new();
+    private readonly Dictionary<long, PendingRequest> _byId = [];
     private readonly LinkedList<PendingRequest> _inSendOrder = new();
     private TimeSpan? _lastHeardAt;
 
@@ -62,41 +61,29 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     public bool EverAnswered => _lastHeardAt is not null;
 
     /// <summary>
-    /// Records a request sent at <paramref name="now"/>; throws <see cref="ArgumentException"/> for a message that is no client request.
-    /// <paramref name="completion"/> is null for the client actor's own requests.
+    /// Records <paramref name="message"/> (a client request) sent at <paramref name="now"/> under a new correlation id;
+    /// send <see cref="PendingRequest.Wire"/>. <paramref name="completion"/> is null for the client actor's own requests.
     /// </summary>
     public PendingRequest Add(object message, TaskCompletionSource<object>? completion, TimeSpan now, bool untilFinished = false, IProgress<TaskInfo>? progress = null)
     {
-        var (key, kind) = RequestKeys.OfRequest(message);
-        var request = new PendingRequest(message, key, kind, completion, now + timeout, now) { UntilFinished = untilFinished, Progress = progress };
-        if (!_byKey.TryGetValue(key, out var sameKey))
-        {
-            sameKey = _spareLists.TryPop(out var spare) ? spare : new List<PendingRequest>(1);
-            _byKey.Add(key, sameKey);
-        }
-        sameKey.Add(request);
+        ArgumentNullException.ThrowIfNull(message);
+        var wire = new CorrelatedRequest(Interlocked.Increment(ref _lastId), message);
+        var request = new PendingRequest(wire, completion, now + timeout, now) { UntilFinished = untilFinished, Progress = progress };
+        _byId.Add(wire.CorrelationId, request);
         request.Node = _inSendOrder.AddLast(request);
         return request;
     }
 
     /// <summary>
-    /// The request <paramref name="answer"/> answers, removed from the book; null when the message is no answer or
-    /// no request waits for it (the second answer to a resent request, or one to a request that already timed out).
+    /// The request <paramref name="answer"/> answers, removed from the book; null when no request waits for its id
+    /// (the second answer to a resent request, or one to a request that already timed out or was given up).
     /// </summary>
-    public PendingRequest? Answer(object answer, TimeSpan now)
+    public PendingRequest? Answer(CorrelatedAnswer answer, TimeSpan now)
     {
-        if (RequestKeys.OfAnswer(answer) is not { } found) return null;
-        var (key, answers) = found;
         _lastHeardAt = now;
-        if (!_byKey.TryGetValue(key, out var sameKey)) return null;
-        for (var index = 0; index < sameKey.Count; index++)
-        {
-            var request = sameKey[index];
-            if ((request.Kind & answers) == 0) continue;
-            Remove(request, sameKey, index);
-            return request;
-        }
-        return null;
+        if (!_byId.Remove(answer.CorrelationId, out var request)) return null;
+        Unlink(request);
+        return request;
     }
 
     /// <summary>The scheduler sent something that answers no request (a push): the link works, so nothing needs resending for now.</summary>
@@ -116,8 +103,8 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
 
     /// <summary>
     /// The requests to send again at <paramref name="now"/>: when nothing has been heard for a retry interval,
-    /// every request last sent at least a retry interval ago. They stay pending and are marked as sent now.
-    /// Requests their caller has abandoned are dropped instead.
+    /// every request last sent at least a retry interval ago. They stay pending, under the same id, and are marked
+    /// as sent now. Requests their caller has abandoned are dropped instead.
     /// </summary>
     public IReadOnlyList<PendingRequest> TakeDueForResend(TimeSpan now)
     {
@@ -145,25 +132,19 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
     {
         var all = new List<PendingRequest>(_inSendOrder);
         _inSendOrder.Clear();
-        _byKey.Clear();
+        _byId.Clear();
         foreach (var request in all) request.Node = null;
         return all;
     }
 
     private void Remove(PendingRequest request)
     {
-        var sameKey = _byKey[request.Key];
-        Remove(request, sameKey, sameKey.IndexOf(request));
+        _byId.Remove(request.Wire.CorrelationId);
+        Unlink(request);
     }
 
-    private void Remove(PendingRequest request, List<PendingRequest> sameKey, int index)
+    private void Unlink(PendingRequest request)
     {
-        sameKey.RemoveAt(index);
-        if (sameKey.Count == 0)
-        {
-            _byKey.Remove(request.Key);
-            if (_spareLists.Count < MaxSpareLists) _spareLists.Push(sameKey);
-        }
         if (request.Node is { } node) _inSendOrder.Remove(node);
         request.Node = null;
     }

@@ -11,6 +11,8 @@ namespace Lighthouse.Client;
 /// The remote end of a <see cref="LighthouseClient"/>: one actor sends every request to the scheduler and matches
 /// the answers (see <see cref="PendingRequests"/>). One sender for all requests, instead of an Ask's temporary actor
 /// per call, keeps pipelining cheap and gives the host's receptionist a single response tunnel for this client.
+/// Each request travels as a <see cref="CorrelatedRequest"/>, and its answer comes back as a <see cref="CorrelatedAnswer"/>
+/// of the same id: what the answer says never decides whose it is.
 /// <para>
 /// Requests leave through an <see cref="Outbox"/>: everything decided while the mailbox drains goes to the
 /// scheduler as one <see cref="MessageBatch"/>, and the scheduler answers a batch with batches, so a busy client
@@ -108,32 +110,14 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private void Send(ClientRequest request)
     {
         if (Refused(request)) return;
-        try
-        {
-            _pending.Add(request.Message, request.Completion, Now);
-        }
-        catch (ArgumentException wrong)
-        {
-            request.Completion.TrySetException(wrong);
-            return;
-        }
-        Post(request.Message);
+        Post(_pending.Add(request.Message, request.Completion, Now).Wire);
     }
 
     /// <summary>A submission whose acceptance starts a wait for the task's end (see <see cref="Answered"/>).</summary>
     private void Run(ClientRun run)
     {
         if (Refused(run)) return;
-        try
-        {
-            _pending.Add(run.Submission, run.Completion, Now, untilFinished: true, run.Progress);
-        }
-        catch (ArgumentException wrong)
-        {
-            run.Completion.TrySetException(wrong);
-            return;
-        }
-        Post(run.Submission);
+        Post(_pending.Add(run.Submission, run.Completion, Now, untilFinished: true, run.Progress).Wire);
     }
 
     private void Wait(ClientWait wait)
@@ -144,11 +128,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Asks about a waited-for task; its answer goes to the watch (see <see cref="Answered"/>), not to a caller.</summary>
-    private void Ask(WatchTask ask, TimeSpan now)
-    {
-        _pending.Add(ask, completion: null, now);
-        Post(ask);
-    }
+    private void Ask(WatchTask ask, TimeSpan now) => Post(_pending.Add(ask, completion: null, now).Wire);
 
     private bool Refused(ClientCall call)
     {
@@ -173,25 +153,35 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
 
     private void Heard(object message)
     {
-        if (message is TaskUpdated updated)
+        switch (message)
         {
-            var now = Now;
-            _pending.Heard(now);
-            _watches.Heard(updated.Task, now, answersAsk: false);
-            return;
+            case CorrelatedAnswer answer:
+                Answered(answer);
+                return;
+            case TaskUpdated updated:
+                var now = Now;
+                _pending.Heard(now);
+                _watches.Heard(updated.Task, now, answersAsk: false);
+                return;
+            default:
+                // Every answer this client asked for comes wrapped; anything else is not for it.
+                if (_log.IsDebugEnabled)
+                    _log.Debug("dropped {0} from {1}: a Lighthouse client expects only answers with a correlation id and task pushes", message.GetType().Name, Sender);
+                return;
         }
-        Answered(message);
     }
 
-    private void Answered(object message)
+    private void Answered(CorrelatedAnswer answer)
     {
         var now = Now;
-        if (_pending.Answer(message, now) is not { } request)
+        var message = answer.Answer;
+        if (_pending.Answer(answer, now) is not { } request)
         {
             // A resent request's second answer, or a late one. A status is still news for whoever waits for the task.
             if (message is TaskInfo late) _watches.Heard(late, now, answersAsk: false);
             else if (_log.IsDebugEnabled)
-                _log.Debug("dropped {0}: no request waits for it (a resent request's second answer, or a late one)", message.GetType().Name);
+                _log.Debug("dropped the answer {0} to request {1}: no request waits for it (a resent request's second answer, or a late one)",
+                    message.GetType().Name, answer.CorrelationId);
             return;
         }
         if (request.Message is WatchTask)
@@ -219,7 +209,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
             else expired.Completion?.TrySetException(Unavailable(expired));
         }
         foreach (var resend in _pending.TakeDueForResend(now))
-            Post(resend.Message);
+            Post(resend.Wire);
         foreach (var ask in _watches.DueForRefresh(now))
             Ask(ask, now);
     }

@@ -60,7 +60,7 @@ internal abstract record SchedulerRoute
     {
         public override IActorRef Start(IActorContext context)
         {
-            var settings = ClusterSingletonProxySettings.Create(context.System).WithRole(LighthouseNames.SchedulerRole);
+            var settings = LighthouseConfig.SchedulerProxySettings(context.System);
             return context.ActorOf(ClusterSingletonProxy.Props(LighthouseNames.SchedulerManagerPath, settings), "scheduler-proxy");
         }
 

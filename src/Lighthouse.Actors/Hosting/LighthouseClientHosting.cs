@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Lighthouse.Client;
-using Lighthouse.Protocol.Serialization;
 
 namespace Lighthouse.Hosting;
 
@@ -32,8 +31,12 @@ public static class LighthouseClientHosting
             : SchedulerClientActor.PropsInCluster(validated);
 
         return builder
-            .AddHocon(LighthouseSerialization.Configuration, HoconAddMode.Append)
-            .WithActors((system, registry) => registry.Register<SchedulerClientActor>(system.ActorOf(props, ClientActorName)));
+            .AddHocon(LighthouseConfig.Defaults, HoconAddMode.Append)
+            .WithActors((system, registry) =>
+            {
+                LighthouseConfig.Prepare(system, "Lighthouse client");
+                registry.Register<SchedulerClientActor>(system.ActorOf(props, ClientActorName));
+            });
     }
 
     /// <summary>A <see cref="LighthouseClient"/> over the actor <see cref="WithLighthouseClient"/> registered; disposing it leaves the actor running.</summary>

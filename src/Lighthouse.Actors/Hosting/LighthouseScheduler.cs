@@ -5,7 +5,6 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Pattern;
 using Lighthouse.Persistence;
-using Lighthouse.Protocol.Serialization;
 using Lighthouse.Scheduling;
 
 namespace Lighthouse.Hosting;
@@ -21,14 +20,18 @@ namespace Lighthouse.Hosting;
 public sealed class LighthouseScheduler
 {
     /// <summary>
-    /// Settings every scheduler host needs under its own: the Lighthouse serializer, the receptionist on scheduler
-    /// members only (so clients are never sent to a worker, which runs none), and no start-up noise from the proxy
-    /// (a known Akka.NET warning while the singleton is being located).
+    /// Settings every scheduler host needs over Akka's defaults: the receptionist, and the DistributedPubSub mediator
+    /// it uses, on scheduler members only, so clients are never sent to a worker, and the mediator never gossips to
+    /// workers, which run none and could not read its messages ("Deserialization failed … distributedPubSubMediator").
+    /// With Akka.Hosting they are prepended: <c>WithClustering</c> writes the pub-sub defaults into the configuration.
     /// </summary>
-    public static Config RequiredConfig { get; } = ConfigurationFactory.ParseString($"""
+    public static Config RoleConfig { get; } = ConfigurationFactory.ParseString($"""
         akka.cluster.client.receptionist.role = "{LighthouseNames.SchedulerRole}"
-        akka.cluster.singleton-proxy.log-singleton-identification-failure = false
-        """).WithFallback(LighthouseSerialization.Configuration);
+        akka.cluster.pub-sub.role = "{LighthouseNames.SchedulerRole}"
+        """);
+
+    /// <summary><see cref="RoleConfig"/> over <see cref="LighthouseConfig.Defaults"/>: what a scheduler host's configuration falls back to.</summary>
+    public static Config RequiredConfig { get; } = RoleConfig.WithFallback(LighthouseConfig.Defaults);
 
     private LighthouseScheduler()
     {
@@ -52,6 +55,7 @@ public sealed class LighthouseScheduler
         if (!Cluster.Get(system).SelfRoles.Contains(LighthouseNames.SchedulerRole))
             throw new InvalidOperationException($"ActorSystem \"{system.Name}\" lacks the cluster role \"{LighthouseNames.SchedulerRole}\", so it could never run the scheduler: add it to akka.cluster.roles");
 
+        LighthouseConfig.Prepare(system, "Lighthouse scheduler");
         var chosen = durability ?? DurabilitySettings.InMemory;
         var scheduler = SchedulerActor.Props(settings, chosen, clock);
         if (chosen.IsDurable)
@@ -68,11 +72,7 @@ public sealed class LighthouseScheduler
                     .WithSingletonName(LighthouseNames.SchedulerSingleton)),
             LighthouseNames.SchedulerManager);
         var proxy = system.ActorOf(
-            ClusterSingletonProxy.Props(
-                LighthouseNames.SchedulerManagerPath,
-                ClusterSingletonProxySettings.Create(system)
-                    .WithRole(LighthouseNames.SchedulerRole)
-                    .WithSingletonName(LighthouseNames.SchedulerSingleton)),
+            ClusterSingletonProxy.Props(LighthouseNames.SchedulerManagerPath, LighthouseConfig.SchedulerProxySettings(system)),
             LighthouseNames.SchedulerProxy);
         ClusterClientReceptionist.Get(system).RegisterService(proxy);
         return proxy;

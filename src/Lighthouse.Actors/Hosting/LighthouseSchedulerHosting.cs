@@ -13,7 +13,8 @@ public static class LighthouseSchedulerHosting
     /// The system must be a cluster member with the role <see cref="LighthouseNames.SchedulerRole"/>, e.g. through
     /// <c>WithClustering</c> or HOCON. Without <paramref name="settings"/> the scheduler reads the
     /// <c>lighthouse.scheduler</c> section of the system's configuration (defaults where absent). The settings Lighthouse
-    /// needs (<see cref="LighthouseScheduler.RequiredConfig"/>) are appended, so the user's own configuration wins.
+    /// needs are added: <see cref="LighthouseScheduler.RoleConfig"/> over everything, <see cref="LighthouseConfig.Defaults"/>
+    /// under the user's own configuration.
     /// Without <paramref name="durability"/> the scheduler keeps its state in memory; with it, it writes to the journal and
     /// snapshot plugins it names, which the system's configuration must hold (Lighthouse.Persistence.Sql's
     /// <c>WithLighthouseSqlScheduler</c> adds SQLite or PostgreSQL; see docs/durability.md). The journal serializer is appended.
@@ -27,7 +28,8 @@ public static class LighthouseSchedulerHosting
         ArgumentNullException.ThrowIfNull(builder);
         var persistence = durability ?? DurabilitySettings.InMemory;
         return builder
-            .AddHocon(LighthouseScheduler.RequiredConfig, HoconAddMode.Append)
+            .AddHocon(LighthouseScheduler.RoleConfig, HoconAddMode.Prepend)
+            .AddHocon(LighthouseConfig.Defaults, HoconAddMode.Append)
             .AddHocon(PersistenceConfig.Serialization, HoconAddMode.Append)
             .WithActors((system, registry) =>
             {

@@ -149,6 +149,9 @@ public static class MessageSize
         TaskInfo m => Length(m.Result) + Length(m.Error) + Length(m.PendingReason),
         TaskUpdated m => Length(m.Task.Result) + Length(m.Task.Error) + Length(m.Task.PendingReason),
         SubmissionRejected m => Length(m.Reason),
+        // A wrapper weighs what it wraps (plus the id): without this, wrapped payloads would overfill a batch.
+        CorrelatedRequest m => Estimate(m.Request),
+        CorrelatedAnswer m => Estimate(m.Answer),
         _ => 0,
     };
 

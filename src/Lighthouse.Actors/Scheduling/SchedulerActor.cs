@@ -35,7 +35,9 @@ namespace Lighthouse.Scheduling;
 /// then sent as one <see cref="MessageBatch"/> per recipient, so a busy scheduler sends one remote message per
 /// client and per node for everything it decided meanwhile. A <see cref="MessageBatch"/> that comes in is handled
 /// message by message, each as if it had come alone; only senders that batch themselves (and node links, and
-/// watchers) are sent batches, so a plain <c>Ask</c> always gets its one answer alone.
+/// watchers) are sent batches, so a plain <c>Ask</c> always gets its one answer alone. A
+/// <see cref="CorrelatedRequest"/> (from <see cref="Lighthouse.Client.SchedulerClientActor"/>) is handled as its inner
+/// request, and its answer goes back as a <see cref="CorrelatedAnswer"/> of the same id, deferred like any other.
 /// </para>
 /// </summary>
 public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
@@ -60,6 +62,11 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
     private readonly Outbox _outbox = new();
     private readonly TaskWatchers _watchers = new();
     private bool _inBatch;
+
+    // The id of the CorrelatedRequest being handled, if any: its answer is wrapped where it is created (see Reply),
+    // so that a reply deferred until the journal write carries the id with it.
+    private bool _correlated;
+    private long _correlationId;
 
     // The ClusterHealthWatcher child, when clustered: told of registrations for its "no workers" warning.
     private IActorRef? _health;
@@ -162,11 +169,12 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         switch (message)
         {
             // Clients.
+            case CorrelatedRequest correlated: HandleCorrelated(correlated); break;
             case SubmitTask submit: Submit(submit); break;
             case GetTaskStatus get: Answer(_state.DecideStatusRead(get.TaskId, Now, get.Collect)); break;
             case WatchTask watch: Watch(watch); break;
             case CancelTask cancel: Answer(_state.DecideCancel(cancel.TaskId, Now)); break;
-            case ListTasks list: ReplyAfterWrites(_state.TasksOf(list.UserId, Now), Sender, _inBatch); break;
+            case ListTasks list: ReplyAfterWrites(Reply(_state.TasksOf(list.UserId, Now)), Sender, _inBatch); break;
 
             // Worker nodes.
             case RegisterWorker registration: Register(registration); break;
@@ -194,10 +202,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case ClusterMemberRemoved m: ForNodesAt(m.Address, node => Lose(node, "its cluster member was removed")); break;
 
             // Monitors: read models, answered at once (they may show what is still being written).
-            case GetNodes: Send(Sender, _state.NodesView(), _inBatch); break;
-            case GetQueues: Send(Sender, _state.QueuesView(), _inBatch); break;
-            case GetStatistics: Send(Sender, _state.StatisticsView(), _inBatch); break;
-            case GetHistory: Send(Sender, _state.HistoryView(Now), _inBatch); break;
+            case GetNodes: Send(Sender, Reply(_state.NodesView()), _inBatch); break;
+            case GetQueues: Send(Sender, Reply(_state.QueuesView()), _inBatch); break;
+            case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), _inBatch); break;
+            case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), _inBatch); break;
 
             // Timers.
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;
@@ -224,7 +232,37 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         }
     }
 
-    private void Answer(Decision decision) => Record(decision.Events, decision.Reply, Sender, batchable: _inBatch);
+    private void Answer(Decision decision) =>
+        Record(decision.Events, decision.Reply is { } reply ? Reply(reply) : null, Sender, batchable: _inBatch);
+
+    /// <summary>
+    /// A client's request with an id: handled exactly as the plain request, its one answer wrapped with the id
+    /// (see <see cref="Reply"/>). Only requests that get one answer may be wrapped; anything else is unhandled.
+    /// </summary>
+    private void HandleCorrelated(CorrelatedRequest correlated)
+    {
+        if (!IsClientRequest(correlated.Request))
+        {
+            Unhandled(correlated);
+            return;
+        }
+        _correlated = true;
+        _correlationId = correlated.CorrelationId;
+        try
+        {
+            Handle(correlated.Request);
+        }
+        finally
+        {
+            _correlated = false;
+        }
+    }
+
+    private static bool IsClientRequest(object request) =>
+        request is SubmitTask or GetTaskStatus or WatchTask or CancelTask or ListTasks or GetNodes or GetQueues or GetStatistics or GetHistory;
+
+    /// <summary>The answer to the request being handled, as its sender needs it: wrapped with the id of a <see cref="CorrelatedRequest"/>, else as is.</summary>
+    private object Reply(object answer) => _correlated ? new CorrelatedAnswer(_correlationId, answer) : answer;
 
     /// <summary>Holds <paramref name="message"/> for <paramref name="to"/> until the mailbox is drained (see <see cref="Outbox"/>).</summary>
     private void Send(IActorRef to, object message, bool batchable)

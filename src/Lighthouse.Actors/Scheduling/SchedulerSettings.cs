@@ -6,7 +6,7 @@ namespace Lighthouse.Scheduling;
 
 /// <summary>
 /// The scheduler's knobs, read from the <c>lighthouse.scheduler</c> section of the configuration
-/// (see config/lighthouse.conf, which documents every key and its default).
+/// (the library's reference.conf holds every default with its comment; config/lighthouse.conf is the operator's example).
 /// </summary>
 public sealed record SchedulerSettings(
     StrategyKind Strategy,
@@ -22,35 +22,23 @@ public sealed record SchedulerSettings(
 {
     public const string Section = "lighthouse.scheduler";
 
-    /// <summary>The defaults, the same as config/lighthouse.conf.</summary>
-    public static SchedulerSettings Default { get; } = new(
-        Strategy: StrategyKind.Prioritized,
-        Rubric: null,
-        QueueCapPerUser: 1000,
-        DefaultMaxAttempts: 3,
-        ResultTtl: TimeSpan.FromMinutes(10),
-        CollectedRetention: TimeSpan.FromSeconds(60),
-        MaxPayloadBytes: 1024 * 1024,
-        HistoryLength: TimeSpan.FromMinutes(10),
-        HistoryInterval: TimeSpan.FromSeconds(1),
-        SweepInterval: TimeSpan.FromSeconds(10));
+    /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
+    public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
     /// <summary>
-    /// Reads <c>lighthouse.scheduler</c> from <paramref name="config"/>; a missing key keeps its default.
+    /// Reads <c>lighthouse.scheduler</c> from <paramref name="config"/>; a missing key keeps its default (reference.conf).
     /// Throws <see cref="ConfigurationException"/> naming the key and the value for anything invalid.
     /// </summary>
     public static SchedulerSettings FromConfig(Config config)
     {
-        var section = config.HasPath(Section) ? config.GetConfig(Section) : Config.Empty;
-        var d = Default;
+        ArgumentNullException.ThrowIfNull(config);
+        // Every key is in the reference, so each one below is found; the fallbacks passed only satisfy the helpers.
+        var section = config.WithFallback(LighthouseConfig.Reference).GetConfig(Section);
 
-        var strategy = d.Strategy;
-        if (section.HasPath("strategy"))
-        {
-            var name = section.GetString("strategy");
-            try { strategy = Distributor.ParseStrategy(name); }
-            catch (PlacementException e) { throw Invalid("strategy", name, e.Message); }
-        }
+        var name = section.GetString("strategy");
+        StrategyKind strategy;
+        try { strategy = Distributor.ParseStrategy(name); }
+        catch (PlacementException e) { throw Invalid("strategy", name, e.Message); }
 
         var rubric = ReadRubric(section);
         if (strategy == StrategyKind.BinPack && rubric is null)
@@ -61,14 +49,14 @@ public sealed record SchedulerSettings(
         return new SchedulerSettings(
             strategy,
             rubric,
-            QueueCapPerUser: Positive(section, "queue-cap-per-user", d.QueueCapPerUser),
-            DefaultMaxAttempts: Positive(section, "default-max-attempts", d.DefaultMaxAttempts),
-            ResultTtl: Duration(section, "result-ttl", d.ResultTtl),
-            CollectedRetention: Duration(section, "collected-result-retention", d.CollectedRetention),
-            MaxPayloadBytes: ByteSize(section, "max-payload-bytes", d.MaxPayloadBytes),
-            HistoryLength: Duration(section, "history-length", d.HistoryLength),
-            HistoryInterval: Duration(section, "history-interval", d.HistoryInterval),
-            SweepInterval: Duration(section, "sweep-interval", d.SweepInterval)).Validated();
+            QueueCapPerUser: Positive(section, "queue-cap-per-user", 0),
+            DefaultMaxAttempts: Positive(section, "default-max-attempts", 0),
+            ResultTtl: Duration(section, "result-ttl", TimeSpan.Zero),
+            CollectedRetention: Duration(section, "collected-result-retention", TimeSpan.Zero),
+            MaxPayloadBytes: ByteSize(section, "max-payload-bytes", 0),
+            HistoryLength: Duration(section, "history-length", TimeSpan.Zero),
+            HistoryInterval: Duration(section, "history-interval", TimeSpan.Zero),
+            SweepInterval: Duration(section, "sweep-interval", TimeSpan.Zero)).Validated();
     }
 
     /// <summary>Checks the relations between values; throws <see cref="ConfigurationException"/> naming the key.</summary>

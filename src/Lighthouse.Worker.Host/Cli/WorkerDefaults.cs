@@ -13,13 +13,7 @@ internal static class WorkerDefaults
           remote.dot-netty.tcp {
             hostname = "127.0.0.1"
             port = 0
-            # Payloads and results up to the scheduler's 1 MiB cap must cross whole; Akka's default frame
-            # (128000 bytes) would drop them and the connection with them. The host uses the same sizes.
-            maximum-frame-size = 4MiB
-            send-buffer-size = 4MiB
-            receive-buffer-size = 4MiB
-            # The agent batches its own reports; the transport's batching would only delay a lone one.
-            batching.enabled = false
+            # Frame and buffer sizes and batching come from Lighthouse's reference.conf (LighthouseConfig.Defaults).
           }
           cluster {
             # Quick, safe failure detection, the same as the host's: a killed worker is unreachable within
@@ -36,8 +30,6 @@ internal static class WorkerDefaults
               active-strategy = keep-majority
               keep-majority.role = "scheduler"
             }
-            # A known Akka.NET start-up warning of singleton proxies, harmless and alarming.
-            singleton-proxy.log-singleton-identification-failure = false
           }
         }
         """;

@@ -46,7 +46,7 @@ public sealed record WorkerLaunch(
         return ConfigurationFactory.ParseString(hocon.ToString())
             .WithFallback(FileConfig)
             .WithFallback(ConfigurationFactory.ParseString(WorkerDefaults.Hocon))
-            .WithFallback(LighthouseSerialization.Configuration);
+            .WithFallback(LighthouseConfig.Defaults);
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Lighthouse.Messaging;
+using Lighthouse.Hosting;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Worker.Agent;
@@ -39,6 +40,12 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private readonly RegisterWorker _registration;
     private readonly RunningTasks _tasks;
     private readonly RegistrationBackoff _backoff;
+
+    /// <summary>How long a worker tries to register before it warns that it cannot.</summary>
+    internal static readonly TimeSpan UnregisteredWarning = TimeSpan.FromSeconds(10);
+
+    private long? _registeringSince;
+    private long _nextUnregisteredWarning;
     /// <summary>Running tasks from which the agent counts as busy and lets its reports linger (see <see cref="Send"/>).</summary>
     private const int BusyTasks = 16;
 
@@ -186,14 +193,35 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
 
     private void Register()
     {
+        WarnIfStillUnregistered();
         // Tasks still running, then those whose end is not reported yet: the scheduler counts both as running here.
         var running = _tasks.Ids.Concat(_unreported.Select(r => r.TaskId)).ToList();
         _scheduler.Tell(running.Count == 0 ? _registration : _registration with { RunningTasks = running });
         Timers.StartSingleTimer(RegistrationTimer, RetryRegistration.Instance, _backoff.Next());
     }
 
+    /// <summary>
+    /// A worker that cannot register says so, with the reason membership shows, after <see cref="UnregisteredWarning"/>
+    /// and then every minute, instead of waiting in silence (a system with no seed nodes never joins anything).
+    /// </summary>
+    private void WarnIfStillUnregistered()
+    {
+        var now = Environment.TickCount64;
+        if (_registeringSince is not { } since)
+        {
+            _registeringSince = now;
+            _nextUnregisteredWarning = now + (long)UnregisteredWarning.TotalMilliseconds;
+            return;
+        }
+        if (now < _nextUnregisteredWarning) return;
+        _nextUnregisteredWarning = now + 60_000;
+        var why = SchedulerReachability.WhyUnreachable(Context.System) ?? "no scheduler has answered its registration";
+        _log.Warning("worker node {0} is not registered with a scheduler after {1:0} s: {2}", _node, (now - since) / 1000.0, why);
+    }
+
     private void Adopt(IActorRef contact)
     {
+        _registeringSince = null;
         _contact = contact;
         Context.Watch(contact);
         Timers.Cancel(RegistrationTimer);

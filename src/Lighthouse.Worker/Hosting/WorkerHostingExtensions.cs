@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Lighthouse.Protocol.Serialization;
 
 namespace Lighthouse.Worker.Hosting;
 
@@ -29,9 +28,9 @@ public static class WorkerHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(scheduler);
         var hub = WorkerHub.Create(configure);
-        // Every node of a Lighthouse cluster reads the protocol with the same serializer; Append keeps the user's own settings first.
-        builder.AddHocon(LighthouseSerialization.Configuration, HoconAddMode.Append);
-        builder.AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = false", HoconAddMode.Append);
+        // Every node of a Lighthouse cluster reads the protocol with the same serializer and frame; Append keeps the
+        // user's own settings first (WorkerHub.Start checks that they can carry Lighthouse's messages).
+        builder.AddHocon(LighthouseConfig.Defaults, HoconAddMode.Append);
         builder.WithActors((system, registry) => registry.Register<WorkerHub>(hub.Start(system, scheduler(system, registry))));
         return builder;
     }

@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Lighthouse.Client;
 using Lighthouse.Messaging;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lighthouse.Actors.Tests.Client;
@@ -26,15 +27,15 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         return (scheduler, LighthouseClient.Create(Sys, scheduler.Ref, options));
     }
 
-    /// <summary>The next <paramref name="count"/> requests the scheduler receives, alone or batched.</summary>
-    private static List<object> ReceiveRequests(TestProbe scheduler, int count)
+    /// <summary>The next <paramref name="count"/> requests the scheduler receives, alone or batched, each under its correlation id.</summary>
+    private static List<CorrelatedRequest> ReceiveRequests(TestProbe scheduler, int count)
     {
-        var requests = new List<object>();
+        var requests = new List<CorrelatedRequest>();
         while (requests.Count < count)
         {
             var message = scheduler.ReceiveOne(Eventually.Bound);
-            if (message is MessageBatch batch) requests.AddRange(batch.Messages);
-            else requests.Add(message);
+            if (message is MessageBatch batch) requests.AddRange(batch.Messages.Cast<CorrelatedRequest>());
+            else requests.Add(Assert.IsType<CorrelatedRequest>(message));
         }
         return requests;
     }
@@ -54,22 +55,24 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
 
         var calls = Enumerable.Range(0, count).Select(i => client.SubmitAsync(new SubmitTask("echo", $"[{i}]", "alice", SubmissionId: $"s{i}"))).ToArray();
         gate.Set();
-        var received = new List<SubmitTask>();
+        var received = new List<CorrelatedRequest>();
         var sends = 0;
         while (received.Count < count)
         {
             sends++;
             var message = probe.ReceiveOne(Eventually.Bound);
-            if (message is MessageBatch batch) received.AddRange(batch.Messages.Cast<SubmitTask>());
-            else received.Add(Assert.IsType<SubmitTask>(message));
+            if (message is MessageBatch batch) received.AddRange(batch.Messages.Cast<CorrelatedRequest>());
+            else received.Add(Assert.IsType<CorrelatedRequest>(message));
         }
-        // Answered out of order, in one batch: each answer finds its call by submission id.
-        probe.Reply(new MessageBatch(received.AsEnumerable().Reverse().Select(s => (object)new SubmissionAccepted("task-" + s.SubmissionId, s.SubmissionId, false)).ToArray()));
+        // Answered out of order, in one batch: each answer finds its call by its request's id.
+        probe.Reply(new MessageBatch(received.AsEnumerable().Reverse()
+            .Select(r => (object)SchedulerProbe.Answer(r, new SubmissionAccepted("task-" + ((SubmitTask)r.Request).SubmissionId, ((SubmitTask)r.Request).SubmissionId, false))).ToArray()));
         var ids = await Task.WhenAll(calls).Within();
 
         // The first call alone (sent before the gate opened), then the rest in as few batches as the outbox's cap allows.
         Assert.InRange(sends, 1, 1 + (count + Outbox.MaxMessages - 1) / Outbox.MaxMessages);
-        Assert.Equal(Enumerable.Range(0, count).Select(i => $"s{i}"), received.Select(s => s.SubmissionId));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"s{i}"), received.Select(r => Assert.IsType<SubmitTask>(r.Request).SubmissionId));
+        Assert.Equal(count, received.Select(r => r.CorrelationId).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"task-s{i}"), ids);
     }
 
@@ -79,8 +82,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var wait = client.WaitAsync("t1");
-        Assert.Equal(new WatchTask("t1", Progress: false, Collect: true), scheduler.ExpectMsg<WatchTask>());
-        scheduler.Reply(Info("t1", TaskState.Running));
+        var watch = scheduler.ExpectRequest<WatchTask>();
+        Assert.Equal(new WatchTask("t1", Progress: false, Collect: true), watch.Request);
+        scheduler.Answer(watch, Info("t1", TaskState.Running));
         scheduler.ExpectNoMsg(Quiet);
         Assert.False(wait.IsCompleted);
         Push(scheduler, client, Info("t1", TaskState.Succeeded, 100, "[1]"));
@@ -95,8 +99,7 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var wait = client.WaitAsync("t1");
-        scheduler.ExpectMsg<WatchTask>();
-        scheduler.Reply(Info("t1", TaskState.Failed));
+        scheduler.Answer(scheduler.ExpectRequest<WatchTask>(), Info("t1", TaskState.Failed));
 
         Assert.Equal(TaskState.Failed, (await wait.Within()).State);
     }
@@ -108,8 +111,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var reports = new ConcurrentQueue<TaskInfo>();
 
         var wait = client.WaitAsync("t1", new SynchronousProgress(reports.Enqueue));
-        Assert.Equal(new WatchTask("t1", Progress: true, Collect: true), scheduler.ExpectMsg<WatchTask>());
-        scheduler.Reply(Info("t1", TaskState.Queued));
+        var watch = scheduler.ExpectRequest<WatchTask>();
+        Assert.Equal(new WatchTask("t1", Progress: true, Collect: true), watch.Request);
+        scheduler.Answer(watch, Info("t1", TaskState.Queued));
         Push(scheduler, client, Info("t1", TaskState.Running, 50));
         Push(scheduler, client, Info("t1", TaskState.Running, 50));
         Push(scheduler, client, Info("t1", TaskState.Succeeded, 100));
@@ -125,13 +129,12 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start(new LighthouseClientOptions { WatchRefreshInterval = TimeSpan.FromMilliseconds(100) });
 
         var wait = client.WaitAsync("t1");
-        scheduler.ExpectMsg<WatchTask>();
-        scheduler.Reply(Info("t1", TaskState.Running));
+        scheduler.Answer(scheduler.ExpectRequest<WatchTask>(), Info("t1", TaskState.Running));
         // As after a scheduler that moved and forgot its watches: no push comes.
-        var again = scheduler.ExpectMsg<WatchTask>(Eventually.Bound);
-        scheduler.Reply(Info("t1", TaskState.Succeeded));
+        var again = scheduler.ExpectRequest<WatchTask>(Eventually.Bound);
+        scheduler.Answer(again, Info("t1", TaskState.Succeeded));
 
-        Assert.Equal(new WatchTask("t1", Progress: false, Collect: true), again);
+        Assert.Equal(new WatchTask("t1", Progress: false, Collect: true), again.Request);
         Assert.Equal(TaskState.Succeeded, (await wait.Within()).State);
     }
 
@@ -141,9 +144,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var first = client.WaitAsync("t1");
-        scheduler.ExpectMsg<WatchTask>();
+        var watch = scheduler.ExpectRequest<WatchTask>();
         var second = client.WaitAsync("t1");
-        scheduler.Reply(Info("t1", TaskState.Running));
+        scheduler.Answer(watch, Info("t1", TaskState.Running));
         scheduler.ExpectNoMsg(Quiet);
         Push(scheduler, client, Info("t1", TaskState.Cancelled));
 
@@ -168,8 +171,7 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var wait = client.WaitAsync("gone");
-        scheduler.ExpectMsg<WatchTask>();
-        scheduler.Reply(new UnknownTask("gone"));
+        scheduler.Answer(scheduler.ExpectRequest<WatchTask>(), new UnknownTask("gone"));
 
         var error = await Assert.ThrowsAsync<LighthouseUnknownTaskException>(() => wait.Within());
         Assert.Equal(("gone", "unknown task id gone"), (error.TaskId, error.Message));
@@ -191,8 +193,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var run = client.RunAsync("echo", "[1]", "alice", priority: 2);
-        var submitted = scheduler.ExpectMsg<SubmitTask>();
-        scheduler.Reply(new MessageBatch([new SubmissionAccepted("t1", submitted.SubmissionId, false), new TaskUpdated(Info("t1", TaskState.Succeeded, 100, "[1]"))]));
+        var asked = scheduler.ExpectRequest<SubmitTask>();
+        var submitted = asked.Request;
+        scheduler.Reply(new MessageBatch([SchedulerProbe.Answer(asked.Wire, new SubmissionAccepted("t1", submitted.SubmissionId, false)), new TaskUpdated(Info("t1", TaskState.Succeeded, 100, "[1]"))]));
         var final = await run.Within();
 
         Assert.Equal(("echo", "[1]", "alice", 2, true), (submitted.TaskName, submitted.Payload, submitted.UserId, submitted.Priority, submitted.Watch));
@@ -207,13 +210,13 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start(new LighthouseClientOptions { RetryInterval = TimeSpan.FromMilliseconds(100) });
 
         var run = client.RunAsync(new SubmitTask("echo", "{}", "alice", SubmissionId: "mine"));
-        var first = scheduler.ExpectMsg<SubmitTask>();
-        // The first answer is lost; the resend is answered as a duplicate, and the end is pushed after it.
-        var resent = scheduler.ExpectMsg<SubmitTask>(Eventually.Bound);
-        scheduler.Reply(new SubmissionAccepted("t1", "mine", Duplicate: true));
+        var first = scheduler.ExpectRequest<SubmitTask>();
+        // The first answer is lost; the resend (same submission, same id) is answered as a duplicate, and the end is pushed after it.
+        var resent = scheduler.ExpectRequest<SubmitTask>(Eventually.Bound);
+        scheduler.Answer(resent, new SubmissionAccepted("t1", "mine", Duplicate: true));
         Push(scheduler, client, Info("t1", TaskState.Succeeded));
 
-        Assert.Equal(first, resent);
+        Assert.Equal(first.Wire, resent.Wire);
         Assert.Equal(("t1", TaskState.Succeeded), ((await run.Within()).TaskId, (await run).State));
     }
 
@@ -224,10 +227,11 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var reports = new ConcurrentQueue<TaskInfo>();
 
         var run = client.RunAsync("echo", "{}", "alice", progress: new SynchronousProgress(reports.Enqueue));
-        var submitted = scheduler.ExpectMsg<SubmitTask>();
-        scheduler.Reply(new SubmissionAccepted("t1", submitted.SubmissionId, false));
-        Assert.Equal(new WatchTask("t1", Progress: true, Collect: true), scheduler.ExpectMsg<WatchTask>());
-        scheduler.Reply(Info("t1", TaskState.Running, 10));
+        var submitted = scheduler.ExpectRequest<SubmitTask>();
+        scheduler.Answer(submitted, new SubmissionAccepted("t1", submitted.Request.SubmissionId, false));
+        var watch = scheduler.ExpectRequest<WatchTask>();
+        Assert.Equal(new WatchTask("t1", Progress: true, Collect: true), watch.Request);
+        scheduler.Answer(watch, Info("t1", TaskState.Running, 10));
         Push(scheduler, client, Info("t1", TaskState.Succeeded, 100));
         var final = await run.Within();
 
@@ -241,11 +245,11 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var (scheduler, client) = Start();
 
         var run = client.RunAsync("echo", "{", "alice");
-        var submitted = scheduler.ExpectMsg<SubmitTask>();
-        scheduler.Reply(new SubmissionRejected(submitted.SubmissionId, "payload is not valid JSON", RejectionCode.InvalidSubmission));
+        var submitted = scheduler.ExpectRequest<SubmitTask>();
+        scheduler.Answer(submitted, new SubmissionRejected(submitted.Request.SubmissionId, "payload is not valid JSON", RejectionCode.InvalidSubmission));
 
         var rejected = await Assert.ThrowsAsync<LighthouseRejectedException>(() => run.Within());
-        Assert.Equal(("payload is not valid JSON", submitted.SubmissionId), (rejected.Reason, rejected.SubmissionId));
+        Assert.Equal(("payload is not valid JSON", submitted.Request.SubmissionId), (rejected.Reason, rejected.SubmissionId));
     }
 
     [Fact]
@@ -256,8 +260,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         var wait = client.WaitAsync("t1");
         var queues = client.GetQueuesAsync();
         var requests = ReceiveRequests(scheduler, 2);
-        Assert.Equal([typeof(WatchTask), typeof(GetQueues)], requests.Select(r => r.GetType()));
-        scheduler.Reply(new MessageBatch([Info("t1", TaskState.Running), new QueuesView(0, 0, new Dictionary<int, int>(), []), new TaskUpdated(Info("t1", TaskState.Succeeded))]));
+        Assert.Equal([typeof(WatchTask), typeof(GetQueues)], requests.Select(r => r.Request.GetType()));
+        scheduler.Reply(new MessageBatch([SchedulerProbe.Answer(requests[0], Info("t1", TaskState.Running)),
+            SchedulerProbe.Answer(requests[1], new QueuesView(0, 0, new Dictionary<int, int>(), [])), new TaskUpdated(Info("t1", TaskState.Succeeded))]));
 
         Assert.Equal(TaskState.Succeeded, (await wait.Within()).State);
         Assert.Equal(0, (await queues.Within()).Queued);

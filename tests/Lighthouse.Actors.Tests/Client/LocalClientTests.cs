@@ -226,10 +226,10 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         var error = await Assert.ThrowsAsync<LighthouseUnavailableException>(() => client.SubmitAsync("echo", "{}", "alice").Within());
 
-        var first = silent.ExpectMsg<SubmitTask>();
-        var resent = silent.ExpectMsg<SubmitTask>();
-        Assert.Equal(first, resent);
-        Assert.NotNull(first.SubmissionId);
+        var first = silent.ExpectRequest<SubmitTask>();
+        var resent = silent.ExpectRequest<SubmitTask>();
+        Assert.Equal(first.Wire, resent.Wire);
+        Assert.NotNull(first.Request.SubmissionId);
         Assert.Equal(silent.Ref.Path.ToString(), error.Address);
         Assert.Contains($"no answer from the scheduler at {silent.Ref.Path} to SubmitTask", error.Message);
         Assert.Contains("within 0.8s", error.Message);
@@ -241,7 +241,7 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var doomed = CreateTestProbe();
         await using var client = LighthouseClient.Create(Sys, doomed.Ref, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromMinutes(5) });
         var pending = client.GetAsync("t1");
-        doomed.ExpectMsg<GetTaskStatus>();
+        doomed.ExpectRequest<GetTaskStatus>();
 
         Sys.Stop(doomed.Ref);
 
@@ -258,7 +258,7 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
         using var cancellation = new CancellationTokenSource();
 
         var call = client.WaitAsync("t1", cancellationToken: cancellation.Token);
-        silent.ExpectMsg<WatchTask>();
+        silent.ExpectRequest<WatchTask>();
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.Within());
@@ -270,7 +270,7 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var silent = CreateTestProbe();
         var client = LighthouseClient.Create(Sys, silent.Ref, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromMinutes(5) });
         var pending = client.GetQueuesAsync();
-        silent.ExpectMsg<GetQueues>();
+        silent.ExpectRequest<GetQueues>();
 
         await client.DisposeAsync();
 
@@ -316,13 +316,13 @@ public sealed class LocalClientTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         public FirstSubmissionHeldBack(IActorRef scheduler, TimeSpan delay)
         {
-            Receive<SubmitTask>(submit =>
+            Receive<CorrelatedRequest>(request => request.Request is SubmitTask, request =>
             {
-                _seen.Add(submit);
+                _seen.Add((SubmitTask)request.Request);
                 if (_seen.Count == 1)
-                    Context.System.Scheduler.ScheduleTellOnce(delay, scheduler, submit, Sender);
+                    Context.System.Scheduler.ScheduleTellOnce(delay, scheduler, request, Sender);
                 else
-                    scheduler.Forward(submit);
+                    scheduler.Forward(request);
             });
             Receive<Report>(_ => Sender.Tell(_seen.ToArray()));
             ReceiveAny(message => scheduler.Forward(message));

@@ -5,8 +5,8 @@ using Lighthouse.Client;
 using Lighthouse.Hosting;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Lighthouse.Actors.Tests.Hosting;
 
@@ -18,42 +18,28 @@ public sealed class SchedulerHostingTests
     [Fact]
     public async Task A_hosted_system_runs_the_scheduler_singleton_for_its_own_actors_and_for_remote_clients()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IHostApplicationLifetime, NoApplicationLifetime>();
-        services.AddAkka(LighthouseNames.ActorSystem, builder => builder
+        using var limit = new CancellationTokenSource(Limit);
+        await using var app = await HostedAkka.StartAsync(builder => builder
             .AddHocon(RemoteTestSystems.Cluster($"\"{LighthouseNames.SchedulerRole}\""), HoconAddMode.Prepend)
             // The application's own setting wins over the defaults the extension appends.
             .AddHocon("lighthouse.scheduler.queue-cap-per-user = 1", HoconAddMode.Prepend)
             .WithLighthouseScheduler()
-            .WithActors((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress)));
+            .WithActors((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress)), limit.Token);
 
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        using var limit = new CancellationTokenSource(Limit);
-        foreach (var service in hosted) await service.StartAsync(limit.Token);
-        try
-        {
-            var system = provider.GetRequiredService<ActorSystem>();
-            var proxy = await provider.GetRequiredService<ActorRegistry>().GetAsync<LighthouseScheduler>(limit.Token);
-            Assert.Equal($"/user/{LighthouseNames.SchedulerProxy}", proxy.Path.ToStringWithoutAddress());
+        var proxy = await app.Services.GetRequiredService<ActorRegistry>().GetAsync<LighthouseScheduler>(limit.Token);
+        Assert.Equal($"/user/{LighthouseNames.SchedulerProxy}", proxy.Path.ToStringWithoutAddress());
 
-            var local = await proxy.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "alice"), Limit);
+        var local = await proxy.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "alice"), Limit);
 
-            // From outside the cluster: ClusterClient to the receptionist, as the command line does.
-            await using var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{Cluster.Get(system).SelfAddress.Port}", cancellationToken: limit.Token);
-            var remote = await client.SubmitAsync("echo", "{\"n\": 2}", "bob", cancellationToken: limit.Token);
-            var info = await client.GetAsync(local.TaskId, limit.Token);
-            Assert.NotEqual(local.TaskId, remote);
-            Assert.Equal((TaskState.Queued, "no worker node is registered"), (info.State, info.PendingReason));
+        // From outside the cluster: ClusterClient to the receptionist, as the command line does.
+        await using var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{Cluster.Get(app.System).SelfAddress.Port}", cancellationToken: limit.Token);
+        var remote = await client.SubmitAsync("echo", "{\"n\": 2}", "bob", cancellationToken: limit.Token);
+        var info = await client.GetAsync(local.TaskId, limit.Token);
+        Assert.NotEqual(local.TaskId, remote);
+        Assert.Equal((TaskState.Queued, "no worker node is registered"), (info.State, info.PendingReason));
 
-            var refused = await Assert.ThrowsAsync<LighthouseRejectedException>(() => client.SubmitAsync("echo", "{}", "alice", cancellationToken: limit.Token));
-            Assert.Contains("user \"alice\" already has 1 queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = 1)", refused.Reason);
-        }
-        finally
-        {
-            foreach (var service in hosted) await service.StopAsync(CancellationToken.None);
-        }
+        var refused = await Assert.ThrowsAsync<LighthouseRejectedException>(() => client.SubmitAsync("echo", "{}", "alice", cancellationToken: limit.Token));
+        Assert.Contains("user \"alice\" already has 1 queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = 1)", refused.Reason);
     }
 
     [Fact]
@@ -84,15 +70,5 @@ public sealed class SchedulerHostingTests
         {
             await system.Terminate().WaitAsync(Limit);
         }
-    }
-
-    /// <summary>Akka.Hosting asks for the application's lifetime; a test has no application around it.</summary>
-    private sealed class NoApplicationLifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication() { }
     }
 }

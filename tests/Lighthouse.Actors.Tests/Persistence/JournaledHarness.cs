@@ -1,6 +1,7 @@
 using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Actors.Tests.Persistence;
 
@@ -39,15 +40,11 @@ internal sealed class JournaledHarness
         {
             State.Apply(change);
             if (change is not TaskUnplaced) Journal.Add(change);
+            Placer.Follow(change);
             switch (change)
             {
                 case TaskStarted started: Starts.Add((started.TaskId, started.Node, started.Attempt)); break;
                 case TaskAdopted adopted: Assert.Null(Placer.Pin(SchedulerState.PinOf(State.Tasks.Find(adopted.TaskId)!))); break;
-                case TaskFinished finished: Placer.Release(finished.TaskId); break;
-                case TaskRequeued requeued: Placer.Release(requeued.TaskId); break;
-                case NodeRegistered registered: Placer.AddNode(registered); break;
-                case NodeReachabilityChanged reachability: Placer.SetReachable(reachability.Node, reachability.Reachable); break;
-                case NodeRemoved removed: Placer.RemoveNode(removed.Node); break;
             }
         }
     }
@@ -72,10 +69,7 @@ internal sealed class JournaledHarness
         for (var guard = 0; State.NextPlacement() is { } request; guard++)
         {
             Assert.True(guard < 100_000, "dispatch did not settle");
-            var outcome = Placer.Place(request);
-            var decision = State.DecidePlacement(outcome, Now);
-            if (decision.Release) Placer.Release(outcome.TaskId);
-            Apply(decision.Events);
+            Apply(Placer.Settle(State, Placer.Place(request), Now).Events);
         }
     }
 

@@ -1,6 +1,7 @@
 using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Actors.Tests.Persistence;
 

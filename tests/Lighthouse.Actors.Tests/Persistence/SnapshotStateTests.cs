@@ -3,6 +3,7 @@ using Lighthouse.Actors.Tests.Scheduling;
 using Lighthouse.Persistence;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Actors.Tests.Persistence;
 

@@ -1,5 +1,6 @@
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Actors.Tests.Scheduling;
 
@@ -33,15 +34,11 @@ internal sealed class StateHarness
         foreach (var change in events)
         {
             State.Apply(change);
+            Placer.Follow(change);
             switch (change)
             {
                 case TaskStarted started: Starts.Add((started.TaskId, started.Node)); break;
                 case TaskCancelRequested cancel: CancelsSent.Add(cancel.TaskId); break;
-                case TaskFinished finished: Placer.Release(finished.TaskId); break;
-                case TaskRequeued requeued: Placer.Release(requeued.TaskId); break;
-                case NodeRegistered registered: Placer.AddNode(registered); break;
-                case NodeReachabilityChanged reachability: Placer.SetReachable(reachability.Node, reachability.Reachable); break;
-                case NodeRemoved removed: Placer.RemoveNode(removed.Node); break;
             }
         }
     }
@@ -77,9 +74,7 @@ internal sealed class StateHarness
         for (var guard = 0; State.NextPlacement() is { } request; guard++)
         {
             Assert.True(guard < 1_000_000, "dispatch did not settle");
-            var outcome = Placer.Place(request);
-            var decision = State.DecidePlacement(outcome, Now);
-            if (decision.Release) Placer.Release(outcome.TaskId);
+            var decision = Placer.Settle(State, Placer.Place(request), Now);
             Apply(decision.Events);
             started += decision.Events.Count(e => e is TaskStarted);
         }
@@ -98,8 +93,7 @@ internal sealed class StateHarness
             Assert.True(guard < 1_000_000, "dispatch did not settle");
             foreach (var outcome in requests.Select(Placer.Place).ToList())
             {
-                var decision = State.DecidePlacement(outcome, Now);
-                if (decision.Release) Placer.Release(outcome.TaskId);
+                var decision = Placer.Settle(State, outcome, Now);
                 Apply(decision.Events);
                 started += decision.Events.Count(e => e is TaskStarted);
             }

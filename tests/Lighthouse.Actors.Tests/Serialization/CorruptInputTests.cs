@@ -16,6 +16,7 @@ public sealed class CorruptInputTests(SerializerFixture wire)
             new HashSet<string> { "x" }, null, 3, "sub-1"),
         new StartTask("task-1", "render", "{}", "alice", 5, 1),
         new ReportProgress("task-1", 50),
+        new CorrelatedRequest(123_456_789, new GetTaskStatus("task-1")),
         RoundTripTests.Info(TaskState.Running),
         new TaskList("alice", [RoundTripTests.Info(TaskState.Succeeded)]),
         new RegisterWorker("w", new Dictionary<string, double> { ["cpu"] = 4 }, ["echo"], new PriorityRange(0, 9), 2),

@@ -191,6 +191,21 @@ public sealed class RoundTripTests(SerializerFixture wire)
         wire.AssertRoundTrips(new ListTasks("alice"));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    [InlineData(-1L)]
+    [InlineData(long.MaxValue)]
+    [InlineData(long.MinValue)]
+    public void Correlated_requests_and_answers_round_trip_with_any_id_and_any_client_message(long id)
+    {
+        wire.AssertRoundTrips(new CorrelatedRequest(id, new SubmitTask("echo", "{}", "alice", SubmissionId: "sub-1", Watch: true)));
+        wire.AssertRoundTrips(new CorrelatedRequest(id, new WatchTask("task-1", Progress: true, Collect: false)));
+        wire.AssertRoundTrips(new CorrelatedAnswer(id, new SubmissionRejected("sub-1", "no", RejectionCode.QueueFull)));
+        wire.AssertRoundTrips(new CorrelatedAnswer(id, new TaskList("alice", [Info(TaskState.Running)])));
+        Assert.Same(GetQueues.Instance, ((CorrelatedRequest)wire.RoundTrip(new CorrelatedRequest(id, GetQueues.Instance))).Request);
+    }
+
     [Fact]
     public void Worker_conversation_round_trips()
     {

@@ -53,6 +53,8 @@ internal static class SampleFactory
             return new Dictionary<int, int> { [seed] = 3, [-seed] = 4 };
         if (type == typeof(IReadOnlySet<string>)) return new HashSet<string> { $"a-{seed}", "b" };
         if (type == typeof(IReadOnlyList<string>)) return new List<string> { $"x-{seed}", "y", "" };
+        // A correlated request's or answer's inner message: a protocol message, sampled the same way.
+        if (type == typeof(object)) return Create(typeof(TaskInfo), nulls, ref seed);
         // A batch's messages: two different protocol messages, each sampled the same way.
         if (type == typeof(IReadOnlyList<object>))
             return new List<object> { Create(typeof(SubmitTask), nulls, ref seed), Create(typeof(TaskInfo), nulls, ref seed) };

@@ -25,6 +25,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
         [typeof(UserQueueView)] = "UQ", [typeof(QueuesView)] = "QV", [typeof(GetStatistics)] = "GT",
         [typeof(DurationSummary)] = "DS", [typeof(TaskNameStatistics)] = "TS", [typeof(StatisticsView)] = "SV",
         [typeof(GetHistory)] = "GH", [typeof(HistorySample)] = "HS", [typeof(HistoryView)] = "HV",
+        [typeof(CorrelatedRequest)] = "CQ", [typeof(CorrelatedAnswer)] = "CA",
     };
 
     public static TheoryData<string> PinnedTypeNames => new(PinnedManifests.Keys.Select(t => t.Name));
@@ -78,6 +79,37 @@ public sealed class WireFormatTests(SerializerFixture wire)
         byte[] nested = [0x02, 0x03, 0x4D, 0x42, 0x01];
         var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => wire.Serializer.FromBinary(nested, "MB"));
         Assert.Contains("batches do not nest", refused.Message);
+    }
+
+    [Fact]
+    public void A_correlated_request_and_answer_have_the_documented_bytes_the_id_first_then_the_message_behind_its_manifest()
+    {
+        Assert.Equal(
+            "0A"                             // correlation id 5, zigzag varint
+            + " 03 47 53 02 74 01",          // "GS", then GetTaskStatus("t") with collect
+            Hex(wire.Serializer.ToBinary(new CorrelatedRequest(5, new GetTaskStatus("t")))));
+        Assert.Equal(
+            "01"                             // correlation id -1
+            + " 03 54 43 02 74",             // "TC", then TaskCancelled("t")
+            Hex(wire.Serializer.ToBinary(new CorrelatedAnswer(-1, new TaskCancelled("t")))));
+    }
+
+    [Fact]
+    public void A_wrapper_or_a_batch_inside_a_wrapper_is_refused_both_ways_but_wrappers_inside_a_batch_are_not()
+    {
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() =>
+            wire.Serializer.ToBinary(new CorrelatedRequest(1, new CorrelatedRequest(2, new CancelTask("u")))));
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() =>
+            wire.Serializer.ToBinary(new CorrelatedAnswer(1, new MessageBatch([new CancelTask("u")]))));
+
+        // Hand-made: id 1, then a message whose manifest is "CA" again, or "MB".
+        byte[] nested = [0x02, 0x03, 0x43, 0x41, 0x02];
+        byte[] batch = [0x02, 0x03, 0x4D, 0x42, 0x01];
+        Assert.Contains("do not go inside a wrapper", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => wire.Serializer.FromBinary(nested, "CA")).Message);
+        Assert.Contains("do not go inside a wrapper", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => wire.Serializer.FromBinary(batch, "CQ")).Message);
+
+        var answers = new MessageBatch([new CorrelatedAnswer(7, new TaskCancelled("a")), new TaskUpdated(RoundTripTests.Info(TaskState.Succeeded))]);
+        wire.AssertRoundTrips(answers);
     }
 
     [Fact]

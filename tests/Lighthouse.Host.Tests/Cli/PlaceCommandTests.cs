@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Cli;
 

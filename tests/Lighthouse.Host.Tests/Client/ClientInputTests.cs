@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Lighthouse.Host.Cli;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Client;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lighthouse.Host.Cli;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Client;
 

@@ -1,5 +1,6 @@
 using Lighthouse.Host.Serve;
 using Lighthouse.Placement;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Serve;
 

@@ -1,6 +1,7 @@
 using Lighthouse.Host.Serve;
 using Lighthouse.Persistence;
 using Lighthouse.Persistence.Sql;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Serve;
 

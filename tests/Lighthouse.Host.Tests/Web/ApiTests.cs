@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Akka.Actor;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Web;
 
@@ -208,7 +209,7 @@ public sealed class ApiTests
     [Fact]
     public async Task Peeking_at_a_finished_task_keeps_its_ttl_and_a_plain_read_still_collects_it()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var web = await WebHarness.Start(clock: clock);
         await web.AddWorker("n1");
         var id = await web.Submit("""{"name": "echo", "user": "alice"}""");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Web;
 
@@ -17,7 +18,7 @@ public sealed class MonitorHistoryTests
     [Fact]
     public async Task The_charts_span_ten_minutes_of_history_and_agree_with_the_scheduler()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10));
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10));
         await using var web = await WebHarness.Start(clock: clock);
         var workers = new Dictionary<string, IActorRef>
         {
@@ -57,7 +58,7 @@ public sealed class MonitorHistoryTests
     /// and the tasks whose time is up finish (one in 17 fails). Deterministic: the numbers come from the second and the
     /// task ids.
     /// </summary>
-    private static async Task Step(WebHarness web, ManualClock clock, Dictionary<string, IActorRef> workers, Dictionary<string, (int Start, int Duration)> started, int second, bool submit)
+    private static async Task Step(WebHarness web, ManualTimeProvider clock, Dictionary<string, IActorRef> workers, Dictionary<string, (int Start, int Duration)> started, int second, bool submit)
     {
         var wave = submit ? (int)Math.Round(1.8 + 1.8 * Math.Sin(second / 45.0) + (second % 13 == 0 ? 2 : 0)) : 0;
         for (var i = 0; i < wave; i++)

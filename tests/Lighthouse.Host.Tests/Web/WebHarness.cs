@@ -6,6 +6,7 @@ using Akka.Actor;
 using Lighthouse.Host.Web;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 
 namespace Lighthouse.Host.Tests.Web;
@@ -101,15 +102,7 @@ internal sealed class WebHarness : IAsyncDisposable
         return task;
     }
 
-    public static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what} after {Wait.TotalSeconds} s");
-            await Task.Delay(20);
-        }
-    }
+    public static Task Until(Func<Task<bool>> condition, string what) => Eventually.Holds(condition, what, Wait);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using Lighthouse.Client;
 using Lighthouse.IntegrationTests.Fixtures;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.IntegrationTests.EndToEnd;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lighthouse.IntegrationTests.Fixtures;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lighthouse.IntegrationTests.Persistence;

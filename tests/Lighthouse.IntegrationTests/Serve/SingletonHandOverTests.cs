@@ -1,5 +1,6 @@
 using Lighthouse.IntegrationTests.Fixtures;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lighthouse.IntegrationTests.Serve;

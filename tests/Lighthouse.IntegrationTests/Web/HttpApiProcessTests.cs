@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lighthouse.IntegrationTests.Fixtures;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.IntegrationTests.Web;
 
@@ -18,11 +19,11 @@ public sealed class HttpApiProcessTests
     public async Task Tasks_submitted_over_http_run_on_a_worker_process_and_every_error_has_its_status()
     {
         await using var cluster = new LocalCluster();
-        using var config = new ConfigFile("lighthouse.scheduler.queue-cap-per-user = 2\nlighthouse.host.http.max-body-size = 4KiB\n");
+        using var config = new TempFile("lighthouse.scheduler.queue-cap-per-user = 2\nlighthouse.host.http.max-body-size = 4KiB\n");
         var host = await cluster.StartHostAsync(arguments: ["--config", config.Path]);
         var worker = await cluster.StartWorkerAsync(host, "w1", slots: 2);
         using var http = new HttpClient { BaseAddress = host.Http, Timeout = Limit };
-        await Eventually(async () => (await Json(http, "/api/nodes")).GetProperty("nodes").GetArrayLength() == 1, "the worker to register", cluster);
+        await Eventually.Holds(async () => (await Json(http, "/api/nodes")).GetProperty("nodes").GetArrayLength() == 1, "the worker to register", Limit, cluster.Logs);
 
         var echo = await Submit(http, """{"name": "echo", "payload": {"hello": ["wörld", 1.5]}, "user": "alice"}""");
         var sleep = await Submit(http, """{"name": "sleep", "payload": {"ms": 60000}, "user": "alice"}""");
@@ -62,7 +63,7 @@ public sealed class HttpApiProcessTests
     public async Task With_a_bearer_token_submit_and_cancel_need_it_and_reads_stay_open()
     {
         await using var cluster = new LocalCluster();
-        using var config = new ConfigFile("lighthouse.host.http.bearer-token = \"integration-secret\"\n");
+        using var config = new TempFile("lighthouse.host.http.bearer-token = \"integration-secret\"\n");
         var host = await cluster.StartHostAsync(arguments: ["--config", config.Path]);
         using var http = new HttpClient { BaseAddress = host.Http, Timeout = Limit };
 
@@ -81,7 +82,7 @@ public sealed class HttpApiProcessTests
     [Fact]
     public async Task A_non_loopback_http_address_without_a_token_is_refused_at_start_up()
     {
-        using var config = new ConfigFile("lighthouse.host.http.hostname = \"0.0.0.0\"\n");
+        using var config = new TempFile("lighthouse.host.http.hostname = \"0.0.0.0\"\n");
         await using var host = HostProcess.Launch(["serve", "--config", config.Path, "--port", "0", "--http-port", "0", "--no-local-worker"]);
 
         var exitCode = await host.WaitForExitAsync(Limit);
@@ -123,31 +124,7 @@ public sealed class HttpApiProcessTests
     private static async Task<JsonElement> Until(HttpClient http, string id, string state, LocalCluster cluster)
     {
         JsonElement task = default;
-        await Eventually(async () => (task = await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString() == state, $"task {id} to be {state}", cluster);
+        await Eventually.Holds(async () => (task = await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString() == state, $"task {id} to be {state}", Limit, cluster.Logs);
         return task;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what, LocalCluster cluster)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}\n{cluster.Logs()}");
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>A HOCON file for <c>--config</c>, deleted on dispose.</summary>
-    private sealed class ConfigFile : IDisposable
-    {
-        public ConfigFile(string hocon)
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lighthouse-web-{Guid.NewGuid():N}.conf");
-            File.WriteAllText(Path, hocon);
-        }
-
-        public string Path { get; }
-
-        public void Dispose() => File.Delete(Path);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Lighthouse.IntegrationTests.Fixtures;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.IntegrationTests.Web;
 
@@ -39,15 +40,7 @@ public sealed partial class MonitorProcessTests
     [GeneratedRegex("<li class=\"running-task\" data-task=\"task-\\d+\"")]
     private static partial Regex RunningTask();
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task Until(Func<Task<bool>> condition, string what) => Eventually.Holds(condition, what, Limit);
 
     /// <summary>The DOM after the page's scripts ran (see tests/Lighthouse.Host.Tests/Web/Chromium.cs for the flags' reasons).</summary>
     private static async Task<string> DumpDom(Uri url)

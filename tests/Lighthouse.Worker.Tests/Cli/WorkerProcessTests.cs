@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Worker.Tests.Cli;
 
@@ -52,17 +53,18 @@ public sealed class WorkerProcessTests
     [Fact]
     public async Task The_worker_joins_the_host_runs_tasks_over_remoting_and_leaves_on_SIGTERM()
     {
-        using var host = ClusterHost.Start();
-        using var worker = Launch("--seed", $"127.0.0.1:{host.Port}", "--name", "proc-worker", "--slots", "2", "--resources", "cpu=2");
+        // No test worker: the tasks must run on the process.
+        await using var host = await TestHost.StartAsync(withWorker: false);
+        using var worker = Launch("--seed", host.Address, "--name", "proc-worker", "--slots", "2", "--resources", "cpu=2");
         var stdout = worker.StandardOutput.ReadToEndAsync();
         var stderr = worker.StandardError.ReadToEndAsync();
         try
         {
-            var echo = await ClusterHost.SubmitAsync(host.Scheduler, "echo", "\"EXIT\"");
-            var fail = await ClusterHost.SubmitAsync(host.Scheduler, "fail", "{\"message\": \"over the wire\"}");
-            var sleep = await ClusterHost.SubmitAsync(host.Scheduler, "sleep", "{\"ms\": 600000}");
+            var echo = await TestHost.SubmitAsync(host.Scheduler, "echo", "\"EXIT\"");
+            var fail = await TestHost.SubmitAsync(host.Scheduler, "fail", "{\"message\": \"over the wire\"}");
+            var sleep = await TestHost.SubmitAsync(host.Scheduler, "sleep", "{\"ms\": 600000}");
 
-            var tasks = await ClusterHost.AwaitTasksAsync(host.Scheduler, "alice",
+            var tasks = await TestHost.AwaitTasksAsync(host.Scheduler, "alice",
                 t => t.Single(x => x.TaskId == sleep).State == TaskState.Running && t.Where(x => x.TaskId != sleep).All(x => x.State.IsFinished()), Limit);
             var echoed = tasks.Single(t => t.TaskId == echo);
             Assert.Equal((TaskState.Succeeded, "\"EXIT\"", "proc-worker"), (echoed.State, echoed.Result, echoed.Node));
@@ -70,13 +72,13 @@ public sealed class WorkerProcessTests
             Assert.Equal((TaskState.Failed, "over the wire"), (failed.State, failed.Error));
 
             await host.Scheduler.Ask<CancelPending>(new CancelTask(sleep), TimeSpan.FromSeconds(5));
-            var cancelled = (await ClusterHost.AwaitTasksAsync(host.Scheduler, "alice", t => t.Single(x => x.TaskId == sleep).State.IsFinished(), Limit))
+            var cancelled = (await TestHost.AwaitTasksAsync(host.Scheduler, "alice", t => t.Single(x => x.TaskId == sleep).State.IsFinished(), Limit))
                 .Single(t => t.TaskId == sleep);
             Assert.Equal(TaskState.Cancelled, cancelled.State);
 
             // The echo of "EXIT" did not stop the worker: it still serves.
-            var again = await ClusterHost.SubmitAsync(host.Scheduler, "echo", "2");
-            await ClusterHost.AwaitTasksAsync(host.Scheduler, "alice", t => t.Single(x => x.TaskId == again).State == TaskState.Succeeded, Limit);
+            var again = await TestHost.SubmitAsync(host.Scheduler, "echo", "2");
+            await TestHost.AwaitTasksAsync(host.Scheduler, "alice", t => t.Single(x => x.TaskId == again).State == TaskState.Succeeded, Limit);
 
             using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
             Assert.Equal(0, await ExitAsync(worker));

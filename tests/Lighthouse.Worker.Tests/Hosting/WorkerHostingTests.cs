@@ -1,10 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
+using Lighthouse.Hosting;
 using Lighthouse.Protocol;
+using Lighthouse.Scheduling;
+using Lighthouse.Tests.Shared;
 using Lighthouse.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Lighthouse.Worker.Tests.Hosting;
 
@@ -16,15 +18,13 @@ public sealed class WorkerHostingTests
     [Fact]
     public async Task A_hosted_system_runs_a_worker_that_registers_through_the_singleton_proxy_and_serves_tasks()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IHostApplicationLifetime, NoApplicationLifetime>();
-        services.AddAkka(LighthouseNames.ActorSystem, builder =>
+        using var limit = new CancellationTokenSource(Limit);
+        await using var app = await HostedAkka.StartAsync(builder =>
         {
-            builder.AddHocon(ClusterHost.NodeConfig(LighthouseNames.SchedulerRole, LighthouseNames.WorkerRole), HoconAddMode.Prepend);
+            builder.AddHocon(TestHost.NodeConfig(LighthouseNames.SchedulerRole, LighthouseNames.WorkerRole), HoconAddMode.Prepend);
             builder.WithActors((system, _) =>
             {
-                ClusterHost.StartScheduler(system);
+                LighthouseScheduler.Start(system, SchedulerSettings.Default);
                 var cluster = Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             });
@@ -34,27 +34,15 @@ public sealed class WorkerHostingTests
                 o.Slots = 2;
                 o.AddBuiltInHandlers();
             });
-        });
+        }, limit.Token);
 
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        using var limit = new CancellationTokenSource(Limit);
-        foreach (var service in hosted) await service.StartAsync(limit.Token);
-        try
-        {
-            var system = provider.GetRequiredService<ActorSystem>();
-            var agent = await provider.GetRequiredService<ActorRegistry>().GetAsync<WorkerHub>(limit.Token);
-            Assert.Equal($"/user/{LighthouseNames.WorkerAgent}", agent.Path.ToStringWithoutAddress());
+        var agent = await app.Services.GetRequiredService<ActorRegistry>().GetAsync<WorkerHub>(limit.Token);
+        Assert.Equal($"/user/{LighthouseNames.WorkerAgent}", agent.Path.ToStringWithoutAddress());
 
-            var client = WorkerHub.SchedulerProxy(system, "client");
-            var id = await ClusterHost.SubmitAsync(client, "echo", "{\"hosted\": true}");
-            var done = (await ClusterHost.AwaitTasksAsync(client, "alice", t => t.Single().State.IsFinished(), Limit)).Single();
-            Assert.Equal((id, TaskState.Succeeded, "{\"hosted\": true}", "hosted"), (done.TaskId, done.State, done.Result, done.Node));
-        }
-        finally
-        {
-            foreach (var service in hosted) await service.StopAsync(CancellationToken.None);
-        }
+        var client = WorkerHub.SchedulerProxy(app.System, "client");
+        var id = await TestHost.SubmitAsync(client, "echo", "{\"hosted\": true}");
+        var done = (await TestHost.AwaitTasksAsync(client, "alice", t => t.Single().State.IsFinished(), Limit)).Single();
+        Assert.Equal((id, TaskState.Succeeded, "{\"hosted\": true}", "hosted"), (done.TaskId, done.State, done.Result, done.Node));
     }
 
     [Fact]
@@ -63,15 +51,5 @@ public sealed class WorkerHostingTests
         var builder = new AkkaConfigurationBuilder(new ServiceCollection(), LighthouseNames.ActorSystem);
         var refused = Assert.Throws<ArgumentException>(() => builder.WithLighthouseWorker(o => o.Slots = 0));
         Assert.Equal("worker hub: slots is 0: a worker needs at least 1", refused.Message);
-    }
-
-    /// <summary>Akka.Hosting asks for the application's lifetime; a test has no application around it.</summary>
-    private sealed class NoApplicationLifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication() { }
     }
 }

@@ -1,6 +1,9 @@
-namespace Lighthouse.Actors.Tests.Scheduling;
+namespace Lighthouse.Tests.Shared;
 
-/// <summary>A clock that moves only when a test says so (read from the actor's thread, moved from the test's).</summary>
+/// <summary>
+/// A clock that moves only when a test says so, so minutes of scheduler history take a few real seconds (read from
+/// the actors' threads, moved from the test's).
+/// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();

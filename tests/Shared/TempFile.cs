@@ -1,6 +1,6 @@
-namespace Lighthouse.Host.Tests;
+namespace Lighthouse.Tests.Shared;
 
-/// <summary>A uniquely named file under the temp directory, deleted on dispose.</summary>
+/// <summary>A uniquely named file under the temp directory (an input or a config file for a command), deleted on dispose.</summary>
 internal sealed class TempFile : IDisposable
 {
     public TempFile(string content)
