@@ -3,8 +3,9 @@
 //
 //   dotnet run --project samples/AllInOne
 //
-// The scheduler keeps its state in memory here; for a durable one, add Lighthouse.Persistence.Sql (see
-// docs/durability.md) or pass WithLighthouseScheduler the DurabilitySettings of any Akka.Persistence plugin.
+// The scheduler keeps its state in memory here. For a durable one, take the Lighthouse.Persistence.Sql package and
+// write WithLighthouseSqlScheduler(SqlDurabilitySettings.Sqlite("lighthouse.db")) instead of WithLighthouseScheduler(),
+// or pass WithLighthouseScheduler the DurabilitySettings of another Akka.Persistence plugin (docs/durability.md).
 using System.Text.Json.Nodes;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;

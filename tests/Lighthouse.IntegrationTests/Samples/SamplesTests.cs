@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Lighthouse.IntegrationTests.Fixtures;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.IntegrationTests.Samples;
 
