@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
+using Lighthouse.Hosting;
 using Lighthouse.Messaging;
 using Lighthouse.Protocol;
 
@@ -230,7 +231,9 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         var seconds = _options.RequestTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var why = _pending.EverAnswered
             ? "it answered earlier, so it stopped answering or the connection was lost"
-            : "it never answered this client: is the host running, and is the address right?";
+            : _route is SchedulerRoute.Singleton && SchedulerReachability.WhyUnreachable(Context.System) is { } membership
+                ? "it never answered this client: " + membership
+                : "it never answered this client: is the host running, and is the address right?";
         var sends = request.Sends == 1 ? "" : $" (sent {request.Sends} times)";
         return new LighthouseUnavailableException(_route.Address,
             $"no answer from {_route.Description} to {request.Message.GetType().Name}{sends} within {seconds}s: {why}");

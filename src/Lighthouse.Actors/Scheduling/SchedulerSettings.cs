@@ -33,7 +33,7 @@ public sealed record SchedulerSettings(
     {
         ArgumentNullException.ThrowIfNull(config);
         // Every key is in the reference, so each one below is found; the fallbacks passed only satisfy the helpers.
-        var section = config.WithFallback(LighthouseConfig.Reference).GetConfig(Section);
+        var section = config.SafeWithFallback(LighthouseConfig.Reference).GetConfig(Section);
 
         var name = section.GetString("strategy");
         StrategyKind strategy;

@@ -63,6 +63,20 @@ public sealed class ClientHostingTests
     }
 
     [Fact]
+    public async Task A_hosted_client_inside_a_cluster_it_never_joined_says_why_no_scheduler_answers()
+    {
+        await using var app = await HostedApp.StartAsync(builder => builder
+            .AddHocon("""akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }""", HoconAddMode.Prepend)
+            .WithActorRefProvider(ProviderSelection.Cluster.Instance)
+            .WithLighthouseClient(options: new LighthouseClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(500) }));
+
+        var client = app.Registry.GetLighthouseClient();
+        var error = await Assert.ThrowsAsync<LighthouseUnavailableException>(() => client.SubmitAsync("echo", "[1]", "alice").Within());
+
+        Assert.Contains("it never answered this client: this ActorSystem has not joined a cluster: akka.cluster.seed-nodes is empty and nothing called Cluster.Join", error.Message);
+    }
+
+    [Fact]
     public void A_bad_host_fails_while_the_application_is_configured()
     {
         var services = new ServiceCollection();
