@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 

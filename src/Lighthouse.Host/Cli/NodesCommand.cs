@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;

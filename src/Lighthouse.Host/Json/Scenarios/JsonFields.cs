@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// The fields of one JSON object, checked the strict way: a repeated field or a field the model does not

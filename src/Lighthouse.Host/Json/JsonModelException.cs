@@ -1,4 +1,4 @@
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// JSON input that does not fit the placement model: wrong type, unknown field, bad quantity, …

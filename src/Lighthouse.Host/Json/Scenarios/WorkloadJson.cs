@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Lighthouse.Placement;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// A workload in JSON: <c>{"name": "w1", "requirements": {"cpu": 1}, "immunities": ["spiders"], "aversion_groups": ["g"]}</c>.

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Name → quantity objects: a node's resources, a workload's requirements, a bin-pack rubric.

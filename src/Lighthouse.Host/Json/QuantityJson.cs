@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Quantities in JSON. A quantity is a JSON number or one of the strings <c>"Infinity"</c> / <c>"-Infinity"</c>
