@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 
@@ -29,7 +30,7 @@ public static class CancelCommand
             async (lighthouse, settings, cancel) =>
             {
                 var result = await lighthouse.CancelAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.WriteLine(settings.Json ? Json(result) : Text(result));
+                parsed.InvocationConfiguration.Output.WriteLine(settings.Json ? CancelResultJson.Format(result) : Text(result));
                 return ExitCodes.Success;
             }));
         return command;
@@ -41,19 +42,4 @@ public static class CancelCommand
         CancelOutcome.Pending => $"cancelling task {result.TaskId}: its node {result.Node} was told to stop it",
         _ => $"task {result.TaskId} had already finished: {(result.FinishedState is { } state ? TaskInfoJson.StateName(state) : "finished")}",
     };
-
-    public static string Json(CancelResult result) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", result.TaskId);
-        writer.WriteString("outcome", result.Outcome switch
-        {
-            CancelOutcome.Cancelled => "cancelled",
-            CancelOutcome.Pending => "pending",
-            _ => "already_finished",
-        });
-        JsonOutput.WriteNullableString(writer, "node", result.Node);
-        JsonOutput.WriteNullableString(writer, "state", result.FinishedState is { } state ? TaskInfoJson.StateName(state) : null);
-        writer.WriteEndObject();
-    });
 }

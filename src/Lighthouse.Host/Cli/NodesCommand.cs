@@ -32,7 +32,7 @@ public static class NodesCommand
             async (lighthouse, settings, cancel) =>
             {
                 var view = await lighthouse.GetNodesAsync(cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
+                parsed.InvocationConfiguration.Output.Write(settings.Json ? NodesJson.Format(view) + Environment.NewLine : Text(view));
                 return ExitCodes.Success;
             }));
         return command;
@@ -46,7 +46,7 @@ public static class NodesCommand
             view.Nodes.Select(node => (IReadOnlyList<string>)
             [
                 node.Node,
-                StateName(node.State),
+                NodesJson.StateName(node.State),
                 $"{node.FreeSlots}/{node.Slots}",
                 node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
                 Priorities(node.Priorities),
@@ -55,42 +55,10 @@ public static class NodesCommand
             ]));
     }
 
-    public static string Json(NodesView view) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteStartArray("nodes");
-        foreach (var node in view.Nodes)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", node.Node);
-            writer.WriteString("state", StateName(node.State));
-            writer.WriteNumber("slots", node.Slots);
-            writer.WriteNumber("free_slots", node.FreeSlots);
-            writer.WriteStartArray("running_tasks");
-            foreach (var task in node.RunningTasks) writer.WriteStringValue(task);
-            writer.WriteEndArray();
-            writer.WriteStartArray("task_names");
-            foreach (var task in node.TaskNames) writer.WriteStringValue(task);
-            writer.WriteEndArray();
-            writer.WriteStartObject("priorities");
-            writer.WriteNumber("min", node.Priorities.Min);
-            writer.WriteNumber("max", node.Priorities.Max);
-            writer.WriteEndObject();
-            JsonOutput.WriteQuantities(writer, "capacity", node.Capacity);
-            JsonOutput.WriteQuantities(writer, "free", node.Free);
-            JsonOutput.WriteTimestamp(writer, "registered_at", node.RegisteredAt);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    });
-
     private static string Resources(NodeView node) => node.Capacity.Count == 0
         ? "-"
         : string.Join(" ", node.Capacity.OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => $"{c.Key}={Quantity(node.Free.GetValueOrDefault(c.Key, c.Value))}/{Quantity(c.Value)}"));
-
-    private static string StateName(WorkerNodeState state) => state == WorkerNodeState.Reachable ? "reachable" : "unreachable";
 
     private static string Priorities(PriorityRange range) =>
         range == PriorityRange.All ? "all"

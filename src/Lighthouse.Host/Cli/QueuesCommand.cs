@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -30,7 +30,7 @@ public static class QueuesCommand
             async (lighthouse, settings, cancel) =>
             {
                 var view = await lighthouse.GetQueuesAsync(cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
+                parsed.InvocationConfiguration.Output.Write(settings.Json ? QueuesJson.Format(view) + Environment.NewLine : Text(view));
                 return ExitCodes.Success;
             }));
         return command;
@@ -51,9 +51,6 @@ public static class QueuesCommand
                 ByPriority(user.QueuedByPriority),
             ]));
     }
-
-    // The HTTP API's /api/queues object: one writer, so the two can never drift apart.
-    public static string Json(QueuesView view) => JsonOutput.Document(writer => MonitorViewsJson.Write(writer, view));
 
     // "2 at 0, 1 at 5": how many tasks wait at each priority.
     private static string ByPriority(IReadOnlyDictionary<int, int> counts) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -71,17 +72,10 @@ public static class SubmitCommand
                         if (!settings.Json) stdout.WriteLine($"submitted task {id}");
                         return await WaitCommand.FollowAsync(Name, lighthouse, id, settings, stdout, stderr, cancel).ConfigureAwait(false);
                     }
-                    stdout.WriteLine(settings.Json ? IdJson(id) : $"submitted task {id}");
+                    stdout.WriteLine(settings.Json ? TaskIdJson.Format(id) : $"submitted task {id}");
                     return ExitCodes.Success;
                 });
         });
         return command;
     }
-
-    public static string IdJson(string id) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", id);
-        writer.WriteEndObject();
-    });
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;

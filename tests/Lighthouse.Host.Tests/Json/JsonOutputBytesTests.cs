@@ -1,5 +1,4 @@
-using Lighthouse.Host.Cli;
-using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Json;
@@ -141,7 +140,7 @@ public sealed class JsonOutputBytesTests
               ]
             }
             """",
-            NodesCommand.Json(OutputSamples.Nodes));
+            NodesJson.Format(OutputSamples.Nodes));
 
     [Fact]
     public void No_nodes_is_an_empty_array() => Assert.Equal(
@@ -150,7 +149,7 @@ public sealed class JsonOutputBytesTests
               "nodes": []
             }
             """",
-            NodesCommand.Json(new NodesView([])));
+            NodesJson.Format(new NodesView([])));
 
     [Fact]
     public void Queues_count_by_priority_in_priority_order() => Assert.Equal(
@@ -183,7 +182,7 @@ public sealed class JsonOutputBytesTests
               ]
             }
             """",
-            QueuesCommand.Json(OutputSamples.Queues));
+            QueuesJson.Format(OutputSamples.Queues));
 
     [Fact]
     public void A_cancelled_task() => Assert.Equal(
@@ -195,7 +194,7 @@ public sealed class JsonOutputBytesTests
               "state": null
             }
             """",
-            CancelCommand.Json(OutputSamples.CancelResults[0]));
+            CancelResultJson.Format(OutputSamples.CancelResults[0]));
 
     [Fact]
     public void A_cancel_pending_on_its_node() => Assert.Equal(
@@ -207,7 +206,7 @@ public sealed class JsonOutputBytesTests
               "state": null
             }
             """",
-            CancelCommand.Json(OutputSamples.CancelResults[1]));
+            CancelResultJson.Format(OutputSamples.CancelResults[1]));
 
     [Fact]
     public void A_cancel_of_a_task_that_had_failed() => Assert.Equal(
@@ -219,7 +218,7 @@ public sealed class JsonOutputBytesTests
               "state": "failed"
             }
             """",
-            CancelCommand.Json(OutputSamples.CancelResults[2]));
+            CancelResultJson.Format(OutputSamples.CancelResults[2]));
 
     [Fact]
     public void A_cancel_of_a_task_that_had_finished_somehow() => Assert.Equal(
@@ -231,7 +230,7 @@ public sealed class JsonOutputBytesTests
               "state": null
             }
             """",
-            CancelCommand.Json(OutputSamples.CancelResults[3]));
+            CancelResultJson.Format(OutputSamples.CancelResults[3]));
 
     [Fact]
     public void A_submitted_task_id() => Assert.Equal(
@@ -240,7 +239,7 @@ public sealed class JsonOutputBytesTests
               "id": "task-7"
             }
             """",
-            SubmitCommand.IdJson("task-7"));
+            TaskIdJson.Format("task-7"));
 
     [Fact]
     public void Api_task() => Assert.Equal(
@@ -254,28 +253,28 @@ public sealed class JsonOutputBytesTests
             """"
             {"nodes":[{"name":"n1","state":"reachable","slots":4,"free_slots":3,"running_tasks":["task-9"],"task_names":["echo","sleep"],"priorities":{"min":0,"max":9},"capacity":{"cpu":0.30000000000000004,"disk":"Infinity","slots":4,"spiders":"-Infinity","task:echo":0},"free":{"cpu":0.1,"disk":"Infinity","slots":3,"spiders":"-Infinity","task:echo":0},"registered_at":"2025-01-31T09:30:00.125Z"},{"name":"n2","state":"unreachable","slots":1,"free_slots":1,"running_tasks":[],"task_names":[],"priorities":{"min":-2147483648,"max":2147483647},"capacity":{},"free":{},"registered_at":"2025-01-30T09:30:00.125Z"}]}
             """",
-            OutputSamples.Compact(w => MonitorViewsJson.Write(w, OutputSamples.Nodes)));
+            OutputSamples.Compact(w => NodesJson.Write(w, OutputSamples.Nodes)));
 
     [Fact]
     public void Api_queues() => Assert.Equal(
             """"
             {"queued":3,"running":1,"queued_by_priority":{"-1":2,"5":1},"users":[{"user":"alice","queued":2,"running":1,"queued_by_priority":{"-1":1,"5":1}},{"user":"zoë","queued":1,"running":0,"queued_by_priority":{"-1":1}}]}
             """",
-            OutputSamples.Compact(w => MonitorViewsJson.Write(w, OutputSamples.Queues)));
+            OutputSamples.Compact(w => QueuesJson.Write(w, OutputSamples.Queues)));
 
     [Fact]
     public void Api_stats() => Assert.Equal(
             """"
             {"task_names":[{"name":"echo","finished":3,"succeeded":1,"failed":1,"cancelled":1,"run_time":{"count":3,"min_seconds":0.0015,"mean_seconds":0.25,"max_seconds":120},"wait_time":{"count":3,"min_seconds":0,"mean_seconds":1E-07,"max_seconds":1}},{"name":"never","finished":1,"succeeded":0,"failed":0,"cancelled":1,"run_time":null,"wait_time":null}]}
             """",
-            OutputSamples.Compact(w => MonitorViewsJson.Write(w, OutputSamples.Statistics)));
+            OutputSamples.Compact(w => StatisticsJson.Write(w, OutputSamples.Statistics)));
 
     [Fact]
     public void Api_history() => Assert.Equal(
             """"
             {"interval_seconds":5,"samples":[{"start":"2025-01-31T09:30:00.125Z","submitted":3,"started":2,"finished":1,"queued":4,"running":1},{"start":"2025-01-31T09:30:05.125Z","submitted":0,"started":0,"finished":0,"queued":0,"running":0}]}
             """",
-            OutputSamples.Compact(w => MonitorViewsJson.Write(w, OutputSamples.History)));
+            OutputSamples.Compact(w => HistoryJson.Write(w, OutputSamples.History)));
 
     [Fact]
     public void Api_cluster() => Assert.Equal(

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 
@@ -65,11 +65,11 @@ internal static class OutputSamples
         new("task-4", CancelOutcome.AlreadyFinished),
     ];
 
-    /// <summary>What the HTTP API sends for <paramref name="write"/>: compact, with the API's relaxed escaping.</summary>
+    /// <summary>What the HTTP API sends for <paramref name="write"/>.</summary>
     public static string Compact(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping })) write(writer);
+        using (var writer = new Utf8JsonWriter(buffer, JsonText.Compact)) write(writer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
