@@ -22,18 +22,13 @@ public static class CancelCommand
 
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
-        var client = new ClientOptions();
-        var command = new Command(Name, Description) { id };
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var result = await lighthouse.CancelAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.WriteLine(settings.Json ? CancelResultJson.Format(result) : Text(result));
-                return ExitCodes.Success;
-            }));
-        return command;
+        var id = ClientCommand.TaskIdArgument();
+        return ClientCommand.Build(new Command(Name, Description) { id }, async call =>
+        {
+            var result = await call.Lighthouse.CancelAsync(call.Parsed.GetValue(id)!, call.Cancellation).ConfigureAwait(false);
+            call.Print(() => CancelResultJson.Format(result), () => Text(result) + Environment.NewLine);
+            return ExitCodes.Success;
+        });
     }
 
     public static string Text(CancelResult result) => result.Outcome switch

@@ -23,20 +23,12 @@ public static class NodesCommand
 
         """ + ClientExitCodes.Help;
 
-    public static Command Create()
+    public static Command Create() => ClientCommand.Build(new Command(Name, Description), async call =>
     {
-        var client = new ClientOptions();
-        var command = new Command(Name, Description);
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var view = await lighthouse.GetNodesAsync(cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.Write(settings.Json ? NodesJson.Format(view) + Environment.NewLine : Text(view));
-                return ExitCodes.Success;
-            }));
-        return command;
-    }
+        var view = await call.Lighthouse.GetNodesAsync(call.Cancellation).ConfigureAwait(false);
+        call.Print(() => NodesJson.Format(view), () => Text(view));
+        return ExitCodes.Success;
+    });
 
     public static string Text(NodesView view)
     {
