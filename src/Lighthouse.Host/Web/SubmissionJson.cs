@@ -79,7 +79,7 @@ public static class SubmissionJson
         }
         catch (JsonModelException e)
         {
-            throw ApiException.BadRequest(e.Message);
+            throw ApiException.BadRequest(e.Message, e);
         }
     }
 

@@ -35,7 +35,7 @@ public static partial class ScenarioJson
         }
         catch (JsonException malformed)
         {
-            throw new JsonModelException("", DescribeMalformed(malformed));
+            throw new JsonModelException("", DescribeMalformed(malformed), malformed);
         }
     }
 
