@@ -1,4 +1,6 @@
-namespace Lighthouse.Placement.Json;
+using Lighthouse.Placement;
+
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// What running a <see cref="Scenario"/> gave, every list in a stable order:

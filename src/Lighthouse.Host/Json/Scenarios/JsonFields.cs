@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// The fields of one JSON object, checked the strict way: a repeated field or a field the model does not
@@ -17,7 +17,7 @@ internal sealed class JsonFields
     public static JsonFields Of(JsonElement element, string location, string expected)
     {
         if (element.ValueKind != JsonValueKind.Object)
-            throw new JsonModelException(location, $"expected {expected}, found {QuantityJson.Describe(element)}");
+            throw new JsonModelException(location, $"expected {expected}, found {JsonExcerpt.Of(element)}");
         var result = new JsonFields();
         foreach (var property in element.EnumerateObject())
         {
@@ -53,7 +53,7 @@ internal sealed class JsonFields
     public static string Name(JsonElement value, string location, string what)
     {
         if (value.ValueKind != JsonValueKind.String)
-            throw new JsonModelException(location, $"{what} must be a string, found {QuantityJson.Describe(value)}");
+            throw new JsonModelException(location, $"{what} must be a string, found {JsonExcerpt.Of(value)}");
         var name = value.GetString()!;
         if (name.Length == 0)
             throw new JsonModelException(location, $"{what} is empty");

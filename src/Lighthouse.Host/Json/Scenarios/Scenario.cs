@@ -1,4 +1,6 @@
-namespace Lighthouse.Placement.Json;
+using Lighthouse.Placement;
+
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// A placement problem as <c>lighthouse place</c> reads it: a strategy (with its rubric for bin-pack), the nodes,

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
-namespace Lighthouse.Host.Web.Json;
+namespace Lighthouse.Host.Web;
 
 /// <summary>
 /// Reads the body of <c>POST /api/tasks</c> into a <see cref="SubmitTask"/>. Strict: a wrong type, an unknown or
@@ -21,7 +21,7 @@ public static class SubmissionJson
     public static SubmitTask Read(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
-            throw ApiException.BadRequest($"the request body must be a JSON object with at least \"name\", found {Describe(body)}");
+            throw ApiException.BadRequest($"the request body must be a JSON object with at least \"name\", found {JsonExcerpt.Of(body)}");
 
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in body.EnumerateObject())
@@ -58,7 +58,7 @@ public static class SubmissionJson
     private static string String(JsonElement value, string field)
     {
         if (value.ValueKind != JsonValueKind.String)
-            throw ApiException.BadRequest($"\"{field}\" must be a string, found {Describe(value)}");
+            throw ApiException.BadRequest($"\"{field}\" must be a string, found {JsonExcerpt.Of(value)}");
         var text = value.GetString()!;
         if (text.Length == 0) throw ApiException.BadRequest($"\"{field}\" is empty");
         return text;
@@ -67,7 +67,7 @@ public static class SubmissionJson
     private static int Integer(JsonElement value, string field)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-            throw ApiException.BadRequest($"\"{field}\" must be a whole number between {int.MinValue} and {int.MaxValue}, found {Describe(value)}");
+            throw ApiException.BadRequest($"\"{field}\" must be a whole number between {int.MinValue} and {int.MaxValue}, found {JsonExcerpt.Of(value)}");
         return number;
     }
 
@@ -79,14 +79,14 @@ public static class SubmissionJson
         }
         catch (JsonModelException e)
         {
-            throw ApiException.BadRequest(e.Message);
+            throw ApiException.BadRequest(e.Message, e);
         }
     }
 
     private static HashSet<string> StringSet(JsonElement value, string field)
     {
         if (value.ValueKind != JsonValueKind.Array)
-            throw ApiException.BadRequest($"\"{field}\" must be an array of strings, found {Describe(value)}");
+            throw ApiException.BadRequest($"\"{field}\" must be an array of strings, found {JsonExcerpt.Of(value)}");
         var set = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var item in value.EnumerateArray())
@@ -95,17 +95,5 @@ public static class SubmissionJson
             index++;
         }
         return set;
-    }
-
-    /// <summary>A JSON value as written, short enough for an error message.</summary>
-    public static string Describe(JsonElement value)
-    {
-        var raw = value.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            _ => value.GetRawText(),
-        };
-        return raw.Length <= 40 ? raw : raw[..37] + "...";
     }
 }

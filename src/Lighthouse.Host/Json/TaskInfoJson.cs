@@ -1,17 +1,17 @@
 using System.Text.Json;
 using Lighthouse.Protocol;
 
-namespace Lighthouse.Host.Cli;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
-/// The task status object of <c>status --json</c> and <c>wait --json</c>, with exactly these keys in this order:
+/// The task status object of <c>status --json</c>, <c>wait --json</c> and <c>GET /api/tasks/{id}</c>, with exactly these keys in this order:
 /// <c>id, name, user, priority, state, progress, result, error, node, attempts, pending_reason, waits_for_capacity,
 /// submitted_at, started_at, finished_at</c>. <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or
 /// null; <c>waits_for_capacity</c> is true, false or null as <see cref="TaskInfo.WaitsForCapacity"/>.
 /// </summary>
 public static class TaskInfoJson
 {
-    public static string Format(TaskInfo info) => JsonOutput.Document(writer => Write(writer, info));
+    public static string Format(TaskInfo info) => JsonText.Document(writer => Write(writer, info));
 
     public static void Write(Utf8JsonWriter writer, TaskInfo info)
     {
@@ -22,16 +22,16 @@ public static class TaskInfoJson
         writer.WriteNumber("priority", info.Priority);
         writer.WriteString("state", StateName(info.State));
         writer.WriteNumber("progress", info.Progress);
-        JsonOutput.WriteJsonValue(writer, "result", info.Result);
-        JsonOutput.WriteNullableString(writer, "error", info.Error);
-        JsonOutput.WriteNullableString(writer, "node", info.Node);
+        writer.WriteJsonOrString("result", info.Result);
+        writer.WriteStringOrNull("error", info.Error);
+        writer.WriteStringOrNull("node", info.Node);
         writer.WriteNumber("attempts", info.Attempts);
-        JsonOutput.WriteNullableString(writer, "pending_reason", info.PendingReason);
+        writer.WriteStringOrNull("pending_reason", info.PendingReason);
         if (info.WaitsForCapacity is { } waits) writer.WriteBoolean("waits_for_capacity", waits);
         else writer.WriteNull("waits_for_capacity");
-        JsonOutput.WriteTimestamp(writer, "submitted_at", info.SubmittedAt);
-        JsonOutput.WriteTimestamp(writer, "started_at", info.StartedAt);
-        JsonOutput.WriteTimestamp(writer, "finished_at", info.FinishedAt);
+        TimestampJson.Write(writer, "submitted_at", info.SubmittedAt);
+        TimestampJson.Write(writer, "started_at", info.StartedAt);
+        TimestampJson.Write(writer, "finished_at", info.FinishedAt);
         writer.WriteEndObject();
     }
 

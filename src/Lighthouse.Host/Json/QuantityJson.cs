@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Quantities in JSON. A quantity is a JSON number or one of the strings <c>"Infinity"</c> / <c>"-Infinity"</c>
@@ -35,7 +35,7 @@ public static class QuantityJson
             case JsonValueKind.String when value.ValueEquals(NegativeInfinity):
                 return double.NegativeInfinity;
             default:
-                throw new JsonModelException(location, $"{key} is {Describe(value)}, not a quantity; {Expected}");
+                throw new JsonModelException(location, $"{key} is {JsonExcerpt.Of(value)}, not a quantity; {Expected}");
         }
     }
 
@@ -50,17 +50,5 @@ public static class QuantityJson
             writer.WriteStringValue(NegativeInfinity);
         else
             writer.WriteNumberValue(quantity);
-    }
-
-    /// <summary>A JSON value as it appears in the input, short enough for an error message.</summary>
-    internal static string Describe(JsonElement value)
-    {
-        var raw = value.ValueKind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            _ => value.GetRawText(),
-        };
-        return raw.Length <= 40 ? raw : raw[..37] + "...";
     }
 }

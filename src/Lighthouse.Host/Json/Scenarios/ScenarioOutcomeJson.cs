@@ -1,8 +1,6 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Writes a <see cref="ScenarioOutcome"/>:
@@ -15,17 +13,8 @@ public static class ScenarioOutcomeJson
     public const string FinalResourcesField = "final_resources";
     public const string UnplacedField = "unplaced";
 
-    /// <summary>
-    /// Indented JSON. Quotes inside explanations stay <c>\"</c> rather than <c>\u0022</c>: the text is for terminals
-    /// and files, never embedded in HTML.
-    /// </summary>
-    public static string Format(ScenarioOutcome outcome)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            Write(writer, outcome);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    /// <summary>Indented, as every command line document (<see cref="JsonText"/>).</summary>
+    public static string Format(ScenarioOutcome outcome) => JsonText.Document(writer => Write(writer, outcome));
 
     public static void Write(Utf8JsonWriter writer, ScenarioOutcome outcome)
     {

@@ -1,8 +1,8 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Lighthouse.Host.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Lighthouse.Host.Web.Json;
+namespace Lighthouse.Host.Web;
 
 /// <summary>
 /// An HTTP answer whose JSON is written by hand with <see cref="Utf8JsonWriter"/>: the writers control every key
@@ -10,8 +10,6 @@ namespace Lighthouse.Host.Web.Json;
 /// </summary>
 public sealed class JsonBody(int status, Action<Utf8JsonWriter> write, string? location = null) : IResult
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public int Status { get; } = status;
 
     public static JsonBody Ok(Action<Utf8JsonWriter> write) => new(StatusCodes.Status200OK, write);
@@ -31,9 +29,7 @@ public sealed class JsonBody(int status, Action<Utf8JsonWriter> write, string? l
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         if (location is not null) response.Headers.Location = location;
-        // Relaxed escaping: the body is served as application/json, never inlined into HTML, so quotes in
-        // messages read as \" rather than \u0022 for people and scripts that print them.
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonText.Compact);
         write(writer);
         await writer.FlushAsync(context.RequestAborted);
     }

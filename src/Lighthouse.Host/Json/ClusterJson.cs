@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Lighthouse.Host.Web.Monitor;
 
-namespace Lighthouse.Host.Web.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary><c>GET /api/cluster</c>: the members, their status and roles, and which one runs the scheduler.</summary>
 public static class ClusterJson
@@ -11,7 +11,7 @@ public static class ClusterJson
         writer.WriteStartObject();
         writer.WriteBoolean("clustered", cluster.Clustered);
         writer.WriteString("self", cluster.Self);
-        JsonWriting.StringOrNull(writer, "scheduler_host", cluster.SchedulerHost);
+        writer.WriteStringOrNull("scheduler_host", cluster.SchedulerHost);
         writer.WriteStartArray("members");
         foreach (var member in cluster.Members)
         {
@@ -19,7 +19,7 @@ public static class ClusterJson
             writer.WriteString("address", member.Address);
             writer.WriteString("status", member.Status);
             writer.WriteBoolean("reachable", member.Reachable);
-            JsonWriting.Strings(writer, "roles", member.Roles);
+            writer.WriteStringArray("roles", member.Roles);
             writer.WriteBoolean("runs_scheduler", member.RunsScheduler);
             writer.WriteBoolean("self", member.IsSelf);
             writer.WriteEndObject();

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Lighthouse.Host.Cli;
 using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 
-namespace Lighthouse.Host.Web.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// <c>GET /api/overview</c>, the monitor page's one request per second: the cluster, the nodes with their running
@@ -18,7 +17,7 @@ public static class OverviewJson
     public static void Write(Utf8JsonWriter writer, Overview overview)
     {
         writer.WriteStartObject();
-        JsonWriting.Time(writer, "generated_at", overview.GeneratedAt);
+        TimestampJson.Write(writer, "generated_at", overview.GeneratedAt);
 
         writer.WritePropertyName("cluster");
         ClusterJson.Write(writer, overview.Cluster);
@@ -27,7 +26,7 @@ public static class OverviewJson
         foreach (var node in overview.Nodes.Nodes)
         {
             writer.WriteStartObject();
-            MonitorViewsJson.WriteNodeFields(writer, node, runningIds: false);
+            NodesJson.WriteFields(writer, node, runningIds: false);
             writer.WriteStartArray("running");
             foreach (var id in node.RunningTasks) RunningTask(writer, id, overview.RunningTasks.GetValueOrDefault(id));
             writer.WriteEndArray();
@@ -36,7 +35,7 @@ public static class OverviewJson
         writer.WriteEndArray();
 
         writer.WritePropertyName("queues");
-        MonitorViewsJson.Write(writer, overview.Queues);
+        QueuesJson.Write(writer, overview.Queues);
 
         writer.WritePropertyName("oldest_waiting");
         if (overview.Waiting.Oldest is { } oldest) TaskInfoJson.Write(writer, oldest);
@@ -51,9 +50,9 @@ public static class OverviewJson
         writer.WriteEndObject();
 
         writer.WritePropertyName("stats");
-        MonitorViewsJson.Write(writer, overview.Statistics);
+        StatisticsJson.Write(writer, overview.Statistics);
         writer.WritePropertyName("history");
-        MonitorViewsJson.Write(writer, overview.History);
+        HistoryJson.Write(writer, overview.History);
         writer.WriteEndObject();
     }
 
@@ -69,7 +68,7 @@ public static class OverviewJson
             writer.WriteNumber("priority", task.Priority);
             writer.WriteNumber("progress", task.Progress);
             writer.WriteNumber("attempts", task.Attempts);
-            JsonWriting.Time(writer, "started_at", task.StartedAt);
+            TimestampJson.Write(writer, "started_at", task.StartedAt);
             writer.WriteBoolean("cancel_requested", task.CancelRequested);
         }
         writer.WriteEndObject();

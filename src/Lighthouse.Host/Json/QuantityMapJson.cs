@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Name → quantity objects: a node's resources, a workload's requirements, a bin-pack rubric.
@@ -17,7 +17,7 @@ public static class QuantityMapJson
     {
         if (map.ValueKind != JsonValueKind.Object)
             throw new JsonModelException(location,
-                $"\"{field}\" must be an object of {keyNoun} name → quantity, found {QuantityJson.Describe(map)}");
+                $"\"{field}\" must be an object of {keyNoun} name → quantity, found {JsonExcerpt.Of(map)}");
         var result = new OrderedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var entry in map.EnumerateObject())
         {
@@ -40,5 +40,12 @@ public static class QuantityMapJson
             QuantityJson.Write(writer, quantity);
         }
         writer.WriteEndObject();
+    }
+
+    /// <summary>The field <paramref name="name"/>: the quantities in name order, as the views (nodes, their free resources) show them.</summary>
+    public static void WriteByName(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, double> quantities)
+    {
+        writer.WritePropertyName(name);
+        Write(writer, quantities.OrderBy(q => q.Key, StringComparer.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Lighthouse.Placement;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>A node in JSON: <c>{"name": "n1", "resources": {"cpu": 4, "spiders": "-Infinity"}}</c>.</summary>
 public static class NodeJson

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Lighthouse.Placement;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// A workload in JSON: <c>{"name": "w1", "requirements": {"cpu": 1}, "immunities": ["spiders"], "aversion_groups": ["g"]}</c>.
@@ -36,7 +37,7 @@ public static class WorkloadJson
         if (array is not { } names)
             return null;
         if (names.ValueKind != JsonValueKind.Array)
-            throw new JsonModelException(location, $"\"{field}\" must be an array of strings, found {QuantityJson.Describe(names)}");
+            throw new JsonModelException(location, $"\"{field}\" must be an array of strings, found {JsonExcerpt.Of(names)}");
         var result = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
         foreach (var name in names.EnumerateArray())

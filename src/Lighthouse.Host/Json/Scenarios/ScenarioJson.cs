@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lighthouse.Placement;
 
-namespace Lighthouse.Placement.Json;
+namespace Lighthouse.Host.Json;
 
 /// <summary>
 /// Reads a <see cref="Scenario"/>:
@@ -34,7 +35,7 @@ public static partial class ScenarioJson
         }
         catch (JsonException malformed)
         {
-            throw new JsonModelException("", DescribeMalformed(malformed));
+            throw new JsonModelException("", DescribeMalformed(malformed), malformed);
         }
     }
 
@@ -56,7 +57,7 @@ public static partial class ScenarioJson
         if (fields.Optional(DescriptionField) is { } text)
             description = text.ValueKind == JsonValueKind.String
                 ? text.GetString()
-                : throw new JsonModelException(Root, $"\"{DescriptionField}\" must be a string, found {QuantityJson.Describe(text)}");
+                : throw new JsonModelException(Root, $"\"{DescriptionField}\" must be a string, found {JsonExcerpt.Of(text)}");
         // The engine names its strategies; asked last, so every error of shape is reported in JSON terms first.
         return new Scenario(Distributor.ParseStrategy(strategyName), rubric, nodes, batches, description);
     }
@@ -66,14 +67,14 @@ public static partial class ScenarioJson
         // The likely slip is a flat list of workloads, so the message shows the nesting.
         if (batch.ValueKind != JsonValueKind.Array)
             throw new JsonModelException(location,
-                $"expected a batch (an array of workloads), found {QuantityJson.Describe(batch)}; \"{BatchesField}\" nests them: [[{{\"name\": \"w1\"}}]]");
+                $"expected a batch (an array of workloads), found {JsonExcerpt.Of(batch)}; \"{BatchesField}\" nests them: [[{{\"name\": \"w1\"}}]]");
         return batch.EnumerateArray().Select((workload, index) => WorkloadJson.Read(workload, $"{location}[{index}]")).ToList();
     }
 
     private static JsonElement.ArrayEnumerator Elements(JsonElement array, string field, string expected)
         => array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray()
-            : throw new JsonModelException(Root, $"\"{field}\" must be {expected}, found {QuantityJson.Describe(array)}");
+            : throw new JsonModelException(Root, $"\"{field}\" must be {expected}, found {JsonExcerpt.Of(array)}");
 
     /// <summary>System.Text.Json's reason with its 0-based position turned into the 1-based line and byte an editor shows.</summary>
     private static string DescribeMalformed(JsonException malformed)
