@@ -165,15 +165,6 @@ internal sealed partial class NodeOrder
         return new Cursor(low, first);
     }
 
-    /// <summary>How many nodes lie before <paramref name="cursor"/>.</summary>
-    public int CountBefore(Cursor cursor)
-    {
-        var count = cursor.Item;
-        for (var block = 0; block < cursor.Block; block++)
-            count += _blocks[block].Count;
-        return count;
-    }
-
     /// <summary>The first block whose last node is not before <paramref name="node"/>, else the last block.</summary>
     private int BlockFor(NodeState node)
     {
