@@ -58,7 +58,7 @@ internal sealed class NodePrefilter(NodeOrder order)
             var block = blocks[index];
             var first = index == from.Block ? from.Item : 0;
             var stop = index == to.Block ? to.Item : block.Count;
-            if (first >= stop || !MayFit(block) || block.Refuted.Cover(_query, _excuses))
+            if (first >= stop || !MayFit(block) || block.Refuted.Cover(in _query, _excuses))
                 continue;
             var negatives = block.Negatives;
             var packed = block.Packed;
@@ -74,7 +74,7 @@ internal sealed class NodePrefilter(NodeOrder order)
                     return true;
             }
             if (!passed && first == 0 && stop == block.Count)
-                block.Refuted.Add(_query, _excuses);
+                block.Refuted.Add(in _query, _excuses);
         }
         return false;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Lighthouse.Placement;
@@ -19,7 +20,8 @@ internal sealed class RefutedQueries
     public void Clear() => _count = 0;
 
     /// <summary>Whether a remembered query no harder than this one found nothing: every amount at most as large, at least as many excuses.</summary>
-    public bool Cover(Vector256<double> query, int excuses)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // asked once per block a search reaches; usually empty
+    public bool Cover(in Vector256<double> query, int excuses)
     {
         for (var entry = 0; entry < _count; entry++)
         {
@@ -31,7 +33,7 @@ internal sealed class RefutedQueries
     }
 
     /// <summary>Remembers that this query found nothing, dropping remembered queries harder than it.</summary>
-    public void Add(Vector256<double> query, int excuses)
+    public void Add(in Vector256<double> query, int excuses)
     {
         const int lanes = TrackedKeys.Lanes;
         var kept = 0;
