@@ -58,7 +58,7 @@ internal static class LighthouseHost
     {
         var where = $"{settings.Hostname}:{settings.Port}";
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        HostLogging.Configure(builder.Logging);
+        ServiceLogging.Configure(builder.Logging);
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka =>
         {
             akka.AddHocon(settings.Akka, HoconAddMode.Prepend)

@@ -34,7 +34,7 @@ internal static class WorkerProcess
 
         string? name = null;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        WorkerLogging.Configure(builder.Logging);
+        ServiceLogging.Configure(builder.Logging);
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka => akka
             .AddHocon(launch.AkkaConfig(), HoconAddMode.Prepend)
             .WithLighthouseWorker(hub)
