@@ -1,3 +1,3 @@
 using Lighthouse.Host.Cli;
 
-return LighthouseCommandLine.Run(args, Console.In, Console.Out, Console.Error);
+return await LighthouseCommandLine.RunAsync(args, Console.In, Console.Out, Console.Error);

@@ -1,3 +1,3 @@
 using Lighthouse.Worker.Cli;
 
-return WorkerCommandLine.Run(args, Console.Out, Console.Error);
+return await WorkerCommandLine.RunAsync(args, Console.Out, Console.Error);

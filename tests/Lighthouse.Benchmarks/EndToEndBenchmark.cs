@@ -53,7 +53,7 @@ internal static class EndToEndBenchmark
         if (settings.Build)
         {
             Build(root, "src/Lighthouse.Host");
-            Build(root, "src/Lighthouse.Worker");
+            Build(root, "src/Lighthouse.Worker.Host");
         }
         var hostDll = ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll");
         var workerDll = ProgramPath(root, "src/Lighthouse.Worker.Host/bin/Release/net10.0/lighthouse-worker.dll");

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Lighthouse.Client;
 
@@ -30,6 +32,10 @@ public static class LighthouseClientHosting
             ? SchedulerClientActor.PropsForHost(contacts, validated)
             : SchedulerClientActor.PropsInCluster(validated);
 
+        // Outside the cluster the client speaks through ClusterClient, which wraps each request in DistributedPubSub's
+        // Send: without that extension's serializer bound, the wrapper would cross as slow default JSON.
+        if (contacts.Length > 0)
+            builder.AddHocon(DistributedPubSub.DefaultConfig().WithFallback(ClusterClientReceptionist.DefaultConfig()), HoconAddMode.Append);
         return builder
             .AddHocon(LighthouseConfig.Defaults, HoconAddMode.Append)
             .WithActors((system, registry) =>

@@ -27,10 +27,7 @@ public sealed class Outbox
 
     /// <summary>
     /// Roughly the most bytes one batch carries (see <see cref="MessageSize"/>); a larger single message travels alone.
-    /// Well under .NET's 85 KB large-object threshold: Akka.Remote copies an outgoing message three or four times
-    /// (serializer, protobuf payload, envelope, frame) and the receiver twice more, and each copy of a bigger batch was
-    /// a large-object allocation; with 256 KB batches the host spent ~12 % of its time in GC pauses, with 32 KB ~9 %.
-    /// A batch of 32 KB still carries a few hundred small messages.
+    /// Under .NET's 85 KB large-object threshold, so Akka.Remote's several copies of a batch stay ordinary allocations.
     /// </summary>
     public const int MaxBytes = 32 * 1024;
 
@@ -133,34 +130,4 @@ public sealed class Outbox
         sends.Add((to, run.Count == 1 ? run[0] : new MessageBatch(run)));
         run = null;
     }
-}
-
-/// <summary>A cheap estimate of a message's encoded size: its big texts (payloads, results, errors) and a fixed allowance for the rest.</summary>
-public static class MessageSize
-{
-    private const int Fixed = 96;
-
-    public static int Estimate(object message) => Fixed + message switch
-    {
-        SubmitTask m => Length(m.Payload),
-        StartTask m => Length(m.Payload),
-        ReportSuccess m => Length(m.Result),
-        ReportFailure m => Length(m.Error),
-        TaskInfo m => Length(m.Result) + Length(m.Error) + Length(m.PendingReason),
-        TaskUpdated m => Length(m.Task.Result) + Length(m.Task.Error) + Length(m.Task.PendingReason),
-        SubmissionRejected m => Length(m.Reason),
-        // A wrapper weighs what it wraps (plus the id): without this, wrapped payloads would overfill a batch.
-        CorrelatedRequest m => Estimate(m.Request),
-        CorrelatedAnswer m => Estimate(m.Answer),
-        _ => 0,
-    };
-
-    // UTF-8 takes at most 3 bytes per UTF-16 unit; most JSON is ASCII, where the length is exact.
-    private static int Length(string? text) => text is null ? 0 : text.Length;
-}
-
-/// <summary>Sent by an actor to itself when its <see cref="Outbox"/> takes its first message: every message already waiting is handled before the outbox is sent.</summary>
-public sealed record FlushOutbox
-{
-    public static FlushOutbox Instance { get; } = new();
 }

@@ -1,14 +1,14 @@
 using Lighthouse.Protocol;
 using Lighthouse.Protocol.Serialization;
 using Lighthouse.Scheduling;
+using static Lighthouse.Persistence.JournalFieldCodec;
 
 namespace Lighthouse.Persistence;
 
 /// <summary>
 /// Journal encoding of every <see cref="SchedulerEvent"/>, on the wire machinery of the protocol
-/// (<see cref="WireWriter"/>/<see cref="WireReader"/>). Collections are read back in ordinal order, as the
-/// decisions built them, so a replayed event carries exactly what the live one did.
-/// The manifests are stored with every event and must never change meaning.
+/// (<see cref="WireWriter"/>/<see cref="WireReader"/>), with the journal's field conventions of
+/// <see cref="JournalFieldCodec"/>. The manifests are stored with every event and must never change meaning.
 /// </summary>
 internal static class EventCodecs
 {
@@ -85,8 +85,7 @@ internal static class EventCodecs
         w.WriteString(e.UserId);
         w.WriteInt(e.Priority);
         w.WriteString(e.Payload);
-        w.WriteQuantities(e.Requirements);
-        w.WriteStringSet(e.Immunities);
+        RequirementsCodec.Write(w, e.Requirements, e.Immunities);
         w.WriteStringSet(e.AversionGroups);
         w.WriteInt(e.MaxAttempts);
         w.WriteString(e.SubmissionId);
@@ -101,7 +100,7 @@ internal static class EventCodecs
         Priority: r.ReadInt("TaskSubmitted.Priority"),
         Payload: Text(ref r, "TaskSubmitted.Payload"),
         Requirements: SortedQuantities(ref r, "TaskSubmitted.Requirements"),
-        Immunities: SortedSet(ref r, "TaskSubmitted.Immunities") ?? throw Missing("TaskSubmitted.Immunities"),
+        Immunities: RequiredSortedSet(ref r, "TaskSubmitted.Immunities"),
         AversionGroups: SortedSet(ref r, "TaskSubmitted.AversionGroups"),
         MaxAttempts: r.ReadInt("TaskSubmitted.MaxAttempts"),
         SubmissionId: r.ReadString("TaskSubmitted.SubmissionId"),
@@ -112,8 +111,7 @@ internal static class EventCodecs
         w.WriteString(e.Node);
         w.WriteQuantities(e.Resources);
         w.WriteStringList(e.TaskNames);
-        w.WriteInt(e.Priorities.Min);
-        w.WriteInt(e.Priorities.Max);
+        WorkerCodecs.WritePriorityRange(w, e.Priorities);
         w.WriteInt(e.Slots);
         w.WriteDateTimeOffset(e.At);
     }
@@ -122,19 +120,7 @@ internal static class EventCodecs
         Node: Text(ref r, "NodeRegistered.Node"),
         Resources: SortedQuantities(ref r, "NodeRegistered.Resources"),
         TaskNames: r.ReadStringList("NodeRegistered.TaskNames") ?? throw Missing("NodeRegistered.TaskNames"),
-        Priorities: new PriorityRange(r.ReadInt("NodeRegistered.Priorities.Min"), r.ReadInt("NodeRegistered.Priorities.Max")),
+        Priorities: WorkerCodecs.ReadPriorityRange(ref r, "NodeRegistered.Priorities.Min", "NodeRegistered.Priorities.Max"),
         Slots: r.ReadInt("NodeRegistered.Slots"),
         At: r.ReadDateTimeOffset("NodeRegistered.At"));
-
-    /// <summary>Text a field must have: null there is corruption, not a value.</summary>
-    internal static string Text(ref WireReader r, string what) => r.ReadString(what) ?? throw Missing(what);
-
-    internal static IReadOnlyDictionary<string, double> SortedQuantities(ref WireReader r, string what) =>
-        new SortedDictionary<string, double>(
-            r.ReadQuantities(what)?.ToDictionary(StringComparer.Ordinal) ?? throw Missing(what), StringComparer.Ordinal);
-
-    internal static IReadOnlySet<string>? SortedSet(ref WireReader r, string what) =>
-        r.ReadStringSet(what) is { } names ? new SortedSet<string>(names, StringComparer.Ordinal) : null;
-
-    internal static WireFormatException Missing(string what) => new($"{what}: null where a value is required");
 }

@@ -1,5 +1,5 @@
-using System.Text;
 using Akka.Configuration;
+using Lighthouse.Protocol.Serialization;
 
 namespace Lighthouse.Persistence;
 
@@ -15,19 +15,6 @@ public static class PersistenceConfig
     /// <summary>Registers <see cref="SchedulerJournalSerializer"/> for every event and the snapshot.</summary>
     public static Config Serialization { get; } = ConfigurationFactory.ParseString(SerializationHocon());
 
-    private static string SerializationHocon()
-    {
-        var serializer = TypeKey(typeof(SchedulerJournalSerializer));
-        var hocon = new StringBuilder();
-        hocon.AppendLine("akka.actor {");
-        hocon.AppendLine($"  serializers {{ {SerializerName} = \"{serializer}\" }}");
-        hocon.AppendLine($"  serialization-identifiers {{ \"{serializer}\" = {SchedulerJournalSerializer.SerializerId} }}");
-        hocon.AppendLine("  serialization-bindings {");
-        foreach (var type in SchedulerJournalSerializer.OwnedTypes) hocon.AppendLine($"    \"{TypeKey(type)}\" = {SerializerName}");
-        hocon.AppendLine("  }");
-        hocon.AppendLine("}");
-        return hocon.ToString();
-    }
-
-    private static string TypeKey(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    private static string SerializationHocon() => LighthouseSerialization.Bindings(
+        typeof(SchedulerJournalSerializer), SerializerName, SchedulerJournalSerializer.SerializerId, SchedulerJournalSerializer.OwnedTypes);
 }

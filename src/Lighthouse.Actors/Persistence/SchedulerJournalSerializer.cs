@@ -43,14 +43,7 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
         var snapshot = item is SchedulerSnapshot;
         var writer = snapshot ? WireWriter.Rent(SnapshotSizeHint()) : WireWriter.Rent();
         writer.WriteUInt(FormatVersion);
-        try
-        {
-            codec.Write(writer, item);
-        }
-        catch (SerializationException e)
-        {
-            throw new SerializationException($"cannot store {codec.Type.Name} (manifest \"{codec.Manifest}\"): {e.Message}", e);
-        }
+        codec.Encode(writer, item, "store");
         var bytes = writer.ToArray();
         if (snapshot) Volatile.Write(ref _lastSnapshotBytes, bytes.Length);
         return bytes;
@@ -73,21 +66,15 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
         var codec = ByManifest.GetValueOrDefault(manifest)
             ?? throw new SerializationException(
                 $"unknown scheduler journal manifest \"{manifest}\" ({bytes.Length} bytes): written by a Lighthouse this build does not understand");
-        try
-        {
-            var reader = new WireReader(bytes);
-            var version = reader.ReadUInt($"{codec.Type.Name} format version");
-            if (version is 0 or > FormatVersion)
-                throw new WireFormatException($"format version {version}, but this build reads versions 1 to {FormatVersion} (written by a newer Lighthouse?)");
-            var item = codec.Read(ref reader);
-            reader.EnsureEnd();
-            return item;
-        }
-        catch (Exception e) when (e is WireFormatException or ArgumentException)
-        {
-            throw new SerializationException(
-                $"corrupt scheduler journal record of manifest \"{manifest}\" ({codec.Type.Name}, {bytes.Length} bytes): {e.Message}", e);
-        }
+        return codec.Decode(bytes, "scheduler journal record", ReadFormatVersion);
+    }
+
+    private static ulong ReadFormatVersion(ref WireReader reader)
+    {
+        var version = reader.ReadUInt("format version");
+        if (version is 0 or > FormatVersion)
+            throw new WireFormatException($"format version {version}, but this build reads versions 1 to {FormatVersion} (written by a newer Lighthouse?)");
+        return version;
     }
 
     private static MessageCodec CodecFor(object item)

@@ -1,6 +1,7 @@
 using Lighthouse.Protocol;
 using Lighthouse.Protocol.Serialization;
 using Lighthouse.Scheduling;
+using static Lighthouse.Persistence.JournalFieldCodec;
 
 namespace Lighthouse.Persistence;
 
@@ -22,8 +23,7 @@ internal static class SnapshotCodec
             w.WriteInt(shape.Id);
             w.WriteString(shape.TaskName);
             w.WriteInt(shape.Priority);
-            w.WriteQuantities(shape.Requirements);
-            w.WriteStringSet(shape.Immunities);
+            RequirementsCodec.Write(w, shape.Requirements, shape.Immunities);
             w.WriteBool(shape.Registered);
         }
 
@@ -81,10 +81,10 @@ internal static class SnapshotCodec
         {
             shapes[i] = new ShapeImage(
                 r.ReadInt("Shape.Id"),
-                EventCodecs.Text(ref r, "Shape.TaskName"),
+                Text(ref r, "Shape.TaskName"),
                 r.ReadInt("Shape.Priority"),
-                EventCodecs.SortedQuantities(ref r, "Shape.Requirements"),
-                EventCodecs.SortedSet(ref r, "Shape.Immunities") ?? throw EventCodecs.Missing("Shape.Immunities"),
+                SortedQuantities(ref r, "Shape.Requirements"),
+                RequiredSortedSet(ref r, "Shape.Immunities"),
                 r.ReadBool("Shape.Registered"));
         }
 
@@ -97,14 +97,14 @@ internal static class SnapshotCodec
 
         var users = new UserImage[Count(ref r, "Snapshot.Users", 2)];
         for (var i = 0; i < users.Length; i++)
-            users[i] = new UserImage(EventCodecs.Text(ref r, "User.UserId"), r.ReadLong("User.WaitingSince"));
+            users[i] = new UserImage(Text(ref r, "User.UserId"), r.ReadLong("User.WaitingSince"));
         var stamps = r.ReadLong("Snapshot.Stamps");
 
         var statistics = new StatisticsTally[Count(ref r, "Snapshot.Statistics", 12)];
         for (var i = 0; i < statistics.Length; i++)
         {
             statistics[i] = new StatisticsTally(
-                EventCodecs.Text(ref r, "Statistics.TaskName"),
+                Text(ref r, "Statistics.TaskName"),
                 r.ReadInt("Statistics.Succeeded"),
                 r.ReadInt("Statistics.Failed"),
                 r.ReadInt("Statistics.Cancelled"),
@@ -154,12 +154,12 @@ internal static class SnapshotCodec
     }
 
     private static TaskImage ReadTask(ref WireReader r) => new(
-        Id: EventCodecs.Text(ref r, "Task.Id"),
+        Id: Text(ref r, "Task.Id"),
         Sequence: r.ReadLong("Task.Sequence"),
         ShapeId: r.ReadInt("Task.ShapeId"),
-        UserId: EventCodecs.Text(ref r, "Task.UserId"),
-        Payload: EventCodecs.Text(ref r, "Task.Payload"),
-        AversionGroups: EventCodecs.SortedSet(ref r, "Task.AversionGroups"),
+        UserId: Text(ref r, "Task.UserId"),
+        Payload: Text(ref r, "Task.Payload"),
+        AversionGroups: SortedSet(ref r, "Task.AversionGroups"),
         MaxAttempts: r.ReadInt("Task.MaxAttempts"),
         SubmissionId: r.ReadString("Task.SubmissionId"),
         SubmittedAt: r.ReadDateTimeOffset("Task.SubmittedAt"),
@@ -186,8 +186,4 @@ internal static class SnapshotCodec
 
     private static DurationTally ReadDurations(ref WireReader r, string what) =>
         new(r.ReadInt(what + ".Count"), r.ReadLong(what + ".TotalTicks"), r.ReadTimeSpan(what + ".Min"), r.ReadTimeSpan(what + ".Max"));
-
-    /// <summary>A list's count, which may not be null, checked against the bytes left (each element takes at least <paramref name="minElementSize"/>).</summary>
-    private static int Count(ref WireReader r, string what, int minElementSize) =>
-        r.ReadCount(what, minElementSize) ?? throw EventCodecs.Missing(what);
 }

@@ -9,6 +9,8 @@ internal sealed class BinPackDistributor : DistributorCore
 {
     private readonly Rubric _rubric;
     private readonly NodeOrder _order;
+    private readonly NodePrefilter _prefilter;
+    private readonly ExplanationScan _explanationScan;
 
     public BinPackDistributor(IReadOnlyList<NodeSpec> nodes, IReadOnlyDictionary<string, double> rubric, PlacementTuning tuning)
         : base(nodes, tuning)
@@ -18,6 +20,8 @@ internal sealed class BinPackDistributor : DistributorCore
         foreach (var node in Table.Live)
             node.Score = _rubric.Score(node);
         _order.Build(Table.Live);
+        _prefilter = new NodePrefilter(_order);
+        _explanationScan = new ExplanationScan(_order);
     }
 
     public override StrategyKind Strategy => StrategyKind.BinPack;
@@ -41,8 +45,8 @@ internal sealed class BinPackDistributor : DistributorCore
 
     protected override void Offer(CompiledWorkload workload, CandidateScan scan)
     {
-        _order.Prepare(workload);
-        _order.Offer(FirstNotSkipped(workload), _order.End, scan);
+        _prefilter.Prepare(workload);
+        _prefilter.Offer(FirstNotSkipped(workload), _order.End, scan);
     }
 
     /// <summary>
@@ -52,7 +56,7 @@ internal sealed class BinPackDistributor : DistributorCore
     /// </summary>
     protected override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
     {
-        _order.Explain(_order.Start, workload, explanation, node =>
+        _explanationScan.Explain(_order.Start, workload, explanation, node =>
         {
             if (!double.IsNaN(workload.Score) && Rubric.IsBelow(node.Score, workload.Score))
                 explanation.Count(FitRule.Check(node, workload, out var rejection)

@@ -72,7 +72,7 @@ internal sealed class CompiledWorkload
 
     public bool IsImmuneTo(int keyId) => _immuneIdsAscending.Length > 0 && Array.BinarySearch(_immuneIdsAscending, keyId) >= 0;
 
-    /// <summary>Compiles a workload that <see cref="BatchValidator"/> accepted.</summary>
+    /// <summary>Compiles a workload that <see cref="InputValidation"/> accepted.</summary>
     public static CompiledWorkload Create(Workload workload, ResourceCatalog catalog)
     {
         var count = workload.Requirements.Count;

@@ -6,10 +6,15 @@ namespace Lighthouse.Placement;
 /// </summary>
 internal abstract class FirstFitDistributor : DistributorCore
 {
+    private readonly NodePrefilter _prefilter;
+    private readonly ExplanationScan _explanationScan;
+
     protected FirstFitDistributor(IReadOnlyList<NodeSpec> nodes, PlacementTuning tuning) : base(nodes, tuning)
     {
         Order = new NodeOrder((left, right) => left.Sequence.CompareTo(right.Sequence), tuning.BlockCapacity, tuning.MaxTrackedKeys);
         Order.Build(Table.Live);
+        _prefilter = new NodePrefilter(Order);
+        _explanationScan = new ExplanationScan(Order);
     }
 
     protected NodeOrder Order { get; }
@@ -19,14 +24,14 @@ internal abstract class FirstFitDistributor : DistributorCore
 
     protected sealed override void Offer(CompiledWorkload workload, CandidateScan scan)
     {
-        Order.Prepare(workload);
+        _prefilter.Prepare(workload);
         var start = SearchStart;
-        if (!Order.Offer(start, Order.End, scan))
-            Order.Offer(Order.Start, start, scan);
+        if (!_prefilter.Offer(start, Order.End, scan))
+            _prefilter.Offer(Order.Start, start, scan);
     }
 
     protected sealed override void ExplainNodes(CompiledWorkload workload, ExplanationBuilder explanation, Action<NodeState> examine)
-        => Order.Explain(Order.Start, workload, explanation, examine);
+        => _explanationScan.Explain(Order.Start, workload, explanation, examine);
 
     protected sealed override void AfterChange(NodeState node, int[] positions) => Order.Refresh(node, positions);
 

@@ -1,8 +1,5 @@
 namespace Lighthouse.Placement;
 
-/// <summary>Why one node refused one workload: the first rule it failed and the key (or phrase) concerned.</summary>
-internal readonly record struct Rejection(RejectionReason Reason, string? Detail);
-
 /// <summary>
 /// The exact fit test of one workload on one node. Rules are checked in this order, and the first failure is
 /// the node's reason in explanations:

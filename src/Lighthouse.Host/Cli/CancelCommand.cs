@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 
@@ -21,18 +22,13 @@ public static class CancelCommand
 
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
-        var client = new ClientOptions();
-        var command = new Command(Name, Description) { id };
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var result = await lighthouse.CancelAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.WriteLine(settings.Json ? Json(result) : Text(result));
-                return ExitCodes.Success;
-            }));
-        return command;
+        var id = ClientCommand.TaskIdArgument();
+        return ClientCommand.Build(new Command(Name, Description) { id }, async call =>
+        {
+            var result = await call.Lighthouse.CancelAsync(call.Parsed.GetValue(id)!, call.Cancellation).ConfigureAwait(false);
+            call.Print(() => CancelResultJson.Format(result), () => Text(result) + Environment.NewLine);
+            return ExitCodes.Success;
+        });
     }
 
     public static string Text(CancelResult result) => result.Outcome switch
@@ -41,19 +37,4 @@ public static class CancelCommand
         CancelOutcome.Pending => $"cancelling task {result.TaskId}: its node {result.Node} was told to stop it",
         _ => $"task {result.TaskId} had already finished: {(result.FinishedState is { } state ? TaskInfoJson.StateName(state) : "finished")}",
     };
-
-    public static string Json(CancelResult result) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", result.TaskId);
-        writer.WriteString("outcome", result.Outcome switch
-        {
-            CancelOutcome.Cancelled => "cancelled",
-            CancelOutcome.Pending => "pending",
-            _ => "already_finished",
-        });
-        JsonOutput.WriteNullableString(writer, "node", result.Node);
-        JsonOutput.WriteNullableString(writer, "state", result.FinishedState is { } state ? TaskInfoJson.StateName(state) : null);
-        writer.WriteEndObject();
-    });
 }

@@ -1,19 +1,48 @@
+using System.CommandLine;
 using Lighthouse.Client;
 
 namespace Lighthouse.Host.Cli;
 
 /// <summary>
-/// Runs a client command: connects to the host, runs the command's work, and turns every failure into one line on
-/// stderr and an exit code (see <see cref="ClientExitCodes"/>).
+/// What every client command shares: the options <c>--host</c>, <c>--json</c> and <c>--timeout</c>, connecting to the
+/// host, and turning every failure into one line on stderr and an exit code (see <see cref="ClientExitCodes"/>).
 /// </summary>
 public static class ClientCommand
 {
-    public static int Run(string command, TextWriter stderr, Func<ClientSettings> settings, Func<LighthouseClient, ClientSettings, CancellationToken, Task<int>> work)
+    /// <summary>The task id that <c>status</c>, <c>wait</c> and <c>cancel</c> take.</summary>
+    public static Argument<string> TaskIdArgument() => new("id") { Description = "The task id, as submit printed it." };
+
+    /// <summary>Adds the client options to <paramref name="command"/> and makes <paramref name="work"/>, run on a connected client, its action.</summary>
+    public static Command Build(Command command, Func<ClientCall, Task<int>> work) =>
+        Build(command, _ => true, (call, _) => work(call));
+
+    /// <summary>
+    /// As <see cref="Build(Command, Func{ClientCall, Task{int}})"/>, with the command's own input read first by
+    /// <paramref name="readInput"/>: input it refuses (<see cref="ClientInputException"/>) is bad input, and nothing is sent.
+    /// </summary>
+    public static Command Build<TInput>(Command command, Func<ParseResult, TInput> readInput, Func<ClientCall, TInput, Task<int>> work)
     {
-        ClientSettings read;
+        var options = new ClientOptions();
+        options.AddTo(command);
+        command.SetAction(parsed => Run(command.Name, parsed, () => (readInput(parsed), options.Read(parsed)), work));
+        return command;
+    }
+
+    /// <summary>Writes <c>lighthouse COMMAND: MESSAGE</c> on stderr and returns <paramref name="exitCode"/>.</summary>
+    public static int Fail(TextWriter stderr, string command, string message, int exitCode)
+    {
+        stderr.WriteLine($"{LighthouseCommandLine.Name} {command}: {message}");
+        return exitCode;
+    }
+
+    private static int Run<TInput>(string command, ParseResult parsed, Func<(TInput, ClientSettings)> read, Func<ClientCall, TInput, Task<int>> work)
+    {
+        var stderr = parsed.InvocationConfiguration.Error;
+        TInput input;
+        ClientSettings settings;
         try
         {
-            read = settings();
+            (input, settings) = read();
         }
         catch (Exception bad) when (bad is ClientInputException or InputTextException)
         {
@@ -30,11 +59,11 @@ public static class ClientCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            return RunAsync(read, work, interrupt.Token).GetAwaiter().GetResult();
+            return RunAsync(command, parsed, settings, input, work, interrupt.Token).GetAwaiter().GetResult();
         }
         catch (LighthouseUnavailableException unavailable)
         {
-            return Fail(stderr, command, $"cannot reach the Lighthouse host at {read.Host}: {unavailable.Message}", ClientExitCodes.OperationFailed);
+            return Fail(stderr, command, $"cannot reach the Lighthouse host at {settings.Host}: {unavailable.Message}", ClientExitCodes.OperationFailed);
         }
         catch (LighthouseException refused)
         {
@@ -51,15 +80,10 @@ public static class ClientCommand
         }
     }
 
-    public static int Fail(TextWriter stderr, string command, string message, int exitCode)
-    {
-        stderr.WriteLine($"{LighthouseCommandLine.Name} {command}: {message}");
-        return exitCode;
-    }
-
-    private static async Task<int> RunAsync(ClientSettings settings, Func<LighthouseClient, ClientSettings, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync<TInput>(string command, ParseResult parsed, ClientSettings settings, TInput input,
+        Func<ClientCall, TInput, Task<int>> work, CancellationToken cancellationToken)
     {
         await using var client = await LighthouseClient.ConnectAsync(settings.Host, settings.ClientOptions, cancellationToken).ConfigureAwait(false);
-        return await work(client, settings, cancellationToken).ConfigureAwait(false);
+        return await work(new ClientCall(command, parsed, client, settings, cancellationToken), input).ConfigureAwait(false);
     }
 }

@@ -58,7 +58,7 @@ public sealed class ClientOptions
         }
         catch (FormatException bad)
         {
-            throw new ClientInputException($"--host: {bad.Message}");
+            throw new ClientInputException($"--host: {bad.Message}", bad);
         }
 
         var timeoutText = parsed.GetValue(Timeout) ?? "";

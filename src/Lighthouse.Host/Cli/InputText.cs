@@ -18,15 +18,15 @@ public static class InputText
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new InputTextException($"cannot read \"{path}\": no such file");
+            throw new InputTextException($"cannot read \"{path}\": no such file", e);
         }
-        catch (UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
         {
-            throw new InputTextException($"cannot read \"{path}\": permission denied");
+            throw new InputTextException($"cannot read \"{path}\": permission denied", e);
         }
         catch (IOException e)
         {
-            throw new InputTextException($"cannot read \"{path}\": {e.Message}");
+            throw new InputTextException($"cannot read \"{path}\": {e.Message}", e);
         }
     }
 }

@@ -30,7 +30,16 @@ public static class LighthouseCommandLine
         use 1 for a failed operation (host unreachable, unknown task, rejected or failed task) and 3 for a cancelled task.
         """;
 
-    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>The process's entry: parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
+        Parse(args, stdin, stderr) is { } parsed ? parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }) : Task.FromResult(ExitCodes.BadInput);
+
+    /// <summary><see cref="RunAsync"/> for callers that hold no async context (the in-process tests).</summary>
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
+        Parse(args, stdin, stderr) is { } parsed ? parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr }) : ExitCodes.BadInput;
+
+    /// <summary>The parsed command line, or null when it is a usage error, which is reported on <paramref name="stderr"/>.</summary>
+    private static ParseResult? Parse(string[] args, TextReader stdin, TextWriter stderr)
     {
         // No response files: "@FILE" is submit's way to name a payload file, not a file of more arguments.
         var parsed = Build(stdin).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -42,9 +51,9 @@ public static class LighthouseCommandLine
             foreach (var error in parsed.Errors)
                 stderr.WriteLine($"{command}: {error.Message}");
             stderr.WriteLine($"Run '{command} --help' for usage.");
-            return ExitCodes.BadInput;
+            return null;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return parsed;
     }
 
     /// <summary>
@@ -69,7 +78,7 @@ public static class LighthouseCommandLine
         root.Add(help.Describe(NodesCommand.Create(), NodesCommand.Details));
         root.Add(help.Describe(QueuesCommand.Create(), QueuesCommand.Details));
         // With no command, run the service with its defaults: the README's first command is a bare `lighthouse`.
-        root.SetAction(parsed => ServeCommand.Execute(
+        root.SetAction((parsed, _) => ServeCommand.ExecuteAsync(
             new Serve.ServeArguments(), Serve.HostEnvironment.OfProcess(), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
         return root;
     }

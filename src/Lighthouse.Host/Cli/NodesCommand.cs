@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -23,20 +23,12 @@ public static class NodesCommand
 
         """ + ClientExitCodes.Help;
 
-    public static Command Create()
+    public static Command Create() => ClientCommand.Build(new Command(Name, Description), async call =>
     {
-        var client = new ClientOptions();
-        var command = new Command(Name, Description);
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var view = await lighthouse.GetNodesAsync(cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
-                return ExitCodes.Success;
-            }));
-        return command;
-    }
+        var view = await call.Lighthouse.GetNodesAsync(call.Cancellation).ConfigureAwait(false);
+        call.Print(() => NodesJson.Format(view), () => Text(view));
+        return ExitCodes.Success;
+    });
 
     public static string Text(NodesView view)
     {
@@ -46,7 +38,7 @@ public static class NodesCommand
             view.Nodes.Select(node => (IReadOnlyList<string>)
             [
                 node.Node,
-                StateName(node.State),
+                NodesJson.StateName(node.State),
                 $"{node.FreeSlots}/{node.Slots}",
                 node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
                 Priorities(node.Priorities),
@@ -55,42 +47,10 @@ public static class NodesCommand
             ]));
     }
 
-    public static string Json(NodesView view) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteStartArray("nodes");
-        foreach (var node in view.Nodes)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", node.Node);
-            writer.WriteString("state", StateName(node.State));
-            writer.WriteNumber("slots", node.Slots);
-            writer.WriteNumber("free_slots", node.FreeSlots);
-            writer.WriteStartArray("running_tasks");
-            foreach (var task in node.RunningTasks) writer.WriteStringValue(task);
-            writer.WriteEndArray();
-            writer.WriteStartArray("task_names");
-            foreach (var task in node.TaskNames) writer.WriteStringValue(task);
-            writer.WriteEndArray();
-            writer.WriteStartObject("priorities");
-            writer.WriteNumber("min", node.Priorities.Min);
-            writer.WriteNumber("max", node.Priorities.Max);
-            writer.WriteEndObject();
-            JsonOutput.WriteQuantities(writer, "capacity", node.Capacity);
-            JsonOutput.WriteQuantities(writer, "free", node.Free);
-            JsonOutput.WriteTimestamp(writer, "registered_at", node.RegisteredAt);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    });
-
     private static string Resources(NodeView node) => node.Capacity.Count == 0
         ? "-"
         : string.Join(" ", node.Capacity.OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => $"{c.Key}={Quantity(node.Free.GetValueOrDefault(c.Key, c.Value))}/{Quantity(c.Value)}"));
-
-    private static string StateName(WorkerNodeState state) => state == WorkerNodeState.Reachable ? "reachable" : "unreachable";
 
     private static string Priorities(PriorityRange range) =>
         range == PriorityRange.All ? "all"

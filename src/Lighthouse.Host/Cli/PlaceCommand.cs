@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Placement;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 

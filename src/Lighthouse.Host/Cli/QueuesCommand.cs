@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -21,20 +21,12 @@ public static class QueuesCommand
 
         """ + ClientExitCodes.Help;
 
-    public static Command Create()
+    public static Command Create() => ClientCommand.Build(new Command(Name, Description), async call =>
     {
-        var client = new ClientOptions();
-        var command = new Command(Name, Description);
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var view = await lighthouse.GetQueuesAsync(cancel).ConfigureAwait(false);
-                parsed.InvocationConfiguration.Output.Write(settings.Json ? Json(view) + Environment.NewLine : Text(view));
-                return ExitCodes.Success;
-            }));
-        return command;
-    }
+        var view = await call.Lighthouse.GetQueuesAsync(call.Cancellation).ConfigureAwait(false);
+        call.Print(() => QueuesJson.Format(view), () => Text(view));
+        return ExitCodes.Success;
+    });
 
     public static string Text(QueuesView view)
     {
@@ -51,9 +43,6 @@ public static class QueuesCommand
                 ByPriority(user.QueuedByPriority),
             ]));
     }
-
-    // The HTTP API's /api/queues object: one writer, so the two can never drift apart.
-    public static string Json(QueuesView view) => JsonOutput.Document(writer => MonitorViewsJson.Write(writer, view));
 
     // "2 at 0, 1 at 5": how many tasks wait at each priority.
     private static string ByPriority(IReadOnlyDictionary<int, int> counts) =>

@@ -46,7 +46,7 @@ public static class ServeCommand
         var noLocalWorker = new Option<bool>("--no-local-worker") { Description = "Run no worker in this process: tasks wait for worker nodes." };
         var dataDir = new Option<string>("--data-dir") { Description = "Where the scheduler's SQLite database lives. Default ~/.local/share/lighthouse.", HelpName = "DIR" };
         var command = new Command("serve", Description) { config, hostname, port, httpPort, noLocalWorker, dataDir };
-        command.SetAction(parsed => Execute(
+        command.SetAction((parsed, _) => ExecuteAsync(
             new ServeArguments(
                 parsed.GetValue(config),
                 parsed.GetValue(hostname),
@@ -61,7 +61,7 @@ public static class ServeCommand
     }
 
     /// <summary>Composes and checks the configuration, then runs the host; returns its exit code.</summary>
-    public static int Execute(ServeArguments arguments, IReadOnlyDictionary<string, string> environment, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> ExecuteAsync(ServeArguments arguments, IReadOnlyDictionary<string, string> environment, TextWriter stdout, TextWriter stderr)
     {
         HostSettings settings;
         try
@@ -70,9 +70,9 @@ public static class ServeCommand
         }
         catch (ServeConfigurationException bad)
         {
-            stderr.WriteLine($"{LighthouseCommandLine.Name} serve: {bad.Message}");
+            await stderr.WriteLineAsync($"{LighthouseCommandLine.Name} serve: {bad.Message}");
             return ExitCodes.BadInput;
         }
-        return LighthouseHost.Run(settings, stdout, stderr);
+        return await LighthouseHost.RunAsync(settings, stdout, stderr);
     }
 }

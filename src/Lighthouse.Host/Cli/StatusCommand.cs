@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Cli;
 
@@ -26,18 +27,12 @@ public static class StatusCommand
 
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
-        var client = new ClientOptions();
-        var command = new Command(Name, Description) { id };
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            async (lighthouse, settings, cancel) =>
-            {
-                var info = await lighthouse.GetAsync(parsed.GetValue(id)!, cancel).ConfigureAwait(false);
-                var stdout = parsed.InvocationConfiguration.Output;
-                stdout.Write(settings.Json ? TaskInfoJson.Format(info) + Environment.NewLine : TaskInfoText.Format(info));
-                return ExitCodes.Success;
-            }));
-        return command;
+        var id = ClientCommand.TaskIdArgument();
+        return ClientCommand.Build(new Command(Name, Description) { id }, async call =>
+        {
+            var info = await call.Lighthouse.GetAsync(call.Parsed.GetValue(id)!, call.Cancellation).ConfigureAwait(false);
+            call.Print(() => TaskInfoJson.Format(info), () => TaskInfoText.Format(info));
+            return ExitCodes.Success;
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Client;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -38,50 +39,30 @@ public static class SubmitCommand
         var aversion = new Option<string?>("--aversion") { Description = "Aversion groups: tasks of a group avoid sharing a node.", HelpName = "GROUP,..." };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "How many times the task may be started (a lost node costs one). Default: the scheduler's.", HelpName = "N" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the task has finished, showing its progress; exit 1 if it failed, 3 if cancelled." };
-        var client = new ClientOptions();
         var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, wait };
-        client.AddTo(command);
 
-        command.SetAction(parsed =>
-        {
-            var stdout = parsed.InvocationConfiguration.Output;
-            var stderr = parsed.InvocationConfiguration.Error;
-            SubmitTask? submission = null;
-            return ClientCommand.Run(Name, stderr,
-                () =>
+        return ClientCommand.Build(command,
+            // Everything is checked before anything is sent: a bad option submits nothing.
+            parsed => new SubmitTask(
+                parsed.GetValue(name)!,
+                SubmitInput.Payload(parsed.GetValue(payload)!, stdin),
+                parsed.GetValue(user) ?? SubmitInput.DefaultUser(),
+                parsed.GetValue(priority),
+                SubmitInput.Requirements(parsed.GetValue(require)),
+                SubmitInput.Names("--immune", parsed.GetValue(immune)),
+                SubmitInput.Names("--aversion", parsed.GetValue(aversion)),
+                SubmitInput.MaxAttempts(parsed.GetValue(maxAttempts)),
+                LighthouseClient.NewSubmissionId()),
+            async (call, submission) =>
+            {
+                var id = await call.Lighthouse.SubmitAsync(submission, call.Cancellation).ConfigureAwait(false);
+                if (call.Parsed.GetValue(wait))
                 {
-                    // Everything is checked before anything is sent: a bad option submits nothing.
-                    submission = new SubmitTask(
-                        parsed.GetValue(name)!,
-                        SubmitInput.Payload(parsed.GetValue(payload)!, stdin),
-                        parsed.GetValue(user) ?? SubmitInput.DefaultUser(),
-                        parsed.GetValue(priority),
-                        SubmitInput.Requirements(parsed.GetValue(require)),
-                        SubmitInput.Names("--immune", parsed.GetValue(immune)),
-                        SubmitInput.Names("--aversion", parsed.GetValue(aversion)),
-                        SubmitInput.MaxAttempts(parsed.GetValue(maxAttempts)),
-                        LighthouseClient.NewSubmissionId());
-                    return client.Read(parsed);
-                },
-                async (lighthouse, settings, cancel) =>
-                {
-                    var id = await lighthouse.SubmitAsync(submission!, cancel).ConfigureAwait(false);
-                    if (parsed.GetValue(wait))
-                    {
-                        if (!settings.Json) stdout.WriteLine($"submitted task {id}");
-                        return await WaitCommand.FollowAsync(Name, lighthouse, id, settings, stdout, stderr, cancel).ConfigureAwait(false);
-                    }
-                    stdout.WriteLine(settings.Json ? IdJson(id) : $"submitted task {id}");
-                    return ExitCodes.Success;
-                });
-        });
-        return command;
+                    if (!call.Settings.Json) call.Output.WriteLine($"submitted task {id}");
+                    return await WaitCommand.FollowAsync(call, id).ConfigureAwait(false);
+                }
+                call.Print(() => TaskIdJson.Format(id), () => $"submitted task {id}" + Environment.NewLine);
+                return ExitCodes.Success;
+            });
     }
-
-    public static string IdJson(string id) => JsonOutput.Document(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", id);
-        writer.WriteEndObject();
-    });
 }

@@ -38,7 +38,7 @@ public static class SubmitInput
         }
         catch (JsonException bad)
         {
-            throw new ClientInputException($"{source} is not valid JSON: {bad.Message}");
+            throw new ClientInputException($"{source} is not valid JSON: {bad.Message}", bad);
         }
         return text;
     }

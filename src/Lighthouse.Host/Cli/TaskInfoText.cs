@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -24,9 +25,9 @@ public static class TaskInfoText
         Line("waiting", info.PendingReason);
         Line("node", info.Node);
         Line("attempts", $"{info.Attempts} of {info.MaxAttempts}");
-        Line("submitted", JsonOutput.Timestamp(info.SubmittedAt));
-        Line("started", info.StartedAt is { } started ? JsonOutput.Timestamp(started) : null);
-        Line("finished", info.FinishedAt is { } finished ? JsonOutput.Timestamp(finished) : null);
+        Line("submitted", TimestampJson.Text(info.SubmittedAt));
+        Line("started", info.StartedAt is { } started ? TimestampJson.Text(started) : null);
+        Line("finished", info.FinishedAt is { } finished ? TimestampJson.Text(finished) : null);
         Line("error", info.Error);
         Line("result", info.Result);
         return text.ToString();

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lighthouse.Client;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Cli;
@@ -21,35 +21,29 @@ public static class WaitCommand
 
     public static Command Create()
     {
-        var id = new Argument<string>("id") { Description = "The task id, as submit printed it." };
-        var client = new ClientOptions();
-        var command = new Command(Name, Description) { id };
-        client.AddTo(command);
-        command.SetAction(parsed => ClientCommand.Run(Name, parsed.InvocationConfiguration.Error, () => client.Read(parsed),
-            (lighthouse, settings, cancel) => FollowAsync(Name, lighthouse, parsed.GetValue(id)!, settings,
-                parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, cancel)));
-        return command;
+        var id = ClientCommand.TaskIdArgument();
+        return ClientCommand.Build(new Command(Name, Description) { id }, call => FollowAsync(call, call.Parsed.GetValue(id)!));
     }
 
     /// <summary>Waits for the task, shows its progress unless <c>--json</c>, prints the final status, and returns the exit code of its final state.</summary>
-    public static async Task<int> FollowAsync(string command, LighthouseClient client, string taskId, ClientSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> FollowAsync(ClientCall call, string taskId)
     {
-        var display = settings.Json ? null : new ProgressDisplay(stdout, ProgressDisplay.IsTerminal(stdout));
+        var display = call.Settings.Json ? null : new ProgressDisplay(call.Output, ProgressDisplay.IsTerminal(call.Output));
         TaskInfo final;
         try
         {
-            final = await client.WaitAsync(taskId, display, cancellationToken).ConfigureAwait(false);
+            final = await call.Lighthouse.WaitAsync(taskId, display, call.Cancellation).ConfigureAwait(false);
         }
         finally
         {
             display?.Finish();
         }
 
-        stdout.Write(settings.Json ? TaskInfoJson.Format(final) + Environment.NewLine : TaskInfoText.Format(final));
+        call.Print(() => TaskInfoJson.Format(final), () => TaskInfoText.Format(final));
         return final.State switch
         {
-            TaskState.Failed => ClientCommand.Fail(stderr, command, $"task {taskId} failed: {final.Error}", ClientExitCodes.OperationFailed),
-            TaskState.Cancelled => ClientCommand.Fail(stderr, command, $"task {taskId} was cancelled", ClientExitCodes.TaskCancelled),
+            TaskState.Failed => ClientCommand.Fail(call.Error, call.Command, $"task {taskId} failed: {final.Error}", ClientExitCodes.OperationFailed),
+            TaskState.Cancelled => ClientCommand.Fail(call.Error, call.Command, $"task {taskId} was cancelled", ClientExitCodes.TaskCancelled),
             _ => ExitCodes.Success,
         };
     }

@@ -79,11 +79,11 @@ public static class HostConfiguration
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ServeConfigurationException($"--config \"{path}\": no such file");
+            throw new ServeConfigurationException($"--config \"{path}\": no such file", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ServeConfigurationException($"--config \"{path}\": cannot read it: {e.Message}");
+            throw new ServeConfigurationException($"--config \"{path}\": cannot read it: {e.Message}", e);
         }
 
         try
@@ -92,7 +92,7 @@ public static class HostConfiguration
         }
         catch (Exception e)
         {
-            throw new ServeConfigurationException($"--config \"{path}\": not valid HOCON: {OneLine(e.Message)}");
+            throw new ServeConfigurationException($"--config \"{path}\": not valid HOCON: {OneLine(e.Message)}", e);
         }
     }
 

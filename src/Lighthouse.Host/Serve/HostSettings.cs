@@ -45,7 +45,7 @@ public sealed record HostSettings(
         catch (Exception e) when (e is ServeConfigurationException or ConfigurationException or WebConfigurationException)
         {
             var message = HostConfiguration.OneLine(e.Message);
-            throw new ServeConfigurationException(configFile is null ? message : $"--config \"{configFile}\": {message}");
+            throw new ServeConfigurationException(configFile is null ? message : $"--config \"{configFile}\": {message}", e);
         }
     }
 
@@ -106,9 +106,9 @@ public sealed record HostSettings(
         {
             address = Address.Parse(seed);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            throw new ServeConfigurationException($"{HostConfiguration.SeedNodes}: \"{seed}\" is not an Akka address such as akka.tcp://{LighthouseNames.ActorSystem}@10.0.0.1:4053");
+            throw new ServeConfigurationException($"{HostConfiguration.SeedNodes}: \"{seed}\" is not an Akka address such as akka.tcp://{LighthouseNames.ActorSystem}@10.0.0.1:4053", e);
         }
         if (address.System != LighthouseNames.ActorSystem || address.Host is null || address.Port is null)
             throw new ServeConfigurationException($"{HostConfiguration.SeedNodes}: \"{seed}\" must name the system \"{LighthouseNames.ActorSystem}\" with a host and port, e.g. akka.tcp://{LighthouseNames.ActorSystem}@10.0.0.1:4053");

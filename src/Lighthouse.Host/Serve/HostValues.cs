@@ -49,7 +49,7 @@ internal static class HostValues
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new ServeConfigurationException($"{source} = \"{text}\": not a directory path ({e.Message})");
+            throw new ServeConfigurationException($"{source} = \"{text}\": not a directory path ({e.Message})", e);
         }
     }
 

@@ -1,24 +1,27 @@
-using System.Runtime.InteropServices;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Hosting;
 using Lighthouse.Hosting;
 using Lighthouse.Host.Web;
 using Lighthouse.Persistence;
 using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
 using Lighthouse.Worker;
+using Lighthouse.Worker.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Lighthouse.Host.Serve;
 
 /// <summary>
-/// The running <c>lighthouse serve</c>: the ActorSystem <c>lighthouse</c> as a cluster member of role scheduler, the
-/// scheduler singleton with its proxy registered with the receptionist (<see cref="LighthouseScheduler"/>), the
-/// in-process worker and the web monitor when configured. It prints one line once the scheduler answers, and runs
-/// until Ctrl-C or SIGTERM, which leave the cluster through coordinated shutdown (exit 0), or until the cluster
-/// removes this member (exit 1).
+/// The running <c>lighthouse serve</c>: a Microsoft generic host whose Akka.Hosting ActorSystem <c>lighthouse</c> is a
+/// cluster member of role scheduler, with the scheduler singleton and its proxy registered with the receptionist
+/// (<see cref="LighthouseScheduler"/>), the in-process worker and the web monitor when configured. It prints one line
+/// once the scheduler answers, and runs until Ctrl-C or SIGTERM, which leave the cluster through coordinated shutdown
+/// (exit 0), or until the cluster removes this member (exit 1).
 /// </summary>
 internal static class LighthouseHost
 {
@@ -28,7 +31,7 @@ internal static class LighthouseHost
     /// <summary>How long one readiness question to the scheduler may take before it is asked again.</summary>
     private static readonly TimeSpan ReadinessAsk = TimeSpan.FromSeconds(5);
 
-    public static int Run(HostSettings settings, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
         // The database first: one that is unreachable, damaged or held by another host is a clear error now, not
         // a journal retrying in the background while the host claims to be up.
@@ -36,23 +39,53 @@ internal static class LighthouseHost
         try
         {
             database = DatabaseLock.Acquire(settings.Durability);
-            DatabaseCheck.VerifyAsync(settings.Durability).GetAwaiter().GetResult();
+            await DatabaseCheck.VerifyAsync(settings.Durability);
         }
         catch (PersistenceStartupException e)
         {
             database?.Dispose();
             return Fail(stderr, e.Message, StartFailure.ExitCode);
         }
-        using (database) return RunCluster(settings, stdout, stderr);
+        using (database) return await RunClusterAsync(settings, stdout, stderr);
     }
 
-    private static int RunCluster(HostSettings settings, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// The host as an application of the library: a generic host whose Akka.Hosting ActorSystem runs the scheduler
+    /// (<see cref="SqlJournalHosting.WithLighthouseSqlScheduler"/>) and the local worker (<c>WithLighthouseWorker</c>),
+    /// the same extensions an embedding application calls.
+    /// </summary>
+    private static async Task<int> RunClusterAsync(HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
         var where = $"{settings.Hostname}:{settings.Port}";
-        ActorSystem system;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ServiceLogging.Configure(builder.Logging);
+        builder.Services.AddAkka(LighthouseNames.ActorSystem, akka =>
+        {
+            akka.AddHocon(settings.Akka, HoconAddMode.Prepend)
+                .WithLighthouseSqlScheduler(settings.Durability, settings.Scheduler);
+            if (settings.LocalWorkerSlots is { } slots)
+            {
+                akka.WithLighthouseWorker(o => { o.Slots = slots; o.AddBuiltInHandlers(); },
+                    (_, registry) => registry.Get<LighthouseScheduler>());
+            }
+            akka.WithActors((system, _) =>
+            {
+                system.Log.Info("the scheduler's state is kept in the {0}", settings.Durability.Describe());
+                if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
+                {
+                    system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
+                        "a scheduler singleton that moves to another host will not find it there. Use lighthouse.persistence.provider = postgresql for several hosts");
+                }
+                // With seeds the cluster joins them on its own; without, this host starts a cluster of its own.
+                var cluster = Cluster.Get(system);
+                if (settings.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
+            });
+        });
+
+        using var host = builder.Build();
         try
         {
-            system = ActorSystem.Create(LighthouseNames.ActorSystem, settings.Akka);
+            await host.StartAsync();
         }
         catch (Exception e)
         {
@@ -60,67 +93,42 @@ internal static class LighthouseHost
             return Fail(stderr, message, exitCode);
         }
 
-        using (system)
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var scheduler = host.Services.GetRequiredService<IReadOnlyActorRegistry>().Get<LighthouseScheduler>();
+        var shutdown = CoordinatedShutdown.Get(system);
+        string? monitor = null;
+        if (settings.Http is { } http)
         {
-            system.Log.Info("the scheduler's state is kept in the {0}", settings.Durability.Describe());
-            if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
+            try
             {
-                system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
-                    "a scheduler singleton that moves to another host will not find it there. Use lighthouse.persistence.provider = postgresql for several hosts");
+                monitor = await StartWebAsync(http, scheduler, system, shutdown);
             }
-
-            var shutdown = CoordinatedShutdown.Get(system);
-            var requested = false;
-            void Leave(PosixSignalContext signal)
+            catch (Exception e)
             {
-                // Leave the cluster (handing the singleton over) and stop in order, instead of dying at once.
-                signal.Cancel = true;
-                requested = true;
-                _ = shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance);
+                await host.StopAsync();
+                return Fail(stderr, StartFailure.OfHttp(e, http.Url), StartFailure.ExitCode);
             }
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
-
-            var scheduler = LighthouseScheduler.Start(system, settings.Scheduler, durability: settings.Durability.Scheduler);
-            if (settings.LocalWorkerSlots is { } slots)
-                WorkerHub.Create(o => { o.Slots = slots; o.AddBuiltInHandlers(); }).Start(system, scheduler);
-
-            var cluster = Cluster.Get(system);
-            // With seeds the cluster joins them on its own; without, this host starts a cluster of its own.
-            if (settings.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
-
-            string? monitor = null;
-            if (settings.Http is { } http)
-            {
-                try
-                {
-                    monitor = StartWeb(http, scheduler, system, shutdown);
-                }
-                catch (Exception e)
-                {
-                    shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance).Wait(TimeSpan.FromSeconds(30));
-                    return Fail(stderr, StartFailure.OfHttp(e, http.Url), StartFailure.ExitCode);
-                }
-            }
-
-            cluster.RegisterOnMemberUp(() => _ = AnnounceWhenReadyAsync(system, scheduler, settings, monitor, stdout));
-            system.WhenTerminated.Wait();
-            if (requested) return Stopped;
-            return Fail(stderr, $"this node ({cluster.SelfAddress}) was removed from the cluster ({shutdown.ShutdownReason?.GetType().Name ?? "its ActorSystem terminated"}); exiting", Removed);
         }
+
+        var clusterNode = Cluster.Get(system);
+        clusterNode.RegisterOnMemberUp(() => _ = AnnounceWhenReadyAsync(system, scheduler, settings, monitor, stdout));
+        // Returns once Ctrl-C or SIGTERM stopped the host, or the ActorSystem ended on its own (Akka.Hosting then stops the host).
+        await host.WaitForShutdownAsync();
+        if (shutdown.ShutdownReason is null or CoordinatedShutdown.ClrExitReason) return Stopped;
+        return Fail(stderr, $"this node ({clusterNode.SelfAddress}) was removed from the cluster ({shutdown.ShutdownReason.GetType().Name}); exiting", Removed);
     }
 
     /// <summary>Starts the web app; it stops first when the system shuts down, so no request waits on a stopped scheduler.</summary>
-    private static string StartWeb(WebOptions options, IActorRef scheduler, ActorSystem system, CoordinatedShutdown shutdown)
+    private static async Task<string> StartWebAsync(WebOptions options, IActorRef scheduler, ActorSystem system, CoordinatedShutdown shutdown)
     {
         var app = LighthouseWeb.Build(options, scheduler, system);
         try
         {
-            app.StartAsync().GetAwaiter().GetResult();
+            await app.StartAsync();
         }
         catch
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await app.DisposeAsync();
             throw;
         }
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-web-monitor", async () =>

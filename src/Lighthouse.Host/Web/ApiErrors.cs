@@ -1,4 +1,3 @@
-using Lighthouse.Host.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Lighthouse.Host.Web.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Lighthouse.Host.Web;

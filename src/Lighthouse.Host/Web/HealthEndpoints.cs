@@ -1,4 +1,3 @@
-using Lighthouse.Host.Web.Json;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

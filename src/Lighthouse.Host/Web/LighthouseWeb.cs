@@ -56,7 +56,7 @@ public static class LighthouseWeb
         app.MapTaskEndpoints(options, gateway);
         app.MapViewEndpoints(gateway, system, new OverviewSource(gateway, system, clock ?? TimeProvider.System));
         app.MapHealthEndpoints(options, gateway);
-        app.MapMetricsEndpoint(metrics, gateway);
+        app.MapMetricsEndpoint(metrics, gateway, app.Logger);
         return app;
     }
 

@@ -24,7 +24,7 @@ internal static class RequestBody
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest($"the request body is not valid JSON: {e.Message}");
+            throw ApiException.BadRequest($"the request body is not valid JSON: {e.Message}", e);
         }
     }
 
@@ -44,7 +44,7 @@ internal static class RequestBody
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw TooLarge(maxBytes, request.ContentLength);
+            throw TooLarge(maxBytes, request.ContentLength, e);
         }
         finally
         {
@@ -54,9 +54,10 @@ internal static class RequestBody
         return kept.ToArray();
     }
 
-    private static ApiException TooLarge(long maxBytes, long? length) => new(
+    private static ApiException TooLarge(long maxBytes, long? length, Exception? cause = null) => new(
         StatusCodes.Status413PayloadTooLarge,
         length is { } size
             ? $"the request body is {size} bytes, over the limit of {maxBytes} bytes"
-            : $"the request body is over the limit of {maxBytes} bytes");
+            : $"the request body is over the limit of {maxBytes} bytes",
+        cause);
 }

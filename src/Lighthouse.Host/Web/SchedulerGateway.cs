@@ -8,23 +8,20 @@ namespace Lighthouse.Host.Web;
 /// </summary>
 public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
 {
-    public IActorRef Scheduler { get; } = scheduler;
-
-    public TimeSpan Timeout { get; } = timeout;
-
     /// <summary>Sends <paramref name="request"/> and returns the answer; throws a 503 <see cref="ApiException"/> when none comes in time.</summary>
-    public Task<object> Ask(object request, CancellationToken cancellation) => Ask(request, Timeout, cancellation);
+    public Task<object> Ask(object request, CancellationToken cancellation) => Ask(request, timeout, cancellation);
 
-    public async Task<object> Ask(object request, TimeSpan timeout, CancellationToken cancellation)
+    public async Task<object> Ask(object request, TimeSpan within, CancellationToken cancellation)
     {
         try
         {
-            return await Scheduler.Ask<object>(request, timeout, cancellation).ConfigureAwait(false);
+            return await scheduler.Ask<object>(request, within, cancellation).ConfigureAwait(false);
         }
-        catch (AskTimeoutException)
+        catch (AskTimeoutException silence)
         {
             throw ApiException.Unavailable(
-                $"the scheduler did not answer {request.GetType().Name} within {timeout.TotalSeconds:0.###} s; it may be starting, moving to another node, or down");
+                $"the scheduler did not answer {request.GetType().Name} within {within.TotalSeconds:0.###} s; it may be starting, moving to another node, or down",
+                silence);
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
-using Lighthouse.Host.Cli;
-using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -78,7 +76,7 @@ internal static class TaskEndpoints
             // A repeated submission id finds the original task: 200, nothing new was created.
             SubmissionAccepted accepted => new JsonBody(
                 accepted.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created,
-                writer => IdObject(writer, accepted.TaskId),
+                writer => TaskIdJson.Write(writer, accepted.TaskId),
                 location: accepted.Duplicate ? null : "/api/tasks/" + Uri.EscapeDataString(accepted.TaskId)),
             SubmissionRejected rejected => JsonBody.Error(StatusOf(rejected.Code), rejected.Reason),
             var other => throw SchedulerGateway.Unexpected(nameof(SubmitTask), other),
@@ -100,11 +98,4 @@ internal static class TaskEndpoints
         if (node is not null) writer.WriteString("node", node);
         writer.WriteEndObject();
     });
-
-    private static void IdObject(Utf8JsonWriter writer, string id)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", id);
-        writer.WriteEndObject();
-    }
 }

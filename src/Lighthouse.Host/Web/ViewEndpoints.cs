@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Lighthouse.Host.Web.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -15,22 +15,22 @@ internal static class ViewEndpoints
         routes.MapGet("/api/nodes", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
-            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+            return JsonBody.Ok(writer => NodesJson.Write(writer, view));
         });
         routes.MapGet("/api/queues", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
-            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+            return JsonBody.Ok(writer => QueuesJson.Write(writer, view));
         });
         routes.MapGet("/api/stats", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
-            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+            return JsonBody.Ok(writer => StatisticsJson.Write(writer, view));
         });
         routes.MapGet("/api/history", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
-            return JsonBody.Ok(writer => MonitorViewsJson.Write(writer, view));
+            return JsonBody.Ok(writer => HistoryJson.Write(writer, view));
         });
         routes.MapGet("/api/cluster", () =>
         {

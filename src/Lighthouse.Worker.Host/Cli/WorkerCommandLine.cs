@@ -43,7 +43,7 @@ public static class WorkerCommandLine
         Option<string> Port);
 
     /// <summary>Runs the worker until it is stopped; bad arguments print one line on <paramref name="stderr"/> and return 2.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var (root, options) = Build();
         var parsed = root.Parse(args);
@@ -66,7 +66,7 @@ public static class WorkerCommandLine
             stderr.WriteLine($"{Name}: {bad.Message}");
             return BadInput;
         }
-        return WorkerProcess.Run(launch, stdout, stderr);
+        return await WorkerProcess.RunAsync(launch, stdout, stderr);
     }
 
     /// <summary>The launch the arguments ask for; throws <see cref="WorkerUsageException"/> with one line saying what is wrong.</summary>

@@ -1,19 +1,25 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Hosting;
+using Lighthouse.Worker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Lighthouse.Worker.Cli;
 
 /// <summary>
-/// The running <c>lighthouse-worker</c>: an ActorSystem in the Lighthouse cluster with role <c>worker</c> and the
-/// hub's agent, until Ctrl-C or SIGTERM leaves the cluster gracefully, or the cluster removes this node.
+/// The running <c>lighthouse-worker</c>: a Microsoft generic host whose Akka.Hosting ActorSystem is a member of the
+/// Lighthouse cluster with role <c>worker</c>, running the hub through <see cref="WorkerHostingExtensions.WithLighthouseWorker(AkkaConfigurationBuilder, WorkerHub)"/>,
+/// the same extension an application embedding a worker calls. It runs until Ctrl-C or SIGTERM, which leave the
+/// cluster through coordinated shutdown (exit 0), or until the cluster removes this node (exit 1).
 /// </summary>
 internal static class WorkerProcess
 {
     public const int Stopped = 0;
     public const int Removed = 1;
 
-    public static int Run(WorkerLaunch launch, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(WorkerLaunch launch, TextWriter stdout, TextWriter stderr)
     {
         WorkerHub hub;
         try
@@ -22,32 +28,30 @@ internal static class WorkerProcess
         }
         catch (ArgumentException refused)
         {
-            stderr.WriteLine($"{WorkerCommandLine.Name}: {refused.Message}");
+            await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: {refused.Message}");
             return WorkerCommandLine.BadInput;
         }
 
-        using var system = ActorSystem.Create(LighthouseNames.ActorSystem, launch.AkkaConfig());
-        var shutdown = CoordinatedShutdown.Get(system);
-        var requested = false;
-        void Leave(PosixSignalContext signal)
-        {
-            // Leave the cluster and stop through coordinated shutdown instead of dying mid-task.
-            signal.Cancel = true;
-            requested = true;
-            _ = shutdown.Run(CoordinatedShutdown.ClrExitReason.Instance);
-        }
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        string? name = null;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ServiceLogging.Configure(builder.Logging);
+        builder.Services.AddAkka(LighthouseNames.ActorSystem, akka => akka
+            .AddHocon(launch.AkkaConfig(), HoconAddMode.Prepend)
+            .WithLighthouseWorker(hub)
+            .AddStartup((system, _) =>
+            {
+                name = hub.ResolveNodeName(system);
+                stdout.WriteLine($"{WorkerCommandLine.Name}: node \"{name}\" at {Cluster.Get(system).SelfAddress}, {hub.Slots} slots, " +
+                                 $"handles {string.Join(", ", hub.TaskNames)}; joining {string.Join(", ", launch.Seeds)}");
+                stdout.Flush();
+            }));
 
-        var name = hub.ResolveNodeName(system);
-        hub.StartInCluster(system);
-        stdout.WriteLine($"{WorkerCommandLine.Name}: node \"{name}\" at {Cluster.Get(system).SelfAddress}, {hub.Slots} slots, " +
-                         $"handles {string.Join(", ", hub.TaskNames)}; joining {string.Join(", ", launch.Seeds)}");
-        stdout.Flush();
+        using var host = builder.Build();
+        var shutdown = CoordinatedShutdown.Get(host.Services.GetRequiredService<ActorSystem>());
+        await host.RunAsync();
 
-        system.WhenTerminated.Wait();
-        if (requested) return Stopped;
-        stderr.WriteLine($"{WorkerCommandLine.Name}: node \"{name}\" left the cluster ({shutdown.ShutdownReason?.GetType().Name ?? "system terminated"}); exiting");
+        if (shutdown.ShutdownReason is null or CoordinatedShutdown.ClrExitReason) return Stopped;
+        await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: node \"{name}\" left the cluster ({shutdown.ShutdownReason.GetType().Name}); exiting");
         return Removed;
     }
 }

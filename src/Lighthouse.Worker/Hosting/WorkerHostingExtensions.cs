@@ -17,6 +17,13 @@ public static class WorkerHostingExtensions
         builder.WithLighthouseWorker(configure, (system, _) => WorkerHub.SchedulerProxy(system));
 
     /// <summary>
+    /// Runs <paramref name="hub"/> (already created and checked, e.g. to report its options before start) in the
+    /// system, registering with the scheduler singleton through a cluster-singleton proxy.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithLighthouseWorker(this AkkaConfigurationBuilder builder, WorkerHub hub) =>
+        builder.WithLighthouseWorker(hub, (system, _) => WorkerHub.SchedulerProxy(system));
+
+    /// <summary>
     /// Runs a worker hub in the system, registering with the scheduler that <paramref name="scheduler"/> finds: for a
     /// process that already holds the scheduler or a proxy to it, e.g. a host running a local worker in-process.
     /// </summary>
@@ -25,9 +32,19 @@ public static class WorkerHostingExtensions
         Action<WorkerHubOptions> configure,
         Func<ActorSystem, IActorRegistry, IActorRef> scheduler)
     {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.WithLighthouseWorker(WorkerHub.Create(configure), scheduler);
+    }
+
+    /// <summary>Runs <paramref name="hub"/> in the system, registering with the scheduler that <paramref name="scheduler"/> finds.</summary>
+    public static AkkaConfigurationBuilder WithLighthouseWorker(
+        this AkkaConfigurationBuilder builder,
+        WorkerHub hub,
+        Func<ActorSystem, IActorRegistry, IActorRef> scheduler)
+    {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(hub);
         ArgumentNullException.ThrowIfNull(scheduler);
-        var hub = WorkerHub.Create(configure);
         // Every node of a Lighthouse cluster reads the protocol with the same serializer and frame; Append keeps the
         // user's own settings first (WorkerHub.Start checks that they can carry Lighthouse's messages).
         builder.AddHocon(LighthouseConfig.Defaults, HoconAddMode.Append);

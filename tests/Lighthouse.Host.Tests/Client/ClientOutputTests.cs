@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lighthouse.Host.Cli;
+using Lighthouse.Host.Json;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Client;

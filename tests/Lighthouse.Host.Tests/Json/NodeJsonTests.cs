@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Tests.Json;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using FsCheck.Xunit;
-using Lighthouse.Placement.Json;
+using Lighthouse.Host.Json;
 
 namespace Lighthouse.Host.Tests.Json;
 

@@ -1,5 +1,5 @@
+using Lighthouse.Host.Json;
 using Lighthouse.Placement;
-using Lighthouse.Placement.Json;
 
 namespace Lighthouse.Host.Tests.Json;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Lighthouse.Host.Json;
 using Lighthouse.Placement;
-using Lighthouse.Placement.Json;
 
 namespace Lighthouse.Host.Tests.Json;
 

@@ -48,7 +48,7 @@ public sealed class ApiTests
 
         // Listing does not collect the task, so both reads see the same state.
         var info = (await web.Scheduler.Ask<TaskList>(new ListTasks("zoë"), WebHarness.Wait)).Tasks.Single();
-        var cli = JsonDocument.Parse(Lighthouse.Host.Cli.TaskInfoJson.Format(info)).RootElement;
+        var cli = JsonDocument.Parse(Lighthouse.Host.Json.TaskInfoJson.Format(info)).RootElement;
 
         Assert.Equal(JsonSerializer.Serialize(cli), JsonSerializer.Serialize(http));
     }

@@ -68,11 +68,11 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
-    public void Bad_arguments_print_one_line_on_stderr_nothing_on_stdout_and_exit_2()
+    public async Task Bad_arguments_print_one_line_on_stderr_nothing_on_stdout_and_exit_2()
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = WorkerCommandLine.Run(["--resources", "cpu=abc"], stdout, stderr);
+        var exit = await WorkerCommandLine.RunAsync(["--resources", "cpu=abc"], stdout, stderr);
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout.ToString());
@@ -82,10 +82,10 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
-    public void Help_is_printed_and_exits_0()
+    public async Task Help_is_printed_and_exits_0()
     {
         var stdout = new StringWriter();
-        Assert.Equal(0, WorkerCommandLine.Run(["--help"], stdout, new StringWriter()));
+        Assert.Equal(0, await WorkerCommandLine.RunAsync(["--help"], stdout, new StringWriter()));
         Assert.Contains("--priority-range <MIN:MAX>", stdout.ToString());
         Assert.Contains("lighthouse.worker", stdout.ToString());
     }

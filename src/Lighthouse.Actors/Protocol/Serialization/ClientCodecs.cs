@@ -52,8 +52,7 @@ internal static class ClientCodecs
         w.WriteString(m.Payload);
         w.WriteString(m.UserId);
         w.WriteInt(m.Priority);
-        w.WriteQuantities(m.Requirements);
-        w.WriteStringSet(m.Immunities);
+        RequirementsCodec.Write(w, m.Requirements, m.Immunities);
         w.WriteStringSet(m.AversionGroups);
         w.WriteNullableInt(m.MaxAttempts);
         w.WriteString(m.SubmissionId);

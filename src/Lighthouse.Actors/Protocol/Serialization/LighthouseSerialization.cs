@@ -41,15 +41,21 @@ public static class LighthouseSerialization
     /// <summary><see cref="Hocon"/> parsed, ready for <c>WithFallback</c>.</summary>
     public static Config Configuration { get; } = ConfigurationFactory.ParseString(Hocon);
 
-    private static string BuildHocon()
+    private static string BuildHocon() => Bindings(typeof(LighthouseSerializer), SerializerName, SerializerId, OwnedTypes);
+
+    /// <summary>
+    /// HOCON that registers <paramref name="serializer"/> under <paramref name="name"/> with identifier
+    /// <paramref name="id"/> and binds each of <paramref name="types"/> to it (also the journal serializer's).
+    /// </summary>
+    internal static string Bindings(Type serializer, string name, int id, IEnumerable<Type> types)
     {
-        var serializer = TypeKey(typeof(LighthouseSerializer));
+        var key = TypeKey(serializer);
         var hocon = new StringBuilder();
         hocon.AppendLine("akka.actor {");
-        hocon.AppendLine($"  serializers {{ {SerializerName} = \"{serializer}\" }}");
-        hocon.AppendLine($"  serialization-identifiers {{ \"{serializer}\" = {SerializerId} }}");
+        hocon.AppendLine($"  serializers {{ {name} = \"{key}\" }}");
+        hocon.AppendLine($"  serialization-identifiers {{ \"{key}\" = {id} }}");
         hocon.AppendLine("  serialization-bindings {");
-        foreach (var type in OwnedTypes) hocon.AppendLine($"    \"{TypeKey(type)}\" = {SerializerName}");
+        foreach (var type in types) hocon.AppendLine($"    \"{TypeKey(type)}\" = {name}");
         hocon.AppendLine("  }");
         hocon.AppendLine("}");
         return hocon.ToString();

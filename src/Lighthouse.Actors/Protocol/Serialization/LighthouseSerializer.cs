@@ -7,8 +7,7 @@ namespace Lighthouse.Protocol.Serialization;
 /// <summary>
 /// The wire format of Lighthouse's protocol messages: a compact hand-written binary encoding (see
 /// <see cref="WireWriter"/>) with a two-letter manifest per message type. It replaces Akka's default
-/// JSON serializer for these messages because the hot path (submit, start, report, status) is
-/// dominated by serialization, and the default costs 2–3× the round-trip rate.
+/// JSON serializer for these messages because serialization dominates the hot path (submit, start, report, status).
 /// Payloads and results are opaque JSON text: carried as strings, byte for byte, never interpreted.
 /// Registered by <see cref="LighthouseSerialization.Configuration"/>.
 /// </summary>
@@ -20,16 +19,8 @@ public sealed class LighthouseSerializer(ExtendedActorSystem system) : Serialize
 
     public override byte[] ToBinary(object obj)
     {
-        var codec = CodecFor(obj);
         var writer = WireWriter.Rent();
-        try
-        {
-            codec.Write(writer, obj);
-        }
-        catch (SerializationException e)
-        {
-            throw new SerializationException($"cannot write {codec.Type.Name} (manifest \"{codec.Manifest}\"): {e.Message}", e);
-        }
+        CodecFor(obj).Encode(writer, obj, "write");
         return writer.ToArray();
     }
 
@@ -39,19 +30,7 @@ public sealed class LighthouseSerializer(ExtendedActorSystem system) : Serialize
         var codec = ProtocolCodecs.ForManifest(manifest)
             ?? throw new SerializationException(
                 $"unknown Lighthouse message manifest \"{manifest}\" ({bytes.Length} bytes): the sender runs a protocol this node does not know");
-        try
-        {
-            var reader = new WireReader(bytes);
-            var message = codec.Read(ref reader);
-            reader.EnsureEnd();
-            return message;
-        }
-        catch (Exception e) when (e is WireFormatException or ArgumentException)
-        {
-            // ArgumentException: a message's own constructor refused a decoded value.
-            throw new SerializationException(
-                $"corrupt Lighthouse message of manifest \"{manifest}\" ({codec.Type.Name}, {bytes.Length} bytes): {e.Message}", e);
-        }
+        return codec.Decode(bytes, "Lighthouse message");
     }
 
     private static MessageCodec CodecFor(object message)

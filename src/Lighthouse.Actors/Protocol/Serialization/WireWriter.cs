@@ -20,9 +20,8 @@ internal sealed class WireWriter
     // Strict: a lone surrogate cannot be written as UTF-8, and replacing it would change the text silently.
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Buffers above this size are not kept between messages, so one huge payload or a snapshot does not pin memory
-    // per thread. Large enough for a full batch (Outbox, EventBatch: tens of KB): a smaller limit made every big
-    // batch grow a fresh buffer from 256 bytes, ~2x its size in garbage, much of it on the large object heap.
+    // Larger buffers are dropped after use, so one huge payload or snapshot does not pin memory per thread; a full
+    // batch (Outbox, EventBatch: tens of KB) stays under it and reuses its buffer instead of regrowing it.
     private const int RetainedCapacity = 1024 * 1024;
 
     [ThreadStatic] private static WireWriter? _cached;

@@ -75,14 +75,17 @@ internal static class WorkerCodecs
             static (ref r) => new WorkerLost(r.ReadString("WorkerLost.Node")!)),
     ];
 
-    private static void WritePriorityRange(WireWriter w, PriorityRange m)
+    /// <summary>Min, then max; the journal's node registrations store a range the same way.</summary>
+    internal static void WritePriorityRange(WireWriter w, PriorityRange m)
     {
         w.WriteInt(m.Min);
         w.WriteInt(m.Max);
     }
 
-    private static PriorityRange ReadPriorityRange(ref WireReader r) =>
-        new(r.ReadInt("PriorityRange.Min"), r.ReadInt("PriorityRange.Max"));
+    private static PriorityRange ReadPriorityRange(ref WireReader r) => ReadPriorityRange(ref r, "PriorityRange.Min", "PriorityRange.Max");
+
+    internal static PriorityRange ReadPriorityRange(ref WireReader r, string minWhat, string maxWhat) =>
+        new(r.ReadInt(minWhat), r.ReadInt(maxWhat));
 
     // Nested ranges carry a presence marker: a null kept as null, like every other field.
     internal static void WriteNestedPriorityRange(WireWriter w, PriorityRange range) => w.WriteOptional(range, WritePriorityRange);

@@ -2,6 +2,7 @@ using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Lighthouse.Host.Web.Metrics;
 
@@ -12,7 +13,7 @@ namespace Lighthouse.Host.Web.Metrics;
 /// </summary>
 internal static class MetricsEndpoint
 {
-    public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes, LighthouseMetrics metrics, SchedulerGateway scheduler)
+    public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes, LighthouseMetrics metrics, SchedulerGateway scheduler, ILogger logger)
     {
         routes.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, pipeline => pipeline.Use(async (context, next) =>
         {
@@ -27,6 +28,8 @@ internal static class MetricsEndpoint
             }
             catch (ApiException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
             {
+                // The scrape says only "down" (lighthouse_scheduler_up 0); why is kept for whoever turns logging up.
+                logger.LogDebug(e, "GET /metrics: the scheduler did not answer");
                 metrics.Refresh(null, null, null);
             }
             await next(context);
