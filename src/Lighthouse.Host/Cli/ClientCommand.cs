@@ -24,7 +24,7 @@ public static class ClientCommand
     {
         var options = new ClientOptions();
         options.AddTo(command);
-        command.SetAction(parsed => Run(command.Name, parsed, () => (readInput(parsed), options.Read(parsed)), work));
+        command.SetAction((parsed, _) => RunAsync(command.Name, parsed, () => (readInput(parsed), options.Read(parsed)), work));
         return command;
     }
 
@@ -35,7 +35,7 @@ public static class ClientCommand
         return exitCode;
     }
 
-    private static int Run<TInput>(string command, ParseResult parsed, Func<(TInput, ClientSettings)> read, Func<ClientCall, TInput, Task<int>> work)
+    private static async Task<int> RunAsync<TInput>(string command, ParseResult parsed, Func<(TInput, ClientSettings)> read, Func<ClientCall, TInput, Task<int>> work)
     {
         var stderr = parsed.InvocationConfiguration.Error;
         TInput input;
@@ -59,7 +59,7 @@ public static class ClientCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            return RunAsync(command, parsed, settings, input, work, interrupt.Token).GetAwaiter().GetResult();
+            return await ConnectAndRunAsync(command, parsed, settings, input, work, interrupt.Token).ConfigureAwait(false);
         }
         catch (LighthouseUnavailableException unavailable)
         {
@@ -80,7 +80,7 @@ public static class ClientCommand
         }
     }
 
-    private static async Task<int> RunAsync<TInput>(string command, ParseResult parsed, ClientSettings settings, TInput input,
+    private static async Task<int> ConnectAndRunAsync<TInput>(string command, ParseResult parsed, ClientSettings settings, TInput input,
         Func<ClientCall, TInput, Task<int>> work, CancellationToken cancellationToken)
     {
         await using var client = await LighthouseClient.ConnectAsync(settings.Host, settings.ClientOptions, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,11 @@ public static class LighthouseCommandLine
 
     /// <summary>The process's entry: parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
     public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
-        Parse(args, stdin, stderr) is { } parsed ? parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }) : Task.FromResult(ExitCodes.BadInput);
+        Parse(args, stdin, stderr) is { } parsed
+            // No termination handling by System.CommandLine (its default gives an action 2 s after Ctrl-C or SIGTERM):
+            // serve leaves the cluster through its generic host, and a client command reports "interrupted" itself.
+            ? parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null })
+            : Task.FromResult(ExitCodes.BadInput);
 
     /// <summary><see cref="RunAsync"/> for callers that hold no async context (the in-process tests).</summary>
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
