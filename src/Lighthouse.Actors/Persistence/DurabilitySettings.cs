@@ -32,11 +32,11 @@ public sealed record DurabilitySettings
     /// <summary>What the journal is, as an operator recognises it (never with a password), for log lines.</summary>
     public string Description { get; init; } = "no persistence (in memory)";
 
-    /// <summary>A snapshot after at most this many journaled events (but see <see cref="SnapshotEventsPerTask"/>).</summary>
-    public int SnapshotEvery { get; init; } = 10_000;
+    /// <summary>A snapshot after at most this many journaled events (but see <see cref="SnapshotEventsPerTask"/>); default in reference.conf.</summary>
+    public int SnapshotEvery { get; init; } = LighthouseConfig.Reference.GetInt($"{Section}.snapshot-every");
 
-    /// <summary>How long recovered workers have to register again before their running tasks are re-queued.</summary>
-    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long recovered workers have to register again before their running tasks are re-queued; default in reference.conf.</summary>
+    public TimeSpan RecoveryGrace { get; init; } = LighthouseConfig.Reference.GetTimeSpan($"{Section}.recovery-grace");
 
     /// <summary>
     /// A snapshot holds every task the scheduler knows, so it is never taken more often than every this many journaled

@@ -63,15 +63,3 @@ public sealed record AcknowledgeCancel(string TaskId) : IWorkerReport;
 
 /// <summary>Answer to a report the scheduler could not take (the task is not running on that node, progress out of range, …).</summary>
 public sealed record ReportRejected(string TaskId, string Reason);
-
-// Reachability, told to the scheduler by cluster membership (and by a node's own NodeStateActor when
-// its agent terminates).
-
-/// <summary>The node cannot be reached for now: it gets no new tasks; its running tasks stay where they are.</summary>
-public sealed record WorkerUnreachable(string Node);
-
-/// <summary>The node can be reached again and gets tasks again.</summary>
-public sealed record WorkerReachable(string Node);
-
-/// <summary>The node is gone: its running tasks go back to the head of their queues (or fail after their max attempts).</summary>
-public sealed record WorkerLost(string Node);

@@ -1,3 +1,4 @@
+using Lighthouse.Scheduling;
 using Lighthouse.Protocol;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using Lighthouse.Scheduling;
 using Akka.Actor;
 using Lighthouse.Protocol;
 using Xunit.Abstractions;

@@ -104,6 +104,18 @@ public sealed class CorruptInputTests(SerializerFixture wire)
         Assert.Contains("\"ZZ\"", error.Message);
     }
 
+    [Theory]
+    [InlineData("WU")]
+    [InlineData("WA")]
+    [InlineData("WL")]
+    public void Reachability_overrides_are_not_on_the_wire_so_no_peer_can_evict_a_node(string manifest)
+    {
+        // Once WorkerUnreachable / WorkerReachable / WorkerLost: now in-process only, as cluster membership decides.
+        var error = Assert.Throws<SerializationException>(() => wire.Serializer.FromBinary([5, 0x77, 0x31, 0x2D, 0x61, 0x62], manifest));
+
+        Assert.Contains($"\"{manifest}\"", error.Message);
+    }
+
     [Fact]
     public void A_type_outside_the_protocol_is_refused_by_name()
     {

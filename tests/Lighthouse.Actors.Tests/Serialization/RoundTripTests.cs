@@ -219,9 +219,6 @@ public sealed class RoundTripTests(SerializerFixture wire)
         wire.AssertRoundTrips(new ReportFailure("task-1", "division by zero"));
         wire.AssertRoundTrips(new AcknowledgeCancel("task-1"));
         wire.AssertRoundTrips(new ReportRejected("task-1", "not running on worker-a"));
-        wire.AssertRoundTrips(new WorkerUnreachable("worker-a"));
-        wire.AssertRoundTrips(new WorkerReachable("worker-a"));
-        wire.AssertRoundTrips(new WorkerLost("worker-a"));
     }
 
     [Fact]

@@ -64,15 +64,6 @@ internal static class WorkerCodecs
         MessageCodec.For<ReportRejected>("RR",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.Reason); },
             static (ref r) => new ReportRejected(r.ReadString("ReportRejected.TaskId")!, r.ReadString("ReportRejected.Reason")!)),
-        MessageCodec.For<WorkerUnreachable>("WU",
-            static (w, m) => w.WriteString(m.Node),
-            static (ref r) => new WorkerUnreachable(r.ReadString("WorkerUnreachable.Node")!)),
-        MessageCodec.For<WorkerReachable>("WA",
-            static (w, m) => w.WriteString(m.Node),
-            static (ref r) => new WorkerReachable(r.ReadString("WorkerReachable.Node")!)),
-        MessageCodec.For<WorkerLost>("WL",
-            static (w, m) => w.WriteString(m.Node),
-            static (ref r) => new WorkerLost(r.ReadString("WorkerLost.Node")!)),
     ];
 
     /// <summary>Min, then max; the journal's node registrations store a range the same way.</summary>

@@ -13,3 +13,15 @@ internal sealed record RecoveryGraceOver
 {
     public static RecoveryGraceOver Instance { get; } = new();
 }
+
+// Reachability told to the scheduler directly, in-process only: tests and embedding code that stand in for cluster
+// membership. Internal, so no peer can send them: over the network only membership itself moves a node (issue 11).
+
+/// <summary>The node cannot be reached for now: it gets no new tasks; its running tasks stay where they are.</summary>
+internal sealed record WorkerUnreachable(string Node);
+
+/// <summary>The node can be reached again and gets tasks again.</summary>
+internal sealed record WorkerReachable(string Node);
+
+/// <summary>The node is gone: its running tasks go back to the head of their queues (or fail after their max attempts).</summary>
+internal sealed record WorkerLost(string Node);
