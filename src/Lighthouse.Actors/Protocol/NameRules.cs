@@ -8,10 +8,19 @@ namespace Lighthouse.Protocol;
 /// </summary>
 public static class NameRules
 {
-    /// <summary>Null when <paramref name="name"/> is a usable name; else why not, calling it <paramref name="what"/>.</summary>
-    public static string? Problem(string? name, string what)
+    /// <summary>The longest name the scheduler takes by default (<c>lighthouse.scheduler.max-name-length</c>).</summary>
+    public const int DefaultMaxLength = 200;
+
+    /// <summary>
+    /// Null when <paramref name="name"/> is a usable name of at most <paramref name="maxLength"/> characters; else why
+    /// not, calling it <paramref name="what"/>.
+    /// </summary>
+    public static string? Problem(string? name, string what, int maxLength = DefaultMaxLength)
     {
         if (string.IsNullOrWhiteSpace(name)) return $"{what} is empty";
+        if (name.Length > maxLength)
+            return $"{what} \"{name[..Math.Min(40, maxLength)]}…\" is {name.Length.ToString(CultureInfo.InvariantCulture)} characters long, over the limit of " +
+                   $"{maxLength.ToString(CultureInfo.InvariantCulture)} (lighthouse.scheduler.max-name-length)";
         foreach (var c in name)
         {
             if (char.IsControl(c))

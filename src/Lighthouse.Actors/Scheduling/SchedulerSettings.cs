@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Configuration;
 using Lighthouse.Placement;
+using Lighthouse.Protocol;
 
 namespace Lighthouse.Scheduling;
 
@@ -21,6 +22,21 @@ public sealed record SchedulerSettings(
     TimeSpan SweepInterval)
 {
     public const string Section = "lighthouse.scheduler";
+
+    /// <summary>Queued tasks across all users (<c>queue-cap-total</c>).</summary>
+    public int QueueCapTotal { get; init; } = 1_000_000;
+
+    /// <summary>Characters in any name a caller gives: task, user, submission id, node, resource key, immunity, group.</summary>
+    public int MaxNameLength { get; init; } = NameRules.DefaultMaxLength;
+
+    /// <summary>Requirement keys of one task.</summary>
+    public int MaxRequirements { get; init; } = 64;
+
+    /// <summary>Immunities of one task, and aversion groups of one task (each).</summary>
+    public int MaxNamesPerSet { get; init; } = 64;
+
+    /// <summary>UTF-8 bytes of a worker's error text kept; the rest is cut with a note.</summary>
+    public int MaxErrorBytes { get; init; } = 16 * 1024;
 
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
@@ -56,7 +72,14 @@ public sealed record SchedulerSettings(
             MaxPayloadBytes: ByteSize(section, "max-payload-bytes", 0),
             HistoryLength: Duration(section, "history-length", TimeSpan.Zero),
             HistoryInterval: Duration(section, "history-interval", TimeSpan.Zero),
-            SweepInterval: Duration(section, "sweep-interval", TimeSpan.Zero)).Validated();
+            SweepInterval: Duration(section, "sweep-interval", TimeSpan.Zero))
+        {
+            QueueCapTotal = Positive(section, "queue-cap-total", 0),
+            MaxNameLength = Positive(section, "max-name-length", 0),
+            MaxRequirements = Positive(section, "max-requirements", 0),
+            MaxNamesPerSet = Positive(section, "max-names-per-set", 0),
+            MaxErrorBytes = Positive(section, "max-error-bytes", 0),
+        }.Validated();
     }
 
     /// <summary>Checks the relations between values; throws <see cref="ConfigurationException"/> naming the key.</summary>

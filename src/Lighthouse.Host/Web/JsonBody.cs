@@ -29,6 +29,8 @@ public sealed class JsonBody(int status, Action<Utf8JsonWriter> write, string? l
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         if (location is not null) response.Headers.Location = location;
+        // A full queue (429) or an unready scheduler (503) may pass later: say when to try again.
+        if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = "1";
         await using var writer = new Utf8JsonWriter(response.BodyWriter, JsonText.Compact);
         write(writer);
         await writer.FlushAsync(context.RequestAborted);

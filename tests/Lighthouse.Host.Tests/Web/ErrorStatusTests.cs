@@ -110,6 +110,23 @@ public sealed class ErrorStatusTests
     }
 
     [Fact]
+    public async Task A_full_queue_across_users_is_429_with_retry_after_and_a_name_over_the_limit_is_400()
+    {
+        await using var web = await WebHarness.Start(settings: SchedulerSettings.Default with { QueueCapTotal = 2 });
+        await web.Submit("""{"name": "echo", "user": "alice"}""");
+        await web.Submit("""{"name": "echo", "user": "bob"}""");
+
+        using var full = await web.PostJson("/api/tasks", """{"name": "echo", "user": "carol"}""");
+        using var longName = await web.PostJson("/api/tasks", $$"""{"name": "{{new string('n', 201)}}", "user": "carol"}""");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, full.StatusCode);
+        Assert.Equal("1", full.Headers.RetryAfter?.ToString());
+        Assert.Equal("the queue is full: 2 tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = 2); try again later", await ErrorOf(full));
+        Assert.Equal(HttpStatusCode.BadRequest, longName.StatusCode);
+        Assert.EndsWith("is 201 characters long, over the limit of 200 (lighthouse.scheduler.max-name-length)", await ErrorOf(longName));
+    }
+
+    [Fact]
     public async Task A_full_user_queue_is_429_with_the_schedulers_reason_and_other_users_still_get_in()
     {
         var settings = SchedulerSettings.Default with { QueueCapPerUser = 2 };

@@ -25,7 +25,7 @@ public sealed partial class SchedulerActor
             }
             // A new agent under a known name (the worker restarted) or a changed declaration: the old
             // node is lost, unless the new registration is refused anyway, which must not cost the old one.
-            if (SubmissionRules.Problem(registration) is { } problem)
+            if (SubmissionRules.Problem(registration, _settings) is { } problem)
             {
                 Sender.Tell(new WorkerRegistrationRejected(name, problem));
                 return;
@@ -35,7 +35,7 @@ public sealed partial class SchedulerActor
         else if (name is not null && _state.Nodes.Find(name) is { } recovered)
         {
             // Known from the journal, with no agent yet: the node is back after a recovery.
-            if (SubmissionRules.Problem(registration) is { } problem)
+            if (SubmissionRules.Problem(registration, _settings) is { } problem)
             {
                 Sender.Tell(new WorkerRegistrationRejected(name, problem));
                 return;

@@ -36,5 +36,27 @@ internal static class JsonText
             : null;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> itself when it takes at most <paramref name="maxBytes"/> UTF-8 bytes; else its head within
+    /// that many bytes (never splitting a character) and a note of what was cut.
+    /// </summary>
+    public static string Truncated(string text, int maxBytes)
+    {
+        if ((long)text.Length * 3 <= maxBytes) return text;
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        if (bytes <= maxBytes) return text;
+        var kept = 0;
+        var used = 0;
+        while (kept < text.Length)
+        {
+            var width = char.IsHighSurrogate(text[kept]) && kept + 1 < text.Length ? 2 : 1;
+            var size = Encoding.UTF8.GetByteCount(text.AsSpan(kept, width));
+            if (used + size > maxBytes) break;
+            used += size;
+            kept += width;
+        }
+        return text[..kept] + $" … (truncated: the worker's error was {Bytes(bytes)}, over the {Bytes(maxBytes)} kept; lighthouse.scheduler.max-error-bytes)";
+    }
+
     private static string Bytes(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
 }

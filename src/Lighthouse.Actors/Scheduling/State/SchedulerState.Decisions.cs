@@ -15,7 +15,7 @@ internal sealed partial class SchedulerState
     /// <summary>Accept (a new task, or the original one for a repeated submission id) or reject with the reason.</summary>
     public Decision DecideSubmission(SubmitTask submission, DateTimeOffset now)
     {
-        if (SubmissionRules.Rejection(submission, Settings.MaxPayloadBytes) is { } rejected)
+        if (SubmissionRules.Rejection(submission, Settings) is { } rejected)
             return Decision.Answer(rejected);
 
         if (submission.SubmissionId is { } submissionId && _tasks.FindSubmission(submission.UserId, submissionId) is { } original)
@@ -25,6 +25,10 @@ internal sealed partial class SchedulerState
         if (queued >= Settings.QueueCapPerUser)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})",
+                RejectionCode.QueueFull));
+        if (_queues.Queued >= Settings.QueueCapTotal)
+            return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
+                $"the queue is full: {_queues.Queued} tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = {Settings.QueueCapTotal}); try again later",
                 RejectionCode.QueueFull));
 
         var sequence = _lastSequence + 1;
@@ -143,7 +147,7 @@ internal sealed partial class SchedulerState
                     : Finish(task, TaskState.Succeeded, success.Result, null, now);
 
             case ReportFailure failure:
-                var error = string.IsNullOrWhiteSpace(failure.Error) ? "the worker reported a failure without a message" : failure.Error;
+                var error = string.IsNullOrWhiteSpace(failure.Error) ? "the worker reported a failure without a message" : JsonText.Truncated(failure.Error, Settings.MaxErrorBytes);
                 return task.CancelRequested
                     ? Finish(task, TaskState.Cancelled, null, $"cancelled on request; the worker had already failed it: {error}", now)
                     : Finish(task, TaskState.Failed, null, error, now);
@@ -159,7 +163,7 @@ internal sealed partial class SchedulerState
     /// <summary>Register a node, or refuse with the reason. A name already registered is refused here; the actor decides about re-registrations.</summary>
     public Decision DecideRegistration(RegisterWorker registration, DateTimeOffset now)
     {
-        if (SubmissionRules.Problem(registration) is { } problem)
+        if (SubmissionRules.Problem(registration, Settings) is { } problem)
             return Decision.Answer(new WorkerRegistrationRejected(registration.Node ?? "", problem));
         if (_nodes.Contains(registration.Node))
             return Decision.Answer(new WorkerRegistrationRejected(registration.Node, $"node \"{registration.Node}\" is already registered"));

@@ -11,34 +11,45 @@ internal static class SubmissionRules
     /// refusal of its first problem, in field order: an oversized payload is <see cref="RejectionCode.PayloadTooLarge"/>,
     /// anything else <see cref="RejectionCode.InvalidSubmission"/>.
     /// </summary>
-    public static SubmissionRejected? Rejection(SubmitTask submission, int maxPayloadBytes)
+    public static SubmissionRejected? Rejection(SubmitTask submission, SchedulerSettings settings)
     {
-        if (Problem(submission) is { } problem) return Invalid(submission, problem);
-        if (JsonText.SizeProblem(submission.Payload, "payload", maxPayloadBytes) is { } tooLarge)
+        if (Problem(submission, settings) is { } problem) return Invalid(submission, problem);
+        if (JsonText.SizeProblem(submission.Payload, "payload", settings.MaxPayloadBytes) is { } tooLarge)
             return new SubmissionRejected(submission.SubmissionId, tooLarge, RejectionCode.PayloadTooLarge);
-        return JsonText.Problem(submission.Payload, "payload", maxPayloadBytes) is { } payload ? Invalid(submission, payload) : null;
+        return JsonText.Problem(submission.Payload, "payload", settings.MaxPayloadBytes) is { } payload ? Invalid(submission, payload) : null;
     }
 
     private static SubmissionRejected Invalid(SubmitTask submission, string problem) =>
         new(submission.SubmissionId, problem, RejectionCode.InvalidSubmission);
 
     /// <summary>Null when every field but the payload is acceptable.</summary>
-    private static string? Problem(SubmitTask submission)
+    private static string? Problem(SubmitTask submission, SchedulerSettings settings)
     {
-        if (NameRules.Problem(submission.UserId, "user id") is { } user) return user;
-        if (NameRules.Problem(submission.TaskName, "task name") is { } task) return task;
-        if (submission.SubmissionId is { } id && NameRules.Problem(id, "submission id") is { } sid) return sid;
+        var length = settings.MaxNameLength;
+        if (NameRules.Problem(submission.UserId, "user id", length) is { } user) return user;
+        if (NameRules.Problem(submission.TaskName, "task name", length) is { } task) return task;
+        if (submission.SubmissionId is { } id && NameRules.Problem(id, "submission id", length) is { } sid) return sid;
         if (submission.MaxAttempts is < 1)
             return $"max attempts {submission.MaxAttempts} is invalid: a task needs at least 1 attempt";
-        if (QuantitiesProblem(submission.Requirements, "requirement") is { } requirement) return requirement;
-        if (SetProblem(submission.Immunities, "immunity") is { } immunity) return immunity;
-        return SetProblem(submission.AversionGroups, "aversion group");
+        if (CountProblem(submission.Requirements?.Count, "requirement keys", settings.MaxRequirements, "max-requirements") is { } requirements) return requirements;
+        if (CountProblem(submission.Immunities?.Count, "immunities", settings.MaxNamesPerSet, "max-names-per-set") is { } immunities) return immunities;
+        if (CountProblem(submission.AversionGroups?.Count, "aversion groups", settings.MaxNamesPerSet, "max-names-per-set") is { } groups) return groups;
+        if (QuantitiesProblem(submission.Requirements, "requirement", length) is { } requirement) return requirement;
+        if (SetProblem(submission.Immunities, "immunity", length) is { } immunity) return immunity;
+        return SetProblem(submission.AversionGroups, "aversion group", length);
     }
 
+    /// <summary>Checked before any entry is looked at, so a flood of keys costs nothing but this count.</summary>
+    private static string? CountProblem(int? count, string what, int limit, string key) =>
+        count > limit
+            ? $"{count.Value.ToString(CultureInfo.InvariantCulture)} {what} is over the limit of {limit.ToString(CultureInfo.InvariantCulture)} per task (lighthouse.scheduler.{key})"
+            : null;
+
     /// <summary>Null when the registration is acceptable.</summary>
-    public static string? Problem(RegisterWorker registration)
+    public static string? Problem(RegisterWorker registration, SchedulerSettings settings)
     {
-        if (NameRules.Problem(registration.Node, "node name") is { } node) return node;
+        var length = settings.MaxNameLength;
+        if (NameRules.Problem(registration.Node, "node name", length) is { } node) return node;
         if (registration.Slots < 1)
             return $"node \"{registration.Node}\" offers {registration.Slots} slots: a worker node needs at least 1";
         if (registration.Priorities is null)
@@ -49,18 +60,18 @@ internal static class SubmissionRules
             return $"node \"{registration.Node}\" handles no task name, so it could run nothing";
         foreach (var name in registration.TaskNames)
         {
-            if (NameRules.Problem(name, "task name") is { } problem) return $"node \"{registration.Node}\": {problem}";
+            if (NameRules.Problem(name, "task name", length) is { } problem) return $"node \"{registration.Node}\": {problem}";
         }
         if (registration.Resources is null) return $"node \"{registration.Node}\" has no resource map";
-        return QuantitiesProblem(registration.Resources, "resource") is { } resource ? $"node \"{registration.Node}\": {resource}" : null;
+        return QuantitiesProblem(registration.Resources, "resource", length) is { } resource ? $"node \"{registration.Node}\": {resource}" : null;
     }
 
-    private static string? QuantitiesProblem(IReadOnlyDictionary<string, double>? quantities, string what)
+    private static string? QuantitiesProblem(IReadOnlyDictionary<string, double>? quantities, string what, int maxLength)
     {
         if (quantities is null) return null;
         foreach (var (key, quantity) in quantities)
         {
-            if (NameRules.Problem(key, what + " name") is { } problem) return problem;
+            if (NameRules.Problem(key, what + " name", maxLength) is { } problem) return problem;
             if (key == PlacementShape.SlotsKey)
                 return $"{what} \"{key}\" is reserved: the scheduler counts one slot per task itself";
             if (key.StartsWith(PlacementShape.TaskTagPrefix, StringComparison.Ordinal))
@@ -71,12 +82,12 @@ internal static class SubmissionRules
         return null;
     }
 
-    private static string? SetProblem(IReadOnlySet<string>? names, string what)
+    private static string? SetProblem(IReadOnlySet<string>? names, string what, int maxLength)
     {
         if (names is null) return null;
         foreach (var name in names)
         {
-            if (NameRules.Problem(name, what) is { } problem) return problem;
+            if (NameRules.Problem(name, what, maxLength) is { } problem) return problem;
         }
         return null;
     }
