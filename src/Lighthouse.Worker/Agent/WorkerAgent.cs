@@ -45,6 +45,7 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     internal static readonly TimeSpan UnregisteredWarning = TimeSpan.FromSeconds(10);
 
     private long? _registeringSince;
+    private string? _lastRefusal;
     private long _nextUnregisteredWarning;
     /// <summary>Running tasks from which the agent counts as busy and lets its reports linger (see <see cref="Send"/>).</summary>
     private const int BusyTasks = 16;
@@ -114,7 +115,10 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
                 Adopt(Sender);
                 return true;
             case WorkerRegistrationRejected rejected:
-                _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason);
+                // Said once per reason: the agent keeps retrying (backing off up to its maximum) in case it clears.
+                if (rejected.Reason != _lastRefusal)
+                    _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason);
+                _lastRefusal = rejected.Reason;
                 return true;
             case StartTask start:
                 Send(Sender, new ReportFailure(start.TaskId,
@@ -222,6 +226,7 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private void Adopt(IActorRef contact)
     {
         _registeringSince = null;
+        _lastRefusal = null;
         _contact = contact;
         Context.Watch(contact);
         Timers.Cancel(RegistrationTimer);

@@ -30,6 +30,14 @@ public sealed partial class SchedulerActor
                 Sender.Tell(new WorkerRegistrationRejected(name, problem));
                 return;
             }
+            // Another member claiming the name of a live, reachable worker is refused: two workers taking a name
+            // from each other in turn re-registered thousands of times a second. A restarted worker on another
+            // address gets the name once the old one is unreachable or removed.
+            if (!link.Agent.Equals(Sender) && link.Agent.Path.Address != Sender.Path.Address && known.Reachable)
+            {
+                RefuseHeldName(name, link.Agent, Sender);
+                return;
+            }
             Lose(name, "it registered again", dispatch: false);
         }
         else if (name is not null && _state.Nodes.Find(name) is { } recovered)
@@ -126,4 +134,17 @@ public sealed partial class SchedulerActor
     private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";
 
     private sealed record NodeLink(IActorRef Child, IActorRef Agent);
+
+    // Claimants already told (and logged) that a name is held, so a retrying worker costs one log line, not one a retry.
+    private readonly HashSet<(string Node, Address Claimant)> _refusedClaims = [];
+
+    private void RefuseHeldName(string name, IActorRef holder, IActorRef claimant)
+    {
+        var reason = $"node name \"{name}\" is held by a live worker at {holder.Path.Address}: give this worker another name, " +
+                     "or stop that one; the name is free once it leaves the cluster";
+        claimant.Tell(new WorkerRegistrationRejected(name, reason));
+        if (_refusedClaims.Count > 1_000) _refusedClaims.Clear();
+        if (_refusedClaims.Add((name, claimant.Path.Address)))
+            _log.Warning("refused worker node {0} from {1}: the name is held by the live worker at {2}", name, claimant.Path.Address, holder.Path.Address);
+    }
 }
