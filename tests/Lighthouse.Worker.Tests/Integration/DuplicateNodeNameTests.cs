@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Configuration;
-using Akka.Event;
 using Lighthouse.Protocol;
 using Lighthouse.Tests.Shared;
 
@@ -14,31 +12,22 @@ namespace Lighthouse.Worker.Tests.Integration;
 public sealed class DuplicateNodeNameTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private readonly List<ActorSystem> _systems = [];
     private TestHost _host = null!;
+    private WorkerNodes _nodes = null!;
 
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync(withWorker: false);
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(withWorker: false);
+        _nodes = new WorkerNodes(_host);
+    }
 
     public async Task DisposeAsync()
     {
-        foreach (var system in _systems) await system.Terminate().WaitAsync(Wait);
+        await _nodes.DisposeAsync();
         await _host.DisposeAsync();
     }
 
-    private ActorSystem WorkerNode()
-    {
-        var system = ActorSystem.Create(LighthouseNames.ActorSystem, ConfigurationFactory.ParseString($$"""
-            akka {
-              loglevel = INFO
-              actor.provider = cluster
-              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-              cluster { roles = ["worker"], seed-nodes = ["akka.tcp://{{LighthouseNames.ActorSystem}}@{{_host.Address}}"] }
-              coordinated-shutdown.run-by-clr-shutdown-hook = off
-            }
-            """).WithFallback(LighthouseConfig.Defaults));
-        _systems.Add(system);
-        return system;
-    }
+    private ActorSystem WorkerNode() => _nodes.Start(lighthouseDefaults: true);
 
     private static WorkerHub Hub() => WorkerHub.Create(o =>
     {
@@ -47,14 +36,6 @@ public sealed class DuplicateNodeNameTests : IAsyncLifetime
         o.RegistrationRetryMin = TimeSpan.FromMilliseconds(100);
         o.RegistrationRetryMax = TimeSpan.FromMilliseconds(400);
     });
-
-    private static List<string> Warnings(ActorSystem system)
-    {
-        var warnings = new List<string>();
-        var listener = system.ActorOf(Props.Create(() => new WarningCollector(warnings)));
-        system.EventStream.Subscribe(listener, typeof(Warning));
-        return warnings;
-    }
 
     private async Task<NodeView?> NodeW1() => (await _host.Scheduler.Ask<NodesView>(GetNodes.Instance, Wait)).Nodes.SingleOrDefault(n => n.Node == "w1");
 
@@ -65,16 +46,13 @@ public sealed class DuplicateNodeNameTests : IAsyncLifetime
         var firstAddress = Cluster.Get(first).SelfAddress;
         Hub().StartInCluster(first);
         var registered = (await Eventually.Until(NodeW1, n => n is not null, Wait, "the first worker's registration"))!.RegisteredAt;
-        var hostWarnings = Warnings(_host.System);
+        var hostWarnings = WorkerNodes.Warnings(_host.System);
 
         var second = WorkerNode();
-        var secondWarnings = Warnings(second);
+        var secondWarnings = WorkerNodes.Warnings(second);
         Hub().StartInCluster(second);
 
-        string[] Refusals(List<string> log)
-        {
-            lock (log) return log.Where(w => w.Contains("is held by", StringComparison.Ordinal)).ToArray();
-        }
+        static string[] Refusals(List<string> log) => WorkerNodes.Containing(log, "is held by");
         await Eventually.Until(() => Task.FromResult(Refusals(secondWarnings)), r => r.Length > 0, Wait, "the second worker's refusal");
         // Retries every 100-400 ms for a while: the name does not move, and each side said so once.
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -95,10 +73,5 @@ public sealed class DuplicateNodeNameTests : IAsyncLifetime
         var tasks = await TestHost.AwaitTasksAsync(_host.Scheduler, "alice", t => t.Any(x => x.TaskId == again && x.State.IsFinished()), Wait);
         Assert.Equal(TaskState.Succeeded, tasks.Single(t => t.TaskId == again).State);
         Assert.NotEqual(firstAddress, secondAddress);
-    }
-
-    private sealed class WarningCollector : ReceiveActor
-    {
-        public WarningCollector(List<string> into) => Receive<Warning>(w => { lock (into) into.Add(w.Message?.ToString() ?? ""); });
     }
 }

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Configuration;
-using Akka.Event;
 using Lighthouse.Protocol;
 using Lighthouse.Tests.Shared;
 
@@ -15,34 +13,23 @@ namespace Lighthouse.Worker.Tests.Integration;
 public sealed class EmbeddingTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private readonly List<ActorSystem> _systems = [];
     private TestHost _host = null!;
+    private WorkerNodes _nodes = null!;
 
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync(withWorker: false);
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(withWorker: false);
+        _nodes = new WorkerNodes(_host);
+    }
 
     public async Task DisposeAsync()
     {
-        foreach (var system in _systems) await system.Terminate().WaitAsync(Wait);
+        await _nodes.DisposeAsync();
         await _host.DisposeAsync();
     }
 
     /// <summary>A cluster node configured with nothing of Lighthouse's: only what any Akka user writes.</summary>
-    private ActorSystem BareNode(string extra = "", bool seeded = true)
-    {
-        var seeds = seeded ? $"\"akka.tcp://{LighthouseNames.ActorSystem}@{_host.Address}\"" : "";
-        var system = ActorSystem.Create(LighthouseNames.ActorSystem, ConfigurationFactory.ParseString($$"""
-            akka {
-              loglevel = INFO
-              actor.provider = cluster
-              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-              cluster { roles = ["worker"], seed-nodes = [{{seeds}}] }
-              coordinated-shutdown.run-by-clr-shutdown-hook = off
-              {{extra}}
-            }
-            """));
-        _systems.Add(system);
-        return system;
-    }
+    private ActorSystem BareNode(string extra = "", bool seeded = true) => _nodes.Start(extra, seeded);
 
     private static WorkerHub Hub(string node) => WorkerHub.Create(o =>
     {
@@ -82,9 +69,7 @@ public sealed class EmbeddingTests : IAsyncLifetime
     public async Task A_hub_on_a_system_that_joins_no_cluster_says_why_it_cannot_register()
     {
         var node = BareNode(extra: "remote.dot-netty.tcp.maximum-frame-size = 4MiB", seeded: false);
-        var warnings = new List<string>();
-        var listener = node.ActorOf(Props.Create(() => new WarningCollector(warnings)));
-        node.EventStream.Subscribe(listener, typeof(Warning));
+        var warnings = WorkerNodes.Warnings(node);
         var hub = WorkerHub.Create(o =>
         {
             o.NodeName = "lonely";
@@ -95,18 +80,10 @@ public sealed class EmbeddingTests : IAsyncLifetime
 
         hub.StartInCluster(node);
 
-        string? Found()
-        {
-            lock (warnings) return warnings.FirstOrDefault(w => w.Contains("worker node lonely", StringComparison.Ordinal));
-        }
-        var warning = await Eventually.Until(() => Task.FromResult(Found()), w => w is not null, Wait, "the worker's warning that it cannot register");
+        var warning = (await Eventually.Until(() => Task.FromResult(WorkerNodes.Containing(warnings, "worker node lonely")), w => w.Length > 0, Wait,
+            "the worker's warning that it cannot register"))[0];
         Assert.Contains("is not registered with a scheduler after", warning);
         Assert.Contains("akka.cluster.seed-nodes is empty and nothing called Cluster.Join", warning);
         Assert.DoesNotContain(Cluster.Get(node).State.Members, m => m.Address == Cluster.Get(node).SelfAddress);
-    }
-
-    private sealed class WarningCollector : ReceiveActor
-    {
-        public WarningCollector(List<string> into) => Receive<Warning>(w => { lock (into) into.Add(w.Message?.ToString() ?? ""); });
     }
 }
