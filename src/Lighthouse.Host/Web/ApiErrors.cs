@@ -49,7 +49,7 @@ internal static class ApiErrors
         BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             (bad.StatusCode, "the request body is over the configured limit"),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
-        null => (StatusCodes.Status500InternalServerError, "internal error"),
-        _ => (StatusCodes.Status500InternalServerError, $"internal error: {error.Message}"),
+        // The detail stays in the host's log: an exception's message may name files, addresses or internals.
+        _ => (StatusCodes.Status500InternalServerError, "internal error; the host's log has the details"),
     };
 }

@@ -51,6 +51,7 @@ public static class LighthouseWeb
         var metrics = new LighthouseMetrics();
         app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
 
+        app.UseSecurityHeaders();
         app.UseJsonErrors();
         app.MapMonitorPage();
         app.MapTaskEndpoints(options, gateway);

@@ -19,6 +19,7 @@ internal static class TaskEndpoints
 
         routes.MapPost("/api/tasks", async (HttpRequest request, CancellationToken cancellation) =>
         {
+            if (NotJson(request) is { } refused) return refused;
             using var body = await RequestBody.ReadJson(request, options.MaxBodyBytes, cancellation);
             var submission = SubmissionJson.Read(body.RootElement);
             return await Submit(scheduler, submission, cancellation);
@@ -81,6 +82,21 @@ internal static class TaskEndpoints
             SubmissionRejected rejected => JsonBody.Error(StatusOf(rejected.Code), rejected.Reason),
             var other => throw SchedulerGateway.Unexpected(nameof(SubmitTask), other),
         };
+
+    /// <summary>
+    /// 415 unless the body is declared JSON: a web page can send a cross-origin form or <c>text/plain</c> POST without
+    /// asking first (no CORS preflight), but not <c>application/json</c>, so this closes the forged-submission route.
+    /// </summary>
+    private static JsonBody? NotJson(HttpRequest request)
+    {
+        var type = request.ContentType;
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        return JsonBody.Error(StatusCodes.Status415UnsupportedMediaType,
+            $"{request.Method} {request.Path} takes a JSON body (Content-Type: application/json), not {(string.IsNullOrEmpty(type) ? "a body without a content type" : $"\"{type}\"")}");
+    }
 
     /// <summary>A full queue is 429 (the same request may pass later), an oversized payload 413, anything else bad input.</summary>
     private static int StatusOf(RejectionCode code) => code switch

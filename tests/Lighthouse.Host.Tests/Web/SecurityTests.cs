@@ -35,6 +35,52 @@ public sealed class SecurityTests
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData(null)]
+    public async Task A_submission_not_declared_json_is_415_so_no_web_page_can_forge_one(string? contentType)
+    {
+        // What a cross-origin page can send without a CORS preflight: a form or text/plain POST.
+        await using var web = await WebHarness.Start();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = new ByteArrayContent("""{"name": "echo"}"""u8.ToArray()) };
+        if (contentType is not null) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await web.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.StartsWith("POST /api/tasks takes a JSON body (Content-Type: application/json), not ", await ErrorOf(response));
+        Assert.Equal(0, (await web.GetJson("/api/queues")).GetProperty("queued").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/queues")]
+    [InlineData("/api/tasks/task-404")]
+    [InlineData("/no/such/page")]
+    public async Task Every_answer_forbids_sniffing_framing_and_foreign_scripts(string path)
+    {
+        await using var web = await WebHarness.Start();
+
+        using var response = await web.Http.GetAsync(path);
+
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.Contains("script-src 'self'", policy);
+    }
+
+    [Fact]
+    public void An_internal_error_answers_a_generic_message_and_keeps_the_detail_for_the_log()
+    {
+        var (status, message) = ApiErrors.Describe(new InvalidOperationException("cannot open /srv/secret/db.key"));
+
+        Assert.Equal(500, status);
+        Assert.Equal("internal error; the host's log has the details", message);
+    }
+
     [Fact]
     public async Task Without_a_token_mutating_endpoints_are_open_on_loopback()
     {
