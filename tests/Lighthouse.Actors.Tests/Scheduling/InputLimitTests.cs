@@ -80,6 +80,22 @@ public sealed class InputLimitTests
     }
 
     [Fact]
+    public void A_submission_id_belongs_to_its_user_so_another_user_cannot_claim_it()
+    {
+        var h = new StateHarness();
+        var alice = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "\"alice's\"", "alice", SubmissionId: "nightly-1")));
+
+        // Bob sends the same id first or later: he gets a task of his own, never alice's (and never a duplicate of it).
+        var bob = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "\"bob's\"", "bob", SubmissionId: "nightly-1")));
+        var again = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "\"alice's\"", "alice", SubmissionId: "nightly-1")));
+
+        Assert.False(bob.Duplicate);
+        Assert.NotEqual(alice.TaskId, bob.TaskId);
+        Assert.Equal((alice.TaskId, true), (again.TaskId, again.Duplicate));
+        Assert.Equal(("alice", "bob"), (h.Status(alice.TaskId).UserId, h.Status(bob.TaskId).UserId));
+    }
+
+    [Fact]
     public void A_worker_node_name_over_the_length_limit_is_refused()
     {
         var problem = SubmissionRules.Problem(StateHarness.Registration(new string('w', 300)), SchedulerSettings.Default);
