@@ -27,19 +27,6 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         return (scheduler, LighthouseClient.Create(Sys, scheduler.Ref, options));
     }
 
-    /// <summary>The next <paramref name="count"/> requests the scheduler receives, alone or batched, each under its correlation id.</summary>
-    private static List<CorrelatedRequest> ReceiveRequests(TestProbe scheduler, int count)
-    {
-        var requests = new List<CorrelatedRequest>();
-        while (requests.Count < count)
-        {
-            var message = scheduler.ReceiveOne(Eventually.Bound);
-            if (message is MessageBatch batch) requests.AddRange(batch.Messages.Cast<CorrelatedRequest>());
-            else requests.Add(Assert.IsType<CorrelatedRequest>(message));
-        }
-        return requests;
-    }
-
     /// <summary>Pushes <paramref name="info"/> to the client as the scheduler does for a watched task.</summary>
     private static void Push(TestProbe scheduler, LighthouseClient client, TaskInfo info) => client.Actor.Tell(new TaskUpdated(info), scheduler.Ref);
 
@@ -259,7 +246,7 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
 
         var wait = client.WaitAsync("t1");
         var queues = client.GetQueuesAsync();
-        var requests = ReceiveRequests(scheduler, 2);
+        var requests = scheduler.ReceiveRequests(2);
         Assert.Equal([typeof(WatchTask), typeof(GetQueues)], requests.Select(r => r.Request.GetType()));
         scheduler.Reply(new MessageBatch([SchedulerProbe.Answer(requests[0], Info("t1", TaskState.Running)),
             SchedulerProbe.Answer(requests[1], new QueuesView(0, 0, new Dictionary<int, int>(), [])), new TaskUpdated(Info("t1", TaskState.Succeeded))]));

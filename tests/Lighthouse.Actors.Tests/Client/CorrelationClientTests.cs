@@ -22,19 +22,6 @@ public sealed class CorrelationClientTests(ITestOutputHelper output) : Akka.Test
         return (scheduler, LighthouseClient.Create(Sys, scheduler.Ref, options));
     }
 
-    /// <summary>The next <paramref name="count"/> requests, alone or batched, in the order sent.</summary>
-    private static List<CorrelatedRequest> Requests(TestProbe scheduler, int count)
-    {
-        var requests = new List<CorrelatedRequest>();
-        while (requests.Count < count)
-        {
-            var message = scheduler.ReceiveOne(Eventually.Bound);
-            if (message is MessageBatch batch) requests.AddRange(batch.Messages.Cast<CorrelatedRequest>());
-            else requests.Add(Assert.IsType<CorrelatedRequest>(message));
-        }
-        return requests;
-    }
-
     [Fact]
     public async Task Two_calls_of_one_kind_answered_out_of_order_each_get_their_own_answer()
     {
@@ -42,7 +29,7 @@ public sealed class CorrelationClientTests(ITestOutputHelper output) : Akka.Test
 
         var first = client.GetQueuesAsync();
         var second = client.GetQueuesAsync();
-        var requests = Requests(scheduler, 2);
+        var requests = scheduler.ReceiveRequests(2);
         scheduler.Reply(SchedulerProbe.Answer(requests[1], Queued(2)));
         scheduler.Reply(SchedulerProbe.Answer(requests[0], Queued(1)));
 

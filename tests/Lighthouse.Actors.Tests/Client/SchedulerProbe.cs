@@ -20,4 +20,17 @@ internal static class SchedulerProbe
     public static void Answer<T>(this TestProbe probe, Asked<T> asked, object answer) => probe.Reply(Answer(asked.Wire, answer));
 
     public static CorrelatedAnswer Answer(CorrelatedRequest request, object answer) => new(request.CorrelationId, answer);
+
+    /// <summary>The next <paramref name="count"/> requests the probe receives, alone or batched, in the order sent.</summary>
+    public static List<CorrelatedRequest> ReceiveRequests(this TestProbe probe, int count)
+    {
+        var requests = new List<CorrelatedRequest>();
+        while (requests.Count < count)
+        {
+            var message = probe.ReceiveOne(Lighthouse.Tests.Shared.Eventually.Bound);
+            if (message is MessageBatch batch) requests.AddRange(batch.Messages.Cast<CorrelatedRequest>());
+            else requests.Add(Assert.IsType<CorrelatedRequest>(message));
+        }
+        return requests;
+    }
 }

@@ -10,26 +10,12 @@ namespace Lighthouse.Worker.Tests.Integration;
 /// loopback against an in-process host: the library brings what it needs (serializer, frame), or refuses to start
 /// naming the setting, or says why it cannot register.
 /// </summary>
-public sealed class EmbeddingTests : IAsyncLifetime
+public sealed class EmbeddingTests : HostWithWorkerNodes
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private TestHost _host = null!;
-    private WorkerNodes _nodes = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync(withWorker: false);
-        _nodes = new WorkerNodes(_host);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _nodes.DisposeAsync();
-        await _host.DisposeAsync();
-    }
 
     /// <summary>A cluster node configured with nothing of Lighthouse's: only what any Akka user writes.</summary>
-    private ActorSystem BareNode(string extra = "", bool seeded = true) => _nodes.Start(extra, seeded);
+    private ActorSystem BareNode(string extra = "", bool seeded = true) => Nodes.Start(extra, seeded);
 
     private static WorkerHub Hub(string node) => WorkerHub.Create(o =>
     {
@@ -46,8 +32,8 @@ public sealed class EmbeddingTests : IAsyncLifetime
 
         // 300 KB: over Akka's default frame, under the payload cap; it crosses both ways (start and result).
         var payload = "\"" + new string('a', 300_000) + "\"";
-        var id = await TestHost.SubmitAsync(_host.Scheduler, "shout", payload);
-        var tasks = await TestHost.AwaitTasksAsync(_host.Scheduler, "alice", t => t.Any(x => x.TaskId == id && x.State.IsFinished()), Wait);
+        var id = await TestHost.SubmitAsync(Host.Scheduler, "shout", payload);
+        var tasks = await TestHost.AwaitTasksAsync(Host.Scheduler, "alice", t => t.Any(x => x.TaskId == id && x.State.IsFinished()), Wait);
 
         var task = tasks.Single(t => t.TaskId == id);
         Assert.Equal(TaskState.Succeeded, task.State);

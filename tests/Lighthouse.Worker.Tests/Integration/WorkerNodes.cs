@@ -61,3 +61,23 @@ internal sealed class WorkerNodes(TestHost host) : IAsyncDisposable
         public WarningCollector(List<string> into) => Receive<Warning>(w => { lock (into) into.Add(w.Message?.ToString() ?? ""); });
     }
 }
+
+/// <summary>A test with an in-process host (no worker of its own) and <see cref="WorkerNodes"/> joining it, both stopped at its end.</summary>
+public abstract class HostWithWorkerNodes : IAsyncLifetime
+{
+    private protected TestHost Host { get; private set; } = null!;
+
+    private protected WorkerNodes Nodes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await TestHost.StartAsync(withWorker: false);
+        Nodes = new WorkerNodes(Host);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Nodes.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+}
