@@ -54,14 +54,24 @@ public static class LighthouseConfig
     public static ClusterSingletonProxySettings SchedulerProxySettings(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        const string key = "lighthouse.cluster.singleton-identification-interval";
-        var config = system.Settings.Config;
-        var interval = config.HasPath(key) ? config.GetTimeSpan(key) : Reference.GetTimeSpan(key);
+        var interval = IdentificationInterval(system.Settings.Config);
         return ClusterSingletonProxySettings.Create(system)
             .WithRole(LighthouseNames.SchedulerRole)
             .WithSingletonName(LighthouseNames.SchedulerSingleton)
             .WithSingletonIdentificationInterval(interval)
             .WithLogSingletonIdentificationFailure(false);
+    }
+
+    /// <summary>
+    /// <c>lighthouse.cluster.singleton-identification-interval</c>, a positive duration (the reference's when absent);
+    /// throws <see cref="ConfigurationException"/> naming the key and the value otherwise.
+    /// </summary>
+    internal static TimeSpan IdentificationInterval(Config config)
+    {
+        const string section = "lighthouse.cluster";
+        var fallback = Reference.GetTimeSpan(section + ".singleton-identification-interval");
+        var values = config.HasPath(section) ? config.GetConfig(section) : Config.Empty;
+        return new SettingsSection(section, values).Duration("singleton-identification-interval", fallback, "200ms");
     }
 
     /// <summary>The largest payload the system's configuration lets the scheduler accept (the library default if unset).</summary>

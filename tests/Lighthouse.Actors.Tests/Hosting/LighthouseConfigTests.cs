@@ -40,6 +40,17 @@ public sealed class LighthouseConfigTests
     }
 
     [Fact]
+    public void The_proxy_identification_interval_is_read_and_a_bad_one_is_named()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(200), LighthouseConfig.IdentificationInterval(Config.Empty));
+        Assert.Equal(TimeSpan.FromSeconds(1), LighthouseConfig.IdentificationInterval(ConfigurationFactory.ParseString("lighthouse.cluster.singleton-identification-interval = 1s")));
+
+        var error = Assert.Throws<ConfigurationException>(() =>
+            LighthouseConfig.IdentificationInterval(ConfigurationFactory.ParseString("lighthouse.cluster.singleton-identification-interval = -1s")));
+        Assert.StartsWith("lighthouse.cluster.singleton-identification-interval = \"-1s\" is invalid", error.Message);
+    }
+
+    [Fact]
     public void Scheduler_members_keep_the_receptionist_and_its_pub_sub_mediator_to_their_role()
     {
         Assert.Equal(LighthouseNames.SchedulerRole, LighthouseScheduler.RoleConfig.GetString("akka.cluster.pub-sub.role"));
