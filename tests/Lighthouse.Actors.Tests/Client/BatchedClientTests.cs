@@ -56,8 +56,9 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
             .Select(r => (object)SchedulerProbe.Answer(r, new SubmissionAccepted("task-" + ((SubmitTask)r.Request).SubmissionId, ((SubmitTask)r.Request).SubmissionId, false))).ToArray()));
         var ids = await Task.WhenAll(calls).Within();
 
-        // The first call alone (sent before the gate opened), then the rest in as few batches as the outbox's cap allows.
-        Assert.InRange(sends, 1, 1 + (count + Outbox.MaxMessages - 1) / Outbox.MaxMessages);
+        // Batched: a handful of sends for 300 calls. Not an exact count: how many calls reach the mailbox before the
+        // first flush is a race, and a batch also closes at the outbox's byte cap (300 submissions are ~30 KB).
+        Assert.InRange(sends, 1, 2 + 2 * ((count + Outbox.MaxMessages - 1) / Outbox.MaxMessages));
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"s{i}"), received.Select(r => Assert.IsType<SubmitTask>(r.Request).SubmissionId));
         Assert.Equal(count, received.Select(r => r.CorrelationId).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"task-s{i}"), ids);
