@@ -32,7 +32,7 @@ public sealed partial class SchedulerActor
         switch (message)
         {
             case OpenSession open:
-                OpenSession(sessions, open);
+                Open(sessions, open);
                 return;
             case Authorized authorized:
                 HandleAuthorized(sessions, authorized);
@@ -51,7 +51,7 @@ public sealed partial class SchedulerActor
                 sessionUnknown: false, who: null);
     }
 
-    private void OpenSession(Sessions sessions, OpenSession open)
+    private void Open(Sessions sessions, OpenSession open)
     {
         if (sessions.Open(open, out var problem) is { } session)
         {
