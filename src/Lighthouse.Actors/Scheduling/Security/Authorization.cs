@@ -51,7 +51,7 @@ internal static class Authorization
     private static string? ForTask(CertificateIdentity who, string? taskId, Func<string, string?> ownerOf) =>
         taskId is null || ownerOf(taskId) is not { } owner || who.MayActFor(owner)
             ? null
-            : $"permission denied: task {taskId} belongs to another user than {who}";
+            : $"permission denied: task {taskId} belongs to another user; {who} may not read, watch or cancel it";
 
     private static string ViewName(object request) => request switch
     {
