@@ -46,7 +46,8 @@ public sealed class TlsCredentials
             // Through PKCS#12 so the key is usable by SslStream on every platform (Windows refuses ephemeral keys).
             certificate = X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException bad)
+        // A key that is not the certificate's own is an ArgumentException, not a CryptographicException.
+        catch (Exception bad) when (bad is CryptographicException or ArgumentException)
         {
             throw new TlsConfigurationException($"TLS certificate {certificatePath} with key {keyPath} cannot be loaded: {bad.Message}", bad);
         }

@@ -187,6 +187,19 @@ public sealed class CertificateTests : IDisposable
     }
 
     [Fact]
+    public void A_key_that_is_not_the_certificates_own_is_a_configuration_error_naming_both_files()
+    {
+        using var other = CertificateAuthority.Issue(Ca, new CertificateIdentity(LighthouseRole.Worker, "w1", []));
+        var (certificate, key, ca) = (Path.Combine(_directory, "h1.crt"), Path.Combine(_directory, "w1.key"), Path.Combine(_directory, "ca.crt"));
+        PemFiles.WriteCertificate(certificate, Host.Certificate);
+        PemFiles.WritePrivateKey(key, other);
+        PemFiles.WriteCertificate(ca, Ca);
+
+        var refused = Assert.Throws<TlsConfigurationException>(() => TlsCredentials.Load(certificate, key, ca));
+        Assert.Contains($"TLS certificate {certificate} with key {key} cannot be loaded", refused.Message);
+    }
+
+    [Fact]
     public void Writing_a_key_over_a_readable_file_makes_it_owner_only()
     {
         if (OperatingSystem.IsWindows()) return;
