@@ -76,6 +76,17 @@ internal static class CertificateFiles
         }
     }
 
+    /// <summary>Refuses <paramref name="paths"/> that are the CA's own files in <paramref name="authority"/>: not even --force issues over the CA.</summary>
+    public static void RefuseToReplaceAuthority(string authority, params string[] paths)
+    {
+        var own = new[] { AuthorityCertificate, AuthorityKey }.Select(file => Path.GetFullPath(Path.Combine(authority, file)));
+        foreach (var path in paths)
+        {
+            if (own.Contains(Path.GetFullPath(path), OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase))
+                throw new CertificateInputException($"{path} is the CA's own file: issue into another --out, or under another --name");
+        }
+    }
+
     /// <summary>Writes the key (owner-only) and then the certificate; a failure names the file.</summary>
     public static void Write(string certificatePath, string keyPath, X509Certificate2 certificate)
     {

@@ -64,6 +64,7 @@ internal static class CertsIssueCommand
         using var authority = CertificateFiles.LoadAuthority(request.Authority);
         var certificatePath = Path.Combine(request.Output, baseName + ".crt");
         var keyPath = Path.Combine(request.Output, baseName + ".key");
+        CertificateFiles.RefuseToReplaceAuthority(request.Authority, keyPath, certificatePath);
         CertificateFiles.EnsureDirectory(request.Output, "--out");
         CertificateFiles.RefuseToOverwrite(request.Force, "", keyPath, certificatePath);
 
@@ -87,8 +88,15 @@ internal static class CertsIssueCommand
         if (role == LighthouseRole.Client && users.Length == 0)
             throw new CertificateInputException("a client certificate needs at least one --user (the users it may act for)");
         if (role != LighthouseRole.Client && users.Length > 0)
-            throw new CertificateInputException(
-                $"--user is only for a client certificate: {(role == LighthouseRole.Worker ? "a worker acts for no user" : $"{(role == LighthouseRole.Admin ? "an admin" : "a host")} acts for every user")}");
+        {
+            var why = role switch
+            {
+                LighthouseRole.Worker => "a worker acts for no user",
+                LighthouseRole.Admin => "an admin acts for every user",
+                _ => "a host acts for every user",
+            };
+            throw new CertificateInputException($"--user is only for a client certificate: {why}");
+        }
         return new CertificateIdentity(role, name, users.Distinct(StringComparer.Ordinal).ToList());
     }
 }

@@ -199,6 +199,18 @@ public sealed class CertsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Not_even_force_issues_over_the_CAs_own_files()
+    {
+        Assert.Equal(0, MakeCa().ExitCode);
+        var key = File.ReadAllText(In("ca", "ca.key"));
+
+        var run = CommandLineRun.Of("certs", "issue", "--ca", Ca, "--out", Ca, "--role", "worker", "--name", "ca", "--force");
+
+        AssertRefused(run, $"{In("ca", "ca.key")} is the CA's own file");
+        Assert.Equal(key, File.ReadAllText(In("ca", "ca.key")));
+    }
+
+    [Fact]
     public void A_key_is_never_written_through_a_symbolic_link_even_with_force()
     {
         if (OperatingSystem.IsWindows()) return;
