@@ -46,9 +46,9 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>As <see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>, with several hosts of one cluster as initial contacts.</summary>
     public static async Task<LighthouseClient> ConnectAsync(IEnumerable<string> hosts, LighthouseClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var contacts = hosts.Select(LighthouseContacts.Parse).ToArray();
-        if (contacts.Length == 0) throw new ArgumentException("no Lighthouse host to connect to", nameof(hosts));
         var validated = (options ?? LighthouseClientOptions.Default).Validated();
+        var contacts = hosts.Select(host => LighthouseContacts.Parse(host, validated.Tls is not null)).ToArray();
+        if (contacts.Length == 0) throw new ArgumentException("no Lighthouse host to connect to", nameof(hosts));
 
         var system = ClientActorSystem.Start(validated);
         var actor = system.ActorOf(SchedulerClientActor.PropsForHost(contacts, validated), "scheduler-client");

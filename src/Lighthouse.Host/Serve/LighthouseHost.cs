@@ -62,6 +62,7 @@ internal static class LighthouseHost
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka =>
         {
             akka.AddHocon(settings.Akka, HoconAddMode.Prepend)
+                .WithLighthouseTls(settings.Credentials)
                 .WithLighthouseSqlScheduler(settings.Durability, settings.Scheduler);
             if (settings.LocalWorkerSlots is { } slots)
             {
@@ -71,6 +72,10 @@ internal static class LighthouseHost
             akka.WithActors((system, _) =>
             {
                 system.Log.Info("the scheduler's state is kept in the {0}", settings.Durability.Describe());
+                if (settings.Credentials is { } tls)
+                    system.Log.Info("mutual TLS on the cluster port as {0}, peers checked against CA \"{1}\"", tls.Identity, tls.Authority.Subject);
+                else if (settings.InsecureOffLoopback)
+                    system.Log.Warning("--insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as any worker or user");
                 if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
                 {
                     system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
