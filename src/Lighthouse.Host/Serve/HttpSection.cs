@@ -37,11 +37,13 @@ internal static class HttpSection
     private static List<ApiToken> Tokens(Config config)
     {
         if (!config.HasPath(TokensKey)) return [];
-        var value = config.GetValue(TokensKey);
-        if (!value.IsArray())
+        // Akka's HOCON keeps the white space around a list in an object as literals, and calls an empty list no array:
+        // the elements themselves tell.
+        var elements = config.GetValue(TokensKey).Values.Where(v => v is not HoconLiteral { Value: var text } || !string.IsNullOrWhiteSpace(text)).ToList();
+        if (!elements.All(element => element is HoconArray))
             throw new ServeConfigurationException($"{TokensKey} must be a list of {{ token = \"...\", user = \"NAME\" }} or {{ token = \"...\", admin = on }}");
         var tokens = new List<ApiToken>();
-        var items = value.GetArray();
+        var items = elements.Cast<HoconArray>().SelectMany(list => list).ToList();
         for (var i = 0; i < items.Count; i++)
         {
             var where = $"{TokensKey}[{i}]";

@@ -39,6 +39,8 @@ public static class LighthouseWeb
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(options.Url);
+        // The slim builder leaves out HTTPS for https:// URLs unless asked.
+        if (options.Certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
