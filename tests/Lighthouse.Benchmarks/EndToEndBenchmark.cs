@@ -5,13 +5,14 @@ using System.Net;
 using System.Net.Sockets;
 using Lighthouse.Client;
 using Lighthouse.Protocol;
+using Lighthouse.Security;
 
 namespace Lighthouse.Benchmarks;
 
 /// <summary>
 /// Lighthouse end to end on this machine: a real host (<c>lighthouse serve --no-local-worker</c>) and two real
 /// <c>lighthouse-worker</c> processes on loopback, driven by one <see cref="LighthouseClient"/> from this process.
-///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--store sqlite|memory] [--tasks N] [--window N] [--slots N]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--tls] [--store sqlite|memory] [--tasks N] [--window N] [--slots N]
 /// <para>
 /// Measured: <c>echo</c> throughput with a pipelined client (a window of tasks in flight, each run through
 /// <see cref="LighthouseClient.RunAsync(string, string, string, int, IProgress{TaskInfo}?, CancellationToken)"/>, which submits
@@ -76,6 +77,26 @@ internal static class EndToEndBenchmark
             File.WriteAllText(config, "lighthouse.persistence.provider = none\n");
             serve.AddRange(["--config", config]);
         }
+        LighthouseClientOptions clientOptions = new() { RequestTimeout = TimeSpan.FromSeconds(60) };
+        if (settings.Tls)
+        {
+            // Certificates made the way `lighthouse certs` makes them, in the run's temporary directory.
+            var authority = CertificateAuthority.Create("e2e benchmark CA");
+            var caPath = Path.Combine(dataDir, "ca.crt");
+            PemFiles.WriteCertificate(caPath, authority);
+            string[] Issue(LighthouseRole role, string name, params string[] users)
+            {
+                var certificate = CertificateAuthority.Issue(authority, new CertificateIdentity(role, name, users));
+                var (crt, key) = (Path.Combine(dataDir, name + ".crt"), Path.Combine(dataDir, name + ".key"));
+                PemFiles.WriteCertificate(crt, certificate);
+                PemFiles.WritePrivateKey(key, certificate);
+                return ["--tls-cert", crt, "--tls-key", key, "--tls-ca", caPath];
+            }
+            serve.AddRange(Issue(LighthouseRole.Host, "bench-host"));
+            foreach (var name in new[] { "bench-w1", "bench-w2" }) WorkerTls[name] = Issue(LighthouseRole.Worker, name);
+            var client = Issue(LighthouseRole.Admin, "bench-client");
+            clientOptions = clientOptions with { Tls = TlsCredentials.Load(client[1], client[3], client[5]) };
+        }
         using var host = ChildProcess.Start("host", hostDll, serve);
         host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
         var address = $"127.0.0.1:{port}";
@@ -85,11 +106,11 @@ internal static class EndToEndBenchmark
             foreach (var name in new[] { "bench-w1", "bench-w2" }) workers[name] = StartWorker(workerDll, port, name, settings.Slots);
 
             // Generous: thousands of requests queue behind each other in the pipelined phase on a loaded machine.
-            await using var client = await LighthouseClient.ConnectAsync(address, new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(60) });
+            await using var client = await LighthouseClient.ConnectAsync(address, clientOptions);
             await UntilRegistered(client, workers.Keys);
 
             Console.WriteLine($"end-to-end benchmark: 1 host (--no-local-worker{(persistent ? ", SQLite journal in a fresh temp directory" : ", scheduler in memory")}) + " +
-                $"2 workers x {settings.Slots} slots on loopback, {settings.Users} users{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
+                $"2 workers x {settings.Slots} slots on loopback, {settings.Users} users{(settings.Tls ? ", mutual TLS on every connection" : "")}{(settings.Quick ? " (--quick)" : "")}; load average at start {loadBefore}");
 
             await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up");
             var processes = new[] { host }.Concat(workers.Values).ToList();
@@ -329,7 +350,7 @@ internal static class EndToEndBenchmark
 
     private static ChildProcess StartWorker(string workerDll, int seedPort, string name, int slots)
     {
-        var worker = ChildProcess.Start(name, workerDll, ["--seed", $"127.0.0.1:{Text(seedPort)}", "--name", name, "--slots", Text(slots)]);
+        var worker = ChildProcess.Start(name, workerDll, ["--seed", $"127.0.0.1:{Text(seedPort)}", "--name", name, "--slots", Text(slots), .. WorkerTls.GetValueOrDefault(name, [])]);
         worker.WaitForLine(line => line.StartsWith($"lighthouse-worker: node \"{name}\"", StringComparison.Ordinal), StartLimit, "the worker's start line");
         return worker;
     }
@@ -401,7 +422,10 @@ internal static class EndToEndBenchmark
 
     // ---- settings -----------------------------------------------------------------------------------------------
 
-    private sealed record Settings(bool Quick, bool Build, string Store, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials)
+    /// <summary>With --tls, each worker's --tls-* flags (a restarted worker gets the same).</summary>
+    private static readonly Dictionary<string, string[]> WorkerTls = [];
+
+    private sealed record Settings(bool Quick, bool Build, string Store, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials, bool Tls)
     {
         public static Settings Parse(string[] args)
         {
@@ -419,7 +443,8 @@ internal static class EndToEndBenchmark
                 Number(args, "--slots", 256),
                 // Enough users that a full window stays under the scheduler's default queue cap of 1,000 per user.
                 Number(args, "--users", 16),
-                Number(args, "--kills", quick ? 1 : 3));
+                Number(args, "--kills", quick ? 1 : 3),
+                args.Contains("--tls"));
         }
 
         /// <summary>sqlite (the host's default: its journal in a fresh directory) or memory (persistence provider none).</summary>

@@ -4,7 +4,7 @@ using Lighthouse.Benchmarks;
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- placement [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- dispatch [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- serialization [--quick]
-//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--store sqlite|memory]
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--tls] [--store sqlite|memory]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
 // "all" runs the in-process ones (placement, dispatch, serialization); e2e and persistence start processes and databases.
 var which = args.Length > 0 ? args[0] : "all";

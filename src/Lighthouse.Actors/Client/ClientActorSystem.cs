@@ -10,7 +10,8 @@ internal static class ClientActorSystem
 {
     public const string Name = "lighthouse-client";
 
-    public static ActorSystem Start(LighthouseClientOptions options) => ActorSystem.Create(Name, Configuration(options));
+    public static ActorSystem Start(LighthouseClientOptions options) =>
+        ActorSystem.Create(Name, Security.RemoteTls.Bootstrap(Configuration(options), options.Tls));
 
     /// <summary>
     /// Remote provider on an ephemeral port (a client needs no cluster membership), the Lighthouse serializer, and

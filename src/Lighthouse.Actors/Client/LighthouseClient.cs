@@ -46,9 +46,9 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>As <see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>, with several hosts of one cluster as initial contacts.</summary>
     public static async Task<LighthouseClient> ConnectAsync(IEnumerable<string> hosts, LighthouseClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var contacts = hosts.Select(LighthouseContacts.Parse).ToArray();
-        if (contacts.Length == 0) throw new ArgumentException("no Lighthouse host to connect to", nameof(hosts));
         var validated = (options ?? LighthouseClientOptions.Default).Validated();
+        var contacts = hosts.Select(host => LighthouseContacts.Parse(host, validated.Tls is not null)).ToArray();
+        if (contacts.Length == 0) throw new ArgumentException("no Lighthouse host to connect to", nameof(hosts));
 
         var system = ClientActorSystem.Start(validated);
         var actor = system.ActorOf(SchedulerClientActor.PropsForHost(contacts, validated), "scheduler-client");
@@ -61,7 +61,14 @@ public sealed class LighthouseClient : IAsyncDisposable
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
-            await client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            // A client certificate may not read the queues (admin only): that refusal is an answer too, given in an open session.
+            try
+            {
+                await client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (LighthousePermissionDeniedException denied) when (denied.Reason.StartsWith("permission denied", StringComparison.Ordinal))
+            {
+            }
             return client;
         }
         catch

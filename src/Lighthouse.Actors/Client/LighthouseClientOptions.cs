@@ -40,6 +40,13 @@ public sealed record LighthouseClientOptions
     /// </summary>
     public string LogLevel { get; init; } = "WARNING";
 
+    /// <summary>
+    /// Mutual TLS for the client's own ActorSystem (<see cref="LighthouseClient.ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>
+    /// only): its certificate, which says the users it may act for, and the cluster's CA (<see cref="Security.TlsCredentials.Load"/>).
+    /// Null: plaintext, which only a host on loopback or one started with --insecure accepts.
+    /// </summary>
+    public Security.TlsCredentials? Tls { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and its value when one is unusable.</summary>
     public LighthouseClientOptions Validated()
     {

@@ -6,6 +6,8 @@ namespace Lighthouse.Client;
 /// <summary>
 /// Turns what a user types to name a Lighthouse host into the path of its ClusterClient receptionist:
 /// <c>HOST:PORT</c>, <c>HOST</c> (port 4053), <c>[::1]:4053</c>, or a full <c>akka.tcp://lighthouse@HOST:PORT/system/receptionist</c>.
+/// The scheme follows the client's transport (<c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without), whatever a
+/// full path says: a TLS client cannot reach a plaintext address, nor the other way round.
 /// </summary>
 public static class LighthouseContacts
 {
@@ -13,7 +15,17 @@ public static class LighthouseContacts
     public const string ReceptionistPath = "/system/receptionist";
 
     /// <summary>The receptionist path of <paramref name="host"/>; throws <see cref="FormatException"/> naming the value and what is wrong.</summary>
-    public static ActorPath Parse(string host)
+    public static ActorPath Parse(string host) => Parse(host, tls: false);
+
+    /// <summary>As <see cref="Parse(string)"/>, for a client that talks TLS when <paramref name="tls"/>.</summary>
+    public static ActorPath Parse(string host, bool tls)
+    {
+        var path = ParseAny(host);
+        var scheme = Security.RemoteTls.Scheme(tls);
+        return path.Address.Protocol == scheme ? path : new RootActorPath(path.Address.WithProtocol(scheme)) / path.Elements;
+    }
+
+    private static ActorPath ParseAny(string host)
     {
         ArgumentNullException.ThrowIfNull(host);
         var text = host.Trim();

@@ -25,12 +25,10 @@ public static class LighthouseClientHosting
         IReadOnlyList<string>? hosts = null,
         LighthouseClientOptions? options = null)
     {
-        // Parsed now, so that a bad address fails while the application is being configured, not at start-up.
+        // Parsed now, so that a bad address fails while the application is being configured, not at start-up;
+        // the scheme is settled at start, when the system's TLS (WithLighthouseTls) is known.
         var contacts = hosts?.Select(LighthouseContacts.Parse).ToArray() ?? [];
         var validated = (options ?? LighthouseClientOptions.Default).Validated();
-        var props = contacts.Length > 0
-            ? SchedulerClientActor.PropsForHost(contacts, validated)
-            : SchedulerClientActor.PropsInCluster(validated);
 
         // Outside the cluster the client speaks through ClusterClient, which wraps each request in DistributedPubSub's
         // Send: without that extension's serializer bound, the wrapper would cross as slow default JSON.
@@ -41,6 +39,10 @@ public static class LighthouseClientHosting
             .WithActors((system, registry) =>
             {
                 LighthouseConfig.Prepare(system, "Lighthouse client");
+                var tls = Security.RemoteTls.CredentialsOf(system) is not null;
+                var props = contacts.Length > 0
+                    ? SchedulerClientActor.PropsForHost(contacts.Select(c => LighthouseContacts.Parse(c.ToString(), tls)).ToArray(), validated)
+                    : SchedulerClientActor.PropsInCluster(validated);
                 registry.Register<SchedulerClientActor>(system.ActorOf(props, ClientActorName));
             });
     }

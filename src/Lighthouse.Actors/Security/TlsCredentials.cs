@@ -46,8 +46,9 @@ public sealed class TlsCredentials
             // Through PKCS#12 so the key is usable by SslStream on every platform (Windows refuses ephemeral keys).
             certificate = X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException bad)
+        catch (Exception bad) when (bad is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key that belongs to another certificate.
             throw new TlsConfigurationException($"TLS certificate {certificatePath} with key {keyPath} cannot be loaded: {bad.Message}", bad);
         }
         X509Certificate2 authority;

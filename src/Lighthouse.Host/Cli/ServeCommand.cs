@@ -22,13 +22,17 @@ public static class ServeCommand
           2. --config FILE
           3. the environment: LIGHTHOUSE_HOSTNAME, LIGHTHOUSE_PUBLIC_HOSTNAME, LIGHTHOUSE_PORT,
              LIGHTHOUSE_SEEDS (comma-separated HOST:PORT of members to join; none: this host starts a cluster),
-             LIGHTHOUSE_HTTP_PORT, LIGHTHOUSE_DATA_DIR
+             LIGHTHOUSE_HTTP_PORT, LIGHTHOUSE_DATA_DIR,
+             LIGHTHOUSE_TLS_CERT, LIGHTHOUSE_TLS_KEY, LIGHTHOUSE_TLS_CA
           4. the options above
         Several machines: config/examples/host.conf and worker.conf.
 
         Accepted tasks survive a restart: the scheduler keeps its journal in an SQLite file in the data
         directory ($XDG_DATA_HOME/lighthouse, else ~/.local/share/lighthouse; --data-dir changes it), or in
         PostgreSQL (lighthouse.persistence; needed for several hosts). docs/durability.md has the guarantees.
+
+        Off loopback the cluster port needs mutual TLS (--tls-cert/--tls-key/--tls-ca, files made by
+        `lighthouse certs`), or --insecure on a network you trust. README "Running on a network".
 
         Once the scheduler answers, one line says where the host is:
           lighthouse up at akka.tcp://lighthouse@127.0.0.1:4053 (scheduler singleton: this node, ...)
@@ -45,7 +49,9 @@ public static class ServeCommand
         var httpPort = new Option<string>("--http-port") { Description = "The web monitor's port; 0 takes any free one. Default 9000.", HelpName = "P" };
         var noLocalWorker = new Option<bool>("--no-local-worker") { Description = "Run no worker in this process: tasks wait for worker nodes." };
         var dataDir = new Option<string>("--data-dir") { Description = "Where the scheduler's SQLite database lives. Default ~/.local/share/lighthouse.", HelpName = "DIR" };
+        var tls = new TlsOptions();
         var command = new Command("serve", Description) { config, hostname, port, httpPort, noLocalWorker, dataDir };
+        tls.AddTo(command, withInsecure: true);
         command.SetAction((parsed, _) => ExecuteAsync(
             new ServeArguments(
                 parsed.GetValue(config),
@@ -53,7 +59,11 @@ public static class ServeCommand
                 parsed.GetValue(port),
                 parsed.GetValue(httpPort),
                 parsed.GetValue(noLocalWorker),
-                parsed.GetValue(dataDir)),
+                parsed.GetValue(dataDir),
+                parsed.GetValue(tls.Certificate),
+                parsed.GetValue(tls.Key),
+                parsed.GetValue(tls.Authority),
+                parsed.GetValue(tls.Insecure)),
             HostEnvironment.OfProcess(),
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error));

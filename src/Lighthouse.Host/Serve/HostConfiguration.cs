@@ -16,6 +16,7 @@ public static class HostConfiguration
     internal const string LocalWorkerEnabled = "lighthouse.host.local-worker.enabled";
     internal const string HttpPort = "lighthouse.host.http.port";
     internal const string DataDir = "lighthouse.persistence.data-dir";
+    internal const string Tls = Lighthouse.Security.TlsSettings.Section;
 
     /// <summary>config/lighthouse.conf as built into this program.</summary>
     public static Config Defaults { get; } = ReadDefaults();
@@ -44,6 +45,14 @@ public static class HostConfiguration
             lines.Add($"{LocalWorkerEnabled} = off");
         if (arguments.DataDir is { } dataDir)
             lines.Add($"{DataDir} = {HostValues.Quote(HostValues.Directory(dataDir, "--data-dir"))}");
+        if (arguments.TlsCertificate is { } certificate)
+            lines.Add($"{Tls}.certificate = {HostValues.Quote(HostValues.FilePath(certificate, "--tls-cert"))}");
+        if (arguments.TlsKey is { } key)
+            lines.Add($"{Tls}.key = {HostValues.Quote(HostValues.FilePath(key, "--tls-key"))}");
+        if (arguments.TlsAuthority is { } authority)
+            lines.Add($"{Tls}.ca = {HostValues.Quote(HostValues.FilePath(authority, "--tls-ca"))}");
+        if (arguments.Insecure)
+            lines.Add($"{Tls}.insecure = on");
         return Parse(lines);
     }
 
@@ -60,6 +69,12 @@ public static class HostConfiguration
             lines.Add($"{HttpPort} = {HostValues.Port(httpPort, HostEnvironment.HttpPort)}");
         if (environment.TryGetValue(HostEnvironment.DataDir, out var dataDir))
             lines.Add($"{DataDir} = {HostValues.Quote(HostValues.Directory(dataDir, HostEnvironment.DataDir))}");
+        if (environment.TryGetValue(HostEnvironment.TlsCertificate, out var certificate))
+            lines.Add($"{Tls}.certificate = {HostValues.Quote(HostValues.FilePath(certificate, HostEnvironment.TlsCertificate))}");
+        if (environment.TryGetValue(HostEnvironment.TlsKey, out var key))
+            lines.Add($"{Tls}.key = {HostValues.Quote(HostValues.FilePath(key, HostEnvironment.TlsKey))}");
+        if (environment.TryGetValue(HostEnvironment.TlsAuthority, out var authority))
+            lines.Add($"{Tls}.ca = {HostValues.Quote(HostValues.FilePath(authority, HostEnvironment.TlsAuthority))}");
         if (environment.TryGetValue(HostEnvironment.Seeds, out var seeds))
         {
             var addresses = seeds.Split(',', StringSplitOptions.TrimEntries)

@@ -21,7 +21,16 @@ public static class HostEnvironment
     /// <summary>The directory of the scheduler's SQLite database (<c>lighthouse.persistence.data-dir</c>).</summary>
     public const string DataDir = "LIGHTHOUSE_DATA_DIR";
 
-    public static IReadOnlyList<string> Names { get; } = [Hostname, PublicHostname, Port, Seeds, HttpPort, DataDir];
+    /// <summary>This node's TLS certificate, PEM (<c>lighthouse.tls.certificate</c>).</summary>
+    public const string TlsCertificate = "LIGHTHOUSE_TLS_CERT";
+
+    /// <summary>Its private key, PEM (<c>lighthouse.tls.key</c>).</summary>
+    public const string TlsKey = "LIGHTHOUSE_TLS_KEY";
+
+    /// <summary>The cluster's CA certificate, PEM (<c>lighthouse.tls.ca</c>).</summary>
+    public const string TlsAuthority = "LIGHTHOUSE_TLS_CA";
+
+    public static IReadOnlyList<string> Names { get; } = [Hostname, PublicHostname, Port, Seeds, HttpPort, DataDir, TlsCertificate, TlsKey, TlsAuthority];
 
     /// <summary>The variables of this process that a host reads; an empty value counts as unset.</summary>
     public static IReadOnlyDictionary<string, string> OfProcess() =>

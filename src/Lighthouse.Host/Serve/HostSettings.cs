@@ -5,6 +5,7 @@ using Lighthouse.Host.Web;
 using Lighthouse.Persistence;
 using Lighthouse.Persistence.Sql;
 using Lighthouse.Scheduling;
+using Lighthouse.Security;
 
 namespace Lighthouse.Host.Serve;
 
@@ -16,6 +17,8 @@ namespace Lighthouse.Host.Serve;
 /// <param name="LocalWorkerSlots">The in-process worker's slots, or null when it is off.</param>
 /// <param name="Http">The web monitor and HTTP API, or null when off.</param>
 /// <param name="Durability">Where the scheduler persists its events (<c>lighthouse.persistence</c>).</param>
+/// <param name="Tls">Where the TLS files are (<c>lighthouse.tls</c>), and whether plaintext off loopback is allowed.</param>
+/// <param name="Credentials">The loaded and checked TLS material, or null without TLS.</param>
 public sealed record HostSettings(
     Config Akka,
     string Hostname,
@@ -25,8 +28,13 @@ public sealed record HostSettings(
     int? LocalWorkerSlots,
     WebOptions? Http,
     SchedulerSettings Scheduler,
-    SqlDurabilitySettings Durability)
+    SqlDurabilitySettings Durability,
+    TlsSettings Tls,
+    TlsCredentials? Credentials)
 {
+    /// <summary>Plaintext off loopback, allowed by <c>--insecure</c>: the host logs a warning at start.</summary>
+    public bool InsecureOffLoopback => Credentials is null && !(RemoteTls.IsLoopback(Hostname) && (PublicHostname.Length == 0 || RemoteTls.IsLoopback(PublicHostname)));
+
     private const string Roles = "akka.cluster.roles";
     private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
 
@@ -41,7 +49,7 @@ public sealed record HostSettings(
         {
             return Read(config);
         }
-        catch (Exception e) when (e is ServeConfigurationException or ConfigurationException or WebConfigurationException)
+        catch (Exception e) when (e is ServeConfigurationException or ConfigurationException or WebConfigurationException or TlsConfigurationException)
         {
             var message = HostConfiguration.OneLine(e.Message);
             throw new ServeConfigurationException(configFile is null ? message : $"--config \"{configFile}\": {message}", e);
@@ -58,8 +66,18 @@ public sealed record HostSettings(
         var publicHostname = Text(config, $"{HostConfiguration.Tcp}.public-hostname");
         if (publicHostname.Length > 0) HostValues.Hostname(publicHostname, $"{HostConfiguration.Tcp}.public-hostname");
         var port = HostValues.Port(Text(config, $"{HostConfiguration.Tcp}.port"), $"{HostConfiguration.Tcp}.port");
+        var tls = TlsSettings.FromConfig(config);
+        var credentials = tls.Load();
+        if (credentials is not null && credentials.Identity.Role != LighthouseRole.Host)
+            throw new ServeConfigurationException($"{HostConfiguration.Tls}.certificate = \"{tls.CertificatePath}\" is the certificate of {credentials.Identity}; a host needs one issued with --role host");
+        var bound = publicHostname.Length > 0 && !RemoteTls.IsLoopback(publicHostname) ? publicHostname : hostname;
+        if (RemoteTls.RefusalToStart("this host", bound, tls) is { } refusal) throw new ServeConfigurationException(refusal);
+
+        // Every member of a TLS cluster is reached at akka.ssl.tcp://, every member of a plaintext one at akka.tcp://:
+        // a seed written either way is taken to mean this cluster's scheme.
         var seeds = config.HasPath(HostConfiguration.SeedNodes) ? config.GetStringList(HostConfiguration.SeedNodes).ToList() : [];
         foreach (var seed in seeds) CheckSeed(seed);
+        seeds = seeds.Select(seed => WithScheme(seed, credentials is not null)).ToList();
 
         int? localWorker = null;
         if (HostValues.Switch(Text(config, HostConfiguration.LocalWorkerEnabled), HostConfiguration.LocalWorkerEnabled))
@@ -70,7 +88,7 @@ public sealed record HostSettings(
             localWorker = slots == 0 ? Environment.ProcessorCount : slots;
         }
 
-        var http = HttpSection.Read(config);
+        var http = HttpSection.Read(config, credentials);
 
         var scheduler = SchedulerSettings.FromConfig(config);
         var durability = SqlDurabilitySettings.FromConfig(config);
@@ -79,12 +97,22 @@ public sealed record HostSettings(
         // A host is a scheduler member whatever else its roles say, as a worker is a worker.
         var roles = config.HasPath(Roles) ? config.GetStringList(Roles).ToList() : [];
         if (!roles.Contains(LighthouseNames.SchedulerRole)) roles.Add(LighthouseNames.SchedulerRole);
-        var akka = ConfigurationFactory.ParseString($"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]")
+        var akka = ConfigurationFactory.ParseString(
+                $"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]\n" +
+                $"{HostConfiguration.SeedNodes} = [{string.Join(", ", seeds.Select(HostValues.Quote))}]")
+            .WithFallback(credentials is null ? Config.Empty : RemoteTls.TransportConfig)
             .WithFallback(config)
             .WithFallback(LighthouseScheduler.RequiredConfig)
             .WithFallback(durability.Config);
 
-        return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler, durability);
+        return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler, durability, tls, credentials);
+    }
+
+    private static string WithScheme(string seed, bool tls)
+    {
+        var address = Address.Parse(seed);
+        var scheme = RemoteTls.Scheme(tls);
+        return address.Protocol == scheme ? seed : address.WithProtocol(scheme).ToString();
     }
 
     private static void CheckSeed(string seed)

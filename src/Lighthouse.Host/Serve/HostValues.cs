@@ -53,6 +53,22 @@ internal static class HostValues
         }
     }
 
+    /// <summary>A file path, made absolute; whether the file exists is checked when it is loaded (naming the file).</summary>
+    public static string FilePath(string text, string source)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || trimmed.Any(char.IsControl))
+            throw new ServeConfigurationException($"{source} = \"{text}\": not a file path");
+        try
+        {
+            return Path.GetFullPath(trimmed);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ServeConfigurationException($"{source} = \"{text}\": not a file path ({e.Message})", e);
+        }
+    }
+
     /// <summary>HOCON's booleans: on/off, true/false, yes/no.</summary>
     public static bool Switch(string text, string source) => text.Trim().ToLowerInvariant() switch
     {

@@ -17,8 +17,11 @@ internal static class HttpSection
     private const string TlsKey = Path + ".tls";
     private static readonly string[] TokenFields = ["token", "token-sha256", "user", "admin"];
 
-    /// <summary>The options, or null when <c>enabled = off</c>; throws <see cref="ServeConfigurationException"/> or <see cref="WebConfigurationException"/>.</summary>
-    public static WebOptions? Read(Config config)
+    /// <summary>
+    /// The options, or null when <c>enabled = off</c>; <paramref name="credentials"/> are the host's loaded <c>lighthouse.tls</c>
+    /// material (null without TLS). Throws <see cref="ServeConfigurationException"/> or <see cref="WebConfigurationException"/>.
+    /// </summary>
+    public static WebOptions? Read(Config config, TlsCredentials? credentials)
     {
         if (!HostValues.Switch(Text(config, $"{Path}.enabled"), $"{Path}.enabled")) return null;
         var token = Text(config, $"{Path}.bearer-token");
@@ -30,7 +33,8 @@ internal static class HttpSection
             BearerToken: token.Length == 0 ? null : token,
             MaxBodyBytes: maxBody,
             Tokens: Tokens(config),
-            Certificate: Certificate(config)).Validated();
+            // HTTPS with the host's certificate whenever it has one, unless tls = off (a proxy in front terminates TLS).
+            Certificate: HostValues.Switch(Text(config, TlsKey), TlsKey) ? credentials?.Certificate : null).Validated();
     }
 
     /// <summary><c>tokens = [ { token = "...", user = "alice" }, { token-sha256 = "<hex>", admin = on } ]</c>, checked field by field.</summary>
@@ -60,21 +64,6 @@ internal static class HttpSection
             tokens.Add(new ApiToken(Field("token"), Field("token-sha256"), Field("user"), admin));
         }
         return tokens;
-    }
-
-    /// <summary>The host's certificate when <c>lighthouse.tls</c> is set and <c>tls</c> is not off; loaded now, so a bad file stops the start.</summary>
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate(Config config)
-    {
-        var wanted = !config.HasPath(TlsKey) || HostValues.Switch(Text(config, TlsKey), TlsKey);
-        if (!wanted) return null;
-        try
-        {
-            return TlsSettings.FromConfig(config).Load()?.Certificate;
-        }
-        catch (TlsConfigurationException e)
-        {
-            throw new ServeConfigurationException($"{TlsKey} = on serves HTTPS with the host's {TlsSettings.Section} certificate, which cannot be used: {e.Message} (or set {TlsKey} = off to serve plain HTTP behind a proxy)", e);
-        }
     }
 
     private static string Text(Config config, string path) =>

@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Lighthouse.Client;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
@@ -62,6 +63,7 @@ internal static class LighthouseHost
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka =>
         {
             akka.AddHocon(settings.Akka, HoconAddMode.Prepend)
+                .WithLighthouseTls(settings.Credentials)
                 .WithLighthouseSqlScheduler(settings.Durability, settings.Scheduler);
             if (settings.LocalWorkerSlots is { } slots)
             {
@@ -71,6 +73,10 @@ internal static class LighthouseHost
             akka.WithActors((system, _) =>
             {
                 system.Log.Info("the scheduler's state is kept in the {0}", settings.Durability.Describe());
+                if (settings.Credentials is { } tls)
+                    system.Log.Info("mutual TLS on the cluster port as {0}, peers checked against CA \"{1}\"", tls.Identity, tls.Authority.Subject);
+                else if (settings.InsecureOffLoopback)
+                    system.Log.Warning("--insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as any worker or user");
                 if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
                 {
                     system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
@@ -143,11 +149,14 @@ internal static class LighthouseHost
     /// <summary>Prints the "up" line once the scheduler singleton answers through the proxy, i.e. tasks can be submitted.</summary>
     private static async Task AnnounceWhenReadyAsync(ActorSystem system, IActorRef scheduler, HostSettings settings, string? monitor, TextWriter stdout)
     {
+        // In a session when the host has TLS credentials: a secure scheduler answers a plain request "not authorized".
+        var session = SessionKeeper.For(scheduler);
         while (!system.WhenTerminated.IsCompleted)
         {
             try
             {
-                await scheduler.Ask<QueuesView>(GetQueues.Instance, ReadinessAsk);
+                if (await session.Ask(GetQueues.Instance, ReadinessAsk, CancellationToken.None) is not QueuesView)
+                    throw new InvalidOperationException("the scheduler did not answer this host's readiness query with its queues");
                 break;
             }
             catch (AskTimeoutException)

@@ -10,4 +10,8 @@ public sealed record ServeArguments(
     string? Port = null,
     string? HttpPort = null,
     bool NoLocalWorker = false,
-    string? DataDir = null);
+    string? DataDir = null,
+    string? TlsCertificate = null,
+    string? TlsKey = null,
+    string? TlsAuthority = null,
+    bool Insecure = false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lighthouse.Protocol;
+using Lighthouse.Security;
 
 namespace Lighthouse.Worker.Cli;
 
@@ -29,6 +30,8 @@ public static class WorkerCommandLine
             resources { cpu = 8, gpu = 2, ssd = 0, dmz = "-Infinity" }
             seeds = ["10.0.0.1:4053"]
           }
+        TLS: lighthouse.tls { certificate, key, ca } in the file, or the options; with a certificate the node name is
+        the one it carries. Off loopback a worker needs TLS, or --insecure.
         Resources: a bare name is a tag (0); -Infinity is a ward. Priority range: an empty side has no bound.
         Exit codes: 0 stopped on request (Ctrl-C, SIGTERM), 1 removed from the cluster, 2 bad arguments.
         """;
@@ -40,7 +43,11 @@ public static class WorkerCommandLine
         Option<string> Slots,
         Option<string> Resources,
         Option<string> Priorities,
-        Option<string> Port);
+        Option<string> Port,
+        Option<string> TlsCertificate,
+        Option<string> TlsKey,
+        Option<string> TlsAuthority,
+        Option<bool> Insecure);
 
     /// <summary>Runs the worker until it is stopped; bad arguments print one line on <paramref name="stderr"/> and return 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -93,7 +100,49 @@ public static class WorkerCommandLine
         var priorities = parsed.GetValue(options.Priorities) is { } p ? LaunchValues.Priorities(p, "--priority-range") : file?.Priorities ?? PriorityRange.All;
         var port = parsed.GetValue(options.Port) is { } port0 ? LaunchValues.Port(port0, "--port", port0, allowZero: true) : file?.Port;
 
-        return new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port);
+        var launch = new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port);
+        return WithTls(launch, parsed, options);
+    }
+
+    /// <summary>
+    /// The TLS files from the flags, else LIGHTHOUSE_TLS_*, else the file's <c>lighthouse.tls</c>: loaded and checked
+    /// (a worker certificate; its name is the node name, and a different --name is refused), and the rule that a
+    /// worker off loopback needs TLS unless --insecure.
+    /// </summary>
+    private static WorkerLaunch WithTls(WorkerLaunch launch, ParseResult parsed, Options options)
+    {
+        static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+        var config = launch.AkkaConfig();
+        var fromFile = TlsSettings.FromConfig(config);
+        TlsCredentials? credentials;
+        TlsSettings settings;
+        try
+        {
+            settings = TlsSettings.Create(
+                parsed.GetValue(options.TlsCertificate) ?? Variable("LIGHTHOUSE_TLS_CERT") ?? fromFile.CertificatePath,
+                parsed.GetValue(options.TlsKey) ?? Variable("LIGHTHOUSE_TLS_KEY") ?? fromFile.KeyPath,
+                parsed.GetValue(options.TlsAuthority) ?? Variable("LIGHTHOUSE_TLS_CA") ?? fromFile.AuthorityPath,
+                parsed.GetValue(options.Insecure) || fromFile.Insecure,
+                "--tls-cert, --tls-key and --tls-ca (or LIGHTHOUSE_TLS_CERT, _KEY and _CA, or lighthouse.tls in the config file)");
+            credentials = settings.Load();
+        }
+        catch (TlsConfigurationException bad)
+        {
+            throw new WorkerUsageException(bad.Message);
+        }
+        if (credentials is { } tls)
+        {
+            if (tls.Identity.Role != LighthouseRole.Worker)
+                throw new WorkerUsageException($"--tls-cert {settings.CertificatePath} is the certificate of {tls.Identity}; a worker needs one issued with --role worker");
+            if (launch.Name is { } name && name != tls.Identity.Name)
+                throw new WorkerUsageException($"--name \"{name}\" differs from the node name in the certificate, \"{tls.Identity.Name}\": a worker registers only the name its certificate carries");
+            launch = launch with { Name = tls.Identity.Name, Tls = tls };
+        }
+        const string hostnameKey = "akka.remote.dot-netty.tcp.hostname";
+        const string publicKey = "akka.remote.dot-netty.tcp.public-hostname";
+        var bound = config.GetString(publicKey, "") is { Length: > 0 } published && !RemoteTls.IsLoopback(published) ? published : config.GetString(hostnameKey, "127.0.0.1");
+        if (RemoteTls.RefusalToStart("this worker", bound, settings) is { } refusal) throw new WorkerUsageException(refusal);
+        return launch with { InsecureOffLoopback = credentials is null && !RemoteTls.IsLoopback(bound) };
     }
 
     private static (RootCommand Root, Options Options) Build()
@@ -105,10 +154,15 @@ public static class WorkerCommandLine
             new Option<string>("--slots") { Description = "How many tasks run at once. Default: the processor count.", HelpName = "N" },
             new Option<string>("--resources") { Description = "Declared resources, e.g. cpu=4,gpu=1,ssd,dmz=-Infinity.", HelpName = "LIST" },
             new Option<string>("--priority-range") { Description = "The task priorities accepted, e.g. 0:10. Default: all.", HelpName = "MIN:MAX" },
-            new Option<string>("--port") { Description = "The cluster port of this worker; 0 (default) takes any free one.", HelpName = "P" });
+            new Option<string>("--port") { Description = "The cluster port of this worker; 0 (default) takes any free one.", HelpName = "P" },
+            new Option<string>("--tls-cert") { Description = "This worker's certificate (PEM, `lighthouse certs issue --role worker`); with --tls-key and --tls-ca turns on mutual TLS. Also LIGHTHOUSE_TLS_CERT.", HelpName = "FILE" },
+            new Option<string>("--tls-key") { Description = "The certificate's private key (PEM). Also LIGHTHOUSE_TLS_KEY.", HelpName = "FILE" },
+            new Option<string>("--tls-ca") { Description = "The cluster's CA certificate (PEM). Also LIGHTHOUSE_TLS_CA.", HelpName = "FILE" },
+            new Option<bool>("--insecure") { Description = "Allow listening off loopback without TLS (a warning is logged). Only on a network you trust." });
         var root = new RootCommand(Description + Environment.NewLine + Details)
         {
             options.Config, options.Seeds, options.Name, options.Slots, options.Resources, options.Priorities, options.Port,
+            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure,
         };
         return (root, options);
     }

@@ -3,12 +3,14 @@ using System.Text;
 using Akka.Configuration;
 using Lighthouse.Protocol;
 using Lighthouse.Protocol.Serialization;
+using Lighthouse.Security;
 
 namespace Lighthouse.Worker.Cli;
 
 /// <summary>
 /// Everything the runnable worker starts with, resolved from the command line over the config file over the
 /// defaults. <see cref="Port"/> null keeps the configured port (0, any free one, unless the file sets one).
+/// <see cref="Tls"/> is the worker's loaded and checked certificate (role worker), or null for plaintext.
 /// </summary>
 public sealed record WorkerLaunch(
     string? ConfigFile,
@@ -18,7 +20,9 @@ public sealed record WorkerLaunch(
     int Slots,
     IReadOnlyDictionary<string, double> Resources,
     PriorityRange Priorities,
-    int? Port)
+    int? Port,
+    TlsCredentials? Tls = null,
+    bool InsecureOffLoopback = false)
 {
     /// <summary>The hub this launch runs: its declaration and the built-in handlers.</summary>
     public WorkerHub CreateHub() => WorkerHub.Create(options =>
@@ -40,10 +44,11 @@ public sealed record WorkerLaunch(
         if (!roles.Contains(LighthouseNames.WorkerRole)) roles.Add(LighthouseNames.WorkerRole);
 
         var hocon = new StringBuilder();
-        hocon.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(s => Quote(s.Address)))}]");
+        hocon.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(s => Quote(s.AddressFor(Tls is not null))))}]");
         hocon.AppendLine($"akka.cluster.roles = [{string.Join(", ", roles.Select(Quote))}]");
         if (Port is { } port) hocon.AppendLine($"akka.remote.dot-netty.tcp.port = {port.ToString(CultureInfo.InvariantCulture)}");
         return ConfigurationFactory.ParseString(hocon.ToString())
+            .WithFallback(Tls is null ? ConfigurationFactory.ParseString("") : RemoteTls.TransportConfig)
             .WithFallback(FileConfig)
             .WithFallback(ConfigurationFactory.ParseString(WorkerDefaults.Hocon))
             .WithFallback(LighthouseConfig.Defaults);

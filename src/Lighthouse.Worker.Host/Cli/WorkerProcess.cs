@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
+using Lighthouse.Hosting;
 using Lighthouse.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,11 +33,14 @@ internal static class WorkerProcess
             return WorkerCommandLine.BadInput;
         }
 
+        if (launch.InsecureOffLoopback)
+            await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: warning: --insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as the scheduler toward this worker");
         string? name = null;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ServiceLogging.Configure(builder.Logging);
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka => akka
             .AddHocon(launch.AkkaConfig(), HoconAddMode.Prepend)
+            .WithLighthouseTls(launch.Tls)
             .WithLighthouseWorker(hub)
             .AddStartup((system, _) =>
             {

@@ -56,6 +56,8 @@ public sealed class HostConfigurationTests
     {
         using var file = new TempFile("""
             akka.remote.dot-netty.tcp { port = 5001, hostname = "10.0.0.5" }
+            # Off loopback without certificates: allowed only as insecure.
+            lighthouse.tls.insecure = on
             lighthouse.scheduler.strategy = round-robin
             lighthouse.host.http.port = 9100
             """);
@@ -73,7 +75,7 @@ public sealed class HostConfigurationTests
     [Fact]
     public void Environment_seeds_become_akka_addresses_in_order_and_the_public_hostname_is_taken()
     {
-        var settings = Settings(environment: new Dictionary<string, string>
+        var settings = Settings(new ServeArguments(Insecure: true), new Dictionary<string, string>
         {
             ["LIGHTHOUSE_SEEDS"] = "10.0.0.1:4053, host-b:4054",
             ["LIGHTHOUSE_HOSTNAME"] = "0.0.0.0",

@@ -60,7 +60,7 @@ public sealed partial class HostProcess : ManagedProcess
     public LogLine? UpLine { get; private set; }
 
     /// <summary>The line a host prints once it is up: <c>lighthouse up at ADDRESS (scheduler singleton: ..., local worker: ..., monitor: ...)</c>.</summary>
-    [GeneratedRegex(@"^lighthouse up at (?<address>akka\.tcp://lighthouse@[^ ]+) \(scheduler singleton: (?<singleton>[^,]+), local worker: (?<worker>[^,]+), monitor: (?<monitor>[^)]+)\)$")]
+    [GeneratedRegex(@"^lighthouse up at (?<address>akka(\.ssl)?\.tcp://lighthouse@[^ ]+) \(scheduler singleton: (?<singleton>[^,]+), local worker: (?<worker>[^,]+), monitor: (?<monitor>[^)]+)\)$")]
     public static partial Regex UpLinePattern();
 
     /// <summary>

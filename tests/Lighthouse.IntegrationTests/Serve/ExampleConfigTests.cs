@@ -1,3 +1,5 @@
+using Lighthouse.IntegrationTests.Security;
+using Lighthouse.Security;
 using Lighthouse.Host.Serve;
 using Lighthouse.Worker.Cli;
 
@@ -21,10 +23,16 @@ public sealed class ExampleConfigTests
     {
         var path = Example("host.conf");
 
-        var settings = HostSettings.From(HostConfiguration.Compose(new ServeArguments(ConfigFile: path), new Dictionary<string, string>()), path);
+        // The example's certificate paths are the operator's; this machine's come from the flags, which override them.
+        using var certificates = new ClusterCertificates();
+        var tls = certificates.Flags(LighthouseRole.Host, "host-a");
+        var arguments = new ServeArguments(ConfigFile: path, TlsCertificate: tls[1], TlsKey: tls[3], TlsAuthority: tls[5]);
+        var settings = HostSettings.From(HostConfiguration.Compose(arguments, new Dictionary<string, string>()), path);
 
         Assert.Equal(("0.0.0.0", "10.0.0.1", 4053), (settings.Hostname, settings.PublicHostname, settings.Port));
-        Assert.Equal(["akka.tcp://lighthouse@10.0.0.1:4053"], settings.Seeds);
+        Assert.Equal(["akka.ssl.tcp://lighthouse@10.0.0.1:4053"], settings.Seeds);
+        Assert.Equal("/etc/lighthouse/ca/ca.crt", HostConfiguration.Compose(new ServeArguments(ConfigFile: path), new Dictionary<string, string>()).GetString("lighthouse.tls.ca"));
+        Assert.Equal(LighthouseRole.Host, settings.Credentials!.Identity.Role);
         Assert.Null(settings.LocalWorkerSlots);
         Assert.Equal("http://0.0.0.0:9000", settings.Http!.Url);
         Assert.NotNull(settings.Http.BearerToken);
@@ -33,7 +41,8 @@ public sealed class ExampleConfigTests
     [Fact]
     public void The_worker_example_joins_the_host_with_the_hosts_frame_size_and_downing()
     {
-        var launch = WorkerCommandLine.Parse(["--config", Example("worker.conf")]);
+        using var certificates = new ClusterCertificates();
+        var launch = WorkerCommandLine.Parse(["--config", Example("worker.conf"), .. certificates.Flags(LighthouseRole.Worker, "worker-b")]);
         var akka = launch.AkkaConfig();
 
         Assert.Equal(["10.0.0.1:4053"], launch.Seeds.Select(s => s.ToString()));
@@ -42,5 +51,8 @@ public sealed class ExampleConfigTests
         Assert.Equal("10.0.0.2", akka.GetString("akka.remote.dot-netty.tcp.public-hostname"));
         Assert.Equal(4L * 1024 * 1024, akka.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
         Assert.Equal("scheduler", akka.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
+        Assert.Equal("worker-b", launch.Name);
+        Assert.Equal(["akka.ssl.tcp://lighthouse@10.0.0.1:4053"], akka.GetStringList("akka.cluster.seed-nodes"));
+        Assert.True(akka.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
     }
 }

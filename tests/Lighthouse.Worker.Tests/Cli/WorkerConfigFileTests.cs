@@ -19,6 +19,8 @@ public sealed class WorkerConfigFileTests : IDisposable
         """
         akka.remote.dot-netty.tcp.hostname = "10.0.0.7"
         akka.cluster.roles = [gpu]
+        # Off loopback without certificates: allowed only as insecure.
+        lighthouse.tls.insecure = on
         lighthouse.worker {
           name = "box-7"
           slots = 6
