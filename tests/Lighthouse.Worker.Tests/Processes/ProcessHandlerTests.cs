@@ -108,7 +108,7 @@ public sealed class ProcessHandlerTests : IDisposable
         });
         var error = await Failure(handler);
         Assert.StartsWith("the result on standard output is over 10000 bytes, the result cap (lighthouse.scheduler.max-payload-bytes); its process group was sent SIGTERM", error);
-        Assert.False(Scripts.Alive(_scripts.Pid("leader.pid")));
+        await Scripts.Gone(_scripts.Pid("leader.pid"));
     }
 
     [Fact]
@@ -130,11 +130,6 @@ public sealed class ProcessHandlerTests : IDisposable
         return (_scripts.Pid("leader.pid"), _scripts.Pid("grandchild.pid"));
     }
 
-    private static void NothingLeftOf(int leader, int grandchild)
-    {
-        Assert.False(Scripts.Alive(grandchild), $"grandchild {grandchild} still runs");
-        Assert.Empty(Scripts.Members(leader));
-    }
 
     [Fact]
     public async Task Cancel_kills_the_whole_process_group_with_sigkill_after_the_grace()
@@ -147,7 +142,7 @@ public sealed class ProcessHandlerTests : IDisposable
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        NothingLeftOf(leader, grandchild);
+        await Scripts.Gone(leader, grandchild);
         Assert.Equal(0, handler.Running);
     }
 
@@ -161,7 +156,7 @@ public sealed class ProcessHandlerTests : IDisposable
         });
         var error = await Failure(handler);
         Assert.Equal("timed out after 0.5 s, the timeout of \"render\"; its process group was sent SIGTERM", error);
-        NothingLeftOf(_scripts.Pid("leader.pid"), _scripts.Pid("grandchild.pid"));
+        await Scripts.Gone(_scripts.Pid("leader.pid"), _scripts.Pid("grandchild.pid"));
     }
 
     [Fact]
@@ -173,7 +168,7 @@ public sealed class ProcessHandlerTests : IDisposable
             o.Timeout = TimeSpan.FromMilliseconds(300);
         });
         Assert.Equal("timed out after 0.3 s, the timeout of \"render\"; its process group was sent SIGTERM, then SIGKILL after 0.3 s", await Failure(handler));
-        Assert.False(Scripts.Alive(_scripts.Pid("leader.pid")));
+        await Scripts.Gone(_scripts.Pid("leader.pid"));
     }
 
     [Fact]
@@ -181,7 +176,7 @@ public sealed class ProcessHandlerTests : IDisposable
     {
         var handler = Handler(FamilyScript(then: "echo '{}'"), o => o.WorkingDirectory = _scripts.Directory);
         Assert.Equal("{}", await Run(handler, "{}"));
-        NothingLeftOf(_scripts.Pid("leader.pid"), _scripts.Pid("grandchild.pid"));
+        await Scripts.Gone(_scripts.Pid("leader.pid"), _scripts.Pid("grandchild.pid"));
     }
 
     [Fact]
@@ -194,7 +189,7 @@ public sealed class ProcessHandlerTests : IDisposable
         await handler.StopAllAsync().Within();
         var error = (await Assert.ThrowsAsync<TaskFailedException>(() => running)).Message;
         Assert.StartsWith("the worker is stopping; its process group was sent SIGTERM", error);
-        NothingLeftOf(leader, grandchild);
+        await Scripts.Gone(leader, grandchild);
     }
 
     [Fact]

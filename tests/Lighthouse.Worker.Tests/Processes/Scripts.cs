@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Worker.Tests.Processes;
 
@@ -30,6 +31,15 @@ internal sealed class Scripts : IDisposable
         {
         }
     }
+
+    /// <summary>
+    /// Waits (bounded) until no process of <paramref name="group"/> runs, nor <paramref name="others"/>: a SIGKILL sent is
+    /// certain death, but the kernel finishes it a moment after kill() returns.
+    /// </summary>
+    public static Task Gone(int group, params int[] others) => Eventually.Holds(
+        () => Task.FromResult(Members(group).Count == 0 && !others.Any(Alive) && !Alive(group)),
+        $"process group {group} and {string.Join(", ", others)} are gone",
+        context: () => $"members: {string.Join(", ", Members(group))}");
 
     /// <summary>True while <paramref name="pid"/> is a process that still runs (a zombie waiting for its reaper does not).</summary>
     public static bool Alive(int pid)
