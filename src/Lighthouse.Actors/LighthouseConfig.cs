@@ -102,6 +102,7 @@ public static class LighthouseConfig
 
     private static void RegisterSerializer(ExtendedActorSystem system)
     {
+        RefuseJson(system);
         var serialization = system.Serialization;
         // Bound by the configuration (LighthouseConfig.Defaults, the hosting extensions), or by an earlier component.
         if (serialization.FindSerializerForType(typeof(Protocol.SubmitTask)) is LighthouseSerializer) return;
@@ -120,6 +121,27 @@ public static class LighthouseConfig
                     "messages are not bound to it: add LighthouseConfig.Defaults to the ActorSystem's configuration instead of a serializer of your own", e);
             }
             foreach (var type in LighthouseSerialization.OwnedTypes) serialization.AddSerializationMap(type, serializer);
+        }
+    }
+
+    /// <summary>
+    /// Puts <see cref="RefusingJsonSerializer"/> under identifier 1 of a system whose configuration left Akka's polymorphic
+    /// JSON serializer there (built without <see cref="Defaults"/>): Akka picks the serializer by the identifier in each
+    /// envelope, so until this runs any peer may have a message read as JSON. Also rebinds <c>System.Object</c>, so that an
+    /// unbound type fails at the sender; types Akka already looked up keep the serializer it found for them (what they
+    /// send, no Lighthouse node reads).
+    /// </summary>
+    private static void RefuseJson(ExtendedActorSystem system)
+    {
+        var serialization = system.Serialization;
+        // Bound together: registered by the configuration (the json name is bound to System.Object), or by an earlier call.
+        if (serialization.FindSerializerForType(typeof(object)) is RefusingJsonSerializer) return;
+        lock (RegistrationLock)
+        {
+            if (serialization.FindSerializerForType(typeof(object)) is RefusingJsonSerializer) return;
+            var refusing = new RefusingJsonSerializer(system);
+            serialization.AddSerializer(RefusingJsonSerializer.AkkaJsonSerializerName, refusing);
+            serialization.AddSerializationMap(typeof(object), refusing);
         }
     }
 

@@ -61,7 +61,14 @@ public sealed class LighthouseClient : IAsyncDisposable
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
-            await client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            // A client certificate may not read the queues (admin only): that refusal is an answer too, given in an open session.
+            try
+            {
+                await client.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (LighthousePermissionDeniedException denied) when (denied.Reason.StartsWith("permission denied", StringComparison.Ordinal))
+            {
+            }
             return client;
         }
         catch

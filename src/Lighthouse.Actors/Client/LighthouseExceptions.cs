@@ -38,3 +38,13 @@ public sealed class LighthouseUnknownTaskException(string taskId, string message
 {
     public string TaskId { get; } = taskId;
 }
+
+/// <summary>
+/// The scheduler refused the request for who the caller is (a TLS cluster, docs/authorization.md): the certificate's role
+/// or users do not allow it (another user's task, a monitor view without admin), or the session could not be opened.
+/// <see cref="Reason"/> is the scheduler's explanation, starting with "permission denied" for a refusal by the rules.
+/// </summary>
+public sealed class LighthousePermissionDeniedException(string reason) : LighthouseException(reason)
+{
+    public string Reason { get; } = reason;
+}

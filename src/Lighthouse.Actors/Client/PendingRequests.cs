@@ -57,6 +57,9 @@ internal sealed class PendingRequests(TimeSpan timeout, TimeSpan retryInterval)
 
     public int Count => _inSendOrder.Count;
 
+    /// <summary>Every pending request in send order (to send them all again once a session is open).</summary>
+    public IEnumerable<PendingRequest> InSendOrder => _inSendOrder;
+
     /// <summary>True once anything from the scheduler (an answer, even one no request was waiting for, or a push) has arrived: the link worked at least once.</summary>
     public bool EverAnswered => _lastHeardAt is not null;
 

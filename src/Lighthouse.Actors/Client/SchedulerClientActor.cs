@@ -5,6 +5,7 @@ using Akka.Event;
 using Lighthouse.Hosting;
 using Lighthouse.Messaging;
 using Lighthouse.Protocol;
+using Lighthouse.Security;
 
 namespace Lighthouse.Client;
 
@@ -19,6 +20,13 @@ namespace Lighthouse.Client;
 /// scheduler as one <see cref="MessageBatch"/>, and the scheduler answers a batch with batches, so a busy client
 /// costs one remote message per drain, not one per request. Waits learn a task's end from the scheduler's
 /// <see cref="TaskUpdated"/> push instead of polling for it (see <see cref="TaskWatches"/>).
+/// </para>
+/// <para>
+/// On an ActorSystem with TLS credentials (docs/authorization.md), the client first opens a session with a proof of its
+/// certificate's key (<see cref="OpenSession"/>), holds requests until it is open (they stay pending, with their deadlines),
+/// and wraps each batch in <see cref="Authorized"/>. A <see cref="NotAuthorized"/> that says the session is unknown (the
+/// scheduler restarted or moved) opens a new one and sends every pending request again; one that denies permission fails
+/// its caller with <see cref="LighthousePermissionDeniedException"/>.
 /// </para>
 /// </summary>
 public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
@@ -36,10 +44,18 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     private IActorRef _target = ActorRefs.Nobody;
     private string? _targetGone;
 
+    // Sessions, on a system with TLS credentials only. _token is the open session's (null while none is);
+    // _wireToken the last one, for what was posted in it and leaves after it was lost (the scheduler answers "unknown").
+    private readonly TlsCredentials? _credentials;
+    private string? _token;
+    private string? _wireToken;
+    private TimeSpan? _openingSince;
+
     private SchedulerClientActor(SchedulerRoute route, LighthouseClientOptions options)
     {
         _route = route;
-        _outbox = new Outbox(route.Envelope);
+        _credentials = RemoteTls.CredentialsOf(Context.System);
+        _outbox = _credentials is null ? new Outbox(route.Envelope) : new Outbox(message => route.Envelope(new Authorized(_wireToken!, message)));
         _options = options;
         _pending = new PendingRequests(options.RequestTimeout, options.RetryInterval);
         _watches = new TaskWatches(options.WatchRefreshInterval);
@@ -144,8 +160,43 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     /// answers, starts and the workers' reports downstream come batched in kind; a caller with few calls in flight is
     /// sent at once.
     /// </summary>
-    private void Post(object message) =>
+    private void Post(object message)
+    {
+        if (_credentials is not null && _token is null)
+        {
+            OpenSession(); // the request stays pending; it is sent when the session is open
+            return;
+        }
         _outbox.Post(Self, Timers, _target, message, busy: _pending.Count + _watches.Count >= BusyCalls);
+    }
+
+    /// <summary>Asks for a session with a fresh proof, unless one was asked for less than a retry interval ago.</summary>
+    private void OpenSession()
+    {
+        var now = Now;
+        if (_openingSince is { } since && now - since < _options.RetryInterval) return;
+        _openingSince = now;
+        _target.Tell(_route.Envelope(SessionProof.Create(_credentials!)), Self);
+    }
+
+    private void SessionOpened(SessionOpened opened)
+    {
+        if (_credentials is null || _openingSince is null) return; // not asked for
+        _openingSince = null;
+        _token = _wireToken = opened.Token;
+        _log.Debug("session opened with the scheduler as {0}", opened.Identity);
+        foreach (var request in _pending.InSendOrder) Post(request.Wire);
+    }
+
+    private void SessionRefused(SessionRefused refused)
+    {
+        if (_credentials is null || _openingSince is null) return;
+        _openingSince = null;
+        _log.Warning("the scheduler refused this client's session: {0}", refused.Reason);
+        Exception Refused() => new LighthousePermissionDeniedException($"the scheduler refused this client's session: {refused.Reason}");
+        foreach (var request in _pending.TakeAll()) request.Completion?.TrySetException(Refused());
+        _watches.FailAll(Refused);
+    }
 
     private void Received(MessageBatch batch)
     {
@@ -158,6 +209,12 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         {
             case CorrelatedAnswer answer:
                 Answered(answer);
+                return;
+            case SessionOpened opened:
+                SessionOpened(opened);
+                return;
+            case SessionRefused refused:
+                SessionRefused(refused);
                 return;
             case TaskUpdated updated:
                 var now = Now;
@@ -176,6 +233,18 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
     {
         var now = Now;
         var message = answer.Answer;
+        if (message is NotAuthorized { SessionUnknown: true } && _credentials is not null)
+        {
+            // The request stays pending and is sent again in the new session, with everything else pending.
+            _pending.Heard(now);
+            if (_token is not null)
+            {
+                _log.Info("the scheduler does not know this client's session (it restarted or moved); opening a new one");
+                _token = null;
+                OpenSession();
+            }
+            return;
+        }
         if (_pending.Answer(answer, now) is not { } request)
         {
             // A resent request's second answer, or a late one. A status is still news for whoever waits for the task.
@@ -183,6 +252,13 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
             else if (_log.IsDebugEnabled)
                 _log.Debug("dropped the answer {0} to request {1}: no request waits for it (a resent request's second answer, or a late one)",
                     message.GetType().Name, answer.CorrelationId);
+            return;
+        }
+        if (message is NotAuthorized denied)
+        {
+            Exception Denied() => new LighthousePermissionDeniedException(denied.Reason);
+            if (request.Message is WatchTask denial) _watches.Fail(denial.TaskId, Denied);
+            else request.Completion?.TrySetException(Denied());
             return;
         }
         if (request.Message is WatchTask)
@@ -211,6 +287,7 @@ public sealed class SchedulerClientActor : ReceiveActor, IWithTimers
         }
         foreach (var resend in _pending.TakeDueForResend(now))
             Post(resend.Wire);
+        if (_credentials is not null && _token is null && _pending.Count > 0) OpenSession();
         foreach (var ask in _watches.DueForRefresh(now))
             Ask(ask, now);
     }

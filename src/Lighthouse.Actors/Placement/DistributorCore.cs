@@ -30,6 +30,9 @@ internal abstract class DistributorCore : Distributor
 
     protected ResourceCatalog Catalog { get; } = new();
 
+    /// <summary>The resource keys the engine has interned: learnt from nodes and the rubric only, never from workloads.</summary>
+    internal int KnownKeys => Catalog.Count;
+
     protected NodeTable Table { get; }
 
     public override IReadOnlyList<string> Nodes => Table.Names;

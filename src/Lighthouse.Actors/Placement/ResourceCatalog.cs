@@ -18,6 +18,9 @@ internal sealed class ResourceCatalog
         return id;
     }
 
+    /// <summary>How many names are interned: those of every node ever added, and of the rubric.</summary>
+    public int Count => _ids.Count;
+
     /// <summary>The index of a known name, or -1.</summary>
     public int Find(string name) => _ids.TryGetValue(name, out var id) ? id : -1;
 }

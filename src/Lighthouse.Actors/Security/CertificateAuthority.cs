@@ -25,7 +25,7 @@ public static class CertificateAuthority
     public static X509Certificate2 Create(string name = "Lighthouse CA", TimeSpan? validity = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(name)}, O=Lighthouse"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(Subject(name, role: null), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
@@ -45,7 +45,7 @@ public static class CertificateAuthority
         ArgumentNullException.ThrowIfNull(identity);
         if (!authority.HasPrivateKey) throw new ArgumentException("the authority's private key is needed to sign", nameof(authority));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(identity.Name)}, OU={identity.Role.Name()}, O=Lighthouse"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(Subject(identity.Name, identity.Role.Name()), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuthentication, ClientAuthentication], critical: false));
@@ -78,9 +78,17 @@ public static class CertificateAuthority
         return builder.Build();
     }
 
-    /// <summary>Escapes a value for an X.500 name (commas, plus signs, quotes and the like).</summary>
-    private static string Escape(string value) =>
-        value.IndexOfAny([',', '+', '"', '\\', '<', '>', ';', '=', '#']) < 0 && value.Trim() == value
-            ? value
-            : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// <c>CN=name, OU=role, O=Lighthouse</c>, built attribute by attribute rather than parsed from a string, so that
+    /// no character of a name (a quote, a comma, "O=...") can break the subject or add an attribute to it.
+    /// </summary>
+    private static X500DistinguishedName Subject(string name, string? role)
+    {
+        // Added in the order shown (Subject); the builder encodes them the other way round, as X.500 wants (O outermost).
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(name);
+        if (role is not null) builder.AddOrganizationalUnitName(role);
+        builder.AddOrganizationName("Lighthouse");
+        return builder.Build();
+    }
 }

@@ -39,7 +39,7 @@ public sealed record TlsSettings(string? CertificatePath, string? KeyPath, strin
         authority = Blank(authority);
         var given = new[] { certificate, key, authority }.Count(p => p is not null);
         if (given is not 0 and not 3)
-            throw new TlsConfigurationException($"TLS needs all of {names} (certificate, key and CA); only {given} of the 3 were given");
+            throw new TlsConfigurationException($"TLS needs all of {names} (certificate, key and CA); only {given} of the 3 {(given == 1 ? "was" : "were")} given");
         return new TlsSettings(certificate, key, authority, insecure);
     }
 

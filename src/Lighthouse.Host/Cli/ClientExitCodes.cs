@@ -8,7 +8,8 @@ public static class ClientExitCodes
 {
     /// <summary>
     /// The operation failed: the host could not be reached or did not answer within <c>--timeout</c>, the task id is
-    /// unknown, the scheduler rejected the submission, or (when waiting) the task ended <c>failed</c>.
+    /// unknown, the scheduler rejected the submission or denied permission (another user's task, a TLS certificate's
+    /// role or users), or (when waiting) the task ended <c>failed</c>.
     /// </summary>
     public const int OperationFailed = 1;
 
@@ -22,7 +23,7 @@ public static class ClientExitCodes
     public const string Help =
         """
         Exit codes: 0 done; 1 the operation failed: the host could not be reached or did not answer within --timeout,
-        the task id is unknown, the scheduler rejected the submission, or a waited-for task failed; 2 bad input: an
+        the task id is unknown, the scheduler rejected the submission or denied permission, or a waited-for task failed; 2 bad input: an
         unknown option, a malformed --payload, --require, --host or --timeout (nothing is sent); 3 a waited-for task was
         cancelled. Errors are one line on stderr.
         """;

@@ -37,7 +37,6 @@ public sealed record HostSettings(
 
     private const string Roles = "akka.cluster.roles";
     private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
-    private const string HttpSection = "lighthouse.host.http";
 
     /// <summary>
     /// Reads and checks <paramref name="config"/>; throws <see cref="ServeConfigurationException"/> naming the key and
@@ -89,18 +88,7 @@ public sealed record HostSettings(
             localWorker = slots == 0 ? Environment.ProcessorCount : slots;
         }
 
-        WebOptions? http = null;
-        if (HostValues.Switch(Text(config, $"{HttpSection}.enabled"), $"{HttpSection}.enabled"))
-        {
-            var token = Text(config, $"{HttpSection}.bearer-token");
-            var maxBody = config.GetByteSize($"{HttpSection}.max-body-size")
-                ?? throw new ServeConfigurationException($"{HttpSection}.max-body-size is missing: give a size such as 1MiB");
-            http = new WebOptions(
-                Address: HostValues.Hostname(Text(config, $"{HttpSection}.hostname"), $"{HttpSection}.hostname"),
-                Port: HostValues.Port(Text(config, HostConfiguration.HttpPort), HostConfiguration.HttpPort),
-                BearerToken: token.Length == 0 ? null : token,
-                MaxBodyBytes: maxBody).Validated();
-        }
+        var http = HttpSection.Read(config, credentials);
 
         var scheduler = SchedulerSettings.FromConfig(config);
         var durability = SqlDurabilitySettings.FromConfig(config);

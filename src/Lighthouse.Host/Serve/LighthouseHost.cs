@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Lighthouse.Client;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
@@ -148,11 +149,14 @@ internal static class LighthouseHost
     /// <summary>Prints the "up" line once the scheduler singleton answers through the proxy, i.e. tasks can be submitted.</summary>
     private static async Task AnnounceWhenReadyAsync(ActorSystem system, IActorRef scheduler, HostSettings settings, string? monitor, TextWriter stdout)
     {
+        // In a session when the host has TLS credentials: a secure scheduler answers a plain request "not authorized".
+        var session = SessionKeeper.For(scheduler);
         while (!system.WhenTerminated.IsCompleted)
         {
             try
             {
-                await scheduler.Ask<QueuesView>(GetQueues.Instance, ReadinessAsk);
+                if (await session.Ask(GetQueues.Instance, ReadinessAsk, CancellationToken.None) is not QueuesView)
+                    throw new InvalidOperationException("the scheduler did not answer this host's readiness query with its queues");
                 break;
             }
             catch (AskTimeoutException)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Lighthouse.Host.Web.Access;
 using Lighthouse.Host.Web.Metrics;
 using Lighthouse.Host.Web.Monitor;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +19,8 @@ namespace Lighthouse.Host.Web;
 /// <item><c>/api/nodes</c>, <c>/api/queues</c>, <c>/api/stats</c>, <c>/api/history</c>, <c>/api/cluster</c>, <c>/api/overview</c>.</item>
 /// <item><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus text).</item>
 /// </list>
-/// Errors are <c>{"error": "..."}</c> with 400, 401, 404, 409, 413, 429 or 503.
+/// Errors are <c>{"error": "..."}</c> with 400, 401, 403, 404, 409, 413, 415, 429 or 503.
+/// With tokens configured, <c>/api</c> and <c>/metrics</c> need one (<see cref="ApiAccess"/>); with a certificate, the port serves HTTPS.
 /// </summary>
 public static class LighthouseWeb
 {
@@ -37,10 +39,14 @@ public static class LighthouseWeb
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(options.Url);
+        // The slim builder leaves out HTTPS for https:// URLs unless asked.
+        if (options.Certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = RequestBody.HardCap(options.MaxBodyBytes);
+            // The URL says https then; every endpoint it binds takes this certificate.
+            if (options.Certificate is { } certificate) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
         });
         // The host logs through Akka; ASP.NET's own chatter is kept to warnings.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -53,6 +59,7 @@ public static class LighthouseWeb
 
         app.UseSecurityHeaders();
         app.UseJsonErrors();
+        app.UseApiAccess(ApiTokens.Of(options));
         app.MapMonitorPage();
         app.MapTaskEndpoints(options, gateway);
         app.MapViewEndpoints(gateway, system, new OverviewSource(gateway, system, clock ?? TimeProvider.System));

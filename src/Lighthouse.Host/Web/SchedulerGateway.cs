@@ -1,13 +1,17 @@
 using Akka.Actor;
+using Lighthouse.Client;
 
 namespace Lighthouse.Host.Web;
 
 /// <summary>
 /// The web side's only way to the scheduler: one ask per request with a timeout, so a missing or stopped
-/// scheduler becomes a 503 with a message instead of a hung request.
+/// scheduler becomes a 503 with a message instead of a hung request. On a host with TLS credentials the asks travel in a
+/// session of the host's identity (<see cref="SessionKeeper"/>, docs/authorization.md), which acts for every user.
 /// </summary>
 public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
 {
+    private readonly SessionKeeper _session = SessionKeeper.For(scheduler);
+
     /// <summary>Sends <paramref name="request"/> and returns the answer; throws a 503 <see cref="ApiException"/> when none comes in time.</summary>
     public Task<object> Ask(object request, CancellationToken cancellation) => Ask(request, timeout, cancellation);
 
@@ -15,7 +19,7 @@ public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
     {
         try
         {
-            return await scheduler.Ask<object>(request, within, cancellation).ConfigureAwait(false);
+            return await _session.Ask(request, within, cancellation).ConfigureAwait(false);
         }
         catch (AskTimeoutException silence)
         {

@@ -17,8 +17,11 @@ public static class SubmissionJson
     private static readonly string[] Fields =
         ["name", "payload", "user", "priority", "requirements", "immunities", "aversion_groups", "submission_id", "max_attempts"];
 
-    /// <summary>Throws <see cref="ApiException"/> (400) naming the field and value at fault.</summary>
-    public static SubmitTask Read(JsonElement body)
+    /// <summary>
+    /// Throws <see cref="ApiException"/> (400) naming the field and value at fault. A body without <c>"user"</c> is
+    /// <paramref name="defaultUser"/>'s (the token's user over HTTP with a user token).
+    /// </summary>
+    public static SubmitTask Read(JsonElement body, string defaultUser = DefaultUser)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw ApiException.BadRequest($"the request body must be a JSON object with at least \"name\", found {JsonExcerpt.Of(body)}");
@@ -42,7 +45,7 @@ public static class SubmissionJson
         return new SubmitTask(
             name,
             payload,
-            Present(fields, "user") is { } user ? String(user, "user") : DefaultUser,
+            Present(fields, "user") is { } user ? String(user, "user") : defaultUser,
             Present(fields, "priority") is { } priority ? Integer(priority, "priority") : 0,
             Present(fields, "requirements") is { } requirements ? Requirements(requirements, location) : null,
             Present(fields, "immunities") is { } immunities ? StringSet(immunities, "immunities") : null,

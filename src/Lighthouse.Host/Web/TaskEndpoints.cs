@@ -1,4 +1,5 @@
 using Lighthouse.Host.Json;
+using Lighthouse.Host.Web.Access;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,47 +10,64 @@ namespace Lighthouse.Host.Web;
 /// <summary>
 /// <c>/api/tasks</c>: submit (POST), status (GET by id; <c>?peek=true</c> reads without collecting), cancel (DELETE by id)
 /// and a user's tasks (GET with <c>?user=</c>).
-/// Submit and cancel are guarded by the bearer token when one is configured.
+/// A user token (<see cref="ApiAccess"/>) submits and lists only as its user, and reads and cancels only its user's tasks:
+/// the task is first read without collecting (so a refused read does not shorten its owner's retention), its owner
+/// checked, and only then is the real request sent.
 /// </summary>
 internal static class TaskEndpoints
 {
     public static void MapTaskEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler)
     {
-        var guard = new BearerToken(options.BearerToken);
-
-        routes.MapPost("/api/tasks", async (HttpRequest request, CancellationToken cancellation) =>
+        routes.MapPost("/api/tasks", async (HttpContext context, CancellationToken cancellation) =>
         {
+            var request = context.Request;
             if (NotJson(request) is { } refused) return refused;
+            var caller = context.Caller();
             using var body = await RequestBody.ReadJson(request, options.MaxBodyBytes, cancellation);
-            var submission = SubmissionJson.Read(body.RootElement);
+            // A user token's submission without "user" is its user's, not anonymous's.
+            var submission = SubmissionJson.Read(body.RootElement, caller.User ?? SubmissionJson.DefaultUser);
+            if (!caller.MayActFor(submission.UserId)) throw ApiAccess.CannotActFor(caller, submission.UserId);
             return await Submit(scheduler, submission, cancellation);
-        }).AddEndpointFilter(guard);
+        });
 
         // ?peek=true reads without collecting (the monitor's task page), so that watching a result does not shorten its retention.
-        routes.MapGet("/api/tasks/{id}", async (string id, string? peek, CancellationToken cancellation) =>
-            await scheduler.Ask(new GetTaskStatus(id, Collect: !IsPeek(peek)), cancellation) switch
+        routes.MapGet("/api/tasks/{id}", async (HttpContext context, string id, string? peek, CancellationToken cancellation) =>
+        {
+            var collect = !IsPeek(peek);
+            var caller = context.Caller();
+            if (!caller.Admin)
             {
-                TaskInfo info => JsonBody.Ok(writer => TaskInfoJson.Write(writer, info)),
-                UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
-                var other => throw SchedulerGateway.Unexpected(nameof(GetTaskStatus), other),
-            });
+                var looked = await OwnTask(scheduler, caller, id, cancellation);
+                if (looked is not TaskInfo || !collect) return StatusAnswer(looked);
+            }
+            return StatusAnswer(await scheduler.Ask(new GetTaskStatus(id, Collect: collect), cancellation));
+        });
 
-        routes.MapDelete("/api/tasks/{id}", async (string id, CancellationToken cancellation) =>
-            await scheduler.Ask(new CancelTask(id), cancellation) switch
+        routes.MapDelete("/api/tasks/{id}", async (HttpContext context, string id, CancellationToken cancellation) =>
+        {
+            var caller = context.Caller();
+            if (!caller.Admin && await OwnTask(scheduler, caller, id, cancellation) is UnknownTask unknown)
+                return JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message);
+            return await scheduler.Ask(new CancelTask(id), cancellation) switch
             {
                 TaskCancelled cancelled => CancelAnswer(StatusCodes.Status200OK, cancelled.TaskId, "cancelled", null),
                 // Accepted, not done: the worker still has to stop it.
                 CancelPending pending => CancelAnswer(StatusCodes.Status202Accepted, pending.TaskId, "cancelling", pending.Node),
                 TaskAlreadyFinished finished => JsonBody.Error(StatusCodes.Status409Conflict,
                     $"task {finished.TaskId} already finished ({TaskInfoJson.StateName(finished.State)}); nothing was changed"),
-                UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
+                UnknownTask gone => JsonBody.Error(StatusCodes.Status404NotFound, gone.Message),
                 var other => throw SchedulerGateway.Unexpected(nameof(CancelTask), other),
-            }).AddEndpointFilter(guard);
+            };
+        });
 
-        routes.MapGet("/api/tasks", async (string? user, CancellationToken cancellation) =>
+        routes.MapGet("/api/tasks", async (HttpContext context, string? user, CancellationToken cancellation) =>
         {
+            var caller = context.Caller();
+            // A user token lists its own user's tasks without saying whose.
+            if (string.IsNullOrEmpty(user)) user = caller.User;
             if (string.IsNullOrEmpty(user))
                 throw ApiException.BadRequest("listing tasks needs a user: GET /api/tasks?user=NAME");
+            if (!caller.MayActFor(user)) throw ApiAccess.CannotActFor(caller, user);
             var list = await scheduler.Ask<TaskList>(new ListTasks(user), cancellation);
             return JsonBody.Ok(writer =>
             {
@@ -62,6 +80,24 @@ internal static class TaskEndpoints
             });
         });
     }
+
+    /// <summary>
+    /// The task as it is, read without collecting, when <paramref name="caller"/> may see it (or <see cref="UnknownTask"/>,
+    /// which everyone may be told); a 403 that does not say whose it is otherwise.
+    /// </summary>
+    private static async Task<object> OwnTask(SchedulerGateway scheduler, ApiCaller caller, string id, CancellationToken cancellation)
+    {
+        var answer = await scheduler.Ask(new GetTaskStatus(id, Collect: false), cancellation);
+        if (answer is TaskInfo info && !caller.MayActFor(info.UserId)) throw ApiAccess.NotYours(id);
+        return answer;
+    }
+
+    private static JsonBody StatusAnswer(object answer) => answer switch
+    {
+        TaskInfo info => JsonBody.Ok(writer => TaskInfoJson.Write(writer, info)),
+        UnknownTask unknown => JsonBody.Error(StatusCodes.Status404NotFound, unknown.Message),
+        var other => throw SchedulerGateway.Unexpected(nameof(GetTaskStatus), other),
+    };
 
     private static bool IsPeek(string? peek) => peek switch
     {

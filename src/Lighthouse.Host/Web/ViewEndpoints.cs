@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Lighthouse.Host.Json;
+using Lighthouse.Host.Web.Access;
 using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Lighthouse.Host.Web;
 
-/// <summary>The read-only views: nodes, queues, statistics, history, cluster, and the monitor page's overview.</summary>
+/// <summary>
+/// The read-only views: nodes, queues, statistics, history, cluster, and the monitor page's overview. Each shows every
+/// user's queues, tasks or workers, so with tokens configured only an admin token sees them.
+/// </summary>
 internal static class ViewEndpoints
 {
     public static void MapViewEndpoints(this IEndpointRouteBuilder routes, SchedulerGateway scheduler, ActorSystem system, OverviewSource overview)
@@ -16,31 +20,31 @@ internal static class ViewEndpoints
         {
             var view = await scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
             return JsonBody.Ok(writer => NodesJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
         routes.MapGet("/api/queues", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
             return JsonBody.Ok(writer => QueuesJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
         routes.MapGet("/api/stats", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
             return JsonBody.Ok(writer => StatisticsJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
         routes.MapGet("/api/history", async (CancellationToken cancellation) =>
         {
             var view = await scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
             return JsonBody.Ok(writer => HistoryJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
         routes.MapGet("/api/cluster", () =>
         {
             var view = ClusterView.Of(system);
             return JsonBody.Ok(writer => ClusterJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
         routes.MapGet("/api/overview", async (CancellationToken cancellation) =>
         {
             var view = await overview.Get(cancellation);
             return JsonBody.Ok(writer => OverviewJson.Write(writer, view));
-        });
+        }).ForAdminsOnly();
     }
 }

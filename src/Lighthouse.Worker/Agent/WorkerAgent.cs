@@ -1,8 +1,11 @@
+using System.Collections.Frozen;
 using Akka.Actor;
 using Akka.Event;
 using Lighthouse.Messaging;
 using Lighthouse.Hosting;
 using Lighthouse.Protocol;
+using Lighthouse.Protocol.Serialization;
+using Lighthouse.Security;
 
 namespace Lighthouse.Worker.Agent;
 
@@ -21,6 +24,14 @@ namespace Lighthouse.Worker.Agent;
 /// <see cref="Outbox"/>, so the ends the agent handles in one go reach the contact as one batch: at thousands of
 /// tasks per second that is a fraction of a remote message per task instead of one or more. Registration does not
 /// wait in the outbox: the scheduler (or its proxy) gets <see cref="RegisterWorker"/> directly.
+/// </para>
+/// <para>
+/// On an ActorSystem with TLS credentials (docs/authorization.md) the agent first opens a session with the scheduler
+/// (<see cref="OpenSession"/>, a proof of its certificate's key), wraps its registration and reports in
+/// <see cref="Authorized"/> with the session's token, and takes starts, cancels and registration answers only inside an
+/// <see cref="Authorized"/> carrying that same token: only the scheduler it opened the session with knows it. Anything
+/// else of the protocol is dropped with a rate-limited warning. A scheduler that does not know the session (it moved or
+/// restarted) says so, and the agent opens a new one and registers again.
 /// </para>
 /// The bookkeeping lives in <see cref="RunningTasks"/> and <see cref="ProgressThrottle"/>; this class routes.
 /// </summary>
@@ -50,7 +61,17 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     /// <summary>Running tasks from which the agent counts as busy and lets its reports linger (see <see cref="Send"/>).</summary>
     private const int BusyTasks = 16;
 
-    private readonly Outbox _outbox = new();
+    private readonly Outbox _outbox;
+
+    // Protocol types: on a secure agent, these are taken only inside its session (see Admit); its own messages pass.
+    private static readonly FrozenSet<Type> ProtocolTypes = LighthouseSerialization.OwnedTypes.ToFrozenSet();
+
+    // Sessions, on a system with TLS credentials only: the open session's token (null while none is), and the last
+    // one, which wraps what was posted in it and leaves after it was lost.
+    private readonly TlsCredentials? _credentials;
+    private string? _token;
+    private string? _wireToken;
+    private readonly LogThrottle _dropLog = new(LogThrottle.DefaultInterval);
     private readonly List<IWorkerReport> _unreported = [];
     private readonly Queue<(TimeSpan At, IWorkerReport Report)> _recentlyReported = new();
     private IActorRef? _contact;
@@ -72,6 +93,8 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         _tasks = new RunningTasks(node, hub.Slots);
         _backoff = new RegistrationBackoff(hub.RegistrationRetryMin, hub.RegistrationRetryMax);
         _behaviour = Registering;
+        _credentials = RemoteTls.CredentialsOf(Context.System);
+        _outbox = _credentials is null ? new Outbox() : new Outbox(message => new Authorized(_wireToken!, message));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -94,6 +117,11 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
 
     protected override bool Receive(object message)
     {
+        if (_credentials is not null)
+        {
+            if (Admit(message) is not { } admitted) return true;
+            message = admitted;
+        }
         if (message is not MessageBatch batch) return _behaviour(message);
         // Each inner message as if it had come alone from the batch's sender (which Sender stays throughout), in order,
         // through the behaviour current at its turn. Batches do not nest.
@@ -104,6 +132,31 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         return true;
     }
 
+    /// <summary>
+    /// A secure agent's door: what its session's <see cref="Authorized"/> holds, the session answers, and its own messages;
+    /// null (dropped, with a rate-limited warning) for any other protocol message, whatever its sender says.
+    /// </summary>
+    private object? Admit(object message)
+    {
+        switch (message)
+        {
+            case Authorized authorized when _token is not null && authorized.Token == _token:
+                return authorized.Message;
+            case SessionOpened or SessionRefused or NotAuthorized:
+                return message;
+            case Authorized:
+                break;
+            default:
+                if (!ProtocolTypes.Contains(message.GetType())) return message;
+                break;
+        }
+        if (_dropLog.Allow(out var leftOut))
+            _log.Warning("worker node {0} dropped {1} from {2}: it takes the scheduler's messages only in its own session{3}",
+                _node, (message is Authorized a ? a.Message : message).GetType().Name, Sender.Path,
+                leftOut > 0 ? $" ({leftOut} more dropped since the last such line)" : "");
+        return null;
+    }
+
     private bool Registering(object message)
     {
         switch (message)
@@ -111,14 +164,26 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
             case RetryRegistration:
                 Register();
                 return true;
+            case SessionOpened opened:
+                _token = _wireToken = opened.Token;
+                _log.Info("worker node {0} opened a session with the scheduler as {1}", _node, opened.Identity);
+                Register();
+                return true;
+            case SessionRefused refused:
+                WarnRefusal(refused.Reason);
+                return true;
+            case NotAuthorized { SessionUnknown: true }:
+                _token = null;
+                Register();
+                return true;
+            case NotAuthorized denied:
+                WarnRefusal(denied.Reason);
+                return true;
             case WorkerRegistered:
                 Adopt(Sender);
                 return true;
             case WorkerRegistrationRejected rejected:
-                // Said once per reason: the agent keeps retrying (backing off up to its maximum) in case it clears.
-                if (rejected.Reason != _lastRefusal)
-                    _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", rejected.Node, rejected.Reason);
-                _lastRefusal = rejected.Reason;
+                WarnRefusal(rejected.Reason);
                 return true;
             case StartTask start:
                 Send(Sender, new ReportFailure(start.TaskId,
@@ -179,6 +244,11 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
             case ReportRejected rejected:
                 _log.Warning("the scheduler refused a report about task {0}: {1}", rejected.TaskId, rejected.Reason);
                 return true;
+            case NotAuthorized denied:
+                _log.Warning("the scheduler refused a message of worker node {0}: {1}", _node, denied.Reason);
+                return true;
+            case SessionOpened or SessionRefused:
+                return true; // an answer to an earlier attempt
             case Terminated:
                 return true; // a contact given up earlier
             default:
@@ -195,13 +265,27 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private void Send(IActorRef to, object message) =>
         _outbox.Post(Self, Timers, to, message, busy: _tasks.Count >= BusyTasks);
 
+    /// <summary>Said once per reason: the agent keeps retrying (backing off up to its maximum) in case it clears.</summary>
+    private void WarnRefusal(string reason)
+    {
+        if (reason != _lastRefusal) _log.Warning("the scheduler refused worker node {0}: {1}; registering again later", _node, reason);
+        _lastRefusal = reason;
+    }
+
     private void Register()
     {
         WarnIfStillUnregistered();
+        Timers.StartSingleTimer(RegistrationTimer, RetryRegistration.Instance, _backoff.Next());
+        if (_credentials is not null && _token is null)
+        {
+            // A session first; its answer registers at once, the timer tries again if none comes.
+            _scheduler.Tell(SessionProof.Create(_credentials));
+            return;
+        }
         // Tasks still running, then those whose end is not reported yet: the scheduler counts both as running here.
         var running = _tasks.Ids.Concat(_unreported.Select(r => r.TaskId)).ToList();
-        _scheduler.Tell(running.Count == 0 ? _registration : _registration with { RunningTasks = running });
-        Timers.StartSingleTimer(RegistrationTimer, RetryRegistration.Instance, _backoff.Next());
+        object registration = running.Count == 0 ? _registration : _registration with { RunningTasks = running };
+        _scheduler.Tell(_token is null ? registration : new Authorized(_token, registration));
     }
 
     /// <summary>

@@ -114,13 +114,13 @@ public sealed class NodeStateActorTests(ITestOutputHelper output) : Akka.TestKit
         var (agent, parent, link) = Start();
         var start = new StartTask("t1", "echo", "{}", "alice", 0, 1);
 
-        link.Tell(start, parent.Ref);
+        link.Tell(new ToWorker(start), parent.Ref);
         Assert.Equal(start, agent.ExpectMsg<StartTask>(Wait));
         Assert.Equal(link, agent.LastSender);
 
         // Several in one drain (a batch is handled message by message, in one go) leave as one batch, in order.
         var second = new StartTask("t2", "echo", "{}", "bob", 0, 1);
-        link.Tell(new MessageBatch([second, new CancelRunningTask("t1"), new ReportRejected("t0", "unknown task")]), parent.Ref);
+        link.Tell(new MessageBatch([new ToWorker(second), new ToWorker(new CancelRunningTask("t1")), new ToWorker(new ReportRejected("t0", "unknown task"))]), parent.Ref);
         var batch = agent.ExpectMsg<MessageBatch>(Wait);
         Assert.Equal([second, new CancelRunningTask("t1"), new ReportRejected("t0", "unknown task")], batch.Messages);
         Assert.Equal(link, agent.LastSender);
@@ -129,9 +129,11 @@ public sealed class NodeStateActorTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Starts_from_anyone_but_its_scheduler_do_not_reach_the_agent()
     {
-        var (agent, _, link) = Start();
+        var (agent, parent, link) = Start();
 
-        link.Tell(new StartTask("t1", "echo", "{}", "alice", 0, 1), TestActor);
+        link.Tell(new ToWorker(new StartTask("t1", "echo", "{}", "alice", 0, 1)), TestActor);
+        // The protocol message itself (it has a wire codec, so a peer could send it) is not taken even with the scheduler's path.
+        link.Tell(new StartTask("t2", "echo", "{}", "alice", 0, 1), parent.Ref);
 
         agent.ExpectNoMsg(Quiet);
     }

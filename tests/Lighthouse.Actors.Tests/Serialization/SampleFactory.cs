@@ -44,6 +44,7 @@ internal static class SampleFactory
         if (type == typeof(long)) return seed * 1_000_003L - 5_000_000_000L;
         if (type == typeof(double)) return seed + 0.125;
         if (type == typeof(bool)) return true;
+        if (type == typeof(byte[])) return new byte[] { (byte)seed, 0, 255, 7 };
         if (type == typeof(TimeSpan)) return TimeSpan.FromTicks(12_345_678 + seed);
         if (type == typeof(DateTimeOffset)) return new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.FromMinutes(90)).AddTicks(seed);
         if (type.IsEnum) return Enum.GetValues(type).Cast<object>().Last();

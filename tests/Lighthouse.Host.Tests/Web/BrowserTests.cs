@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lighthouse.Host.Web;
+using Lighthouse.Host.Web.Access;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Web;
@@ -73,6 +76,50 @@ public sealed partial class BrowserTests
         Assert.Contains("<li data-step=\"finished\"><b>Succeeded</b> after running", success);
         Assert.Contains("<pre id=\"task-outcome\" class=\"outcome error\">boom</pre>", failure);
         Assert.Contains("No task task-404: unknown task id task-404.", unknown);
+    }
+
+    [Fact]
+    public async Task With_a_token_the_monitor_asks_for_it_keeps_it_for_the_tab_only_and_then_shows_the_data()
+    {
+        const string token = "monitor-admin-secret";
+        await using var web = await WebHarness.Start(new WebOptions(Tokens: [ApiToken.ForAdmin(token)]));
+        await web.AddWorker("token-node", slots: 3);
+        await using var page = await ChromiumPage.Open(web.BaseAddress);
+
+        await page.Until("document.getElementById('token-form')?.hidden === false", "the page to ask for a token");
+        Assert.Equal("false", (await page.Evaluate("document.body.dataset.ready")).GetString());
+        Assert.Equal(0, (await page.Evaluate("document.querySelectorAll('[data-node]').length")).GetInt32());
+        Assert.Equal("The API needs a token: enter it above.", (await page.Evaluate("document.getElementById('banner-error').textContent")).GetString());
+
+        await page.Evaluate($"document.getElementById('token-input').value = '{token}'; document.getElementById('token-form').requestSubmit()");
+        await page.Until("document.querySelector('[data-node=\"token-node\"]') !== null", "the worker node to show once the token is given");
+
+        Assert.Equal("true", (await page.Evaluate("document.body.dataset.ready")).GetString());
+        Assert.Equal("3", (await page.Evaluate("document.querySelector('[data-node=\"token-node\"]').dataset.slots")).GetString());
+        Assert.True((await page.Evaluate("document.getElementById('token-form').hidden")).GetBoolean());
+        // The token lives in this tab's session storage only: nothing in local storage, no cookie.
+        Assert.Equal(token, (await page.Evaluate("sessionStorage.getItem('lighthouse.api-token')")).GetString());
+        Assert.Equal(0, (await page.Evaluate("localStorage.length")).GetInt32());
+        Assert.Equal("", (await page.Evaluate("document.cookie")).GetString());
+
+        await page.Evaluate("document.getElementById('token-forget').click()");
+
+        Assert.Equal(JsonValueKind.Null, (await page.Evaluate("sessionStorage.getItem('lighthouse.api-token')")).ValueKind);
+        Assert.False((await page.Evaluate("document.getElementById('token-form').hidden")).GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_wrong_token_is_dropped_and_asked_for_again()
+    {
+        await using var web = await WebHarness.Start(new WebOptions(Tokens: [ApiToken.ForAdmin("right-secret")]));
+        await using var page = await ChromiumPage.Open(web.BaseAddress);
+        await page.Until("document.getElementById('token-form')?.hidden === false", "the page to ask for a token");
+
+        await page.Evaluate("document.getElementById('token-input').value = 'wrong-secret'; document.getElementById('token-form').requestSubmit()");
+        await page.Until("document.getElementById('token-message').textContent.startsWith('The token was refused')", "the page to say the token was refused");
+
+        Assert.Equal(JsonValueKind.Null, (await page.Evaluate("sessionStorage.getItem('lighthouse.api-token')")).ValueKind);
+        Assert.Equal("false", (await page.Evaluate("document.body.dataset.ready")).GetString());
     }
 
     private static async Task RunToEnd(WebHarness web, params (string Name, string User, int Count)[] batches)

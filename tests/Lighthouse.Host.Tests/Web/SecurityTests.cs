@@ -5,13 +5,13 @@ using Lighthouse.Host.Web;
 
 namespace Lighthouse.Host.Tests.Web;
 
-/// <summary>The bearer token on submit and cancel, the loopback default, and the refusal of an open address without a token.</summary>
+/// <summary>The bearer token on every API request, the loopback default, and the refusal of an open address without a token.</summary>
 public sealed class SecurityTests
 {
     private const string Token = "s3cret-token";
 
     [Fact]
-    public async Task With_a_token_submit_and_cancel_need_it_and_reads_do_not()
+    public async Task With_a_bearer_token_submit_cancel_and_reads_need_it()
     {
         await using var web = await WebHarness.Start(new WebOptions(BearerToken: Token));
 
@@ -20,6 +20,7 @@ public sealed class SecurityTests
         var id = await web.Submit("""{"name": "echo"}""", Token);
         using var cancelWithout = await web.Delete("/api/tasks/" + id);
         using var cancelWrong = await web.Delete("/api/tasks/" + id, Token + "x");
+        using var readWithout = await web.Get("/api/tasks/" + id);
 
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
@@ -27,9 +28,10 @@ public sealed class SecurityTests
         Assert.Equal((HttpStatusCode.Unauthorized, "the bearer token is wrong"), (wrong.StatusCode, await ErrorOf(wrong)));
         Assert.Equal(HttpStatusCode.Unauthorized, cancelWithout.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, cancelWrong.StatusCode);
-        // Refused requests changed nothing: one task, still queued; reads need no token.
-        Assert.Equal(1, (await web.GetJson("/api/queues")).GetProperty("queued").GetInt32());
-        Assert.Equal("queued", (await web.GetJson("/api/tasks/" + id)).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, readWithout.StatusCode);
+        // Refused requests changed nothing: one task, still queued.
+        Assert.Equal(1, (await web.GetJson("/api/queues", Token)).GetProperty("queued").GetInt32());
+        Assert.Equal("queued", (await web.GetJson("/api/tasks/" + id, Token)).GetProperty("state").GetString());
 
         using var cancel = await web.Delete("/api/tasks/" + id, Token);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);

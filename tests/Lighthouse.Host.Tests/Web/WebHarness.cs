@@ -86,19 +86,26 @@ internal sealed class WebHarness : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
-    public async Task<JsonElement> GetJson(string path)
+    public Task<HttpResponseMessage> Get(string path, string? token = null)
     {
-        using var response = await Http.GetAsync(path);
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return Http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GetJson(string path, string? token = null)
+    {
+        using var response = await Get(path, token);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     /// <summary>Reads a task's status through the API until <paramref name="condition"/> holds (bounded).</summary>
-    public async Task<JsonElement> UntilTask(string id, Func<JsonElement, bool> condition)
+    public async Task<JsonElement> UntilTask(string id, Func<JsonElement, bool> condition, string? token = null)
     {
         JsonElement task = default;
-        await Until(async () => condition(task = await GetJson("/api/tasks/" + id)), $"task {id} to reach the expected state");
+        await Until(async () => condition(task = await GetJson("/api/tasks/" + id, token)), $"task {id} to reach the expected state");
         return task;
     }
 

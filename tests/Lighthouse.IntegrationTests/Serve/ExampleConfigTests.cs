@@ -34,7 +34,9 @@ public sealed class ExampleConfigTests
         Assert.Equal("/etc/lighthouse/ca/ca.crt", HostConfiguration.Compose(new ServeArguments(ConfigFile: path), new Dictionary<string, string>()).GetString("lighthouse.tls.ca"));
         Assert.Equal(LighthouseRole.Host, settings.Credentials!.Identity.Role);
         Assert.Null(settings.LocalWorkerSlots);
-        Assert.Equal("http://0.0.0.0:9000", settings.Http!.Url);
+        // TLS is on, so the monitor and API serve HTTPS with the host's certificate.
+        Assert.Equal("https://0.0.0.0:9000", settings.Http!.Url);
+        Assert.Same(settings.Credentials.Certificate, settings.Http.Certificate);
         Assert.NotNull(settings.Http.BearerToken);
     }
 

@@ -60,7 +60,7 @@ public sealed class HttpApiProcessTests
     }
 
     [Fact]
-    public async Task With_a_bearer_token_submit_and_cancel_need_it_and_reads_stay_open()
+    public async Task With_a_bearer_token_submit_cancel_and_reads_need_it_and_health_stays_open()
     {
         await using var cluster = new LocalCluster();
         using var config = new TempFile("lighthouse.host.http.bearer-token = \"integration-secret\"\n");
@@ -73,8 +73,11 @@ public sealed class HttpApiProcessTests
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         var id = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         await ExpectError(http, new HttpRequestMessage(HttpMethod.Delete, $"/api/tasks/{id}"), HttpStatusCode.Unauthorized, "none was sent");
+        await ExpectError(http, new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}"), HttpStatusCode.Unauthorized, "none was sent");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
 
-        Assert.Equal("queued", (await Json(http, $"/api/tasks/{id}")).GetProperty("state").GetString());
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "integration-secret") } };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(read)).StatusCode);
         using var cancel = new HttpRequestMessage(HttpMethod.Delete, $"/api/tasks/{id}") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "integration-secret") } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(cancel)).StatusCode);
     }

@@ -2,7 +2,8 @@ namespace Lighthouse.Protocol.Serialization;
 
 /// <summary>
 /// Wire encoding of <see cref="MessageBatch"/>: the count, then each message as its manifest and its own
-/// encoding. Every message of a batch must have a Lighthouse codec; batches do not nest.
+/// encoding. Every message of a batch must have a Lighthouse codec; batches do not nest, and an
+/// <see cref="Authorized"/> holds a batch, never the other way round.
 /// </summary>
 internal static class BatchCodecs
 {
@@ -36,6 +37,7 @@ internal static class BatchCodecs
             var manifest = r.ReadString("MessageBatch manifest")
                 ?? throw new WireFormatException($"MessageBatch: message {i} has no manifest");
             if (manifest == Manifest) throw new WireFormatException($"MessageBatch: message {i} is itself a batch; batches do not nest");
+            if (manifest == SessionCodecs.AuthorizedManifest) throw new WireFormatException($"MessageBatch: message {i} is an Authorized; a batch goes inside an Authorized, not the other way round");
             var codec = ProtocolCodecs.ForManifest(manifest)
                 ?? throw new WireFormatException($"MessageBatch: message {i} has the unknown manifest \"{manifest}\"");
             messages[i] = codec.Read(ref r);
@@ -47,6 +49,7 @@ internal static class BatchCodecs
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message is MessageBatch) throw new System.Runtime.Serialization.SerializationException("a MessageBatch cannot hold another MessageBatch");
+        if (message is Authorized) throw new System.Runtime.Serialization.SerializationException("a MessageBatch cannot hold an Authorized: wrap the batch instead");
         return ProtocolCodecs.ForType(message.GetType())
             ?? throw new System.Runtime.Serialization.SerializationException(
                 $"{message.GetType().FullName} in a MessageBatch has no Lighthouse wire encoding: add a codec for it in Protocol/Serialization");

@@ -41,5 +41,6 @@ internal static class CorrelationCodecs
         return codec.Read(ref r);
     }
 
-    private static bool Nests(Type type) => type == typeof(MessageBatch) || type == typeof(CorrelatedRequest) || type == typeof(CorrelatedAnswer);
+    private static bool Nests(Type type) =>
+        type == typeof(MessageBatch) || type == typeof(CorrelatedRequest) || type == typeof(CorrelatedAnswer) || type == typeof(Authorized);
 }

@@ -35,13 +35,24 @@ public static class LighthouseSerialization
         .OrderBy(t => t.FullName, StringComparer.Ordinal)
         .ToArray();
 
-    /// <summary>HOCON that registers the serializer, binds every owned type to it and sets its identifier.</summary>
+    /// <summary>
+    /// HOCON that registers the serializer, binds every owned type to it and sets its identifier; and puts
+    /// <see cref="RefusingJsonSerializer"/> in the place of Akka's polymorphic JSON serializer (name <c>json</c>, id 1), so
+    /// that no peer can have a message read as JSON, with types left unbound refused rather than sent as JSON.
+    /// </summary>
     public static string Hocon { get; } = BuildHocon();
 
     /// <summary><see cref="Hocon"/> parsed, ready for <c>WithFallback</c>.</summary>
     public static Config Configuration { get; } = ConfigurationFactory.ParseString(Hocon);
 
-    private static string BuildHocon() => Bindings(typeof(LighthouseSerializer), SerializerName, SerializerId, OwnedTypes);
+    private static string BuildHocon() => Bindings(typeof(LighthouseSerializer), SerializerName, SerializerId, OwnedTypes) + $$"""
+        akka.actor {
+          # Akka's default "System.Object" = json binding now leads here: an unbound type fails at the sender.
+          serializers { {{RefusingJsonSerializer.AkkaJsonSerializerName}} = "{{TypeKey(typeof(RefusingJsonSerializer))}}" }
+          serialization-settings.allow-unregistered-types = off
+        }
+
+        """;
 
     /// <summary>
     /// HOCON that registers <paramref name="serializer"/> under <paramref name="name"/> with identifier

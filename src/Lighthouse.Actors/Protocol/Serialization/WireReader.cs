@@ -142,6 +142,18 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         }
     }
 
+    public byte[]? ReadBytes(string what)
+    {
+        var marker = ReadUInt(what);
+        if (marker == 0) return null;
+        var length = marker - 1;
+        if (length > (ulong)(_bytes.Length - _position))
+            throw new WireFormatException($"{what}: {length} byte(s) announced at offset {_position} but only {_bytes.Length - _position} byte(s) left");
+        var value = _bytes.Slice(_position, (int)length).ToArray();
+        _position += (int)length;
+        return value;
+    }
+
     public IReadOnlyList<string>? ReadStringList(string what)
     {
         if (ReadCount(what, minElementSize: 1) is not { } count) return null;

@@ -149,6 +149,20 @@ internal sealed class WireWriter
         _position += Encode(value, _position);
     }
 
+    /// <summary>Raw bytes (a certificate, a signature): a varint of (length + 1), 0 meaning null, then the bytes.</summary>
+    public void WriteBytes(byte[]? value)
+    {
+        if (value is null)
+        {
+            WriteUInt(0);
+            return;
+        }
+        WriteUInt((ulong)value.Length + 1);
+        Ensure(value.Length);
+        value.CopyTo(_buffer, _position);
+        _position += value.Length;
+    }
+
     public void WriteStringList(IReadOnlyList<string>? values)
     {
         if (!WriteCount(values?.Count)) return;

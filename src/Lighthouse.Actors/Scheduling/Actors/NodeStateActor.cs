@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Event;
 using Lighthouse.Messaging;
 using Lighthouse.Protocol;
+using Lighthouse.Security;
 
 namespace Lighthouse.Scheduling;
 
@@ -14,34 +16,44 @@ namespace Lighthouse.Scheduling;
 /// with everything else, so that it changes only through events.
 /// <para>
 /// A report is taken from the agent or from its own actor system (its member): the worker process trusts itself, a
-/// sender on any other member is a stranger.
+/// sender on any other member is a stranger. In a secure scheduler (TLS, sessions: docs/authorization.md) the sender
+/// proves nothing, so a report is taken only inside an <see cref="Authorized"/> with the token of the session that
+/// registered the node, and what goes to the worker is wrapped with that token, so the worker knows it from the scheduler.
 /// </para>
 /// </summary>
 internal sealed class NodeStateActor : ActorBase
 {
     private readonly string _node;
     private readonly IActorRef _agent;
-    private readonly Outbox _outbox = new();
+    private readonly string? _token;
+    private readonly Outbox _outbox;
+    private readonly LogThrottle _refusalLog = new(LogThrottle.DefaultInterval);
     private readonly ProgressCoalescer _progress = new();
     private bool _flushScheduled;
     private bool _lost;
 
-    public NodeStateActor(string node, IActorRef agent)
+    public NodeStateActor(string node, IActorRef agent, string? token)
     {
         _node = node;
         _agent = agent;
+        _token = token;
+        _outbox = token is null ? new Outbox() : new Outbox(message => new Authorized(token, message));
     }
 
-    public static Props Props(string node, IActorRef agent) => Akka.Actor.Props.Create(() => new NodeStateActor(node, agent));
+    /// <param name="token">The session the agent registered in, in a secure scheduler; null in a plaintext one.</param>
+    public static Props Props(string node, IActorRef agent, string? token = null) => Akka.Actor.Props.Create(() => new NodeStateActor(node, agent, token));
 
     protected override void PreStart()
     {
         Context.Watch(_agent);
-        _agent.Tell(new WorkerRegistered(_node));
+        TellAgent(new WorkerRegistered(_node));
     }
+
+    private void TellAgent(object message) => _agent.Tell(_token is null ? message : new Authorized(_token, message));
 
     protected override bool Receive(object message)
     {
+        if (_token is not null && message is MessageBatch or IWorkerReport or Authorized) return ReceiveSecure(message);
         switch (message)
         {
             case MessageBatch batch:
@@ -62,12 +74,12 @@ internal sealed class NodeStateActor : ActorBase
         if (!Sender.Equals(Context.Parent)) return false;
         switch (message)
         {
-            case StartTask or CancelRunningTask or ReportRejected:
-                _outbox.Add(_agent, message);
+            case ToWorker { Message: StartTask or CancelRunningTask or ReportRejected } down:
+                _outbox.Add(_agent, down.Message);
                 ScheduleFlush();
                 return true;
             case AnnounceRegistration:
-                _agent.Tell(new WorkerRegistered(_node));
+                TellAgent(new WorkerRegistered(_node));
                 return true;
             case ClusterMemberUnreachable member:
                 if (IsAgentAt(member.Address)) Context.Parent.Tell(new NodeReachability(_node, false));
@@ -83,9 +95,31 @@ internal sealed class NodeStateActor : ActorBase
         }
     }
 
+    /// <summary>A secure link's reports: only in the session that registered the node.</summary>
+    private bool ReceiveSecure(object message)
+    {
+        if (message is not Authorized { Message: var inner } authorized || authorized.Token != _token)
+        {
+            var why = message is Authorized
+                ? $"permission denied: reports for worker node \"{_node}\" are taken only in the session that registered it"
+                : $"permission denied: this scheduler runs with TLS and takes reports for worker node \"{_node}\" only in the session that registered it";
+            Sender.Tell(new NotAuthorized(why, SessionUnknown: false));
+            if (_refusalLog.Allow(out var leftOut))
+                Context.GetLogger().Warning("refused {0} for worker node {1} from {2}: {3}{4}", (message is Authorized a ? a.Message : message).GetType().Name,
+                    _node, Sender.Path, why, leftOut > 0 ? $" ({leftOut} more since the last such line)" : "");
+            return true;
+        }
+        foreach (var item in inner is MessageBatch batch ? batch.Messages : [inner])
+        {
+            if (item is IWorkerReport report) Report(report);
+            else Unhandled(item);
+        }
+        return true;
+    }
+
     private void Report(IWorkerReport report)
     {
-        if (!Sender.Equals(_agent) && !Sender.Path.Address.Equals(_agent.Path.Address))
+        if (_token is null && !Sender.Equals(_agent) && !Sender.Path.Address.Equals(_agent.Path.Address))
         {
             Sender.Tell(new ReportRejected(report.TaskId,
                 $"reports for worker node \"{_node}\" are taken only from its agent {_agent.Path}, not from {Sender.Path}"));

@@ -3,7 +3,15 @@ using Lighthouse.Protocol;
 namespace Lighthouse.Scheduling;
 
 // The conversation between the SchedulerActor and its NodeStateActor children (same process only). Down, besides
-// these: StartTask, CancelRunningTask and ReportRejected for the worker, and the ClusterHealthWatcher's member changes.
+// these: the ClusterHealthWatcher's member changes. All internal types without a wire codec, so that no peer can send
+// them to a node's link, whatever sender path it writes.
+
+/// <summary>
+/// For the node's worker: a <see cref="StartTask"/>, <see cref="CancelRunningTask"/> or <see cref="ReportRejected"/>, which the link
+/// sends on (batched, and wrapped in the worker's session when secure). A wrapper rather than the protocol message itself,
+/// which has a codec and could be sent to the link from the network with the scheduler's path as its sender.
+/// </summary>
+internal sealed record ToWorker(object Message);
 
 /// <summary>A worker's report, passed up by its node's actor with the node it came from; any answer goes back through that actor.</summary>
 internal sealed record NodeReport(string Node, IWorkerReport Report);

@@ -18,7 +18,7 @@ public sealed partial class SchedulerActor
         if (name is not null && _links.TryGetValue(name, out var link))
         {
             var known = _state.Nodes.Find(name)!;
-            if (link.Agent.Equals(Sender) && known.Matches(registration))
+            if (link.Agent.Equals(Sender) && link.Token == _caller?.Token && known.Matches(registration))
             {
                 link.Child.Tell(AnnounceRegistration.Instance);
                 return;
@@ -27,7 +27,7 @@ public sealed partial class SchedulerActor
             // node is lost, unless the new registration is refused anyway, which must not cost the old one.
             if (SubmissionRules.Problem(registration, _settings) is { } problem)
             {
-                Sender.Tell(new WorkerRegistrationRejected(name, problem));
+                Sender.Tell(ToAgent(new WorkerRegistrationRejected(name, problem)));
                 return;
             }
             // Another member claiming the name of a live, reachable worker is refused: two workers taking a name
@@ -45,7 +45,7 @@ public sealed partial class SchedulerActor
             // Known from the journal, with no agent yet: the node is back after a recovery.
             if (SubmissionRules.Problem(registration, _settings) is { } problem)
             {
-                Sender.Tell(new WorkerRegistrationRejected(name, problem));
+                Sender.Tell(ToAgent(new WorkerRegistrationRejected(name, problem)));
                 return;
             }
             if (recovered.Matches(registration))
@@ -59,7 +59,7 @@ public sealed partial class SchedulerActor
         var decision = _state.DecideRegistration(registration, Now);
         if (decision.Events.Count == 0)
         {
-            Sender.Tell(decision.Reply);
+            Sender.Tell(ToAgent(decision.Reply!));
             Dispatch();
             return;
         }
@@ -103,8 +103,8 @@ public sealed partial class SchedulerActor
 
     private IActorRef Link(RegisterWorker registration)
     {
-        var child = Context.ActorOf(NodeStateActor.Props(registration.Node, Sender), ChildName(registration.Node));
-        _links[registration.Node] = new NodeLink(child, Sender);
+        var child = Context.ActorOf(NodeStateActor.Props(registration.Node, Sender, _caller?.Token), ChildName(registration.Node));
+        _links[registration.Node] = new NodeLink(child, Sender, _caller?.Token);
         return child;
     }
 
@@ -133,7 +133,8 @@ public sealed partial class SchedulerActor
 
     private string ChildName(string node) => $"node-{Uri.EscapeDataString(node)}-{++_incarnations}";
 
-    private sealed record NodeLink(IActorRef Child, IActorRef Agent);
+    // Token: the session the agent registered in (secure scheduler only); a registration in another session is a new link.
+    private sealed record NodeLink(IActorRef Child, IActorRef Agent, string? Token);
 
     // Claimants already told (and logged) that a name is held, so a retrying worker costs one log line, not one a retry.
     private readonly HashSet<(string Node, Address Claimant)> _refusedClaims = [];
@@ -142,7 +143,7 @@ public sealed partial class SchedulerActor
     {
         var reason = $"node name \"{name}\" is held by a live worker at {holder.Path.Address}: give this worker another name, " +
                      "or stop that one; the name is free once it leaves the cluster";
-        claimant.Tell(new WorkerRegistrationRejected(name, reason));
+        claimant.Tell(ToAgent(new WorkerRegistrationRejected(name, reason)));
         if (_refusedClaims.Count > 1_000) _refusedClaims.Clear();
         if (_refusedClaims.Add((name, claimant.Path.Address)))
             _log.Warning("refused worker node {0} from {1}: the name is held by the live worker at {2}", name, claimant.Path.Address, holder.Path.Address);

@@ -68,7 +68,7 @@ public sealed partial class SchedulerActor
     /// <summary>Hands <paramref name="message"/> to a node's actor at once, or holds it for <paramref name="to"/> until the mailbox is drained (see <see cref="Outbox"/>).</summary>
     private void Send(IActorRef to, object message, Delivery delivery)
     {
-        if (delivery == Delivery.ToNode) to.Tell(message, Self);
+        if (delivery == Delivery.ToNode) to.Tell(new ToWorker(message), Self);
         else if (_outbox.Add(to, message, delivery == Delivery.Batched)) Self.Tell(FlushOutbox.Instance);
     }
 

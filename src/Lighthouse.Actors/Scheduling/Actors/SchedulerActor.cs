@@ -76,6 +76,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     protected override void PreStart()
     {
+        StartSessions();
         Timers.StartPeriodicTimer("sweep-retention", SweepRetention.Instance, _settings.SweepInterval);
         // A child, so that it runs where the scheduler runs and moves with it when the singleton is handed over.
         if (ClusterHealthWatcher.IsClustered(Context.System))
@@ -105,6 +106,11 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         if (_snapshotDue && _inFlight > 0)
         {
             Stash.Stash();
+            return;
+        }
+        if (_sessions is { } sessions)
+        {
+            HandleSecure(sessions, message);
             return;
         }
         if (message is not MessageBatch batch)
@@ -172,6 +178,11 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case GetQueues: Send(Sender, Reply(_state.QueuesView()), ClientDelivery); break;
             case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
+
+            // A participant with TLS credentials talking to a scheduler without: say so instead of leaving it waiting.
+            case OpenSession:
+                Sender.Tell(new SessionRefused("this scheduler runs without TLS credentials and has no sessions: give the host --tls-cert, --tls-key and --tls-ca"));
+                break;
 
             // Timers.
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;

@@ -1,5 +1,7 @@
 // Lighthouse monitor: polls GET /api/overview once a second and draws the page; on /tasks/{id} it follows one
 // task through GET /api/tasks/{id}. Plain JavaScript and SVG, served by the host: no build step, no CDN.
+// When the API answers 401, the page asks for a token and keeps it in sessionStorage (this tab, until it closes:
+// never localStorage or a cookie, so no other page or later visit carries it), sent as a bearer token.
 'use strict';
 (() => {
   const POLL_MS = 1000;
@@ -43,12 +45,53 @@
 
   const taskLink = (id) => `<a href="/tasks/${encodeURIComponent(id)}">${esc(id)}</a>`;
 
+  // ---- the API token ----------------------------------------------------------------------------------
+
+  const TOKEN_KEY = 'lighthouse.api-token';
+  const storedToken = () => sessionStorage.getItem(TOKEN_KEY);
+
+  function showTokenState() {
+    const held = storedToken() !== null;
+    $('token-held').hidden = !held;
+    if (held) $('token-form').hidden = true;
+  }
+
+  /** A 401: the stored token (if any) was refused, so it is dropped and the form asks for one. */
+  function askForToken(message) {
+    const refused = storedToken() !== null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    $('token-message').textContent = refused
+      ? `The token was refused (${message}). Enter another:`
+      : "This host's API needs a token.";
+    $('token-form').hidden = false;
+    showTokenState();
+  }
+
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token-input').value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $('token-input').value = '';
+    showTokenState();
+  });
+  $('token-forget').addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    $('token-message').textContent = 'Token forgotten. Enter a token to see the data again:';
+    $('token-form').hidden = false;
+    showTokenState();
+  });
+
   /** Calls fetch every POLL_MS (after the previous answer), handing the JSON or the error to the callbacks. */
   function poll(url, render, fail, keepGoing = () => true) {
     const tick = async () => {
       try {
-        const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
+        const headers = { Accept: 'application/json' };
+        const token = storedToken();
+        if (token !== null) headers.Authorization = `Bearer ${token}`;
+        const response = await fetch(url, { cache: 'no-store', headers });
         const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+        if (response.status === 401) askForToken(body.error || 'HTTP 401');
         if (response.ok) render(body); else fail(body.error || `HTTP ${response.status}`, response.status);
       } catch (error) {
         fail(`cannot reach the host (${error.message})`, 0);
@@ -71,9 +114,11 @@
       $('banner-error').hidden = true;
       setConnection(true, `Updated ${clock(new Date(overview.generated_at))}`);
       document.body.dataset.ready = 'true';
-    }, (message) => {
+    }, (message, status) => {
       const banner = $('banner-error');
-      banner.textContent = `The monitor cannot read the scheduler: ${message}. Retrying every second.`;
+      banner.textContent = status === 401 ? 'The API needs a token: enter it above.'
+        : status === 403 ? `This token may not see the whole cluster: ${message}.`
+          : `The monitor cannot read the scheduler: ${message}. Retrying every second.`;
       banner.hidden = false;
       setConnection(false, 'Disconnected');
     });
@@ -284,7 +329,9 @@
       document.body.dataset.ready = 'true';
     }, (message, status) => {
       const banner = $('task-error');
-      banner.textContent = status === 404 ? `No task ${id}: ${message}.` : `Cannot read task ${id}: ${message}. Retrying every second.`;
+      banner.textContent = status === 404 ? `No task ${id}: ${message}.`
+        : status === 401 ? 'The API needs a token: enter it above.'
+          : `Cannot read task ${id}: ${message}. Retrying every second.`;
       banner.hidden = false;
       setConnection(status !== 0, status === 0 ? 'Disconnected' : `Updated ${clock(new Date())}`);
       if (status === 404) finished = true;
@@ -341,6 +388,7 @@
     const id = $('lookup-id').value.trim();
     if (id) location.href = `/tasks/${encodeURIComponent(id)}`;
   });
+  showTokenState();
   const match = location.pathname.match(/^\/tasks\/(.+)$/);
   if (match) startTaskPage(decodeURIComponent(match[1])); else startOverview();
 })();

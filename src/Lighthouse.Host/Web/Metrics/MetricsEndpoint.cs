@@ -1,3 +1,4 @@
+using Lighthouse.Host.Web.Access;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ namespace Lighthouse.Host.Web.Metrics;
 /// <summary>
 /// <c>GET /metrics</c>: asks the scheduler for its views, hands them to <see cref="LighthouseMetrics"/>, then lets
 /// OpenTelemetry's Prometheus exporter write the text format. A scheduler that does not answer still gets a
-/// scrape, with <c>lighthouse_scheduler_up 0</c> and no stale numbers.
+/// scrape, with <c>lighthouse_scheduler_up 0</c> and no stale numbers. It counts every user's tasks by task name and every worker: admin tokens only.
 /// </summary>
 internal static class MetricsEndpoint
 {
@@ -33,6 +34,6 @@ internal static class MetricsEndpoint
                 metrics.Refresh(null, null, null);
             }
             await next(context);
-        }), optionsName: null);
+        }), optionsName: null).ForAdminsOnly();
     }
 }
