@@ -39,6 +39,16 @@ public sealed class HttpApiPythonClientTests(ITestOutputHelper output)
         if (name == "echo") Assert.Equal("""{"hello":["world",1.5]}""", JsonSerializer.Serialize(status.GetProperty("result")));
     }
 
+    [Fact]
+    public void The_http_api_doc_shows_the_client_file_as_it_is()
+    {
+        var root = Samples.PackedSamples.RepositoryRoot;
+        var client = File.ReadAllText(Path.Combine(root, "samples", "python", "http_client.py"));
+        var doc = File.ReadAllText(Path.Combine(root, "docs", "http-api.md"));
+
+        Assert.Contains("```python\n" + client + "```", doc);
+    }
+
     private static string? Python() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(directory => Path.Combine(directory, "python3")).FirstOrDefault(File.Exists);
