@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lighthouse.Worker.Processes;
 
 namespace Lighthouse.Worker;
 
@@ -10,8 +11,9 @@ namespace Lighthouse.Worker;
 /// </summary>
 public sealed class TaskHandler
 {
-    private TaskHandler(string taskName, Func<TaskContext, Task<string?>> run, TimeSpan? timeout, bool resultIsJson)
+    private TaskHandler(string taskName, Func<TaskContext, Task<string?>> run, TimeSpan? timeout, bool resultIsJson, ProcessHandler? process = null)
     {
+        Process = process;
         TaskName = taskName;
         Run = run;
         Timeout = timeout;
@@ -29,6 +31,16 @@ public sealed class TaskHandler
 
     /// <summary>True when the result was serialized from a JSON model, so it needs no parse to be trusted.</summary>
     internal bool ResultIsJson { get; }
+
+    /// <summary>The process handler behind this one, for a handler added with <see cref="WorkerHubOptions.Exec"/>; else null.</summary>
+    internal ProcessHandler? Process { get; }
+
+    /// <summary>
+    /// A program run per task. Its timeout is its own (it stops the process group before failing the task), so the
+    /// agent's is not set; its result is checked JSON.
+    /// </summary>
+    internal static TaskHandler FromProcess(ProcessHandler process) =>
+        new(process.TaskName, async context => await process.RunAsync(context).ConfigureAwait(false), timeout: null, resultIsJson: true, process);
 
     internal static TaskHandler FromNode(string taskName, Func<TaskContext, Task<JsonNode?>> handler, TimeSpan? timeout) =>
         new(taskName, async context =>

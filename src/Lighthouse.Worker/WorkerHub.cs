@@ -1,9 +1,11 @@
 using System.Globalization;
+using Akka;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using Lighthouse.Membership;
 using Lighthouse.Protocol;
 using Lighthouse.Worker.Agent;
+using Lighthouse.Worker.Processes;
 
 namespace Lighthouse.Worker;
 
@@ -81,6 +83,7 @@ public sealed class WorkerHub
         LighthouseConfig.Prepare(system, $"worker hub \"{node}\"");
         // With TLS in a cluster: answer the hosts' membership challenges, or be downed.
         LighthouseMembership.StartResponder(system);
+        StopProcessesOnShutdown(system);
         return system.ActorOf(WorkerAgent.Props(this, node, scheduler), actorName);
     }
 
@@ -108,6 +111,21 @@ public sealed class WorkerHub
         return address.Port is { } port
             ? $"{Environment.MachineName}:{port.ToString(CultureInfo.InvariantCulture)}"
             : $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    /// <summary>
+    /// The process groups of running tasks are stopped (SIGTERM, SIGKILL after their grace) before the system
+    /// terminates, however it stops (Ctrl-C, SIGTERM, leaving the cluster, Terminate): no program outlives its worker.
+    /// </summary>
+    private void StopProcessesOnShutdown(ActorSystem system)
+    {
+        var processes = _handlers.Values.Select(h => h.Process).OfType<ProcessHandler>().ToList();
+        if (processes.Count == 0) return;
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "lighthouse-stop-task-processes", async () =>
+        {
+            await Task.WhenAll(processes.Select(p => p.StopAllAsync())).ConfigureAwait(false);
+            return Done.Instance;
+        });
     }
 
     internal TaskHandler? Find(string taskName) => _handlers.GetValueOrDefault(taskName);

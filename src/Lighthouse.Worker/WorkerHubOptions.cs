@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lighthouse.Protocol;
+using Lighthouse.Worker.Processes;
 
 namespace Lighthouse.Worker;
 
@@ -83,6 +84,23 @@ public sealed class WorkerHubOptions
     public WorkerHubOptions HandleJsonText(string taskName, Func<TaskContext, Task<string>> handler, TimeSpan? timeout = null) =>
         Add(taskName, handler, timeout, TaskHandler.FromText);
 
+    /// <summary>
+    /// Handles <paramref name="taskName"/> by running a program for each task (see <see cref="ProcessHandler"/> and
+    /// docs/workers.md): <c>options.Exec("render", ["python3", "/srv/render.py"], o => o.Timeout = TimeSpan.FromMinutes(10))</c>.
+    /// The command is fixed here; a task's payload only ever reaches the program on its standard input.
+    /// </summary>
+    public WorkerHubOptions Exec(string taskName, IReadOnlyList<string> command, Action<ProcessHandlerOptions>? configure = null)
+    {
+        if (NameRules.Problem(taskName, "task name") is { } problem) throw new ArgumentException(problem, nameof(taskName));
+        ArgumentNullException.ThrowIfNull(command);
+        var options = new ProcessHandlerOptions(command);
+        configure?.Invoke(options);
+        if (_handlers.ContainsKey(taskName))
+            throw new ArgumentException($"task name \"{taskName}\" already has a handler", nameof(taskName));
+        _handlers.Add(taskName, TaskHandler.FromProcess(new ProcessHandler(taskName, options)));
+        return this;
+    }
+
     /// <summary>Adds the built-in handlers <c>echo</c>, <c>sleep</c>, <c>fail</c> and <c>cpu</c> (see <see cref="BuiltInHandlers"/>).</summary>
     public WorkerHubOptions AddBuiltInHandlers()
     {
@@ -117,6 +135,9 @@ public sealed class WorkerHubOptions
         if (_handlers.Count == 0) return "no handlers: add one with Handle(...) or AddBuiltInHandlers()";
         if (ProgressInterval < TimeSpan.Zero) return $"progress interval {Describe(ProgressInterval)} is negative";
         if (CancelGrace <= TimeSpan.Zero) return $"cancel grace {Describe(CancelGrace)} is not positive";
+        if (_handlers.Values.FirstOrDefault(h => h.Process is { } p && p.Options.StopGrace >= CancelGrace) is { } slow)
+            return $"task name \"{slow.TaskName}\": its stop grace {Describe(slow.Process!.Options.StopGrace)} is not below the cancel grace {Describe(CancelGrace)}: " +
+                   "a cancelled task's slot would be freed before its processes are killed";
         if (RegistrationRetryMin <= TimeSpan.Zero) return $"registration retry minimum {Describe(RegistrationRetryMin)} is not positive";
         if (RegistrationRetryMax < RegistrationRetryMin)
             return $"registration retry maximum {Describe(RegistrationRetryMax)} is below the minimum {Describe(RegistrationRetryMin)}";

@@ -96,6 +96,40 @@ internal static partial class LaunchValues
     public static string Name(string text, string where) =>
         NameRules.Problem(text, "node name") is { } problem ? throw Bad(where, text, problem) : text;
 
+    /// <summary>
+    /// <c>NAME=COMMAND</c> of <c>--exec</c>: a task name, then the program and its arguments split like a shell's words
+    /// (quotes and backslashes, no shell: <see cref="CommandWords"/>).
+    /// </summary>
+    public static ExecHandler Exec(string text, string where)
+    {
+        var equals = text.IndexOf('=');
+        if (equals < 0) throw Bad(where, text, "expected NAME=COMMAND, e.g. render=python3 /srv/render.py");
+        var name = text[..equals].Trim();
+        if (NameRules.Problem(name, "task name") is { } problem) throw Bad(where, text, problem);
+        IReadOnlyList<string> command;
+        try
+        {
+            command = CommandWords.Split(text[(equals + 1)..]);
+        }
+        catch (FormatException bad)
+        {
+            throw Bad(where, text, bad.Message);
+        }
+        return Checked(new ExecHandler(name, new Processes.ProcessHandlerOptions(command), where), text);
+    }
+
+    /// <summary>An exec handler whose options can run, or the error naming <paramref name="given"/> and the problem.</summary>
+    public static ExecHandler Checked(ExecHandler handler, string given) =>
+        handler.Options.Problem() is { } problem ? throw Bad(handler.Where, given, $"task name \"{handler.TaskName}\": {problem}") : handler;
+
+    /// <summary>A nice value, -20 (highest priority) to 19 (lowest).</summary>
+    public static int Nice(string text, string where)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var nice) || nice is < -20 or > 19)
+            throw Bad(where, text, "a nice value is a whole number from -20 (highest priority) to 19 (lowest)");
+        return nice;
+    }
+
     private static int Bound(string text, int unbounded, string where, string given)
     {
         if (text.Length == 0) return unbounded;

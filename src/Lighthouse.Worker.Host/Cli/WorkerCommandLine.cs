@@ -6,7 +6,7 @@ namespace Lighthouse.Worker.Cli;
 
 /// <summary>
 /// <c>lighthouse-worker [--config FILE] [--seed HOST:PORT]... [--name N] [--slots N] [--resources cpu=4,gpu=1]
-/// [--priority-range MIN:MAX] [--port P]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
+/// [--priority-range MIN:MAX] [--port P] [--exec NAME=COMMAND]... [--nice N]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
 /// the config file refuse the same things with the same words; any bad argument is one line on stderr and exit 2.
 /// </summary>
 public static class WorkerCommandLine
@@ -30,6 +30,9 @@ public static class WorkerCommandLine
             resources { cpu = 8, gpu = 2, ssd = 0, dmz = "-Infinity" }
             seeds = ["10.0.0.1:4053"]
           }
+        Process handlers (docs/workers.md): --exec 'render=python3 /srv/render.py', or in the file
+          lighthouse.worker.exec { render { command = ["python3", "/srv/render.py"], timeout = 10m, nice = 10,
+                                            working-directory = "/srv", environment { MODE = "fast" } } }
         TLS: lighthouse.tls { certificate, key, ca } in the file, or the options; with a certificate the node name is
         the one it carries. Off loopback a worker needs TLS, or --insecure.
         Resources: a bare name is a tag (0); -Infinity is a ward. Priority range: an empty side has no bound.
@@ -47,7 +50,9 @@ public static class WorkerCommandLine
         Option<string> TlsCertificate,
         Option<string> TlsKey,
         Option<string> TlsAuthority,
-        Option<bool> Insecure);
+        Option<bool> Insecure,
+        Option<string[]> Exec,
+        Option<string> Nice);
 
     /// <summary>Runs the worker until it is stopped; bad arguments print one line on <paramref name="stderr"/> and return 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -100,8 +105,33 @@ public static class WorkerCommandLine
         var priorities = parsed.GetValue(options.Priorities) is { } p ? LaunchValues.Priorities(p, "--priority-range") : file?.Priorities ?? PriorityRange.All;
         var port = parsed.GetValue(options.Port) is { } port0 ? LaunchValues.Port(port0, "--port", port0, allowZero: true) : file?.Port;
 
-        var launch = new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port);
+        var nice = parsed.GetValue(options.Nice) is { } nice0 ? LaunchValues.Nice(nice0, "--nice") : file?.Nice;
+        var exec = ExecHandlers(parsed.GetValue(options.Exec) ?? [], file?.Exec ?? []);
+
+        var launch = new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port,
+            Exec: exec, Nice: nice);
         return WithTls(launch, parsed, options);
+    }
+
+    /// <summary>
+    /// The process handlers: each <c>--exec</c>, and the file's handlers of other names (an <c>--exec</c> replaces the
+    /// file's handler of its name, as every option overrides the file). A name given twice on the command line, or the
+    /// name of a built-in handler, is refused.
+    /// </summary>
+    private static List<ExecHandler> ExecHandlers(string[] given, IReadOnlyList<ExecHandler> fromFile)
+    {
+        var handlers = new List<ExecHandler>();
+        foreach (var text in given)
+        {
+            var handler = LaunchValues.Exec(text, "--exec");
+            if (handlers.Any(h => h.TaskName == handler.TaskName))
+                throw new WorkerUsageException($"--exec \"{text}\": task name \"{handler.TaskName}\" is given twice");
+            handlers.Add(handler);
+        }
+        handlers.AddRange(fromFile.Where(f => handlers.All(h => h.TaskName != f.TaskName)));
+        if (handlers.FirstOrDefault(h => BuiltInHandlers.Names.Contains(h.TaskName)) is { } clash)
+            throw new WorkerUsageException($"{clash.Where}: task name \"{clash.TaskName}\" is a built-in handler of this worker ({string.Join(", ", BuiltInHandlers.Names)}); choose another name");
+        return handlers;
     }
 
     /// <summary>
@@ -158,11 +188,13 @@ public static class WorkerCommandLine
             new Option<string>("--tls-cert") { Description = "This worker's certificate (PEM, `lighthouse certs issue --role worker`); with --tls-key and --tls-ca turns on mutual TLS. Also LIGHTHOUSE_TLS_CERT.", HelpName = "FILE" },
             new Option<string>("--tls-key") { Description = "The certificate's private key (PEM). Also LIGHTHOUSE_TLS_KEY.", HelpName = "FILE" },
             new Option<string>("--tls-ca") { Description = "The cluster's CA certificate (PEM). Also LIGHTHOUSE_TLS_CA.", HelpName = "FILE" },
-            new Option<bool>("--insecure") { Description = "Allow listening off loopback without TLS (a warning is logged). Only on a network you trust." });
+            new Option<bool>("--insecure") { Description = "Allow listening off loopback without TLS (a warning is logged). Only on a network you trust." },
+            new Option<string[]>("--exec") { Description = "Run a program for each task of a name (repeatable): payload JSON on its stdin, result JSON on its stdout; see docs/workers.md. Words are split like a shell's; no shell runs.", HelpName = "NAME=COMMAND" },
+            new Option<string>("--nice") { Description = "The OS priority (nice, -20..19) of this worker process; its task processes inherit it unless their handler sets one.", HelpName = "N" });
         var root = new RootCommand(Description + Environment.NewLine + Details)
         {
             options.Config, options.Seeds, options.Name, options.Slots, options.Resources, options.Priorities, options.Port,
-            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure,
+            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure, options.Exec, options.Nice,
         };
         return (root, options);
     }

@@ -15,6 +15,11 @@ namespace Lighthouse.Worker.Cli;
 ///   priority-range = "0:10"
 ///   seeds = ["10.0.0.1:4053", "10.0.0.2:4053"]
 ///   port = 4054
+///   nice = 5
+///   exec {
+///     render { command = ["python3", "/srv/render.py"], timeout = 10m, nice = 10,
+///              working-directory = "/srv", environment { MODE = "fast" }, stop-grace = 5s }
+///   }
 /// }
 /// </code>
 /// </summary>
@@ -37,6 +42,11 @@ internal sealed class WorkerConfigFile
     public PriorityRange? Priorities { get; private init; }
     public IReadOnlyList<SeedNode>? Seeds { get; private init; }
     public int? Port { get; private init; }
+    public int? Nice { get; private init; }
+    public IReadOnlyList<ExecHandler>? Exec { get; private init; }
+
+    /// <summary>The keys a handler of <c>lighthouse.worker.exec</c> may have.</summary>
+    public static readonly IReadOnlyList<string> ExecKeys = ["command", "environment", "nice", "stop-grace", "timeout", "working-directory"];
 
     public static WorkerConfigFile Read(string path)
     {
@@ -73,7 +83,78 @@ internal sealed class WorkerConfigFile
             Port = Text("port") is { } port ? LaunchValues.Port(port, Where("port"), port, allowZero: true) : null,
             Seeds = section.HasPath("seeds") ? section.GetStringList("seeds").Select(s => LaunchValues.Seed(s, Where("seeds"))).ToList() : null,
             Resources = section.HasPath("resources") ? ReadResources(section.GetConfig("resources"), Where("resources")) : null,
+            Nice = Text("nice") is { } nice ? LaunchValues.Nice(nice, Where("nice")) : null,
+            Exec = section.HasPath("exec") ? ReadExec(section.GetValue("exec"), Where("exec")) : null,
         };
+    }
+
+    private static List<ExecHandler> ReadExec(HoconValue exec, string where)
+    {
+        if (!exec.IsObject()) throw new WorkerUsageException($"{where}: expected an object of handlers by task name, e.g. exec {{ render {{ command = [\"python3\", \"/srv/render.py\"] }} }}");
+        var handlers = new List<ExecHandler>();
+        foreach (var (name, value) in exec.GetObject().Items)
+        {
+            var at = $"{where}.{name}";
+            if (NameRules.Problem(name, "task name") is { } problem) throw new WorkerUsageException($"{where}: {problem}");
+            if (!value.IsObject()) throw new WorkerUsageException($"{at}: expected an object with a command, e.g. {{ command = [\"python3\", \"/srv/render.py\"] }}");
+            var keys = value.GetObject().Items;
+            if (keys.Keys.FirstOrDefault(key => !ExecKeys.Contains(key)) is { } unknown)
+                throw new WorkerUsageException($"{at}.{unknown}: unknown key; a handler has {string.Join(", ", ExecKeys)}");
+            if (!keys.TryGetValue("command", out var command))
+                throw new WorkerUsageException($"{at}.command is missing: give the program and its arguments, e.g. command = [\"python3\", \"/srv/render.py\"]");
+            var options = new Processes.ProcessHandlerOptions(Command(command, $"{at}.command"));
+            try
+            {
+                if (keys.TryGetValue("working-directory", out var directory)) options.WorkingDirectory = Scalar(directory, $"{at}.working-directory");
+                if (keys.TryGetValue("nice", out var nice)) options.Nice = LaunchValues.Nice(Scalar(nice, $"{at}.nice"), $"{at}.nice");
+                if (keys.TryGetValue("timeout", out var timeout)) options.Timeout = Duration(timeout, $"{at}.timeout");
+                if (keys.TryGetValue("stop-grace", out var grace)) options.StopGrace = Duration(grace, $"{at}.stop-grace");
+                if (keys.TryGetValue("environment", out var environment))
+                {
+                    if (!environment.IsObject()) throw new WorkerUsageException($"{at}.environment: expected an object of variables, e.g. environment {{ MODE = \"fast\" }}");
+                    foreach (var (variable, text) in environment.GetObject().Items) options.Environment[variable] = Scalar(text, $"{at}.environment.{variable}");
+                }
+            }
+            catch (Exception e) when (e is not WorkerUsageException)
+            {
+                throw new WorkerUsageException($"{at}: {e.Message}");
+            }
+            if (options.Problem() is { } bad) throw new WorkerUsageException($"{at}: {bad}");
+            handlers.Add(new ExecHandler(name, options, at));
+        }
+        return handlers;
+    }
+
+    /// <summary>A list of words, or one string split like a shell's words (<see cref="CommandWords"/>).</summary>
+    private static IReadOnlyList<string> Command(HoconValue value, string where)
+    {
+        if (value.IsArray()) return value.GetArray().Select(word => Scalar(word, where)).ToList();
+        // Akka's HOCON does not call [] a list (nor a string, nor an object): it is an empty command.
+        if (!value.IsString() && !value.IsObject() && value.GetArray() is { Count: 0 }) return [];
+        try
+        {
+            return CommandWords.Split(Scalar(value, where));
+        }
+        catch (FormatException bad)
+        {
+            throw new WorkerUsageException($"{where}: {bad.Message}");
+        }
+    }
+
+    private static string Scalar(HoconValue value, string where) =>
+        value.IsString() ? value.GetString() : throw new WorkerUsageException($"{where}: expected a value, got an object or a list");
+
+    private static TimeSpan Duration(HoconValue value, string where)
+    {
+        var text = Scalar(value, where);
+        try
+        {
+            return value.GetTimeSpan(allowInfinite: false);
+        }
+        catch (Exception e)
+        {
+            throw new WorkerUsageException($"{where}: \"{text}\" is not a duration such as 30s or 10m ({e.Message})");
+        }
     }
 
     private static SortedDictionary<string, double> ReadResources(Config resources, string where)

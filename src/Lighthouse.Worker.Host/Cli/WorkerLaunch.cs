@@ -22,17 +22,46 @@ public sealed record WorkerLaunch(
     PriorityRange Priorities,
     int? Port,
     TlsCredentials? Tls = null,
-    bool InsecureOffLoopback = false)
+    bool InsecureOffLoopback = false,
+    IReadOnlyList<ExecHandler>? Exec = null,
+    int? Nice = null)
 {
-    /// <summary>The hub this launch runs: its declaration and the built-in handlers.</summary>
-    public WorkerHub CreateHub() => WorkerHub.Create(options =>
+    private const string MaxPayloadKey = "lighthouse.scheduler.max-payload-bytes";
+
+    /// <summary>The process handlers, by task name: <c>--exec</c> and <c>lighthouse.worker.exec</c>.</summary>
+    public IReadOnlyList<ExecHandler> ExecHandlers => Exec ?? [];
+
+    /// <summary>
+    /// The hub this launch runs: its declaration, the built-in handlers and the process handlers, whose results may be
+    /// as large as the scheduler takes (<c>lighthouse.scheduler.max-payload-bytes</c> of this worker's configuration).
+    /// </summary>
+    public WorkerHub CreateHub()
     {
-        options.NodeName = Name;
-        options.Slots = Slots;
-        options.Priorities = Priorities;
-        foreach (var (name, quantity) in Resources) options.Resource(name, quantity);
-        options.AddBuiltInHandlers();
-    });
+        var config = AkkaConfig();
+        var maxResult = config.HasPath(MaxPayloadKey) && config.GetByteSize(MaxPayloadKey) is { } bytes
+            ? (int)Math.Clamp(bytes, 1, int.MaxValue)
+            : Processes.ProcessHandlerOptions.DefaultMaxResultBytes;
+        return WorkerHub.Create(options =>
+        {
+            options.NodeName = Name;
+            options.Slots = Slots;
+            options.Priorities = Priorities;
+            foreach (var (name, quantity) in Resources) options.Resource(name, quantity);
+            options.AddBuiltInHandlers();
+            foreach (var exec in ExecHandlers)
+            {
+                options.Exec(exec.TaskName, exec.Options.Command, o =>
+                {
+                    o.WorkingDirectory = exec.Options.WorkingDirectory;
+                    o.Timeout = exec.Options.Timeout;
+                    o.Nice = exec.Options.Nice;
+                    o.StopGrace = exec.Options.StopGrace;
+                    o.MaxResultBytes = maxResult;
+                    foreach (var (name, value) in exec.Options.Environment) o.Environment[name] = value;
+                });
+            }
+        });
+    }
 
     /// <summary>
     /// The ActorSystem's configuration: seeds, port and the <c>worker</c> role over the file, over the worker

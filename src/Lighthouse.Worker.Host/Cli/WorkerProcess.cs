@@ -33,6 +33,11 @@ internal static class WorkerProcess
             return WorkerCommandLine.BadInput;
         }
 
+        if (launch.Nice is { } nice && Processes.OwnPriority.SetNice(nice) is { } failure)
+        {
+            await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: --nice {nice}: cannot set this worker's priority: {failure}");
+            return WorkerCommandLine.BadInput;
+        }
         if (launch.InsecureOffLoopback)
             await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: warning: --insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as the scheduler toward this worker");
         string? name = null;
