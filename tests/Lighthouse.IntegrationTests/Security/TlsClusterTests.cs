@@ -41,6 +41,31 @@ public sealed class TlsClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_certificate_for_alice_submits_as_alice_and_is_refused_for_bob_and_bobs_task_with_exit_1()
+    {
+        await using var host = await HostProcess.StartAsync(arguments: Host);
+        await using var worker = await WorkerProcess.StartAsync(host.Port, "w1", arguments: _certificates.Flags(LighthouseRole.Worker, "w1"));
+        await using var admin = await LighthouseClient.ConnectAsync(host.Address, AdminOptions);
+        await Eventually.Holds(async () => (await NodesAsync(admin)).Contains("w1"), "w1 registers over TLS");
+        var alice = _certificates.Flags(LighthouseRole.Client, "alice-ci", "alice");
+        var bobsTask = await admin.SubmitAsync("sleep", "{\"ms\": 60000}", "bob");
+
+        var asAlice = await CliProcess.RunAsync(["submit", "echo", "--payload", "1", "--user", "alice", "--wait", "--json", "--host", host.Address, .. alice]);
+        var asBob = await CliProcess.RunAsync(["submit", "echo", "--payload", "1", "--user", "bob", "--host", host.Address, .. alice]);
+        var readBobs = await CliProcess.RunAsync(["status", bobsTask, "--host", host.Address, .. alice]);
+        var cancelBobs = await CliProcess.RunAsync(["cancel", bobsTask, "--host", host.Address, .. alice]);
+
+        Assert.Equal("succeeded", asAlice.Json()["state"]!.GetValue<string>());
+        foreach (var refused in new[] { asBob, readBobs, cancelBobs })
+        {
+            Assert.True(refused.ExitCode == 1, $"{refused.Command}: exit {refused.ExitCode}\n{refused.Stdout}\n{refused.Stderr}");
+            Assert.Contains("permission denied", refused.Stderr, StringComparison.Ordinal);
+        }
+        // Bob's task was left as it was: still running, not cancelled.
+        Assert.Equal(TaskState.Running, (await admin.GetAsync(bobsTask)).State);
+    }
+
+    [Fact]
     public async Task Workers_without_a_certificate_or_with_one_from_another_CA_are_refused_at_the_handshake_and_the_host_keeps_serving()
     {
         await using var host = await HostProcess.StartAsync(arguments: Host);
