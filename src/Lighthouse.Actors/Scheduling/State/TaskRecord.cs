@@ -32,6 +32,27 @@ internal sealed class TaskRecord(
     public string? SubmissionId { get; } = submissionId;
     public DateTimeOffset SubmittedAt { get; } = submittedAt;
 
+    // Policies (docs/task-policies.md): null for a task without them.
+    public RetryPolicy? Retry { get; init; }
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The submission's not-before time (its delay), as given.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>While it waits in <see cref="TaskAlarms"/> (a delay or a retry back-off): when it is due. Null otherwise.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>While it runs with a timeout: when the scheduler ends it if its worker has not (timeout plus grace). Null otherwise.</summary>
+    public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>How many times it was retried after a failure.</summary>
+    public int Retries { get; set; }
+
+    /// <summary>The errors of the retried attempts, the last <see cref="KeptAttemptErrors"/> of them, oldest first.</summary>
+    public List<string>? AttemptErrors { get; set; }
+
+    public const int KeptAttemptErrors = 10;
+
     public TaskState State { get; set; } = TaskState.Queued;
     public double Progress { get; set; }
     public string? Result { get; set; }
@@ -58,5 +79,14 @@ internal sealed class TaskRecord(
 
     public TaskInfo ToInfo(string? pendingReason, bool? waitsForCapacity) => new(
         Id, TaskName, UserId, Priority, State, Progress, Result, Error, Node, Attempts, MaxAttempts,
-        SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId, waitsForCapacity);
+        SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId, waitsForCapacity,
+        Retry, Timeout, NotBefore, Retries > 0 ? DueAt : null, AttemptErrors?.ToList(), Retries);
+
+    /// <summary>Remembers a retried attempt's error, keeping the last few.</summary>
+    public void AddAttemptError(string error)
+    {
+        var errors = AttemptErrors ??= [];
+        if (errors.Count == KeptAttemptErrors) errors.RemoveAt(0);
+        errors.Add(error);
+    }
 }
