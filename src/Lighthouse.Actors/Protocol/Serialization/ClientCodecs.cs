@@ -41,6 +41,10 @@ internal static class ClientCodecs
             static (ref r) => new TaskList(r.ReadString("TaskList.UserId")!, r.ReadList("TaskList.Tasks", ReadTaskInfo)!),
             WriteListPolicies, ReadListPolicies),
         MessageCodec.Extended<TaskInfo>("TI", "TJ", HasPolicies, WriteTaskInfo, ReadTaskInfo, WritePolicies, ReadPolicies),
+        // Not a message of its own, but a public protocol type: it crosses as a field of SubmitTask and TaskInfo.
+        MessageCodec.For<RetryPolicy>("RY",
+            static (w, m) => { w.WriteInt(m.Attempts); w.WriteTimeSpan(m.Backoff); w.WriteNullableTimeSpan(m.MaxBackoff); },
+            static (ref r) => new RetryPolicy(r.ReadInt("RetryPolicy.Attempts"), r.ReadTimeSpan("RetryPolicy.Backoff"), r.ReadNullableTimeSpan("RetryPolicy.MaxBackoff"))),
         MessageCodec.For<WatchTask>("WT",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteBool(m.Progress); w.WriteBool(m.Collect); },
             static (ref r) => new WatchTask(r.ReadString("WatchTask.TaskId")!, r.ReadBool("WatchTask.Progress"), r.ReadBool("WatchTask.Collect"))),
@@ -108,7 +112,7 @@ internal static class ClientCodecs
         return m with { Tasks = tasks };
     }
 
-    internal static bool HasPolicies(TaskInfo m) => m.Retry is not null || m.Timeout is not null || m.NotBefore is not null || m.Retries > 0;
+    internal static bool HasPolicies(TaskInfo m) => m.Retry is not null || m.Timeout is not null || m.NotBefore is not null || m.Retries != 0;
 
     private static void WritePolicies(WireWriter w, TaskInfo m)
     {

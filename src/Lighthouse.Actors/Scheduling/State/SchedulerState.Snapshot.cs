@@ -33,7 +33,7 @@ internal sealed partial class SchedulerState
             tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList());
     }
 
-    private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries > 0;
+    private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0;
 
     /// <summary>
     /// The worker nodes in the order they registered (ties by name): the order a placement engine rebuilt
