@@ -69,6 +69,21 @@ public sealed class TaskPolicyApiTests
     }
 
     [Fact]
+    public async Task A_worker_that_ignores_a_timeout_has_the_task_failed_by_the_scheduler_and_its_slot_freed()
+    {
+        await using var web = await WebHarness.Start(settings: SchedulerSettings.Default with { TimeoutGrace = TimeSpan.FromMilliseconds(200) });
+        await web.AddWorker("n1", slots: 1);
+
+        // The test worker's "hold" runs until cancelled and knows nothing of timeouts: the scheduler's alarm ends it.
+        var held = await web.Submit("""{"name": "hold", "timeout_ms": 100}""");
+        var next = await web.Submit("""{"name": "echo"}""");
+        var failed = await web.UntilTask(held, t => t.GetProperty("state").GetString() == "failed");
+        await web.UntilTask(next, t => t.GetProperty("state").GetString() == "succeeded");
+
+        Assert.StartsWith("timed out after 100 ms: worker node \"n1\" did not end it within the 0.2 s grace", failed.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task A_task_without_policies_shows_them_empty()
     {
         await using var web = await WebHarness.Start();
