@@ -18,9 +18,10 @@ public sealed record PriorityRange(int Min, int Max)
 /// <summary>
 /// A worker node offers itself: its resources (name → quantity, as the placement engine reads them),
 /// the task names it handles, the priorities it accepts and how many tasks it runs at once.
-/// <paramref name="RunningTasks"/> are the ids of the tasks it still runs (or has finished and not yet
-/// reported) when it registers again, e.g. after the scheduler moved or recovered: those the scheduler
-/// has running there are re-attached, the others it is told to cancel. Null or empty on a first start.
+/// <paramref name="RunningTasks"/> are the ids of the tasks it still runs, and of those it has finished whose final
+/// report no scheduler has acknowledged yet (<see cref="ReportsAcknowledged"/>), when it registers again, e.g. after the
+/// scheduler moved or recovered: those the scheduler has running there are re-attached (and the unacknowledged reports,
+/// sent again after the registration, end them), the others it is told to cancel. Null or empty on a first start.
 /// Answered by <see cref="WorkerRegistered"/> or <see cref="WorkerRegistrationRejected"/>.
 /// </summary>
 public sealed record RegisterWorker(
@@ -64,6 +65,13 @@ public sealed record ReportFailure(string TaskId, string Error) : IWorkerReport;
 
 /// <summary>The worker stopped the task after a <see cref="CancelRunningTask"/>.</summary>
 public sealed record AcknowledgeCancel(string TaskId) : IWorkerReport;
+
+/// <summary>
+/// Scheduler → worker: the final reports (<see cref="ReportSuccess"/>, <see cref="ReportFailure"/>, <see cref="AcknowledgeCancel"/>)
+/// of these tasks are taken, and durable where the scheduler journals, or were already had: the worker forgets them
+/// instead of keeping them to send again after a fail-over. Sent per mailbox drain of the node's link, many ids at once.
+/// </summary>
+public sealed record ReportsAcknowledged(IReadOnlyList<string> TaskIds);
 
 /// <summary>Answer to a report the scheduler could not take (the task is not running on that node, progress out of range, …).</summary>
 public sealed record ReportRejected(string TaskId, string Reason);

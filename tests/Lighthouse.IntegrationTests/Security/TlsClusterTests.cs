@@ -38,6 +38,38 @@ public sealed class TlsClusterTests : IDisposable
         var submit = await CliProcess.RunAsync(["submit", "echo", "--payload", "{\"n\":7}", "--user", "alice", "--wait", "--json", "--host", host.Address, .. _certificates.Flags(LighthouseRole.Client, "ci", "alice")]);
         Assert.True(submit.ExitCode == 0, $"{submit.Command}: {submit.ExitCode}\n{submit.Stdout}\n{submit.Stderr}");
         Assert.Equal("succeeded", submit.Json()["state"]!.GetValue<string>());
+
+        // The membership guard challenges every member and downs those that cannot prove their role within 10 s:
+        // the real worker process answers, so past that deadline it is still a member and still registered.
+        var deadline = worker.StartedAt + TimeSpan.FromSeconds(14);
+        if (DateTimeOffset.UtcNow < deadline) await Task.Delay(deadline - DateTimeOffset.UtcNow);
+        Assert.Contains("w1", await NodesAsync(client));
+        Assert.DoesNotContain(host.Log.Stdout.Concat(host.Log.Stderr), line => line.Contains("Downing cluster member", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_client_certificate_for_alice_submits_as_alice_and_is_refused_for_bob_and_bobs_task_with_exit_1()
+    {
+        await using var host = await HostProcess.StartAsync(arguments: Host);
+        await using var worker = await WorkerProcess.StartAsync(host.Port, "w1", arguments: _certificates.Flags(LighthouseRole.Worker, "w1"));
+        await using var admin = await LighthouseClient.ConnectAsync(host.Address, AdminOptions);
+        await Eventually.Holds(async () => (await NodesAsync(admin)).Contains("w1"), "w1 registers over TLS");
+        var alice = _certificates.Flags(LighthouseRole.Client, "alice-ci", "alice");
+        var bobsTask = await admin.SubmitAsync("sleep", "{\"ms\": 60000}", "bob");
+
+        var asAlice = await CliProcess.RunAsync(["submit", "echo", "--payload", "1", "--user", "alice", "--wait", "--json", "--host", host.Address, .. alice]);
+        var asBob = await CliProcess.RunAsync(["submit", "echo", "--payload", "1", "--user", "bob", "--host", host.Address, .. alice]);
+        var readBobs = await CliProcess.RunAsync(["status", bobsTask, "--host", host.Address, .. alice]);
+        var cancelBobs = await CliProcess.RunAsync(["cancel", bobsTask, "--host", host.Address, .. alice]);
+
+        Assert.Equal("succeeded", asAlice.Json()["state"]!.GetValue<string>());
+        foreach (var refused in new[] { asBob, readBobs, cancelBobs })
+        {
+            Assert.True(refused.ExitCode == 1, $"{refused.Command}: exit {refused.ExitCode}\n{refused.Stdout}\n{refused.Stderr}");
+            Assert.Contains("permission denied", refused.Stderr, StringComparison.Ordinal);
+        }
+        // Bob's task was left as it was: still running, not cancelled.
+        Assert.Equal(TaskState.Running, (await admin.GetAsync(bobsTask)).State);
     }
 
     [Fact]
