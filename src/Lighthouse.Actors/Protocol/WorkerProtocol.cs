@@ -38,8 +38,12 @@ public sealed record WorkerRegistered(string Node);
 /// <summary>The registration was refused; <paramref name="Reason"/> names the field and value.</summary>
 public sealed record WorkerRegistrationRejected(string Node, string Reason);
 
-/// <summary>Scheduler → worker: run this task; <paramref name="Attempt"/> counts from 1 and grows when a previous worker was lost.</summary>
-public sealed record StartTask(string TaskId, string TaskName, string Payload, string UserId, int Priority, int Attempt);
+/// <summary>
+/// Scheduler → worker: run this task; <paramref name="Attempt"/> counts from 1 and grows with each start (a retry, a lost worker).
+/// <paramref name="Timeout"/>, when set, is how long this attempt may run: the worker fires the handler's token then and
+/// reports the task failed "timed out".
+/// </summary>
+public sealed record StartTask(string TaskId, string TaskName, string Payload, string UserId, int Priority, int Attempt, TimeSpan? Timeout = null);
 
 /// <summary>Scheduler → worker: stop this running task and acknowledge with <see cref="AcknowledgeCancel"/>.</summary>
 public sealed record CancelRunningTask(string TaskId);
@@ -56,7 +60,7 @@ public sealed record ReportProgress(string TaskId, double Percent) : IWorkerRepo
 /// <summary>The task succeeded with a JSON <paramref name="Result"/> (invalid JSON fails the task).</summary>
 public sealed record ReportSuccess(string TaskId, string Result) : IWorkerReport;
 
-/// <summary>The task failed with <paramref name="Error"/>; it is not retried.</summary>
+/// <summary>The task failed with <paramref name="Error"/>; it is retried only under its retry policy.</summary>
 public sealed record ReportFailure(string TaskId, string Error) : IWorkerReport;
 
 /// <summary>The worker stopped the task after a <see cref="CancelRunningTask"/>.</summary>

@@ -183,6 +183,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
             // Timers.
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;
+            case AlarmsDue: Alarms(); break;
             case RecoveryGraceOver: GraceOver(); break;
 
             // The journal's answers about snapshots and deletions.
