@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Lighthouse.Client;
+using Lighthouse.Protocol;
+
+namespace Lighthouse.Chaos;
+
+/// <summary>
+/// Measures recovery: every <see cref="Interval"/> a small <c>echo</c> is submitted through a client of its own (knowing
+/// all three hosts, resending after 250 ms of silence) and followed to its end, without waiting for the previous one.
+/// After a fault at t0, the first acceptance of a probe sent after t0 says when a new submission was accepted again,
+/// and the first start of one says when dispatch resumed. Probes are tasks like any other: the checker checks them too.
+/// </summary>
+internal sealed class ChaosProbe
+{
+    public const string User = "chaos-probe";
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ChaosHistory _history;
+    private readonly ConcurrentQueue<SubmissionRecord> _probes = new();
+
+    public ChaosProbe(ChaosHistory history) => _history = history;
+
+    public static LighthouseClientOptions ClientOptions => new()
+    {
+        RequestTimeout = TimeSpan.FromSeconds(10),
+        RetryInterval = TimeSpan.FromMilliseconds(250),
+        WatchRefreshInterval = TimeSpan.FromMilliseconds(500),
+    };
+
+    public async Task RunAsync(LighthouseClient client, CancellationToken stop, CancellationToken hard)
+    {
+        var running = new List<Task>();
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var payload = $"{{\"probe\":{n}}}";
+            var record = _history.New(SubmissionKind.Probe, "probe", User, "echo", payload, null);
+            _probes.Enqueue(record);
+            running.Add(ProbeAsync(client, record, hard));
+            running.RemoveAll(t => t.IsCompleted);
+            try { await Task.Delay(Interval, stop); }
+            catch (OperationCanceledException) { break; }
+        }
+        await Task.WhenAll(running);
+    }
+
+    private async Task ProbeAsync(LighthouseClient client, SubmissionRecord record, CancellationToken hard)
+    {
+        var submission = new SubmitTask("echo", record.Payload, User, SubmissionId: record.SubmissionId);
+        if (await ChaosLoad.SubmitAsync(_history, client, record, submission, "probe", hard) is { } taskId)
+            await ChaosLoad.WaitAsync(_history, client, record, taskId, "probe", hard);
+    }
+
+    /// <summary>From <paramref name="t0"/> to the first acceptance of a probe sent at or after it; null if none yet.</summary>
+    public TimeSpan? AcceptedAgain(DateTimeOffset t0) =>
+        _probes.Where(p => p.SentAt >= t0 && p.AcceptedAt is not null).Select(p => p.AcceptedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+
+    /// <summary>From <paramref name="t0"/> to the first start (on a worker, by the scheduler's clock) of a probe sent at or after it; null if none yet.</summary>
+    public TimeSpan? DispatchResumed(DateTimeOffset t0) =>
+        _probes.Where(p => p.SentAt >= t0).SelectMany(p => p.Ends).Where(e => e.State == TaskState.Succeeded && e.StartedAt is not null)
+            .Select(e => e.StartedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+}
