@@ -87,7 +87,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
             await cluster.StartHostAsync(cluster.Hosts[0], seeds: []);
             foreach (var host in cluster.Hosts.Skip(1)) await cluster.StartHostAsync(host, [cluster.Hosts[0]]);
             foreach (var worker in cluster.Workers) await cluster.StartWorkerAsync(worker);
-            cluster.Admin = await LighthouseClient.ConnectAsync(cluster.HostAddresses, new LighthouseClientOptions { RequestTimeout = AskLimit * 2 });
+            cluster.Admin = await LighthouseClient.ConnectAsync(cluster.HostAddresses, new LighthouseClientOptions { RequestTimeout = AskLimit * 2, LogLevel = "OFF" });
             var limit = DateTimeOffset.UtcNow + StartLimit;
             while (await cluster.MissingAsync() is { } missing)
             {

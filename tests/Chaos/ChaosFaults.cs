@@ -33,6 +33,9 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
     /// <summary>From the fault to the first acceptance of a submission sent after it.</summary>
     public TimeSpan? AcceptedAgain { get; set; }
 
+    /// <summary>From the fault to the first acceptance over HTTP (any host) of a submission sent after it.</summary>
+    public TimeSpan? HttpAcceptedAgain { get; set; }
+
     /// <summary>From the fault to the first start of a task submitted after it.</summary>
     public TimeSpan? DispatchResumed { get; set; }
 
@@ -43,7 +46,7 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
 
     public override string ToString() =>
         $"#{Number} {At:HH:mm:ss.fff} {Kind} {Target}{(Pause is { } p ? $" for {p.TotalSeconds:0.0} s" : "")}: " +
-        $"accepted again {Seconds(AcceptedAgain)}, dispatch resumed {Seconds(DispatchResumed)}, whole again {Seconds(WholeAgain)}" +
+        $"accepted again {Seconds(AcceptedAgain)} (HTTP {Seconds(HttpAcceptedAgain)}), dispatch resumed {Seconds(DispatchResumed)}, whole again {Seconds(WholeAgain)}" +
         (Notes.Count > 0 ? $"; {string.Join("; ", Notes)}" : "");
 
     private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.00} s" : "never";
@@ -159,6 +162,7 @@ internal sealed class ChaosFaults
         }
         await UntilWholeAsync(fault, hard);
         fault.AcceptedAgain = _probe.AcceptedAgain(fault.At);
+        fault.HttpAcceptedAgain = _probe.AcceptedAgain(fault.At, "http-probe");
         fault.DispatchResumed = _probe.DispatchResumed(fault.At);
         _options.Log($"chaos: {fault}");
     }

@@ -25,6 +25,8 @@ internal sealed class ChaosProbe
         RequestTimeout = TimeSpan.FromSeconds(10),
         RetryInterval = TimeSpan.FromMilliseconds(250),
         WatchRefreshInterval = TimeSpan.FromMilliseconds(500),
+        // The clients' troubles are counted in the history; Akka's own complaints about dead hosts would drown the report.
+        LogLevel = "OFF",
     };
 
     public async Task RunAsync(LighthouseClient client, CancellationToken stop, CancellationToken hard)
@@ -50,9 +52,52 @@ internal sealed class ChaosProbe
             await ChaosLoad.WaitAsync(_history, client, record, taskId, "probe", hard);
     }
 
-    /// <summary>From <paramref name="t0"/> to the first acceptance of a probe sent at or after it; null if none yet.</summary>
-    public TimeSpan? AcceptedAgain(DateTimeOffset t0) =>
-        _probes.Where(p => p.SentAt >= t0 && p.AcceptedAt is not null).Select(p => p.AcceptedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+    /// <summary>
+    /// The HTTP probe: every <see cref="Interval"/> one submission to the next host's API in turn (dead hosts included: a
+    /// refused connection costs nothing), sent once with a 10 s timeout and not followed further. Says when a host's HTTP
+    /// API accepted submissions again, which a client knowing all hosts (<see cref="RunAsync"/>) may see later or sooner.
+    /// </summary>
+    public async Task RunHttpAsync(ChaosCluster cluster, CancellationToken stop, CancellationToken hard)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var running = new List<Task>();
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var host = cluster.Hosts[n % cluster.Hosts.Count];
+            var payload = $"{{\"http_probe\":{n}}}";
+            var record = _history.New(SubmissionKind.Probe, "http-probe", User, "echo", payload, null);
+            _probes.Enqueue(record);
+            running.Add(HttpProbeAsync(http, host, record, hard));
+            running.RemoveAll(t => t.IsCompleted);
+            try { await Task.Delay(Interval, stop); }
+            catch (OperationCanceledException) { break; }
+        }
+        await Task.WhenAll(running);
+    }
+
+    private async Task HttpProbeAsync(HttpClient http, ChaosCluster.Slot host, SubmissionRecord record, CancellationToken hard)
+    {
+        var body = $"{{\"name\":\"echo\",\"user\":\"{User}\",\"submission_id\":\"{record.SubmissionId}\",\"payload\":{record.Payload}}}";
+        record.Sent();
+        try
+        {
+            using var response = await http.PostAsync(new Uri(host.Web, "/api/tasks"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"), hard);
+            if (response.StatusCode is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK)
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(hard));
+                record.Accepted(json.RootElement.GetProperty("id").GetString()!);
+            }
+        }
+        catch (HttpRequestException) { }
+        catch (TaskCanceledException) when (!hard.IsCancellationRequested)
+        {
+            _history.Trouble("http-probe: no answer within 10 s");
+        }
+    }
+
+    /// <summary>From <paramref name="t0"/> to the first acceptance of a probe (through <paramref name="via"/>: probe or http-probe) sent at or after it; null if none yet.</summary>
+    public TimeSpan? AcceptedAgain(DateTimeOffset t0, string via = "probe") =>
+        _probes.Where(p => p.Via == via && p.SentAt >= t0 && p.AcceptedAt is not null).Select(p => p.AcceptedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
 
     /// <summary>From <paramref name="t0"/> to the first start (on a worker, by the scheduler's clock) of a probe sent at or after it; null if none yet.</summary>
     public TimeSpan? DispatchResumed(DateTimeOffset t0) =>
