@@ -54,7 +54,7 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
 
 /// <summary>
 /// Injects one fault at a time, at random gaps, every choice taken from one <see cref="Random"/> seeded by the run:
-/// which kind, which target, how long a pause, how long a killed process stays dead. A fault on a host is only injected
+/// which kind (see <see cref="Choose"/>), which target, how long a pause, how long a killed process stays dead. A fault on a host is only injected
 /// while the cluster is whole, so at least two of the three hosts are alive at any time (keep-majority). After each
 /// fault it waits until the probe shows recovery, restarts what was killed or stopped or exited on its own (a node
 /// downed while paused exits), and waits until the cluster is whole again before the next gap.
@@ -63,11 +63,13 @@ internal sealed class ChaosFaults
 {
     public static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan WholeLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StableFor = TimeSpan.FromSeconds(3);
 
     private readonly ChaosCluster _cluster;
     private readonly ChaosProbe _probe;
     private readonly ChaosOptions _options;
     private readonly Random _random;
+    private readonly Queue<FaultKind> _bag = new();
 
     public ChaosFaults(ChaosCluster cluster, ChaosProbe probe, ChaosOptions options, Random random)
     {
@@ -91,14 +93,20 @@ internal sealed class ChaosFaults
         }
     }
 
-    private FaultKind Choose() => _random.Next(100) switch
+    /// <summary>
+    /// The next kind from a shuffled bag of all five kinds (refilled and shuffled again when empty): every kind comes up
+    /// once in each five faults, in an order that depends on the seed alone, so a short run still sees several kinds.
+    /// </summary>
+    private FaultKind Choose()
     {
-        < 25 => FaultKind.KillWorker,
-        < 45 => FaultKind.KillSchedulerHost,
-        < 60 => FaultKind.StopSchedulerHost,
-        < 80 => FaultKind.PauseWorker,
-        _ => FaultKind.PauseHost,
-    };
+        if (_bag.Count == 0)
+        {
+            var kinds = Enum.GetValues<FaultKind>();
+            _random.Shuffle(kinds);
+            foreach (var kind in kinds) _bag.Enqueue(kind);
+        }
+        return _bag.Dequeue();
+    }
 
     private async Task InjectAsync(FaultKind kind, CancellationToken hard)
     {
@@ -178,8 +186,15 @@ internal sealed class ChaosFaults
                 await RestartAsync(slot, fault, $"exited on its own (code {slot.Current!.ExitCode}): restarted");
             if (await _cluster.MissingAsync() is not { } missing)
             {
-                fault.WholeAgain = DateTimeOffset.UtcNow - fault.At;
-                return;
+                // Whole, and still whole a while later: a node downed while paused may look whole for a moment after SIGCONT.
+                var whole = DateTimeOffset.UtcNow - fault.At;
+                await Task.Delay(StableFor, hard);
+                if (_cluster.All.All(s => s.Current is { HasExited: false }) && await _cluster.MissingAsync() is null)
+                {
+                    fault.WholeAgain = whole;
+                    return;
+                }
+                continue;
             }
             if (clock.Elapsed > WholeLimit)
             {

@@ -11,7 +11,7 @@ namespace Lighthouse.IntegrationTests.Chaos;
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    private const int Seed = 13;
+    private const int Seed = 14;
 
     [Fact]
     public async Task Under_a_minute_of_kills_pauses_and_restarts_every_accepted_task_ends_exactly_once_with_its_own_result()
