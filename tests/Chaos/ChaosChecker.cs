@@ -40,7 +40,7 @@ internal sealed class ChaosVerdict
 /// <c>max-attempts</c> times failed saying so);</item>
 /// <item>every end a client saw is the end the scheduler holds (no task finished twice with different results);</item>
 /// <item>attempts never exceed max-attempts; no task is left running (on a node that is gone: stranded);</item>
-/// <item>the scheduler holds no task of these users that no client submitted.</item>
+/// <item>the scheduler holds no task of these users that no client submitted, and no task id was answered to two submissions (two schedulers at once).</item>
 /// </list>
 /// </summary>
 internal static class ChaosChecker
@@ -64,6 +64,13 @@ internal static class ChaosChecker
         {
             verdict.Phantoms++;
             Violation(verdict, $"the scheduler holds task {phantom.TaskId} ({phantom.TaskName} for {phantom.UserId}, submission id {phantom.SubmissionId ?? "none"}) that no client submitted");
+        }
+
+        // Two schedulers at once (a downed one still answering) would hand out the same task id twice.
+        foreach (var shared in submissions.SelectMany(s => s.TaskIds.Select(id => (Id: id, Record: s))).GroupBy(a => a.Id).Where(g => g.Count() > 1))
+        {
+            verdict.Duplicates++;
+            Violation(verdict, $"SPLIT BRAIN: task id {shared.Key} was answered to {shared.Count()} submissions: {string.Join("; ", shared.Select(a => a.Record))}");
         }
 
         verdict.Submissions = submissions.Count;

@@ -30,13 +30,13 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
     public DateTimeOffset At { get; } = at;
     public TimeSpan? Pause { get; set; }
 
-    /// <summary>From the fault to the first acceptance of a submission sent after it.</summary>
+    /// <summary>From the fault to submissions accepted again for good (<see cref="ChaosProbe.AcceptedAgain"/>).</summary>
     public TimeSpan? AcceptedAgain { get; set; }
 
-    /// <summary>From the fault to the first acceptance over HTTP (any host) of a submission sent after it.</summary>
+    /// <summary>The same over HTTP (the probe posting to the hosts in turn).</summary>
     public TimeSpan? HttpAcceptedAgain { get; set; }
 
-    /// <summary>From the fault to the first start of a task submitted after it.</summary>
+    /// <summary>From the fault to dispatch resumed for good (<see cref="ChaosProbe.DispatchResumed"/>).</summary>
     public TimeSpan? DispatchResumed { get; set; }
 
     /// <summary>From the fault to the cluster whole again (everything restarted, rejoined and registered).</summary>
@@ -125,8 +125,10 @@ internal sealed class ChaosFaults
             return;
         }
 
+        var ranScheduler = kind == FaultKind.PauseHost && await _cluster.SchedulerHostAsync() == target;
         var fault = new FaultRecord(Faults.Count + 1, kind, process.Name, DateTimeOffset.UtcNow);
         Faults.Add(fault);
+        if (ranScheduler) fault.Notes.Add($"{process.Name} ran the scheduler");
         process.Note($"chaos fault #{fault.Number}: {kind}");
         var restart = false;
         switch (kind)
@@ -161,7 +163,7 @@ internal sealed class ChaosFaults
 
         // Recovery as the probe sees it, then the dead come back.
         var recovery = Stopwatch.StartNew();
-        while (recovery.Elapsed < RecoveryLimit && (_probe.AcceptedAgain(fault.At) is null || _probe.DispatchResumed(fault.At) is null))
+        while (recovery.Elapsed < RecoveryLimit && !_probe.Recovering(fault.At))
             await Task.Delay(100, hard);
         if (restart)
         {
@@ -169,9 +171,12 @@ internal sealed class ChaosFaults
             await RestartAsync(target, fault, "restarted");
         }
         await UntilWholeAsync(fault, hard);
-        fault.AcceptedAgain = _probe.AcceptedAgain(fault.At);
-        fault.HttpAcceptedAgain = _probe.AcceptedAgain(fault.At, "http-probe");
-        fault.DispatchResumed = _probe.DispatchResumed(fault.At);
+        // The window ends when the cluster is whole again; probes sent in it may still be waiting: give them a moment.
+        var until = fault.At + (fault.WholeAgain ?? WholeLimit);
+        await Task.Delay(ChaosProbe.Disrupted, hard);
+        fault.AcceptedAgain = _probe.AcceptedAgain(fault.At, until);
+        fault.HttpAcceptedAgain = _probe.AcceptedAgain(fault.At, until, "http-probe");
+        fault.DispatchResumed = _probe.DispatchResumed(fault.At, until);
         _options.Log($"chaos: {fault}");
     }
 

@@ -95,12 +95,32 @@ internal sealed class ChaosProbe
         }
     }
 
-    /// <summary>From <paramref name="t0"/> to the first acceptance of a probe (through <paramref name="via"/>: probe or http-probe) sent at or after it; null if none yet.</summary>
-    public TimeSpan? AcceptedAgain(DateTimeOffset t0, string via = "probe") =>
-        _probes.Where(p => p.Via == via && p.SentAt >= t0 && p.AcceptedAt is not null).Select(p => p.AcceptedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+    /// <summary>A probe that waited longer than this for its acceptance (or start) was disrupted by the fault.</summary>
+    public static readonly TimeSpan Disrupted = TimeSpan.FromSeconds(1);
 
-    /// <summary>From <paramref name="t0"/> to the first start (on a worker, by the scheduler's clock) of a probe sent at or after it; null if none yet.</summary>
-    public TimeSpan? DispatchResumed(DateTimeOffset t0) =>
-        _probes.Where(p => p.SentAt >= t0).SelectMany(p => p.Ends).Where(e => e.State == TaskState.Succeeded && e.StartedAt is not null)
-            .Select(e => e.StartedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+    /// <summary>
+    /// From <paramref name="t0"/> to when submissions through <paramref name="via"/> (probe or http-probe) were accepted again
+    /// for good: the latest acceptance of a probe sent in the fault's window [t0, <paramref name="until"/>] that waited more
+    /// than <see cref="Disrupted"/>; when none waited that long, the first acceptance of one sent after t0. Null if none was accepted.
+    /// A fault that disrupts late (a paused host waking up and downing others) is counted to its end, not to the first probe.
+    /// </summary>
+    public TimeSpan? AcceptedAgain(DateTimeOffset t0, DateTimeOffset until, string via = "probe") =>
+        Recovered(t0, until, via, p => p.AcceptedAt is { } at ? (p.SentAt, at) : null);
+
+    /// <summary>As <see cref="AcceptedAgain"/> for the probes' starts on a worker (by the scheduler's clock): when dispatch resumed for good.</summary>
+    public TimeSpan? DispatchResumed(DateTimeOffset t0, DateTimeOffset until) =>
+        Recovered(t0, until, "probe", p => p.Ends.Where(e => e.State == TaskState.Succeeded && e.StartedAt is not null).Select(e => e.StartedAt!.Value)
+            .DefaultIfEmpty().Min() is var started && started != default ? (p.SentAt, started) : null);
+
+    /// <summary>True once a probe sent after <paramref name="t0"/> was accepted and one has started: the first sign of recovery.</summary>
+    public bool Recovering(DateTimeOffset t0) =>
+        AcceptedAgain(t0, DateTimeOffset.UtcNow) is not null && DispatchResumed(t0, DateTimeOffset.UtcNow) is not null;
+
+    private TimeSpan? Recovered(DateTimeOffset t0, DateTimeOffset until, string via, Func<SubmissionRecord, (DateTimeOffset Sent, DateTimeOffset At)?> time)
+    {
+        var times = _probes.Where(p => p.Via == via && p.SentAt >= t0).Select(time).OfType<(DateTimeOffset Sent, DateTimeOffset At)>().ToList();
+        if (times.Count == 0) return null;
+        var late = times.Where(t => t.Sent <= until && t.At - t.Sent > Disrupted).ToList();
+        return (late.Count > 0 ? late.Max(t => t.At) : times.Min(t => t.At)) - t0;
+    }
 }

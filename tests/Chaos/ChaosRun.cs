@@ -32,8 +32,10 @@ internal sealed record ChaosReport(int Seed, TimeSpan Load, IReadOnlyList<FaultR
             if (of.Count == 0) continue;
             lines.Add($"{kind,-20} {of.Count,3} {Pair(of.Select(f => f.AcceptedAgain)),24} {Pair(of.Select(f => f.HttpAcceptedAgain)),22} {Pair(of.Select(f => f.DispatchResumed)),26} {Pair(of.Select(f => f.WholeAgain)),22}");
         }
-        lines.Add("(times from the fault. accepted again: the first probe sent after the fault (every 100 ms, LighthouseClient knowing the 3 hosts) accepted; over HTTP: the same " +
-            "for a probe posted to the hosts' APIs in turn; dispatch resumed: the first such probe started on a worker; whole again: everything restarted, rejoined and registered)");
+        lines.Add("(times from the fault. accepted again: when submissions were accepted again for good: the latest acceptance of a probe (one every 100 ms " +
+                  "through a LighthouseClient knowing the 3 hosts) sent between the fault and the cluster whole again that waited over 1 s, else the first " +
+                  "acceptance after the fault; over HTTP: the same for a probe posted to the hosts' APIs in turn; dispatch resumed: the same for the probes' " +
+                  "starts on a worker; whole again: everything restarted, rejoined and registered, and still so 3 s later)");
         lines.Add("");
         lines.Add("faults:");
         lines.AddRange(Faults.Select(f => "  " + f));
