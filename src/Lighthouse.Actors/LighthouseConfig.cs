@@ -22,6 +22,9 @@ public static class LighthouseConfig
 
     private static readonly object RegistrationLock = new();
 
+    /// <summary>Akka.Remote's remote-deployment message (internal to Akka.Remote, so found by name).</summary>
+    private static readonly Type DaemonMsgCreateType = typeof(Akka.Remote.RemoteActorRefProvider).Assembly.GetType("Akka.Remote.DaemonMsgCreate", throwOnError: true)!;
+
     /// <summary>The embedded <c>reference.conf</c>: every library default with its comment.</summary>
     public static Config Reference { get; } = ConfigurationFactory.ParseString(ReadReference());
 
@@ -103,6 +106,7 @@ public static class LighthouseConfig
     private static void RegisterSerializer(ExtendedActorSystem system)
     {
         RefuseJson(system);
+        RefuseRemoteDeployment(system);
         var serialization = system.Serialization;
         // Bound by the configuration (LighthouseConfig.Defaults, the hosting extensions), or by an earlier component.
         if (serialization.FindSerializerForType(typeof(Protocol.SubmitTask)) is LighthouseSerializer) return;
@@ -142,6 +146,24 @@ public static class LighthouseConfig
             var refusing = new RefusingJsonSerializer(system);
             serialization.AddSerializer(RefusingJsonSerializer.AkkaJsonSerializerName, refusing);
             serialization.AddSerializationMap(typeof(object), refusing);
+        }
+    }
+
+    /// <summary>
+    /// Puts <see cref="RefusingDaemonCreateSerializer"/> under identifier 3 of a system whose configuration left Akka.Remote's
+    /// remote-deployment serializer there (built without <see cref="Defaults"/>), and binds <c>DaemonMsgCreate</c> to it: until
+    /// this runs any peer may have an actor of its choosing created here.
+    /// </summary>
+    private static void RefuseRemoteDeployment(ExtendedActorSystem system)
+    {
+        var serialization = system.Serialization;
+        if (serialization.FindSerializerForType(DaemonMsgCreateType) is RefusingDaemonCreateSerializer) return;
+        lock (RegistrationLock)
+        {
+            if (serialization.FindSerializerForType(DaemonMsgCreateType) is RefusingDaemonCreateSerializer) return;
+            var refusing = new RefusingDaemonCreateSerializer(system);
+            serialization.AddSerializer(RefusingDaemonCreateSerializer.AkkaDaemonCreateSerializerName, refusing);
+            serialization.AddSerializationMap(DaemonMsgCreateType, refusing);
         }
     }
 

@@ -39,6 +39,18 @@ public static class LighthouseNames
     /// <summary>The name of the worker agent under <c>/user</c>.</summary>
     public const string WorkerAgent = "lighthouse-worker";
 
+    /// <summary>
+    /// The name, under <c>/user</c>, of the actor on every member of a TLS cluster that answers a host's membership
+    /// challenge (<see cref="Protocol.ProveMembership"/>).
+    /// </summary>
+    public const string MembershipResponder = "lighthouse-membership";
+
+    /// <summary>The path hosts send membership challenges to.</summary>
+    public const string MembershipResponderPath = "/user/" + MembershipResponder;
+
+    /// <summary>The name, under <c>/user</c>, of a host's guard that challenges and downs members.</summary>
+    public const string MembershipGuard = "lighthouse-membership-guard";
+
     /// <summary>The cluster port of the host; the default seed of workers and the default target of clients.</summary>
     public const int DefaultClusterPort = 4053;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
+using Lighthouse.Membership;
 using Lighthouse.Protocol;
 using Lighthouse.Worker.Agent;
 using Lighthouse.Worker.Processes;
@@ -80,6 +81,8 @@ public sealed class WorkerHub
         ArgumentNullException.ThrowIfNull(scheduler);
         var node = ResolveNodeName(system);
         LighthouseConfig.Prepare(system, $"worker hub \"{node}\"");
+        // With TLS in a cluster: answer the hosts' membership challenges, or be downed.
+        LighthouseMembership.StartResponder(system);
         StopProcessesOnShutdown(system);
         return system.ActorOf(WorkerAgent.Props(this, node, scheduler), actorName);
     }

@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using Akka.Pattern;
+using Lighthouse.Membership;
 using Lighthouse.Persistence;
 using Lighthouse.Scheduling;
 
@@ -56,6 +57,9 @@ public sealed class LighthouseScheduler
             throw new InvalidOperationException($"ActorSystem \"{system.Name}\" lacks the cluster role \"{LighthouseNames.SchedulerRole}\", so it could never run the scheduler: add it to akka.cluster.roles");
 
         LighthouseConfig.Prepare(system, "Lighthouse scheduler");
+        // With TLS: prove this member's host certificate to other hosts, and check every other member's.
+        LighthouseMembership.StartResponder(system);
+        LighthouseMembership.StartGuard(system);
         var chosen = durability ?? DurabilitySettings.InMemory;
         var scheduler = SchedulerActor.Props(settings, chosen, clock);
         if (chosen.IsDurable)

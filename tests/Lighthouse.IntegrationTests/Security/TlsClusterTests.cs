@@ -38,6 +38,13 @@ public sealed class TlsClusterTests : IDisposable
         var submit = await CliProcess.RunAsync(["submit", "echo", "--payload", "{\"n\":7}", "--user", "alice", "--wait", "--json", "--host", host.Address, .. _certificates.Flags(LighthouseRole.Client, "ci", "alice")]);
         Assert.True(submit.ExitCode == 0, $"{submit.Command}: {submit.ExitCode}\n{submit.Stdout}\n{submit.Stderr}");
         Assert.Equal("succeeded", submit.Json()["state"]!.GetValue<string>());
+
+        // The membership guard challenges every member and downs those that cannot prove their role within 10 s:
+        // the real worker process answers, so past that deadline it is still a member and still registered.
+        var deadline = worker.StartedAt + TimeSpan.FromSeconds(14);
+        if (DateTimeOffset.UtcNow < deadline) await Task.Delay(deadline - DateTimeOffset.UtcNow);
+        Assert.Contains("w1", await NodesAsync(client));
+        Assert.DoesNotContain(host.Log.Stdout.Concat(host.Log.Stderr), line => line.Contains("Downing cluster member", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -38,7 +38,9 @@ public static class LighthouseSerialization
     /// <summary>
     /// HOCON that registers the serializer, binds every owned type to it and sets its identifier; and puts
     /// <see cref="RefusingJsonSerializer"/> in the place of Akka's polymorphic JSON serializer (name <c>json</c>, id 1), so
-    /// that no peer can have a message read as JSON, with types left unbound refused rather than sent as JSON.
+    /// that no peer can have a message read as JSON, with types left unbound refused rather than sent as JSON; and
+    /// <see cref="RefusingDaemonCreateSerializer"/> in the place of Akka.Remote's (name <c>daemon-create</c>, id 3), so that
+    /// no peer can have an actor of its choosing created here (remote deployment).
     /// </summary>
     public static string Hocon { get; } = BuildHocon();
 
@@ -49,6 +51,8 @@ public static class LighthouseSerialization
         akka.actor {
           # Akka's default "System.Object" = json binding now leads here: an unbound type fails at the sender.
           serializers { {{RefusingJsonSerializer.AkkaJsonSerializerName}} = "{{TypeKey(typeof(RefusingJsonSerializer))}}" }
+          # Akka.Remote's "Akka.Remote.DaemonMsgCreate" = daemon-create binding now leads here: no remote deployment, either way.
+          serializers { {{RefusingDaemonCreateSerializer.AkkaDaemonCreateSerializerName}} = "{{TypeKey(typeof(RefusingDaemonCreateSerializer))}}" }
           serialization-settings.allow-unregistered-types = off
         }
 
