@@ -30,6 +30,9 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
     public DateTimeOffset At { get; } = at;
     public TimeSpan? Pause { get; set; }
 
+    /// <summary>From the fault to the first acceptance of a probe sent after it.</summary>
+    public TimeSpan? FirstAccepted { get; set; }
+
     /// <summary>From the fault to submissions accepted again for good (<see cref="ChaosProbe.AcceptedAgain"/>).</summary>
     public TimeSpan? AcceptedAgain { get; set; }
 
@@ -46,7 +49,7 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
 
     public override string ToString() =>
         $"#{Number} {At:HH:mm:ss.fff} {Kind} {Target}{(Pause is { } p ? $" for {p.TotalSeconds:0.0} s" : "")}: " +
-        $"accepted again {Seconds(AcceptedAgain)} (HTTP {Seconds(HttpAcceptedAgain)}), dispatch resumed {Seconds(DispatchResumed)}, whole again {Seconds(WholeAgain)}" +
+        $"first accepted {Seconds(FirstAccepted)}, accepted again {Seconds(AcceptedAgain)} (HTTP {Seconds(HttpAcceptedAgain)}), dispatch resumed {Seconds(DispatchResumed)}, whole again {Seconds(WholeAgain)}" +
         (Notes.Count > 0 ? $"; {string.Join("; ", Notes)}" : "");
 
     private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.00} s" : "never";
@@ -174,6 +177,7 @@ internal sealed class ChaosFaults
         // The window ends when the cluster is whole again; probes sent in it may still be waiting: give them a moment.
         var until = fault.At + (fault.WholeAgain ?? WholeLimit);
         await Task.Delay(ChaosProbe.Disrupted, hard);
+        fault.FirstAccepted = _probe.FirstAccepted(fault.At);
         fault.AcceptedAgain = _probe.AcceptedAgain(fault.At, until);
         fault.HttpAcceptedAgain = _probe.AcceptedAgain(fault.At, until, "http-probe");
         fault.DispatchResumed = _probe.DispatchResumed(fault.At, until);

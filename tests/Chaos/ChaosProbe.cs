@@ -107,6 +107,10 @@ internal sealed class ChaosProbe
     public TimeSpan? AcceptedAgain(DateTimeOffset t0, DateTimeOffset until, string via = "probe") =>
         Recovered(t0, until, via, p => p.AcceptedAt is { } at ? (p.SentAt, at) : null);
 
+    /// <summary>From <paramref name="t0"/> to the first acceptance of a client probe sent after it: the first sign of a working scheduler.</summary>
+    public TimeSpan? FirstAccepted(DateTimeOffset t0) =>
+        _probes.Where(p => p.Via == "probe" && p.SentAt >= t0 && p.AcceptedAt is not null).Select(p => p.AcceptedAt!.Value - t0).DefaultIfEmpty().Min() is var first && first > TimeSpan.Zero ? first : null;
+
     /// <summary>As <see cref="AcceptedAgain"/> for the probes' starts on a worker (by the scheduler's clock): when dispatch resumed for good.</summary>
     public TimeSpan? DispatchResumed(DateTimeOffset t0, DateTimeOffset until) =>
         Recovered(t0, until, "probe", p => p.Ends.Where(e => e.State == TaskState.Succeeded && e.StartedAt is not null).Select(e => e.StartedAt!.Value)
