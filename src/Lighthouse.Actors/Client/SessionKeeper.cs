@@ -49,6 +49,25 @@ public sealed class SessionKeeper
         }
     }
 
+    /// <summary>
+    /// <paramref name="request"/> as an actor of the caller's own sends it when it must hear what follows the answer (a
+    /// <see cref="WatchTask"/>'s pushes go to the sender, which an <c>Ask</c> cannot stay): inside an <see cref="Authorized"/>
+    /// with the open session's token (opening one first) when requests travel in a session, unchanged otherwise. When the
+    /// scheduler answers <see cref="NotAuthorized"/> with SessionUnknown, call <see cref="SessionLost"/> and seal again.
+    /// </summary>
+    public async Task<object> Seal(object request, TimeSpan timeout, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_credentials is null) return request;
+        return new Authorized(await Session(timeout, cancellation).ConfigureAwait(false), request);
+    }
+
+    /// <summary>The scheduler no longer knows the session (it restarted or moved): the next request opens a new one.</summary>
+    public void SessionLost()
+    {
+        lock (_gate) _token = null;
+    }
+
     private Task<string> Session(TimeSpan timeout, CancellationToken cancellation)
     {
         lock (_gate)

@@ -75,7 +75,7 @@ internal static class EventBatchCodec
     public const string Manifest = "EB";
 
     private static readonly FrozenDictionary<Type, MessageCodec> ByType = EventCodecs.All.ToFrozenDictionary(c => c.Type);
-    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = EventCodecs.All.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = EventCodecs.All.SelectMany(c => c.Readers).ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
 
     public static MessageCodec Codec { get; } = MessageCodec.For<EventBatch>(Manifest, Write, Read);
 
@@ -90,7 +90,7 @@ internal static class EventBatchCodec
             var codec = ByType.GetValueOrDefault(change.GetType())
                 ?? throw new System.Runtime.Serialization.SerializationException(
                     $"{change.GetType().FullName} has no scheduler journal encoding: add a codec for it in Persistence/EventCodecs.cs");
-            w.WriteString(codec.Manifest);
+            w.WriteString(codec.ManifestOf(change));
             codec.Write(w, change);
         }
     }

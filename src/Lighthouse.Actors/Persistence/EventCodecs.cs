@@ -14,7 +14,8 @@ internal static class EventCodecs
 {
     public static IReadOnlyList<MessageCodec> All { get; } =
     [
-        MessageCodec.For<TaskSubmitted>("TS", WriteSubmitted, ReadSubmitted),
+        // Policies came later: a submission with one is stored as "TQ", the "TS" encoding and its policies (see MessageCodec.Extended).
+        MessageCodec.Extended<TaskSubmitted>("TS", "TQ", static e => e.HasPolicies, WriteSubmitted, ReadSubmitted, WriteSubmittedPolicies, ReadSubmittedPolicies),
         MessageCodec.For<TaskStarted>("TB",
             static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteInt(e.Attempt); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new TaskStarted(Text(ref r, "TaskStarted.TaskId"), Text(ref r, "TaskStarted.Node"), r.ReadInt("TaskStarted.Attempt"), r.ReadDateTimeOffset("TaskStarted.At"))),
@@ -62,6 +63,13 @@ internal static class EventCodecs
         MessageCodec.For<TaskRequeued>("TR",
             static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new TaskRequeued(Text(ref r, "TaskRequeued.TaskId"), Text(ref r, "TaskRequeued.Node"), r.ReadDateTimeOffset("TaskRequeued.At"))),
+        MessageCodec.For<TaskRetrying>("TY",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Error); w.WriteDateTimeOffset(e.RetryAt); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskRetrying(Text(ref r, "TaskRetrying.TaskId"), Text(ref r, "TaskRetrying.Error"),
+                r.ReadDateTimeOffset("TaskRetrying.RetryAt"), r.ReadDateTimeOffset("TaskRetrying.At"))),
+        MessageCodec.For<TaskDue>("TD",
+            static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
+            static (ref r) => new TaskDue(Text(ref r, "TaskDue.TaskId"), r.ReadDateTimeOffset("TaskDue.At"))),
         MessageCodec.For<TaskCollected>("TK",
             static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new TaskCollected(Text(ref r, "TaskCollected.TaskId"), r.ReadDateTimeOffset("TaskCollected.At"))),
@@ -91,6 +99,20 @@ internal static class EventCodecs
         w.WriteString(e.SubmissionId);
         w.WriteDateTimeOffset(e.At);
     }
+
+    private static void WriteSubmittedPolicies(WireWriter w, TaskSubmitted e)
+    {
+        PolicyCodec.WriteRetry(w, e.Retry);
+        w.WriteNullableTimeSpan(e.Timeout);
+        w.WriteNullableDateTimeOffset(e.NotBefore);
+    }
+
+    private static TaskSubmitted ReadSubmittedPolicies(ref WireReader r, TaskSubmitted e) => e with
+    {
+        Retry = PolicyCodec.ReadRetry(ref r, "TaskSubmitted.Retry"),
+        Timeout = r.ReadNullableTimeSpan("TaskSubmitted.Timeout"),
+        NotBefore = r.ReadNullableDateTimeOffset("TaskSubmitted.NotBefore"),
+    };
 
     private static TaskSubmitted ReadSubmitted(ref WireReader r) => new(
         TaskId: Text(ref r, "TaskSubmitted.TaskId"),

@@ -23,14 +23,14 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
 
     private static readonly IReadOnlyList<MessageCodec> Codecs = [.. EventCodecs.All, EventBatchCodec.Codec, SnapshotCodec.Codec];
     private static readonly FrozenDictionary<Type, MessageCodec> ByType = Codecs.ToFrozenDictionary(c => c.Type);
-    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = Codecs.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = Codecs.SelectMany(c => c.Readers).ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
 
     /// <summary>The types this serializer stores: every scheduler event, the batch of events the scheduler writes as one row, and the snapshot.</summary>
     public static IReadOnlyList<Type> OwnedTypes { get; } = Codecs.Select(c => c.Type).ToArray();
 
     public override int Identifier => SerializerId;
 
-    public override string Manifest(object o) => CodecFor(o).Manifest;
+    public override string Manifest(object o) => CodecFor(o).ManifestOf(o);
 
     public override byte[] ToBinary(object obj) => Encode(obj);
 

@@ -8,7 +8,42 @@ namespace Lighthouse.Persistence;
 /// <summary>The stored encoding of a <see cref="SchedulerSnapshot"/>: the <see cref="SchedulerImage"/>, field by field.</summary>
 internal static class SnapshotCodec
 {
-    public static MessageCodec Codec { get; } = MessageCodec.For<SchedulerSnapshot>("SS", (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)));
+    // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
+    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS", "SQ", static s => s.Image.Policies is { Count: > 0 },
+        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies);
+
+    private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
+    {
+        var policies = snapshot.Image.Policies!;
+        w.WriteCount(policies.Count);
+        foreach (var p in policies)
+        {
+            w.WriteString(p.Id);
+            PolicyCodec.WriteRetry(w, p.Retry);
+            w.WriteNullableTimeSpan(p.Timeout);
+            w.WriteNullableDateTimeOffset(p.NotBefore);
+            w.WriteNullableDateTimeOffset(p.DueAt);
+            w.WriteInt(p.Retries);
+            w.WriteStringList(p.AttemptErrors);
+        }
+    }
+
+    private static SchedulerSnapshot ReadPolicies(ref WireReader r, SchedulerSnapshot snapshot)
+    {
+        var policies = new TaskPolicyImage[Count(ref r, "Snapshot.Policies", 7)];
+        for (var i = 0; i < policies.Length; i++)
+        {
+            policies[i] = new TaskPolicyImage(
+                Text(ref r, "Policy.Id"),
+                PolicyCodec.ReadRetry(ref r, "Policy.Retry"),
+                r.ReadNullableTimeSpan("Policy.Timeout"),
+                r.ReadNullableDateTimeOffset("Policy.NotBefore"),
+                r.ReadNullableDateTimeOffset("Policy.DueAt"),
+                r.ReadInt("Policy.Retries"),
+                r.ReadStringList("Policy.AttemptErrors"));
+        }
+        return new SchedulerSnapshot(snapshot.Image with { Policies = policies });
+    }
 
     private static void Write(WireWriter w, SchedulerImage image)
     {

@@ -12,6 +12,12 @@ namespace Lighthouse.Protocol;
 /// answers the original task id instead of queueing the task twice. With <paramref name="Watch"/> the sender
 /// is told the task's end without asking: a <see cref="TaskUpdated"/> with the finished status (which counts as
 /// collecting it, like a status read), as for a <see cref="WatchTask"/>.
+/// <para>
+/// Policies (docs/task-policies.md), all optional: <paramref name="Retry"/> starts a task whose handler failed again after a
+/// back-off; <paramref name="Timeout"/> bounds one attempt's running time (the handler's token fires at the deadline, and the
+/// task fails "timed out"); <paramref name="Delay"/> (from the scheduler's receipt) or <paramref name="NotBefore"/> (an
+/// instant; at most one of the two) keeps the task waiting until then.
+/// </para>
 /// </summary>
 public sealed record SubmitTask(
     string TaskName,
@@ -23,7 +29,15 @@ public sealed record SubmitTask(
     IReadOnlySet<string>? AversionGroups = null,
     int? MaxAttempts = null,
     string? SubmissionId = null,
-    bool Watch = false);
+    bool Watch = false,
+    RetryPolicy? Retry = null,
+    TimeSpan? Timeout = null,
+    TimeSpan? Delay = null,
+    DateTimeOffset? NotBefore = null)
+{
+    /// <summary>True when any policy field is set: the default path (none) is encoded and journaled exactly as before policies existed.</summary>
+    public bool HasPolicies => Retry is not null || Timeout is not null || Delay is not null || NotBefore is not null;
+}
 
 /// <summary>The task is queued under <paramref name="TaskId"/>; <paramref name="Duplicate"/> when the submission id was seen before and nothing new was queued.</summary>
 public sealed record SubmissionAccepted(string TaskId, string? SubmissionId, bool Duplicate);

@@ -18,6 +18,12 @@ namespace Lighthouse.Protocol;
 /// task name, a priority range, a ward), so it waits for the nodes to change. Null otherwise: not queued, not yet
 /// offered to the engine, or the nodes changed since its last refusal.
 /// </param>
+/// <param name="Retry">The task's retry policy, if any (docs/task-policies.md).</param>
+/// <param name="Timeout">How long one attempt may run, if bounded.</param>
+/// <param name="NotBefore">The submission's delay: the task started no sooner than this.</param>
+/// <param name="NextAttemptAt">While it waits to be retried: when it queues again.</param>
+/// <param name="AttemptErrors">The errors of the attempts that were retried, oldest first (the last few); null when none was.</param>
+/// <param name="Retries">How many times it was retried after a failure (lost workers are counted in <paramref name="Attempts"/> only).</param>
 public sealed record TaskInfo(
     string TaskId,
     string TaskName,
@@ -36,4 +42,10 @@ public sealed record TaskInfo(
     string? PendingReason,
     bool CancelRequested,
     string? SubmissionId,
-    bool? WaitsForCapacity = null);
+    bool? WaitsForCapacity = null,
+    RetryPolicy? Retry = null,
+    TimeSpan? Timeout = null,
+    DateTimeOffset? NotBefore = null,
+    DateTimeOffset? NextAttemptAt = null,
+    IReadOnlyList<string>? AttemptErrors = null,
+    int Retries = 0);

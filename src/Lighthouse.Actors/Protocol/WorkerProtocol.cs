@@ -18,9 +18,10 @@ public sealed record PriorityRange(int Min, int Max)
 /// <summary>
 /// A worker node offers itself: its resources (name → quantity, as the placement engine reads them),
 /// the task names it handles, the priorities it accepts and how many tasks it runs at once.
-/// <paramref name="RunningTasks"/> are the ids of the tasks it still runs (or has finished and not yet
-/// reported) when it registers again, e.g. after the scheduler moved or recovered: those the scheduler
-/// has running there are re-attached, the others it is told to cancel. Null or empty on a first start.
+/// <paramref name="RunningTasks"/> are the ids of the tasks it still runs, and of those it has finished whose final
+/// report no scheduler has acknowledged yet (<see cref="ReportsAcknowledged"/>), when it registers again, e.g. after the
+/// scheduler moved or recovered: those the scheduler has running there are re-attached (and the unacknowledged reports,
+/// sent again after the registration, end them), the others it is told to cancel. Null or empty on a first start.
 /// Answered by <see cref="WorkerRegistered"/> or <see cref="WorkerRegistrationRejected"/>.
 /// </summary>
 public sealed record RegisterWorker(
@@ -37,8 +38,12 @@ public sealed record WorkerRegistered(string Node);
 /// <summary>The registration was refused; <paramref name="Reason"/> names the field and value.</summary>
 public sealed record WorkerRegistrationRejected(string Node, string Reason);
 
-/// <summary>Scheduler → worker: run this task; <paramref name="Attempt"/> counts from 1 and grows when a previous worker was lost.</summary>
-public sealed record StartTask(string TaskId, string TaskName, string Payload, string UserId, int Priority, int Attempt);
+/// <summary>
+/// Scheduler → worker: run this task; <paramref name="Attempt"/> counts from 1 and grows with each start (a retry, a lost worker).
+/// <paramref name="Timeout"/>, when set, is how long this attempt may run: the worker fires the handler's token then and
+/// reports the task failed "timed out".
+/// </summary>
+public sealed record StartTask(string TaskId, string TaskName, string Payload, string UserId, int Priority, int Attempt, TimeSpan? Timeout = null);
 
 /// <summary>Scheduler → worker: stop this running task and acknowledge with <see cref="AcknowledgeCancel"/>.</summary>
 public sealed record CancelRunningTask(string TaskId);
@@ -55,11 +60,18 @@ public sealed record ReportProgress(string TaskId, double Percent) : IWorkerRepo
 /// <summary>The task succeeded with a JSON <paramref name="Result"/> (invalid JSON fails the task).</summary>
 public sealed record ReportSuccess(string TaskId, string Result) : IWorkerReport;
 
-/// <summary>The task failed with <paramref name="Error"/>; it is not retried.</summary>
+/// <summary>The task failed with <paramref name="Error"/>; it is retried only under its retry policy.</summary>
 public sealed record ReportFailure(string TaskId, string Error) : IWorkerReport;
 
 /// <summary>The worker stopped the task after a <see cref="CancelRunningTask"/>.</summary>
 public sealed record AcknowledgeCancel(string TaskId) : IWorkerReport;
+
+/// <summary>
+/// Scheduler → worker: the final reports (<see cref="ReportSuccess"/>, <see cref="ReportFailure"/>, <see cref="AcknowledgeCancel"/>)
+/// of these tasks are taken, and durable where the scheduler journals, or were already had: the worker forgets them
+/// instead of keeping them to send again after a fail-over. Sent per mailbox drain of the node's link, many ids at once.
+/// </summary>
+public sealed record ReportsAcknowledged(IReadOnlyList<string> TaskIds);
 
 /// <summary>Answer to a report the scheduler could not take (the task is not running on that node, progress out of range, …).</summary>
 public sealed record ReportRejected(string TaskId, string Reason);

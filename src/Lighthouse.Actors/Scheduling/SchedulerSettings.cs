@@ -38,6 +38,21 @@ public sealed record SchedulerSettings(
     /// <summary>UTF-8 bytes of a worker's error text kept; the rest is cut with a note.</summary>
     public int MaxErrorBytes { get; init; } = 16 * 1024;
 
+    /// <summary>Retries one task may ask for (<c>max-retry-attempts</c>).</summary>
+    public int MaxRetryAttempts { get; init; } = 100;
+
+    /// <summary>The longest retry back-off and max back-off (<c>max-retry-backoff</c>); also the cap of a policy without one.</summary>
+    public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest timeout of one attempt (<c>max-task-timeout</c>).</summary>
+    public TimeSpan MaxTaskTimeout { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>The furthest ahead a delay or not-before may reach (<c>max-delay</c>).</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromDays(365);
+
+    /// <summary>How long after a task's timeout the scheduler waits for its worker to end it before ending it itself (<c>task-timeout-grace</c>).</summary>
+    public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
@@ -79,6 +94,11 @@ public sealed record SchedulerSettings(
             MaxRequirements = Positive(section, "max-requirements", 0),
             MaxNamesPerSet = Positive(section, "max-names-per-set", 0),
             MaxErrorBytes = Positive(section, "max-error-bytes", 0),
+            MaxRetryAttempts = Positive(section, "max-retry-attempts", 0),
+            MaxRetryBackoff = Duration(section, "max-retry-backoff", TimeSpan.Zero),
+            MaxTaskTimeout = Duration(section, "max-task-timeout", TimeSpan.Zero),
+            MaxDelay = Duration(section, "max-delay", TimeSpan.Zero),
+            TimeoutGrace = Duration(section, "task-timeout-grace", TimeSpan.Zero),
         }.Validated();
     }
 

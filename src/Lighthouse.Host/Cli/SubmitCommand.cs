@@ -19,6 +19,10 @@ public static class SubmitCommand
         'lighthouse wait' (with --json only the final task status object), and the exit code tells how the task ended:
         0 succeeded, 1 failed, 3 cancelled.
         A submission that must be retried after a timeout is sent with the same submission id, so it is never queued twice.
+        Policies (docs/task-policies.md): --retries N starts a task whose handler failed (or timed out) again, up to N more
+        times, after --retry-backoff, doubling each time up to --retry-max-backoff; --run-timeout bounds each attempt's
+        running time (not --timeout, which is how long this command waits for the host's answer); --delay or --not-before
+        keeps the task waiting until then. Durations: 500ms, 2s, 1.5m, 1h, 1d (a bare number is seconds).
 
 
         """ + ClientExitCodes.Help;
@@ -38,8 +42,14 @@ public static class SubmitCommand
         var immune = new Option<string?>("--immune") { Description = "Resources the task is immune to (it may run where they are negative, e.g. wards).", HelpName = "RESOURCE,..." };
         var aversion = new Option<string?>("--aversion") { Description = "Aversion groups: tasks of a group avoid sharing a node.", HelpName = "GROUP,..." };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "How many times the task may be started (a lost node costs one). Default: the scheduler's.", HelpName = "N" };
+        var retries = new Option<int?>("--retries") { Description = "Start the task again up to N more times when its handler fails or it times out.", HelpName = "N" };
+        var retryBackoff = new Option<string?>("--retry-backoff") { Description = "The wait before the first retry; it doubles for each next one. Default 0.", HelpName = "DURATION" };
+        var retryMaxBackoff = new Option<string?>("--retry-max-backoff") { Description = "The longest wait between retries. Default: the scheduler's max-retry-backoff.", HelpName = "DURATION" };
+        var runTimeout = new Option<string?>("--run-timeout") { Description = "How long one attempt may run before it is cancelled and fails \"timed out\".", HelpName = "DURATION" };
+        var delay = new Option<string?>("--delay") { Description = "Start the task no sooner than this long after the scheduler receives it.", HelpName = "DURATION" };
+        var notBefore = new Option<string?>("--not-before") { Description = "Start the task no sooner than this ISO-8601 time, e.g. 2025-01-31T10:42:03Z.", HelpName = "TIME" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the task has finished, showing its progress; exit 1 if it failed, 3 if cancelled." };
-        var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, wait };
+        var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, retries, retryBackoff, retryMaxBackoff, runTimeout, delay, notBefore, wait };
 
         return ClientCommand.Build(command,
             // Everything is checked before anything is sent: a bad option submits nothing.
@@ -52,7 +62,13 @@ public static class SubmitCommand
                 SubmitInput.Names("--immune", parsed.GetValue(immune)),
                 SubmitInput.Names("--aversion", parsed.GetValue(aversion)),
                 SubmitInput.MaxAttempts(parsed.GetValue(maxAttempts)),
-                LighthouseClient.NewSubmissionId()),
+                LighthouseClient.NewSubmissionId())
+            {
+                Retry = SubmitInput.Retry(parsed.GetValue(retries), parsed.GetValue(retryBackoff), parsed.GetValue(retryMaxBackoff)),
+                Timeout = SubmitInput.Duration("--run-timeout", parsed.GetValue(runTimeout)),
+                Delay = SubmitInput.Duration("--delay", parsed.GetValue(delay)),
+                NotBefore = SubmitInput.Instant("--not-before", parsed.GetValue(notBefore)),
+            },
             async (call, submission) =>
             {
                 var id = await call.Lighthouse.SubmitAsync(submission, call.Cancellation).ConfigureAwait(false);

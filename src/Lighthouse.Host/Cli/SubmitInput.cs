@@ -79,6 +79,56 @@ public static class SubmitInput
         ? throw new ClientInputException($"--max-attempts {option} is invalid: a task needs at least 1 attempt")
         : option;
 
+    /// <summary>
+    /// The retry policy from <c>--retries</c>, <c>--retry-backoff</c> and <c>--retry-max-backoff</c>; the back-off options need
+    /// <c>--retries</c>. The scheduler checks the values against its limits.
+    /// </summary>
+    public static Lighthouse.Protocol.RetryPolicy? Retry(int? retries, string? backoff, string? maxBackoff)
+    {
+        if (retries is null)
+        {
+            if (backoff is not null || maxBackoff is not null)
+                throw new ClientInputException($"{(backoff is not null ? "--retry-backoff" : "--retry-max-backoff")} needs --retries N: how many times a failed task is started again");
+            return null;
+        }
+        if (retries < 0) throw new ClientInputException($"--retries {retries} is invalid: it must be 0 or more");
+        return new Lighthouse.Protocol.RetryPolicy(retries.Value, Duration("--retry-backoff", backoff) ?? TimeSpan.Zero, Duration("--retry-max-backoff", maxBackoff));
+    }
+
+    /// <summary>
+    /// A duration: a number followed by <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>, or a bare number of seconds. Zero or
+    /// more, finite (no NaN, no Infinity).
+    /// </summary>
+    public static TimeSpan? Duration(string optionName, string? option)
+    {
+        if (option is null) return null;
+        var text = option.Trim();
+        var (number, unit) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 1.0),
+            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1000.0),
+            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60_000.0),
+            _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3_600_000.0),
+            _ when text.EndsWith('d') || text.EndsWith('D') => (text[..^1], 86_400_000.0),
+            _ => (text, 1000.0),
+        };
+        if (!double.TryParse(number.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            throw new ClientInputException($"{optionName} \"{option}\" is not a duration: give a number and a unit, e.g. 500ms, 2s, 1.5m, 1h or 1d");
+        var ms = value * unit;
+        if (ms < 0) throw new ClientInputException($"{optionName} \"{option}\" is negative: a duration is zero or more");
+        if (ms > TimeSpan.MaxValue.TotalMilliseconds / 2) throw new ClientInputException($"{optionName} \"{option}\" is far too long");
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    /// <summary>An ISO-8601 time naming its offset, e.g. <c>2025-01-31T10:42:03Z</c>.</summary>
+    public static DateTimeOffset? Instant(string optionName, string? option)
+    {
+        if (option is null) return null;
+        if (!Web.SubmissionJson.TryParseInstant(option, out var instant))
+            throw new ClientInputException($"{optionName} \"{option}\" is not an ISO-8601 time with its offset, e.g. 2025-01-31T10:42:03Z");
+        return instant;
+    }
+
     private static IEnumerable<(string Item, int Position)> Items(string optionName, string option)
     {
         var items = option.Split(',');

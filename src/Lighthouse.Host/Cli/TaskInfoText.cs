@@ -28,6 +28,16 @@ public static class TaskInfoText
         Line("submitted", TimestampJson.Text(info.SubmittedAt));
         Line("started", info.StartedAt is { } started ? TimestampJson.Text(started) : null);
         Line("finished", info.FinishedAt is { } finished ? TimestampJson.Text(finished) : null);
+        Line("retry", info.Retry is { } retry
+            ? $"{info.Retries} of {retry.Attempts} retries used, back-off {Duration(retry.Backoff)}" + (retry.MaxBackoff is { } max ? $" up to {Duration(max)}" : "")
+            : null);
+        Line("timeout", info.Timeout is { } timeout ? Duration(timeout) : null);
+        Line("not before", info.NotBefore is { } notBefore ? TimestampJson.Text(notBefore) : null);
+        Line("next try", info.NextAttemptAt is { } next ? TimestampJson.Text(next) : null);
+        if (info.AttemptErrors is { Count: > 0 } errors)
+        {
+            foreach (var error in errors) Line("retried", error);
+        }
         Line("error", info.Error);
         Line("result", info.Result);
         return text.ToString();
@@ -42,6 +52,8 @@ public static class TaskInfoText
         TaskState.Cancelled => info.Error is { } how ? $"cancelled: {how}" : "cancelled",
         _ => TaskInfoJson.StateName(info.State),
     };
+
+    private static string Duration(TimeSpan span) => span.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
 
     public static string Percent(double progress) => progress.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

@@ -6,8 +6,10 @@ namespace Lighthouse.Host.Json;
 /// <summary>
 /// The task status object of <c>status --json</c>, <c>wait --json</c> and <c>GET /api/tasks/{id}</c>, with exactly these keys in this order:
 /// <c>id, name, user, priority, state, progress, result, error, node, attempts, pending_reason, waits_for_capacity,
-/// submitted_at, started_at, finished_at</c>. <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or
-/// null; <c>waits_for_capacity</c> is true, false or null as <see cref="TaskInfo.WaitsForCapacity"/>.
+/// submitted_at, started_at, finished_at, retry, timeout_ms, not_before, next_attempt_at, retries, attempt_errors</c>.
+/// <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or null; <c>waits_for_capacity</c> is true,
+/// false or null as <see cref="TaskInfo.WaitsForCapacity"/>; <c>retry</c> is <c>{attempts, backoff_ms, max_backoff_ms}</c>
+/// (as submitted) or null; <c>attempt_errors</c> the errors of the retried attempts, oldest first (docs/task-policies.md).
 /// </summary>
 public static class TaskInfoJson
 {
@@ -32,6 +34,29 @@ public static class TaskInfoJson
         TimestampJson.Write(writer, "submitted_at", info.SubmittedAt);
         TimestampJson.Write(writer, "started_at", info.StartedAt);
         TimestampJson.Write(writer, "finished_at", info.FinishedAt);
+        WriteRetry(writer, info.Retry);
+        if (info.Timeout is { } timeout) writer.WriteNumber("timeout_ms", timeout.TotalMilliseconds);
+        else writer.WriteNull("timeout_ms");
+        TimestampJson.Write(writer, "not_before", info.NotBefore);
+        TimestampJson.Write(writer, "next_attempt_at", info.NextAttemptAt);
+        writer.WriteNumber("retries", info.Retries);
+        writer.WriteStringArray("attempt_errors", info.AttemptErrors ?? []);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The retry policy as the HTTP API takes it: <c>{"attempts": N, "backoff_ms": B, "max_backoff_ms": M or null}</c>, or null.</summary>
+    public static void WriteRetry(Utf8JsonWriter writer, RetryPolicy? retry)
+    {
+        if (retry is null)
+        {
+            writer.WriteNull("retry");
+            return;
+        }
+        writer.WriteStartObject("retry");
+        writer.WriteNumber("attempts", retry.Attempts);
+        writer.WriteNumber("backoff_ms", retry.Backoff.TotalMilliseconds);
+        if (retry.MaxBackoff is { } max) writer.WriteNumber("max_backoff_ms", max.TotalMilliseconds);
+        else writer.WriteNull("max_backoff_ms");
         writer.WriteEndObject();
     }
 

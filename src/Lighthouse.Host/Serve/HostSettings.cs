@@ -92,6 +92,14 @@ public sealed record HostSettings(
 
         var scheduler = SchedulerSettings.FromConfig(config);
         var durability = SqlDurabilitySettings.FromConfig(config);
+        if (durability.Provider == PersistenceProvider.Sqlite && seeds.FirstOrDefault(seed => !IsSelf(seed, hostname, publicHostname, port)) is { } other)
+        {
+            // A warning once: the singleton moved to a host whose file did not have the tasks, and every accepted task was stranded.
+            throw new ServeConfigurationException(
+                $"{HostConfiguration.SeedNodes} names another host ({other}), but lighthouse.persistence.provider = sqlite keeps the scheduler's " +
+                "state in a file on this machine only, and a scheduler that moves to another host would not find it: several scheduler hosts need " +
+                "lighthouse.persistence.provider = postgresql (or give this host no seeds but itself)");
+        }
         http = http is null ? null : http with { QueueCapPerUser = scheduler.QueueCapPerUser };
 
         // A host is a scheduler member whatever else its roles say, as a worker is a worker.
@@ -106,6 +114,14 @@ public sealed record HostSettings(
             .WithFallback(durability.Config);
 
         return new HostSettings(akka, hostname, publicHostname, port, seeds, localWorker, http, scheduler, durability, tls, credentials);
+    }
+
+    /// <summary>Whether <paramref name="seed"/> is this host's own address (a host may seed itself, as the examples do).</summary>
+    private static bool IsSelf(string seed, string hostname, string publicHostname, int port)
+    {
+        var address = Address.Parse(seed);
+        return address.Port == port &&
+               (string.Equals(address.Host, hostname, StringComparison.OrdinalIgnoreCase) || string.Equals(address.Host, publicHostname, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string WithScheme(string seed, bool tls)

@@ -77,11 +77,6 @@ internal static class LighthouseHost
                     system.Log.Info("mutual TLS on the cluster port as {0}, peers checked against CA \"{1}\"", tls.Identity, tls.Authority.Subject);
                 else if (settings.InsecureOffLoopback)
                     system.Log.Warning("--insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as any worker or user");
-                if (settings.Durability.Provider == PersistenceProvider.Sqlite && settings.Seeds.Count > 0)
-                {
-                    system.Log.Warning("this host joins a cluster, but the scheduler's state is in an SQLite file on this machine only: " +
-                        "a scheduler singleton that moves to another host will not find it there. Use lighthouse.persistence.provider = postgresql for several hosts");
-                }
                 // With seeds the cluster joins them on its own; without, this host starts a cluster of its own.
                 var cluster = Cluster.Get(system);
                 if (settings.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);

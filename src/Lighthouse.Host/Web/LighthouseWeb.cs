@@ -2,6 +2,7 @@ using Akka.Actor;
 using Lighthouse.Host.Web.Access;
 using Lighthouse.Host.Web.Metrics;
 using Lighthouse.Host.Web.Monitor;
+using Lighthouse.Host.Web.Waits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,7 +16,7 @@ namespace Lighthouse.Host.Web;
 /// The web monitor and HTTP API of a Lighthouse host, as one ASP.NET Core app over the scheduler:
 /// <list type="bullet">
 /// <item><c>/</c> and <c>/tasks/{id}</c>: the monitor page (read-only; script and style served from the assembly).</item>
-/// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, <c>?peek=true</c> without collecting; DELETE cancel).</item>
+/// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, <c>?peek=true</c> without collecting, <c>?wait=SECONDS</c> until it ends; DELETE cancel).</item>
 /// <item><c>/api/nodes</c>, <c>/api/queues</c>, <c>/api/stats</c>, <c>/api/history</c>, <c>/api/cluster</c>, <c>/api/overview</c>.</item>
 /// <item><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus text).</item>
 /// </list>
@@ -54,6 +55,8 @@ public static class LighthouseWeb
 
         var app = builder.Build();
         var gateway = new SchedulerGateway(scheduler, options.EffectiveAskTimeout);
+        var waits = TaskWaits.Start(system, scheduler, gateway, options.EffectiveAskTimeout);
+        app.Lifetime.ApplicationStopped.Register(() => system.Stop(waits.Watcher));
         var metrics = new LighthouseMetrics();
         app.Lifetime.ApplicationStopped.Register(metrics.Dispose);
 
@@ -61,7 +64,7 @@ public static class LighthouseWeb
         app.UseJsonErrors();
         app.UseApiAccess(ApiTokens.Of(options));
         app.MapMonitorPage();
-        app.MapTaskEndpoints(options, gateway);
+        app.MapTaskEndpoints(options, gateway, waits);
         app.MapViewEndpoints(gateway, system, new OverviewSource(gateway, system, clock ?? TimeProvider.System));
         app.MapHealthEndpoints(options, gateway);
         app.MapMetricsEndpoint(metrics, gateway, app.Logger);

@@ -12,6 +12,9 @@ public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
 {
     private readonly SessionKeeper _session = SessionKeeper.For(scheduler);
 
+    /// <summary>The session the asks travel in; an actor that must hear pushes (the HTTP waits' watcher) seals its requests with it.</summary>
+    public SessionKeeper Session => _session;
+
     /// <summary>Sends <paramref name="request"/> and returns the answer; throws a 503 <see cref="ApiException"/> when none comes in time.</summary>
     public Task<object> Ask(object request, CancellationToken cancellation) => Ask(request, timeout, cancellation);
 

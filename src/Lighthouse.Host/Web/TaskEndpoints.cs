@@ -1,5 +1,7 @@
+using System.Globalization;
 using Lighthouse.Host.Json;
 using Lighthouse.Host.Web.Access;
+using Lighthouse.Host.Web.Waits;
 using Lighthouse.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,15 +10,16 @@ using Microsoft.AspNetCore.Routing;
 namespace Lighthouse.Host.Web;
 
 /// <summary>
-/// <c>/api/tasks</c>: submit (POST), status (GET by id; <c>?peek=true</c> reads without collecting), cancel (DELETE by id)
-/// and a user's tasks (GET with <c>?user=</c>).
+/// <c>/api/tasks</c>: submit (POST), status (GET by id; <c>?peek=true</c> reads without collecting, <c>?wait=SECONDS</c>
+/// answers when the task ends or after that long), cancel (DELETE by id) and a user's tasks (GET with <c>?user=</c>).
 /// A user token (<see cref="ApiAccess"/>) submits and lists only as its user, and reads and cancels only its user's tasks:
 /// the task is first read without collecting (so a refused read does not shorten its owner's retention), its owner
-/// checked, and only then is the real request sent.
+/// checked, and only then is the real request sent. A wait is a delay before that same read (<see cref="TaskWaits"/>), so
+/// it answers and collects exactly as a plain GET would at the moment the task ended or the wait ran out.
 /// </summary>
 internal static class TaskEndpoints
 {
-    public static void MapTaskEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler)
+    public static void MapTaskEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler, TaskWaits waits)
     {
         routes.MapPost("/api/tasks", async (HttpContext context, CancellationToken cancellation) =>
         {
@@ -31,15 +34,18 @@ internal static class TaskEndpoints
         });
 
         // ?peek=true reads without collecting (the monitor's task page), so that watching a result does not shorten its retention.
-        routes.MapGet("/api/tasks/{id}", async (HttpContext context, string id, string? peek, CancellationToken cancellation) =>
+        // ?wait=SECONDS holds the request until the task ends (or that long) and then reads it as without ?wait.
+        routes.MapGet("/api/tasks/{id}", async (HttpContext context, string id, string? peek, string? wait, CancellationToken cancellation) =>
         {
             var collect = !IsPeek(peek);
+            var within = WaitOf(wait);
             var caller = context.Caller();
             if (!caller.Admin)
             {
                 var looked = await OwnTask(scheduler, caller, id, cancellation);
-                if (looked is not TaskInfo || !collect) return StatusAnswer(looked);
+                if (looked is not TaskInfo info || (!collect && (within is null || info.State.IsFinished()))) return StatusAnswer(looked);
             }
+            if (within is { } patience) await waits.UntilEnded(id, patience, cancellation);
             return StatusAnswer(await scheduler.Ask(new GetTaskStatus(id, Collect: collect), cancellation));
         });
 
@@ -106,6 +112,17 @@ internal static class TaskEndpoints
         _ when string.Equals(peek, "false", StringComparison.OrdinalIgnoreCase) => false,
         _ => throw ApiException.BadRequest($"peek must be true or false, found \"{peek}\""),
     };
+
+    /// <summary>The <c>wait</c> parameter: absent, or seconds (fractions allowed) above 0 and at most <see cref="TaskWaits.MaxWait"/>.</summary>
+    private static TimeSpan? WaitOf(string? wait)
+    {
+        if (wait is null) return null;
+        if (double.TryParse(wait, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds <= TaskWaits.MaxWait.TotalSeconds)
+            return TimeSpan.FromSeconds(seconds);
+        throw ApiException.BadRequest(
+            $"wait must be a number of seconds greater than 0 and at most {TaskWaits.MaxWait.TotalSeconds:0}, found \"{wait}\"");
+    }
 
     private static async Task<JsonBody> Submit(SchedulerGateway scheduler, SubmitTask submission, CancellationToken cancellation) =>
         await scheduler.Ask(submission, cancellation) switch

@@ -36,7 +36,9 @@ public static class WorkerCommandLine
         TLS: lighthouse.tls { certificate, key, ca } in the file, or the options; with a certificate the node name is
         the one it carries. Off loopback a worker needs TLS, or --insecure.
         Resources: a bare name is a tag (0); -Infinity is a ward. Priority range: an empty side has no bound.
-        Exit codes: 0 stopped on request (Ctrl-C, SIGTERM), 1 removed from the cluster, 2 bad arguments.
+        A worker the cluster removes (downed after a long pause or a partition) cancels its running tasks
+        and joins again through its seeds as a new member under the same name; it does not exit.
+        Exit codes: 0 stopped on request (Ctrl-C, SIGTERM), 1 could not start its ActorSystem (again), 2 bad arguments.
         """;
 
     private sealed record Options(

@@ -13,18 +13,21 @@ internal static class TaskExecution
     private static readonly JsonDocumentOptions Strict = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
-    /// Runs <paramref name="handler"/> for <paramref name="start"/>. Past the handler's timeout the token is fired and the
-    /// outcome is a timeout failure at once, without waiting for a handler that ignores its token.
+    /// Runs <paramref name="handler"/> for <paramref name="start"/>. Past the handler's timeout, or the task's own
+    /// (<see cref="StartTask.Timeout"/>), whichever is shorter, the token is fired and the outcome is a timeout failure at
+    /// once, without waiting for a handler that ignores its token.
     /// </summary>
     public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation)
     {
         // Task.Run: a handler that blocks before its first await must hold neither the agent nor the timeout.
         var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token));
         // Without a timeout there is nothing to wait beside the handler: no timer, no second task.
-        return handler.Timeout is { } timeout ? WithinAsync(work, timeout, start, cancellation) : work;
+        if (start.Timeout is { } own && (handler.Timeout is not { } limit || own <= limit))
+            return WithinAsync(work, own, start, cancellation, taskTimeout: true);
+        return handler.Timeout is { } timeout ? WithinAsync(work, timeout, start, cancellation, taskTimeout: false) : work;
     }
 
-    private static async Task<TaskOutcome> WithinAsync(Task<TaskOutcome> work, TimeSpan timeout, StartTask start, CancellationTokenSource cancellation)
+    private static async Task<TaskOutcome> WithinAsync(Task<TaskOutcome> work, TimeSpan timeout, StartTask start, CancellationTokenSource cancellation, bool taskTimeout)
     {
         try
         {
@@ -37,8 +40,10 @@ internal static class TaskExecution
             if (work.IsCompletedSuccessfully) return work.Result;
         }
         _ = cancellation.CancelAsync();
-        return new TaskOutcome.Failed(
-            $"task {start.TaskId} ({start.TaskName}) timed out after {Milliseconds(timeout)} ms, the timeout of its handler; its cancellation token was fired");
+        // The task's own timeout is the scheduler's policy, and its message starts as the scheduler's does (docs/task-policies.md).
+        return new TaskOutcome.Failed(taskTimeout
+            ? $"timed out after {Milliseconds(timeout)} ms, the task's timeout; the handler of task {start.TaskId} ({start.TaskName}) had its cancellation token fired"
+            : $"task {start.TaskId} ({start.TaskName}) timed out after {Milliseconds(timeout)} ms, the timeout of its handler; its cancellation token was fired");
     }
 
     private static async Task<TaskOutcome> InvokeAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationToken token)

@@ -14,11 +14,13 @@ namespace Lighthouse.Worker.Agent;
 /// the scheduler answers), then runs the tasks its contact (the sender of <see cref="WorkerRegistered"/>, the
 /// node's NodeStateActor) starts, each on the thread pool, and sends that contact their progress and ends.
 /// When the contact terminates (the scheduler moved, restarted or recovered), the tasks keep running and the
-/// agent registers again, naming them in <see cref="RegisterWorker.RunningTasks"/> with those that ended
-/// meanwhile: the scheduler re-attaches the ones it has running here and has the agent cancel the others.
-/// Reports of tasks that ended without a contact wait for the next one, and so do the reports sent in the last
-/// minute before the contact was found gone: a contact on a host that died takes no reports, but the agent only
-/// learns so once the cluster removes that host, seconds later.
+/// agent registers again, naming them in <see cref="RegisterWorker.RunningTasks"/> with those whose end the scheduler
+/// has not acknowledged: the scheduler re-attaches the ones it has running here and has the agent cancel the others.
+/// The scheduler acknowledges final reports (<see cref="ReportsAcknowledged"/>) once it has taken them, and the agent
+/// forgets them then; reports of tasks that ended without a contact wait for the next one, and so do the reports sent
+/// to a contact that never acknowledged them: a contact on a host that died takes no reports, but the agent only learns
+/// so once the cluster removes that host, seconds later. Those go to the new contact after registering, which takes
+/// them if the task still runs here and acknowledges them quietly if it already ended so.
 /// <para>
 /// Starts and cancels may come one by one or in a <see cref="MessageBatch"/>; reports and refusals leave through an
 /// <see cref="Outbox"/>, so the ends the agent handles in one go reach the contact as one batch: at thousands of
@@ -39,7 +41,11 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
 {
     private const string RegistrationTimer = "register";
 
-    /// <summary>How long a sent report is kept in case its contact turns out to be gone: longer than a dead host takes to be removed.</summary>
+    /// <summary>
+    /// How long a sent report is kept, unacknowledged, in case its contact turns out to be gone: longer than a dead host
+    /// takes to be removed. Acknowledged reports go at once; this bounds what a scheduler that never acknowledges (one
+    /// older than <see cref="ReportsAcknowledged"/>) leaves behind.
+    /// </summary>
     private static readonly TimeSpan RecentReportWindow = TimeSpan.FromMinutes(1);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -73,7 +79,7 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private string? _wireToken;
     private readonly LogThrottle _dropLog = new(LogThrottle.DefaultInterval);
     private readonly List<IWorkerReport> _unreported = [];
-    private readonly Queue<(TimeSpan At, IWorkerReport Report)> _recentlyReported = new();
+    private readonly UnacknowledgedReports _unacknowledged = new();
     private IActorRef? _contact;
 
     /// <summary>
@@ -241,7 +247,12 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
             case FlushOutbox:
                 _outbox.Flush(Self);
                 return true;
+            case ReportsAcknowledged acknowledged:
+                _unacknowledged.Remove(acknowledged.TaskIds);
+                return true;
             case ReportRejected rejected:
+                // A refused final report is as settled as a taken one: sending it again would be refused again.
+                _unacknowledged.Remove([rejected.TaskId]);
                 _log.Warning("the scheduler refused a report about task {0}: {1}", rejected.TaskId, rejected.Reason);
                 return true;
             case NotAuthorized denied:
@@ -282,7 +293,8 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
             _scheduler.Tell(SessionProof.Create(_credentials));
             return;
         }
-        // Tasks still running, then those whose end is not reported yet: the scheduler counts both as running here.
+        // Tasks still running, then those whose end no scheduler acknowledged: the scheduler counts both as running here
+        // until it takes their end, and a task it still has running here must not be re-queued for want of being named.
         var running = _tasks.Ids.Concat(_unreported.Select(r => r.TaskId)).ToList();
         object registration = running.Count == 0 ? _registration : _registration with { RunningTasks = running };
         _scheduler.Tell(_token is null ? registration : new Authorized(_token, registration));
@@ -325,16 +337,15 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
 
     private void LoseContact(string why)
     {
-        // Reports the lost contact may never have passed on: sent again to the next one (the scheduler refuses,
-        // harmlessly, those it already had). That includes reports still in the outbox for the lost contact: they
+        // Reports the lost contact did not acknowledge: sent again to the next one (which acknowledges quietly those
+        // it already had). That includes reports still in the outbox for the lost contact: they
         // were remembered when they went in, and still leave for it.
         // A set, not a scan per report: at full speed a minute of reports is a million of them.
         var held = _unreported.Select(report => report.TaskId).ToHashSet(StringComparer.Ordinal);
-        foreach (var (_, report) in _recentlyReported)
+        foreach (var report in _unacknowledged.TakeAll())
         {
             if (held.Add(report.TaskId)) _unreported.Add(report);
         }
-        _recentlyReported.Clear();
         _log.Warning("worker node {0}: {1}; registering again with its {2} running tasks, for the scheduler to re-attach or cancel",
             _node, why, _tasks.Count + _unreported.Count);
         if (_contact is not null) Context.Unwatch(_contact);
@@ -374,6 +385,8 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     {
         if (_tasks.Find(cancel.TaskId) is not { } task)
         {
+            // Its end is on its way (not acknowledged yet): that report answers the cancel, and a second answer would be refused.
+            if (_unacknowledged.Contains(cancel.TaskId) || _unreported.Exists(r => r.TaskId == cancel.TaskId)) return;
             // Nothing of that id runs here (it just ended, or never started): it is as stopped as it gets.
             Send(Sender, new AcknowledgeCancel(cancel.TaskId));
             return;
@@ -413,8 +426,8 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         // leaves for the old contact, and the new one gets it again from here.
         var now = Now;
         Send(_contact, report);
-        _recentlyReported.Enqueue((now, report));
-        while (_recentlyReported.Peek().At < now - RecentReportWindow) _recentlyReported.Dequeue();
+        _unacknowledged.Add(report, now);
+        _unacknowledged.ExpireBefore(now - RecentReportWindow);
     }
 
     private void Progressed(HandlerProgressed progressed)

@@ -128,13 +128,16 @@ public abstract class DurableSchedulerKit(ITestOutputHelper output) : Akka.TestK
 
         /// <summary>
         /// A probe registered as worker node <paramref name="node"/>, reporting <paramref name="running"/>. It registers
-        /// through an agent that opens the scheduler's batches, so it sees starts and cancels one by one.
+        /// through an agent that opens the scheduler's batches, so it sees starts and cancels one by one (and, when
+        /// <paramref name="passAcknowledgements"/>, the scheduler's <see cref="ReportsAcknowledged"/>).
         /// </summary>
-        public TestProbe Worker(string node, int slots = 1, params string[] running)
+        public TestProbe Worker(string node, int slots = 1, params string[] running) => Worker(node, passAcknowledgements: false, slots, running);
+
+        public TestProbe Worker(string node, bool passAcknowledgements, int slots = 1, params string[] running)
         {
             var probe = kit.CreateTestProbe(System);
             Scheduler.Tell(new RegisterWorker(node, new Dictionary<string, double>(), ["echo"], PriorityRange.All, slots, running.Length == 0 ? null : running),
-                UnbatchingAgents.For(System, probe.Ref));
+                UnbatchingAgents.For(System, probe.Ref, passAcknowledgements));
             Assert.Equal(node, probe.ExpectMsg<WorkerRegistered>(Wait).Node);
             return probe;
         }

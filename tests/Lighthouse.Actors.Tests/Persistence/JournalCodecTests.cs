@@ -24,7 +24,7 @@ public sealed class JournalCodecTests
     {
         [typeof(TaskSubmitted)] = "TS", [typeof(TaskStarted)] = "TB", [typeof(TaskAdopted)] = "TA", [typeof(TaskUnplaced)] = "TU",
         [typeof(TaskProgressed)] = "TP", [typeof(TaskCancelRequested)] = "TC", [typeof(TaskFinished)] = "TF",
-        [typeof(TaskRequeued)] = "TR", [typeof(TaskCollected)] = "TK", [typeof(TaskForgotten)] = "TX",
+        [typeof(TaskRequeued)] = "TR", [typeof(TaskRetrying)] = "TY", [typeof(TaskDue)] = "TD", [typeof(TaskCollected)] = "TK", [typeof(TaskForgotten)] = "TX",
         [typeof(NodeRegistered)] = "NR", [typeof(NodeReachabilityChanged)] = "NC", [typeof(NodeRemoved)] = "NX",
     };
 
@@ -52,7 +52,9 @@ public sealed class JournalCodecTests
         var type = EventType(typeName);
         Assert.Contains(type, SchedulerJournalSerializer.OwnedTypes);
         Assert.True(PinnedManifests.TryGetValue(type, out var pinned), $"{typeName} has no pinned manifest in this test: add it");
-        Assert.Equal(pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+        // A submission with policies is stored as "TQ", the "TS" record and its policies; one without, as "TS" always was.
+        Assert.Equal(type == typeof(TaskSubmitted) ? "TQ" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+        Assert.Equal(pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: true)));
     }
 
     [Theory]
@@ -114,10 +116,13 @@ public sealed class JournalCodecTests
     {
         var sample = SampleFactory.Create(typeof(TaskSubmitted), nullsWherePossible: false);
         var bytes = SchedulerJournalSerializer.Encode(sample);
+        // With its policies set, the sample is stored under the extended manifest "TQ" (see MessageCodec.Extended).
+        var manifest = Manifest(sample);
+        Assert.Equal("TQ", manifest);
         for (var length = 0; length < bytes.Length; length++)
         {
-            var error = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(bytes[..length], "TS"));
-            Assert.Contains("corrupt scheduler journal record of manifest \"TS\" (TaskSubmitted", error.Message);
+            var error = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(bytes[..length], manifest));
+            Assert.Contains("corrupt scheduler journal record of manifest \"TQ\" (TaskSubmitted", error.Message);
         }
     }
 

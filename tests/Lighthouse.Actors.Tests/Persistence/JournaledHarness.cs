@@ -78,5 +78,9 @@ internal sealed class JournaledHarness
 
     public void Expire() => Apply(State.DecideExpiry(Now));
 
+    public void Alarms() => Apply(State.DecideAlarms(Now).Events);
+
+    public string SubmitWith(SubmitTask submission) => Assert.IsType<SubmissionAccepted>(Do(State.DecideSubmission(submission, Now))).TaskId;
+
     public IEnumerable<string> RunningTasks => State.RunningTasks().Select(t => t.Id).ToList();
 }

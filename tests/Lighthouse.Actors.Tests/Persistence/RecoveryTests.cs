@@ -196,6 +196,40 @@ public sealed class RecoveryTests(ITestOutputHelper output) : DurableSchedulerKi
     }
 
     [Fact]
+    public void A_worker_back_after_a_fail_over_ends_its_tasks_with_the_reports_it_sends_again_and_those_already_taken_are_acknowledged_quietly()
+    {
+        var first = Start();
+        var w1 = first.Worker("w1", passAcknowledgements: true, slots: 2);
+        var taken = first.Submit();
+        var unheard = first.Submit();
+        Assert.Equal([taken, unheard], new[] { w1.ExpectMsg<StartTask>(Wait).TaskId, w1.ExpectMsg<StartTask>(Wait).TaskId });
+        w1.Reply(new ReportSuccess(taken, "1"));
+        // Acknowledged only once written: the next scheduler has it.
+        Assert.Equal([taken], w1.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+        Stop(first);
+
+        // The worker finished the other task while no scheduler was there; say the acknowledgement of the first was lost
+        // too. It names both, and after registering sends both reports again.
+        var second = Start();
+        var back = second.Worker("w1", passAcknowledgements: true, slots: 2, taken, unheard);
+        var contact = back.LastSender;
+        // Ended here already: the scheduler has the worker cancel it, which the worker answers with its report.
+        Assert.Equal(taken, back.ExpectMsg<CancelRunningTask>(Wait).TaskId);
+        back.Send(contact, new ReportSuccess(taken, "1"));
+        back.Send(contact, new ReportSuccess(unheard, "2"));
+
+        var acknowledged = new HashSet<string>();
+        while (acknowledged.Count < 2) acknowledged.UnionWith(back.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+        Assert.Equal([taken, unheard], acknowledged.Order(StringComparer.Ordinal));
+        var ended = second.Listed("alice", unheard);
+        Assert.Equal((TaskState.Succeeded, "2", 1), (ended.State, ended.Result, ended.Attempts));
+        Assert.Equal((TaskState.Succeeded, "1"), (second.Listed("alice", taken).State, second.Listed("alice", taken).Result));
+        // Neither was refused; a different end of a task that ended is.
+        back.Send(contact, new ReportFailure(taken, "boom"));
+        Assert.Contains("is not running on node", back.ExpectMsg<ReportRejected>(Wait).Reason);
+    }
+
+    [Fact]
     public void A_worker_back_after_the_grace_has_its_requeued_task_adopted_rather_than_started_again()
     {
         var first = Start();

@@ -127,6 +127,18 @@ public sealed class NodeStateActorTests(ITestOutputHelper output) : Akka.TestKit
     }
 
     [Fact]
+    public void Acknowledgements_of_one_drain_reach_the_agent_as_one_message_and_only_from_its_scheduler()
+    {
+        var (agent, parent, link) = Start();
+
+        link.Tell(new MessageBatch([new ToWorker(new ReportsAcknowledged(["t1"])), new ToWorker(new ReportsAcknowledged(["t2", "t3"]))]), parent.Ref);
+        Assert.Equal(["t1", "t2", "t3"], agent.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+
+        link.Tell(new ToWorker(new ReportsAcknowledged(["t4"])), TestActor);
+        agent.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
     public void Starts_from_anyone_but_its_scheduler_do_not_reach_the_agent()
     {
         var (agent, parent, link) = Start();

@@ -26,10 +26,14 @@ public abstract class SchedulerTestKit(ITestOutputHelper output) : Akka.TestKit.
     protected IActorRef AgentOf(TestProbe worker) => _agents[worker];
 
     /// <summary>Registers a probe as a worker node's agent (through an <see cref="UnbatchingAgent"/>) and waits for the answer.</summary>
-    protected TestProbe Worker(IActorRef scheduler, string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources)
+    protected TestProbe Worker(IActorRef scheduler, string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources) =>
+        Worker(scheduler, node, passAcknowledgements: false, slots, tasks, priorities, resources);
+
+    /// <summary>As <see cref="Worker(IActorRef, string, int, string[], PriorityRange, ValueTuple{string, double}[])"/>, the probe seeing <see cref="ReportsAcknowledged"/> when <paramref name="passAcknowledgements"/>.</summary>
+    protected TestProbe Worker(IActorRef scheduler, string node, bool passAcknowledgements, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources)
     {
         var probe = CreateTestProbe();
-        var agent = UnbatchingAgents.For(Sys, probe.Ref);
+        var agent = UnbatchingAgents.For(Sys, probe.Ref, passAcknowledgements);
         _agents[probe] = agent;
         scheduler.Tell(StateHarness.Registration(node, slots, tasks, priorities, resources), agent);
         Assert.Equal(node, probe.ExpectMsg<WorkerRegistered>(Wait).Node);

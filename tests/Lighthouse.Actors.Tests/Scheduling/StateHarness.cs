@@ -106,6 +106,14 @@ internal sealed class StateHarness
 
     public void Succeed(string taskId, string result = "{}") => Assert.Null(Report(new ReportSuccess(taskId, result)));
 
+    /// <summary>What the scheduler's alarm timer does when it rings at <see cref="Now"/>; returns the tasks it cancels on their nodes.</summary>
+    public IReadOnlyList<(string TaskId, string Node)> Alarms()
+    {
+        var decision = State.DecideAlarms(Now);
+        Apply(decision.Events);
+        return decision.Cancels;
+    }
+
     public void Lose(string node) => Apply(State.DecideNodeLost(node, Now));
 
     public void SetReachable(string node, bool reachable) => Apply(State.DecideReachability(node, reachable, Now));

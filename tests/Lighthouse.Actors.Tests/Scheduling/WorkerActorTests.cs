@@ -67,6 +67,39 @@ public sealed class WorkerActorTests(ITestOutputHelper output) : SchedulerTestKi
     }
 
     [Fact]
+    public void A_final_report_is_acknowledged_and_a_copy_of_it_sent_again_is_acknowledged_quietly_not_refused()
+    {
+        var scheduler = StartScheduler();
+        var worker = Worker(scheduler, "n", passAcknowledgements: true, slots: 2);
+        var succeeded = Submit(scheduler);
+        var cancelled = Submit(scheduler);
+        ExpectStart(worker);
+        ExpectStart(worker);
+
+        worker.Reply(new ReportProgress(succeeded, 50));
+        worker.Reply(new ReportSuccess(succeeded, "{}"));
+        Assert.Equal([succeeded], worker.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+        Assert.IsType<CancelPending>(Send(scheduler, new CancelTask(cancelled)));
+        Assert.Equal(cancelled, worker.ExpectMsg<CancelRunningTask>(Wait).TaskId);
+        worker.Reply(new AcknowledgeCancel(cancelled));
+        Assert.Equal([cancelled], worker.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+
+        // Sent again, as after a fail-over whose acknowledgement was lost (acknowledged together when the link takes them in one go).
+        worker.Reply(new ReportSuccess(succeeded, "{}"));
+        worker.Reply(new AcknowledgeCancel(cancelled));
+        var again = new List<string>(worker.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+        if (again.Count < 2) again.AddRange(worker.ExpectMsg<ReportsAcknowledged>(Wait).TaskIds);
+        Assert.Equal([succeeded, cancelled], again);
+
+        // An end other than the one taken is refused, as is a report of a task never here; neither is acknowledged.
+        worker.Reply(new ReportSuccess(succeeded, "{\"other\":1}"));
+        Assert.Equal(succeeded, worker.ExpectMsg<ReportRejected>(Wait).TaskId);
+        worker.Reply(new ReportFailure("task-999", "boom"));
+        Assert.Equal("task-999", worker.ExpectMsg<ReportRejected>(Wait).TaskId);
+        worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void A_bad_registration_is_refused_with_the_reason()
     {
         var scheduler = StartScheduler();

@@ -26,6 +26,16 @@ public sealed class ClientInputTests(HostFixture fixture) : IClassFixture<HostFi
     [InlineData("--timeout", "0", "--timeout \"0\" is invalid: it must be a positive number of seconds")]
     [InlineData("--timeout", "soon", "--timeout \"soon\" is invalid")]
     [InlineData("--timeout", "NaN", "--timeout \"NaN\" is invalid")]
+    [InlineData("--retries", "-1", "--retries -1 is invalid: it must be 0 or more")]
+    [InlineData("--retry-backoff", "1s", "--retry-backoff needs --retries N")]
+    [InlineData("--retry-max-backoff", "1s", "--retry-max-backoff needs --retries N")]
+    [InlineData("--run-timeout", "NaN", "--run-timeout \"NaN\" is not a duration")]
+    [InlineData("--run-timeout", "Infinitys", "--run-timeout \"Infinitys\" is not a duration")]
+    [InlineData("--run-timeout", "soon", "--run-timeout \"soon\" is not a duration")]
+    [InlineData("--delay", "-2s", "--delay \"-2s\" is negative")]
+    [InlineData("--delay", "1e300d", "--delay \"1e300d\" is far too long")]
+    [InlineData("--not-before", "tomorrow", "--not-before \"tomorrow\" is not an ISO-8601 time with its offset")]
+    [InlineData("--not-before", "2030-01-01T10:00:00", "--not-before \"2030-01-01T10:00:00\" is not an ISO-8601 time with its offset")]
     public void A_bad_submit_option_exits_2_with_one_line_naming_it_and_submits_nothing(string option, string value, string message)
     {
         var user = ClientCli.NewUser();

@@ -131,4 +131,41 @@ public sealed class SubmitCommandTests(HostFixture fixture) : IClassFixture<Host
         Assert.StartsWith("lighthouse submit: submission of task \"echo\" was rejected: requirement \"slots\" is reserved", line);
         Assert.Equal(0, _cli.QueuedOf(user));
     }
+
+    [Fact]
+    public void Submit_with_retries_runs_a_failing_task_again_and_shows_each_attempts_error()
+    {
+        var run = _cli.Run("submit", "fail", "--payload", "\"again\"", "--retries", "2", "--retry-backoff", "50ms", "--run-timeout", "30s",
+            "--wait", "--json", "--user", ClientCli.NewUser());
+
+        Assert.Equal(ClientExitCodes.OperationFailed, run.ExitCode);
+        using var status = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var task = status.RootElement;
+        Assert.Equal(3, task.GetProperty("attempts").GetInt32());
+        Assert.Equal(2, task.GetProperty("retries").GetInt32());
+        Assert.Equal(2, task.GetProperty("attempt_errors").GetArrayLength());
+        Assert.Equal(50, task.GetProperty("retry").GetProperty("backoff_ms").GetDouble());
+        Assert.Equal(30_000, task.GetProperty("timeout_ms").GetDouble());
+    }
+
+    [Fact]
+    public void Submit_with_a_delay_shows_its_time_and_a_policy_over_the_schedulers_limit_is_refused_naming_the_key()
+    {
+        var user = ClientCli.NewUser();
+        var id = _cli.Submit("echo", "--delay", "1h", "--user", user);
+        var status = _cli.Run("status", id);
+        var refused = _cli.Run("submit", "echo", "--retries", "101", "--user", user);
+
+        Assert.Matches("waiting:   not before \\d\\d:\\d\\d:\\d\\dZ", status.Stdout);
+        Assert.Contains("not before:", status.Stdout);
+        Assert.Equal(ClientExitCodes.OperationFailed, refused.ExitCode);
+        Assert.Contains("retry attempts 101 is invalid: it must be between 0 and 100 (lighthouse.scheduler.max-retry-attempts)", refused.Stderr);
+        Assert.Equal("cancelled", CancelAndRead(id));
+    }
+
+    private string CancelAndRead(string id)
+    {
+        Assert.Equal(0, _cli.Run("cancel", id).ExitCode);
+        return _cli.Status(id).GetProperty("state").GetString()!;
+    }
 }

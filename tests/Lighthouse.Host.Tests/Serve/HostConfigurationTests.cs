@@ -75,7 +75,8 @@ public sealed class HostConfigurationTests
     [Fact]
     public void Environment_seeds_become_akka_addresses_in_order_and_the_public_hostname_is_taken()
     {
-        var settings = Settings(new ServeArguments(Insecure: true), new Dictionary<string, string>
+        using var memory = new TempFile("lighthouse.persistence.provider = none");
+        var settings = Settings(new ServeArguments(ConfigFile: memory.Path, Insecure: true), new Dictionary<string, string>
         {
             ["LIGHTHOUSE_SEEDS"] = "10.0.0.1:4053, host-b:4054",
             ["LIGHTHOUSE_HOSTNAME"] = "0.0.0.0",
@@ -84,6 +85,34 @@ public sealed class HostConfigurationTests
 
         Assert.Equal(["akka.tcp://lighthouse@10.0.0.1:4053", "akka.tcp://lighthouse@host-b:4054"], settings.Seeds);
         Assert.Equal(("0.0.0.0", "10.0.0.9"), (settings.Hostname, settings.PublicHostname));
+    }
+
+    [Fact]
+    public void An_sqlite_host_seeded_with_another_host_is_refused_naming_postgresql()
+    {
+        var message = Refusal(new ServeArguments(), new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = "127.0.0.1:4053, 10.0.0.1:4053", ["LIGHTHOUSE_PORT"] = "4053" });
+
+        Assert.Equal("akka.cluster.seed-nodes names another host (akka.tcp://lighthouse@10.0.0.1:4053), but lighthouse.persistence.provider = sqlite " +
+                     "keeps the scheduler's state in a file on this machine only, and a scheduler that moves to another host would not find it: " +
+                     "several scheduler hosts need lighthouse.persistence.provider = postgresql (or give this host no seeds but itself)", message);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void An_sqlite_host_may_seed_itself_and_a_postgresql_or_memory_host_may_join_others()
+    {
+        using var postgres = new TempFile("lighthouse.persistence { provider = postgresql, connection-string = \"Host=db;Database=lh;Username=u;Password=p\" }");
+        using var memory = new TempFile("lighthouse.persistence.provider = none");
+        var others = new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = "10.0.0.1:4053" };
+
+        var itself = Settings(new ServeArguments(Insecure: true), new Dictionary<string, string>
+        {
+            ["LIGHTHOUSE_SEEDS"] = "10.0.0.9:4060", ["LIGHTHOUSE_PORT"] = "4060", ["LIGHTHOUSE_HOSTNAME"] = "0.0.0.0", ["LIGHTHOUSE_PUBLIC_HOSTNAME"] = "10.0.0.9",
+        });
+
+        Assert.Equal(["akka.tcp://lighthouse@10.0.0.9:4060"], itself.Seeds);
+        Assert.Single(Settings(new ServeArguments(ConfigFile: postgres.Path), others).Seeds);
+        Assert.Single(Settings(new ServeArguments(ConfigFile: memory.Path), others).Seeds);
     }
 
     [Fact]

@@ -101,11 +101,12 @@ internal sealed class WebHarness : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Reads a task's status through the API until <paramref name="condition"/> holds (bounded).</summary>
-    public async Task<JsonElement> UntilTask(string id, Func<JsonElement, bool> condition, string? token = null)
+    /// <summary>Reads (with <paramref name="peek"/>, peeks at) a task's status through the API until <paramref name="condition"/> holds (bounded).</summary>
+    public async Task<JsonElement> UntilTask(string id, Func<JsonElement, bool> condition, string? token = null, bool peek = false)
     {
         JsonElement task = default;
-        await Until(async () => condition(task = await GetJson("/api/tasks/" + id, token)), $"task {id} to reach the expected state");
+        var path = "/api/tasks/" + id + (peek ? "?peek=true" : "");
+        await Until(async () => condition(task = await GetJson(path, token)), $"task {id} to reach the expected state");
         return task;
     }
 

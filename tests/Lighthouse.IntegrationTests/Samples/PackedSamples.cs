@@ -37,6 +37,9 @@ public sealed class PackedSamples : IAsyncLifetime
     /// <summary>The directory holding Lighthouse.sln.</summary>
     public string Root { get; } = FindRoot();
 
+    /// <summary>The directory holding Lighthouse.sln, found upwards from the tests' output.</summary>
+    public static string RepositoryRoot => FindRoot();
+
     public string PackageDirectory => Path.Combine(Root, "artifacts", "packages");
 
     /// <summary>The packages' version in this run.</summary>
@@ -54,7 +57,7 @@ public sealed class PackedSamples : IAsyncLifetime
         var suffix = $"samples.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         Version = $"{prefix}-{suffix}";
         Directory.CreateDirectory(_work);
-        _globalPackages = await GlobalPackagesFolder();
+        _globalPackages = await GlobalPackagesFolder(Root);
 
         var packed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var library in Libraries)
@@ -135,7 +138,7 @@ public sealed class PackedSamples : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try
         {
@@ -149,9 +152,9 @@ public sealed class PackedSamples : IAsyncLifetime
     }
 
     /// <summary>The machine's NuGet package cache, as NuGet itself (and so the samples' restore) sees it.</summary>
-    private async Task<string> GlobalPackagesFolder()
+    internal static async Task<string> GlobalPackagesFolder(string root)
     {
-        var output = await Dotnet(Path.Combine(Root, "samples"), "nuget", "locals", "global-packages", "--list");
+        var output = await Dotnet(Path.Combine(root, "samples"), "nuget", "locals", "global-packages", "--list");
         const string label = "global-packages:";
         var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"dotnet nuget locals printed no {label} line:\n{output}");
@@ -159,7 +162,7 @@ public sealed class PackedSamples : IAsyncLifetime
     }
 
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/>, bounded; returns its output, or throws with it when the command fails.</summary>
-    private static async Task<string> Dotnet(string directory, params string[] arguments)
+    internal static async Task<string> Dotnet(string directory, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

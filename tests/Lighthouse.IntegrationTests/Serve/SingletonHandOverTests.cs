@@ -13,9 +13,11 @@ public sealed class SingletonHandOverTests(ITestOutputHelper output)
     [Fact]
     public async Task A_second_host_joins_through_its_seed_and_takes_the_scheduler_over_when_the_first_leaves()
     {
+        // In memory: a host on SQLite (the default) refuses to join another (HostConfigurationTests).
+        using var memory = new TempFile("lighthouse.persistence.provider = none");
         await using var cluster = new LocalCluster();
-        var first = await cluster.StartHostAsync();
-        var second = await cluster.StartHostAsync(environment: new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = first.Address });
+        var first = await cluster.StartHostAsync(arguments: ["--config", memory.Path]);
+        var second = await cluster.StartHostAsync(arguments: ["--config", memory.Path], environment: new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = first.Address });
         var up = HostProcess.UpLinePattern().Match(second.UpLine!.Text);
         Assert.Equal(first.AkkaAddress, up.Groups["singleton"].Value);
 

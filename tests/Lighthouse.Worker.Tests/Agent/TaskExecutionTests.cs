@@ -104,6 +104,36 @@ public sealed class TaskExecutionTests
     }
 
     [Fact]
+    public async Task The_tasks_own_timeout_fires_the_token_and_fails_it_timed_out_when_shorter_than_the_handlers()
+    {
+        var tokenFired = new TaskCompletionSource();
+        var handler = Only(o => o.Handle("hang", async c =>
+        {
+            c.CancellationToken.Register(() => tokenFired.TrySetResult());
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            return c.Payload;
+        }, timeout: TimeSpan.FromMinutes(10)));
+        var start = new StartTask("t1", "hang", "{}", "alice", 0, 1, Timeout: TimeSpan.FromMilliseconds(40));
+
+        var outcome = await TaskExecution.RunAsync(start, handler, new RecordingProgress(), new CancellationTokenSource()).WaitAsync(Bound);
+
+        var failed = Assert.IsType<TaskOutcome.Failed>(outcome);
+        Assert.Equal("timed out after 40 ms, the task's timeout; the handler of task t1 (hang) had its cancellation token fired", failed.Error);
+        await tokenFired.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_task_that_ends_within_its_own_timeout_succeeds()
+    {
+        var handler = Only(o => o.Handle("echo", c => Task.FromResult<System.Text.Json.Nodes.JsonNode?>(System.Text.Json.Nodes.JsonValue.Create(1))));
+        var start = new StartTask("t1", "echo", "{}", "alice", 0, 1, Timeout: TimeSpan.FromMinutes(1));
+
+        var outcome = await TaskExecution.RunAsync(start, handler, new RecordingProgress(), new CancellationTokenSource()).WaitAsync(Bound);
+
+        Assert.IsType<TaskOutcome.Succeeded>(outcome);
+    }
+
+    [Fact]
     public async Task A_handler_that_blocks_its_thread_still_times_out()
     {
         using var release = new ManualResetEventSlim();

@@ -444,6 +444,57 @@ public sealed class WorkerAgentTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public void A_report_the_contact_acknowledged_is_neither_named_nor_sent_again_when_the_contact_is_gone()
+    {
+        var (agent, scheduler, contact) = Registered(Hub(slots: 3));
+        contact.Send(agent, Batch(Start("t1", "echo", "1"), Start("t2", "echo", "2"), Start("t3", "echo", "3")));
+        contact.Take(3);
+        contact.Send(agent, new ReportsAcknowledged(["t1", "t3"]));
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        Sys.Stop(contact.Ref);
+        Assert.Equal(["t2"], scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+        var successor = Probe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+
+        Assert.Equal(new ReportSuccess("t2", "2"), successor.Expect<ReportSuccess>());
+        successor.ExpectNone(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_refused_report_is_not_sent_again_and_a_worker_with_nothing_unacknowledged_registers_naming_nothing()
+    {
+        var (agent, scheduler, contact) = Registered(Hub(slots: 1));
+        contact.Send(agent, Start("t1", "echo", "1"));
+        contact.Expect<ReportSuccess>();
+        contact.Send(agent, new ReportRejected("t1", "task t1 is not running on node \"n\" (it is Cancelled)"));
+        scheduler.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m as RegisterWorker);
+
+        Sys.Stop(contact.Ref);
+        Assert.Null(scheduler.ExpectMsg<RegisterWorker>(Wait).RunningTasks);
+        var successor = Probe("successor");
+        successor.Send(agent, new WorkerRegistered(Node));
+        successor.ExpectNone(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_cancel_of_a_task_whose_end_is_unacknowledged_is_answered_by_that_end_alone()
+    {
+        var (agent, _, contact) = Registered(Hub(slots: 1));
+        contact.Send(agent, Start("t1", "echo", "1"));
+        contact.Expect<ReportSuccess>();
+
+        // The report is on its way: a second answer (an acknowledged cancel) would only be refused.
+        contact.Send(agent, new CancelRunningTask("t1"));
+        contact.ExpectNone(TimeSpan.FromMilliseconds(200));
+
+        // Once acknowledged, the agent knows nothing of t1: a cancel is acknowledged as for any task not running here.
+        contact.Send(agent, new ReportsAcknowledged(["t1"]));
+        contact.Send(agent, new CancelRunningTask("t1"));
+        Assert.Equal(new AcknowledgeCancel("t1"), contact.Expect<AcknowledgeCancel>());
+    }
+
+    [Fact]
     public async Task A_new_contact_can_cancel_a_task_the_agent_kept_running()
     {
         var (agent, scheduler, contact, tokenFired) = RunningGatedTask(slots: 1);

@@ -88,5 +88,8 @@ public sealed class WorkerCommandLineTests
         Assert.Equal(0, await WorkerCommandLine.RunAsync(["--help"], stdout, new StringWriter()));
         Assert.Contains("--priority-range <MIN:MAX>", stdout.ToString());
         Assert.Contains("lighthouse.worker", stdout.ToString());
+        // The exit-code contract: a removed worker rejoins rather than exiting (WorkerPauseTests runs it).
+        Assert.Contains("joins again through its seeds as a new member", stdout.ToString());
+        Assert.Contains("Exit codes: 0 stopped on request (Ctrl-C, SIGTERM), 1 could not start its ActorSystem (again), 2 bad arguments.", stdout.ToString());
     }
 }

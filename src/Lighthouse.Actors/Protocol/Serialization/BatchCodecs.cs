@@ -21,7 +21,7 @@ internal static class BatchCodecs
         foreach (var message in batch.Messages)
         {
             var codec = Inner(message);
-            w.WriteString(codec.Manifest);
+            w.WriteString(codec.ManifestOf(message));
             codec.Write(w, message);
         }
     }

@@ -5,7 +5,8 @@ internal static class ClientCodecs
 {
     public static IEnumerable<MessageCodec> All { get; } =
     [
-        MessageCodec.For<SubmitTask>("ST", WriteSubmitTask, ReadSubmitTask),
+        // Policies came later: a submission with one travels as "SP", the "ST" encoding and its policies (see MessageCodec.Extended).
+        MessageCodec.Extended<SubmitTask>("ST", "SP", static m => m.HasPolicies, WriteSubmitTask, ReadSubmitTask, WriteSubmitPolicies, ReadSubmitPolicies),
         MessageCodec.For<SubmissionAccepted>("SA",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.SubmissionId); w.WriteBool(m.Duplicate); },
             static (ref r) => new SubmissionAccepted(r.ReadString("SubmissionAccepted.TaskId")!, r.ReadString("SubmissionAccepted.SubmissionId"), r.ReadBool("SubmissionAccepted.Duplicate"))),
@@ -34,16 +35,24 @@ internal static class ClientCodecs
         MessageCodec.For<ListTasks>("LT",
             static (w, m) => w.WriteString(m.UserId),
             static (ref r) => new ListTasks(r.ReadString("ListTasks.UserId")!)),
-        MessageCodec.For<TaskList>("TL",
+        // Tasks with policies: "TM", the "TL" encoding and then, per task, its optional policies (see MessageCodec.Extended).
+        MessageCodec.Extended<TaskList>("TL", "TM", static m => m.Tasks is not null && m.Tasks.Any(HasPolicies),
             static (w, m) => { w.WriteString(m.UserId); w.WriteList(m.Tasks, WriteTaskInfo); },
-            static (ref r) => new TaskList(r.ReadString("TaskList.UserId")!, r.ReadList("TaskList.Tasks", ReadTaskInfo)!)),
-        MessageCodec.For<TaskInfo>("TI", WriteTaskInfo, ReadTaskInfo),
+            static (ref r) => new TaskList(r.ReadString("TaskList.UserId")!, r.ReadList("TaskList.Tasks", ReadTaskInfo)!),
+            WriteListPolicies, ReadListPolicies),
+        MessageCodec.Extended<TaskInfo>("TI", "TJ", HasPolicies, WriteTaskInfo, ReadTaskInfo, WritePolicies, ReadPolicies),
+        // Not a message of its own, but a public protocol type: it crosses as a field of SubmitTask and TaskInfo.
+        MessageCodec.For<RetryPolicy>("RY",
+            static (w, m) => { w.WriteInt(m.Attempts); w.WriteTimeSpan(m.Backoff); w.WriteNullableTimeSpan(m.MaxBackoff); },
+            static (ref r) => new RetryPolicy(r.ReadInt("RetryPolicy.Attempts"), r.ReadTimeSpan("RetryPolicy.Backoff"), r.ReadNullableTimeSpan("RetryPolicy.MaxBackoff"))),
         MessageCodec.For<WatchTask>("WT",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteBool(m.Progress); w.WriteBool(m.Collect); },
             static (ref r) => new WatchTask(r.ReadString("WatchTask.TaskId")!, r.ReadBool("WatchTask.Progress"), r.ReadBool("WatchTask.Collect"))),
-        MessageCodec.For<TaskUpdated>("TU",
+        MessageCodec.Extended<TaskUpdated>("TU", "TV", static m => HasPolicies(m.Task),
             static (w, m) => WriteTaskInfo(w, m.Task),
-            static (ref r) => new TaskUpdated(ReadTaskInfo(ref r))),
+            static (ref r) => new TaskUpdated(ReadTaskInfo(ref r)),
+            static (w, m) => WritePolicies(w, m.Task),
+            static (ref r, m) => new TaskUpdated(ReadPolicies(ref r, m.Task))),
     ];
 
     private static void WriteSubmitTask(WireWriter w, SubmitTask m)
@@ -59,6 +68,14 @@ internal static class ClientCodecs
         w.WriteBool(m.Watch);
     }
 
+    private static void WriteSubmitPolicies(WireWriter w, SubmitTask m)
+    {
+        PolicyCodec.WriteRetry(w, m.Retry);
+        w.WriteNullableTimeSpan(m.Timeout);
+        w.WriteNullableTimeSpan(m.Delay);
+        w.WriteNullableDateTimeOffset(m.NotBefore);
+    }
+
     private static SubmitTask ReadSubmitTask(ref WireReader r) => new(
         TaskName: r.ReadString("SubmitTask.TaskName")!,
         Payload: r.ReadString("SubmitTask.Payload")!,
@@ -70,6 +87,52 @@ internal static class ClientCodecs
         MaxAttempts: r.ReadNullableInt("SubmitTask.MaxAttempts"),
         SubmissionId: r.ReadString("SubmitTask.SubmissionId"),
         Watch: r.ReadBool("SubmitTask.Watch"));
+
+    private static SubmitTask ReadSubmitPolicies(ref WireReader r, SubmitTask m) => m with
+    {
+        Retry = PolicyCodec.ReadRetry(ref r, "SubmitTask.Retry"),
+        Timeout = r.ReadNullableTimeSpan("SubmitTask.Timeout"),
+        Delay = r.ReadNullableTimeSpan("SubmitTask.Delay"),
+        NotBefore = r.ReadNullableDateTimeOffset("SubmitTask.NotBefore"),
+    };
+
+    private static void WriteListPolicies(WireWriter w, TaskList m)
+    {
+        foreach (var task in m.Tasks)
+        {
+            w.WriteBool(HasPolicies(task));
+            if (HasPolicies(task)) WritePolicies(w, task);
+        }
+    }
+
+    private static TaskList ReadListPolicies(ref WireReader r, TaskList m)
+    {
+        var tasks = new List<TaskInfo>(m.Tasks.Count);
+        foreach (var task in m.Tasks) tasks.Add(r.ReadBool("TaskList.Policies") ? ReadPolicies(ref r, task) : task);
+        return m with { Tasks = tasks };
+    }
+
+    internal static bool HasPolicies(TaskInfo m) => m.Retry is not null || m.Timeout is not null || m.NotBefore is not null || m.Retries != 0;
+
+    private static void WritePolicies(WireWriter w, TaskInfo m)
+    {
+        PolicyCodec.WriteRetry(w, m.Retry);
+        w.WriteNullableTimeSpan(m.Timeout);
+        w.WriteNullableDateTimeOffset(m.NotBefore);
+        w.WriteNullableDateTimeOffset(m.NextAttemptAt);
+        w.WriteStringList(m.AttemptErrors);
+        w.WriteInt(m.Retries);
+    }
+
+    private static TaskInfo ReadPolicies(ref WireReader r, TaskInfo info) => info with
+    {
+        Retry = PolicyCodec.ReadRetry(ref r, "TaskInfo.Retry"),
+        Timeout = r.ReadNullableTimeSpan("TaskInfo.Timeout"),
+        NotBefore = r.ReadNullableDateTimeOffset("TaskInfo.NotBefore"),
+        NextAttemptAt = r.ReadNullableDateTimeOffset("TaskInfo.NextAttemptAt"),
+        AttemptErrors = r.ReadStringList("TaskInfo.AttemptErrors"),
+        Retries = r.ReadInt("TaskInfo.Retries"),
+    };
 
     internal static void WriteTaskInfo(WireWriter w, TaskInfo m)
     {

@@ -28,7 +28,7 @@ internal static class CorrelationCodecs
         var codec = ProtocolCodecs.ForType(message.GetType())
             ?? throw new System.Runtime.Serialization.SerializationException(
                 $"{message.GetType().FullName} in a {what} has no Lighthouse wire encoding: add a codec for it in Protocol/Serialization");
-        w.WriteString(codec.Manifest);
+        w.WriteString(codec.ManifestOf(message));
         codec.Write(w, message);
     }
 

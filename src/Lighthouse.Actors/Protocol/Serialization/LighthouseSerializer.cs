@@ -15,7 +15,7 @@ public sealed class LighthouseSerializer(ExtendedActorSystem system) : Serialize
 {
     public override int Identifier => LighthouseSerialization.SerializerId;
 
-    public override string Manifest(object o) => CodecFor(o).Manifest;
+    public override string Manifest(object o) => CodecFor(o).ManifestOf(o);
 
     public override byte[] ToBinary(object obj)
     {

@@ -2,6 +2,9 @@ using System.Runtime.Serialization;
 
 namespace Lighthouse.Protocol.Serialization;
 
+/// <summary>Reads the fields of an extended encoding that follow the old ones, into the message read so far.</summary>
+internal delegate T ExtensionBody<T>(ref WireReader reader, T message);
+
 /// <summary>How one message type crosses the wire: its manifest and how its fields are written and read.</summary>
 internal abstract class MessageCodec(Type type, string manifest)
 {
@@ -10,12 +13,34 @@ internal abstract class MessageCodec(Type type, string manifest)
     /// <summary>Short and stable: it travels with every message and must mean the same type to every node of a cluster.</summary>
     public string Manifest { get; } = manifest;
 
+    /// <summary>
+    /// The manifest <paramref name="message"/> is written under: <see cref="Manifest"/>, or the manifest of an extended encoding
+    /// (see <see cref="Extended{T}"/>) for a message that carries fields added after the type's first release.
+    /// </summary>
+    public virtual string ManifestOf(object message) => Manifest;
+
+    /// <summary>The codecs that read this type, by manifest: itself, and its extended encoding if it has one.</summary>
+    public virtual IEnumerable<MessageCodec> Readers => [this];
+
     public abstract void Write(WireWriter writer, object message);
 
     public abstract object Read(ref WireReader reader);
 
     public static MessageCodec For<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read) =>
         new Typed<T>(manifest, write, read);
+
+    /// <summary>
+    /// A type that gained fields after its first release, which an encoding cannot simply append: a record inside a batch or
+    /// a list is followed by the next one, so "bytes left" does not say whether the new fields are there. A message without
+    /// the new fields (<paramref name="isExtended"/> false) is written under <paramref name="manifest"/> exactly as before;
+    /// one with them under <paramref name="extendedManifest"/>, the old encoding followed by <paramref name="writeExtension"/>.
+    /// Both manifests read, so every encoding ever written still reads, and a peer that never knew the new fields reads every
+    /// message that does not use them.
+    /// </summary>
+    public static MessageCodec Extended<T>(
+        string manifest, string extendedManifest, Func<T, bool> isExtended,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension) =>
+        new WithExtension<T>(manifest, extendedManifest, isExtended, write, read, writeExtension, readExtension);
 
     /// <summary>Writes a whole record; a value that cannot be encoded fails naming the type, the manifest and <paramref name="action"/> ("write", "store").</summary>
     public void Encode(WireWriter writer, object message, string action)
@@ -49,6 +74,29 @@ internal abstract class MessageCodec(Type type, string manifest)
         {
             throw new SerializationException($"corrupt {record} of manifest \"{Manifest}\" ({Type.Name}, {bytes.Length} bytes): {e.Message}", e);
         }
+    }
+
+    private sealed class WithExtension<T>(
+        string manifest, string extendedManifest, Func<T, bool> isExtended,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension)
+        : MessageCodec(typeof(T), manifest)
+    {
+        private readonly MessageCodec _extendedReader = For<T>(extendedManifest,
+            (w, m) => { write(w, m); writeExtension(w, m); },
+            (ref r) => readExtension(ref r, read(ref r)));
+
+        public override string ManifestOf(object message) => isExtended((T)message) ? extendedManifest : Manifest;
+
+        public override IEnumerable<MessageCodec> Readers => [this, _extendedReader];
+
+        public override void Write(WireWriter writer, object message)
+        {
+            var typed = (T)message;
+            write(writer, typed);
+            if (isExtended(typed)) writeExtension(writer, typed);
+        }
+
+        public override object Read(ref WireReader reader) => read(ref reader)!;
     }
 
     private sealed class Typed<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read)

@@ -10,7 +10,7 @@ internal static class ProtocolCodecs
     // Two codecs for one type or one manifest is a programming error: fail when the table is built,
     // not on the first message that happens to hit it.
     private static readonly FrozenDictionary<Type, MessageCodec> ByType = All.ToFrozenDictionary(c => c.Type);
-    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = All.ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, MessageCodec> ByManifest = All.SelectMany(c => c.Readers).ToFrozenDictionary(c => c.Manifest, StringComparer.Ordinal);
 
     public static MessageCodec? ForType(Type type) => ByType.GetValueOrDefault(type);
 

@@ -39,7 +39,7 @@ internal static class SessionCodecs
         var codec = ProtocolCodecs.ForType(message.GetType())
             ?? throw new System.Runtime.Serialization.SerializationException(
                 $"{message.GetType().FullName} in an Authorized has no Lighthouse wire encoding: add a codec for it in Protocol/Serialization");
-        w.WriteString(codec.Manifest);
+        w.WriteString(codec.ManifestOf(message));
         codec.Write(w, message);
     }
 

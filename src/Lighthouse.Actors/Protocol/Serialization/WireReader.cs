@@ -93,6 +93,8 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
 
     public TimeSpan ReadTimeSpan(string what) => TimeSpan.FromTicks(ReadLong(what));
 
+    public TimeSpan? ReadNullableTimeSpan(string what) => ReadBool(what) ? ReadTimeSpan(what) : null;
+
     public DateTimeOffset ReadDateTimeOffset(string what)
     {
         var ticks = ReadFixedLong(what);

@@ -87,6 +87,12 @@ internal sealed class WireWriter
     public void WriteTimeSpan(TimeSpan value) => WriteInt(value.Ticks);
 
     /// <summary>The clock ticks and the offset in minutes, so the offset survives, not only the instant.</summary>
+    public void WriteNullableTimeSpan(TimeSpan? value)
+    {
+        WriteBool(value.HasValue);
+        if (value is { } span) WriteTimeSpan(span);
+    }
+
     public void WriteDateTimeOffset(DateTimeOffset value)
     {
         WriteFixedLong(value.Ticks);

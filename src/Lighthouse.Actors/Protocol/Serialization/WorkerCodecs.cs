@@ -29,7 +29,8 @@ internal static class WorkerCodecs
         MessageCodec.For<WorkerRegistrationRejected>("WX",
             static (w, m) => { w.WriteString(m.Node); w.WriteString(m.Reason); },
             static (ref r) => new WorkerRegistrationRejected(r.ReadString("WorkerRegistrationRejected.Node")!, r.ReadString("WorkerRegistrationRejected.Reason")!)),
-        MessageCodec.For<StartTask>("RN",
+        // A timeout came later: a start with one is "RT", the "RN" encoding and the timeout (see MessageCodec.Extended).
+        MessageCodec.Extended<StartTask>("RN", "RT", static m => m.Timeout is not null,
             static (w, m) =>
             {
                 w.WriteString(m.TaskId);
@@ -45,7 +46,9 @@ internal static class WorkerCodecs
                 Payload: r.ReadString("StartTask.Payload")!,
                 UserId: r.ReadString("StartTask.UserId")!,
                 Priority: r.ReadInt("StartTask.Priority"),
-                Attempt: r.ReadInt("StartTask.Attempt"))),
+                Attempt: r.ReadInt("StartTask.Attempt")),
+            static (w, m) => w.WriteTimeSpan(m.Timeout!.Value),
+            static (ref r, m) => m with { Timeout = r.ReadTimeSpan("StartTask.Timeout") }),
         MessageCodec.For<CancelRunningTask>("CR",
             static (w, m) => w.WriteString(m.TaskId),
             static (ref r) => new CancelRunningTask(r.ReadString("CancelRunningTask.TaskId")!)),
@@ -61,6 +64,9 @@ internal static class WorkerCodecs
         MessageCodec.For<AcknowledgeCancel>("AC",
             static (w, m) => w.WriteString(m.TaskId),
             static (ref r) => new AcknowledgeCancel(r.ReadString("AcknowledgeCancel.TaskId")!)),
+        MessageCodec.For<ReportsAcknowledged>("RA",
+            static (w, m) => w.WriteStringList(m.TaskIds),
+            static (ref r) => new ReportsAcknowledged(r.ReadStringList("ReportsAcknowledged.TaskIds")!)),
         MessageCodec.For<ReportRejected>("RR",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.Reason); },
             static (ref r) => new ReportRejected(r.ReadString("ReportRejected.TaskId")!, r.ReadString("ReportRejected.Reason")!)),

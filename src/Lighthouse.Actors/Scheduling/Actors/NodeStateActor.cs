@@ -11,8 +11,9 @@ namespace Lighthouse.Scheduling;
 /// It owns what ties the scheduler to that worker: the watch on its agent and its cluster member's reachability (told
 /// up as <see cref="NodeLost"/>, once, and <see cref="NodeReachability"/>); the check that reports come from the node's
 /// agent (others are refused with <see cref="ReportRejected"/> and not passed up); progress coalescing (a task's
-/// progress reports within one mailbox drain go up as one); and the outbox to the worker (starts, cancels and refusals
-/// batched per drain through <see cref="Outbox"/>). What the node has and runs is kept in <see cref="SchedulerState"/>
+/// progress reports within one mailbox drain go up as one); and the outbox to the worker (starts, cancels, refusals and
+/// acknowledgements batched per drain through <see cref="Outbox"/>; the final reports the scheduler acknowledged within
+/// one drain leave as one <see cref="ReportsAcknowledged"/>). What the node has and runs is kept in <see cref="SchedulerState"/>
 /// with everything else, so that it changes only through events.
 /// <para>
 /// A report is taken from the agent or from its own actor system (its member): the worker process trusts itself, a
@@ -29,6 +30,8 @@ internal sealed class NodeStateActor : ActorBase
     private readonly Outbox _outbox;
     private readonly LogThrottle _refusalLog = new(LogThrottle.DefaultInterval);
     private readonly ProgressCoalescer _progress = new();
+    private const int AcknowledgedPerMessage = 1_000;
+    private List<string>? _acknowledged;
     private bool _flushScheduled;
     private bool _lost;
 
@@ -76,6 +79,11 @@ internal sealed class NodeStateActor : ActorBase
         {
             case ToWorker { Message: StartTask or CancelRunningTask or ReportRejected } down:
                 _outbox.Add(_agent, down.Message);
+                ScheduleFlush();
+                return true;
+            case ToWorker { Message: ReportsAcknowledged acknowledged }:
+                // Gathered until the flush: one message for every report taken in this drain, not one per task.
+                (_acknowledged ??= []).AddRange(acknowledged.TaskIds);
                 ScheduleFlush();
                 return true;
             case AnnounceRegistration:
@@ -160,6 +168,12 @@ internal sealed class NodeStateActor : ActorBase
     {
         _flushScheduled = false;
         if (!_progress.IsEmpty) foreach (var held in _progress.TakeAll()) Up(held);
+        if (_acknowledged is { Count: > 0 } acknowledged)
+        {
+            // In pieces of ~10 KB, which the outbox can batch like any other message.
+            foreach (var piece in acknowledged.Chunk(AcknowledgedPerMessage)) _outbox.Add(_agent, new ReportsAcknowledged(piece));
+            _acknowledged = null;
+        }
         _outbox.Flush(Self);
     }
 }

@@ -7,7 +7,8 @@ namespace Lighthouse.Scheduling;
 // them to a node's link, whatever sender path it writes.
 
 /// <summary>
-/// For the node's worker: a <see cref="StartTask"/>, <see cref="CancelRunningTask"/> or <see cref="ReportRejected"/>, which the link
+/// For the node's worker: a <see cref="StartTask"/>, <see cref="CancelRunningTask"/>, <see cref="ReportRejected"/> or
+/// <see cref="ReportsAcknowledged"/> (whose ids the link gathers per drain), which the link
 /// sends on (batched, and wrapped in the worker's session when secure). A wrapper rather than the protocol message itself,
 /// which has a codec and could be sent to the link from the network with the scheduler's path as its sender.
 /// </summary>

@@ -49,6 +49,8 @@ public sealed partial class SchedulerActor
         // A finished task told to a watcher that collects is collected, as a status read would.
         if (collect is not null)
             foreach (var taskId in collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
+        // One number compared per message: the timer moves only when the earliest alarm may have.
+        if (_state.Alarms.Version != _alarmsVersion) ArmAlarms();
         if (dispatch) Dispatch();
     }
 
@@ -65,7 +67,7 @@ public sealed partial class SchedulerActor
             case TaskStarted started:
                 var task = _state.Tasks.Find(started.TaskId)!;
                 if (_links.TryGetValue(started.Node, out var link))
-                    (effects ??= []).Add((link.Child, new StartTask(task.Id, task.TaskName, task.Payload, task.UserId, task.Priority, started.Attempt), Delivery.ToNode));
+                    (effects ??= []).Add((link.Child, new StartTask(task.Id, task.TaskName, task.Payload, task.UserId, task.Priority, started.Attempt, task.Timeout), Delivery.ToNode));
                 break;
             case TaskCancelRequested cancel:
                 var running = _state.Tasks.Find(cancel.TaskId)!;

@@ -108,6 +108,7 @@ public sealed partial class SchedulerActor
     /// </summary>
     private void Recovered()
     {
+        ArmAlarms();
         var nodes = _state.NodesInRegistrationOrder().ToList();
         _strategy.Tell(TaskPlacer.RebuildOf(_state));
         if (_state.Tasks.Count > 0 || nodes.Count > 0)

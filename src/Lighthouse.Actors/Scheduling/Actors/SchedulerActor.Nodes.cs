@@ -101,6 +101,41 @@ public sealed partial class SchedulerActor
         }
     }
 
+    /// <summary>
+    /// A worker's report, from its node's actor (the <c>Sender</c>). A final report the state takes is acknowledged once
+    /// its end is durable (<see cref="ReportsAcknowledged"/>), so the worker forgets it; one sent again after a fail-over
+    /// for a task that already ended here the same way (the first copy was taken, its acknowledgement lost) is
+    /// acknowledged quietly instead of refused. Anything else refused is answered <see cref="ReportRejected"/>.
+    /// </summary>
+    private void Reported(NodeReport report)
+    {
+        var decision = _state.DecideReport(report.Node, report.Report, Now);
+        if (report.Report is ReportProgress)
+        {
+            Record(decision.Events, decision.Reply, Sender, delivery: Delivery.ToNode);
+            return;
+        }
+        var taskId = report.Report.TaskId;
+        if (decision.Reply is ReportRejected && EndedAlreadyAsReported(report.Node, report.Report))
+        {
+            _log.Debug("worker node {0} sent again its {1} of task {2}, which already ended so; acknowledged", report.Node, report.Report.GetType().Name, taskId);
+            ReplyAfterWrites(new ReportsAcknowledged([taskId]), Sender, Delivery.ToNode);
+            return;
+        }
+        Record(decision.Events, decision.Reply ?? new ReportsAcknowledged([taskId]), Sender, delivery: Delivery.ToNode);
+    }
+
+    /// <summary>Whether the task ended on <paramref name="node"/> the way <paramref name="report"/> says (or as a cancel it answers).</summary>
+    private bool EndedAlreadyAsReported(string node, IWorkerReport report) =>
+        _state.Tasks.Find(report.TaskId) is { } task && task.State.IsFinished() && task.Node == node && (task.State, report) switch
+        {
+            (TaskState.Cancelled, _) when task.CancelRequested => true,
+            (TaskState.Cancelled, AcknowledgeCancel) => true,
+            (TaskState.Succeeded, ReportSuccess success) => task.Result == success.Result,
+            (TaskState.Failed, ReportFailure) => true,
+            _ => false,
+        };
+
     private IActorRef Link(RegisterWorker registration)
     {
         var child = Context.ActorOf(NodeStateActor.Props(registration.Node, Sender, _caller?.Token), ChildName(registration.Node));

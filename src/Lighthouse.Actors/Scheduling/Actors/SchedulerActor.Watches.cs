@@ -33,7 +33,7 @@ public sealed partial class SchedulerActor
             _watchers.Add(taskId, watcher, progress, collect);
             return;
         }
-        ReplyAfterWrites(new TaskUpdated(_state.Info(task)), watcher, Delivery.Batched);
+        ReplyAfterWrites(new TaskUpdated(_state.Info(task, Now)), watcher, Delivery.Batched);
         if (collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
     }
 
@@ -43,14 +43,14 @@ public sealed partial class SchedulerActor
         switch (change)
         {
             case TaskFinished finished when _watchers.Take(finished.TaskId) is { } watchers:
-                var update = new TaskUpdated(_state.Info(_state.Tasks.Find(finished.TaskId)!));
+                var update = new TaskUpdated(_state.Info(_state.Tasks.Find(finished.TaskId)!, Now));
                 foreach (var watcher in watchers) (effects ??= []).Add((watcher.Ref, update, Delivery.Batched));
                 if (watchers.Any(w => w.Collect)) (collect ??= []).Add(finished.TaskId);
                 break;
             default:
                 if (ProgressOf(change) is { } taskId && _watchers.ProgressWatchers(taskId) is { } progressWatchers)
                 {
-                    var progressed = new TaskUpdated(_state.Info(_state.Tasks.Find(taskId)!));
+                    var progressed = new TaskUpdated(_state.Info(_state.Tasks.Find(taskId)!, Now));
                     foreach (var watcher in progressWatchers) (effects ??= []).Add((watcher, progressed, Delivery.Batched));
                 }
                 break;
@@ -65,6 +65,8 @@ public sealed partial class SchedulerActor
         TaskRequeued e => e.TaskId,
         TaskCancelRequested e => e.TaskId,
         TaskAdopted e => e.TaskId,
+        TaskRetrying e => e.TaskId,
+        TaskDue e => e.TaskId,
         _ => null,
     };
 }

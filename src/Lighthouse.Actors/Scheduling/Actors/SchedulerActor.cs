@@ -149,10 +149,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
             // Worker nodes, and from their node actors (whose Sender is checked to be the node's current one).
             case RegisterWorker registration: Register(registration); break;
-            case NodeReport report:
-                var reported = _state.DecideReport(report.Node, report.Report, Now);
-                Record(reported.Events, reported.Reply, Sender, delivery: Delivery.ToNode); // the sender is the node's actor
-                break;
+            case NodeReport report: Reported(report); break;
             case NodeLost lost:
                 // A loss told by a node actor the name has since been re-registered with is old news.
                 if (IsCurrentLink(lost.Node)) Lose(lost.Node, lost.Why);
@@ -186,6 +183,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
             // Timers.
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;
+            case AlarmsDue: Alarms(); break;
             case RecoveryGraceOver: GraceOver(); break;
 
             // The journal's answers about snapshots and deletions.

@@ -8,6 +8,12 @@ internal sealed record SweepRetention
     public static SweepRetention Instance { get; } = new();
 }
 
+/// <summary>Timer tick: the earliest task alarm (a due time or a timeout deadline) may have come (see <see cref="TaskAlarms"/>).</summary>
+internal sealed record AlarmsDue
+{
+    public static AlarmsDue Instance { get; } = new();
+}
+
 /// <summary>Timer tick: the grace period after a recovery is over; nodes that have not registered again are lost.</summary>
 internal sealed record RecoveryGraceOver
 {

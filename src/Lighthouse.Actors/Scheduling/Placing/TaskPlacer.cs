@@ -43,7 +43,7 @@ internal sealed class TaskPlacer
     public static object? ChangeFor(SchedulerEvent change, SchedulerState state) => change switch
     {
         // A finished task that was still queued held nothing: its release answers false, harmlessly.
-        TaskFinished or TaskRequeued or NodeRegistered or NodeReachabilityChanged or NodeRemoved => change,
+        TaskFinished or TaskRequeued or TaskRetrying or NodeRegistered or NodeReachabilityChanged or NodeRemoved => change,
         // Already running there: the worker is told nothing, the engine reserves what it takes.
         TaskAdopted adopted => SchedulerState.PinOf(state.Tasks.Find(adopted.TaskId)!),
         _ => null,
@@ -56,6 +56,7 @@ internal sealed class TaskPlacer
         {
             case TaskFinished finished: Release(finished.TaskId); return null;
             case TaskRequeued requeued: Release(requeued.TaskId); return null;
+            case TaskRetrying retrying: Release(retrying.TaskId); return null;
             case ReleaseTask release: Release(release.TaskId); return null;
             case NodeRegistered registered: AddNode(registered); return null;
             case NodeReachabilityChanged reachability: SetReachable(reachability.Node, reachability.Reachable); return null;

@@ -11,3 +11,6 @@ internal sealed record Decision(IReadOnlyList<SchedulerEvent> Events, object? Re
 /// made must be given back (the task was cancelled, or its node went away, while it was being placed).
 /// </summary>
 internal sealed record PlacementDecision(IReadOnlyList<SchedulerEvent> Events, bool Release);
+
+/// <summary>What the scheduler's alarms came to: the events to apply, and the running tasks to cancel on their nodes (timed out).</summary>
+internal sealed record AlarmDecision(IReadOnlyList<SchedulerEvent> Events, IReadOnlyList<(string TaskId, string Node)> Cancels);

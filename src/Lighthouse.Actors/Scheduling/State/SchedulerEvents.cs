@@ -10,7 +10,11 @@ namespace Lighthouse.Scheduling;
 /// <summary>A change of the scheduler's state, stamped with the time it happened.</summary>
 public abstract record SchedulerEvent(DateTimeOffset At);
 
-/// <summary>A submission was accepted and its task queued at the tail of its user's queue.</summary>
+/// <summary>
+/// A submission was accepted and its task queued at the tail of its user's queue, or, with <paramref name="NotBefore"/>
+/// after <paramref name="At"/>, set to wait until then (<see cref="TaskDue"/> queues it). <paramref name="Retry"/> and
+/// <paramref name="Timeout"/> are its policies (docs/task-policies.md).
+/// </summary>
 public sealed record TaskSubmitted(
     string TaskId,
     long Sequence,
@@ -23,7 +27,13 @@ public sealed record TaskSubmitted(
     IReadOnlySet<string>? AversionGroups,
     int MaxAttempts,
     string? SubmissionId,
-    DateTimeOffset At) : SchedulerEvent(At);
+    DateTimeOffset At,
+    RetryPolicy? Retry = null,
+    TimeSpan? Timeout = null,
+    DateTimeOffset? NotBefore = null) : SchedulerEvent(At)
+{
+    public bool HasPolicies => Retry is not null || Timeout is not null || NotBefore is not null;
+}
 
 /// <summary>A queued task was placed on <paramref name="Node"/> and sent to it; <paramref name="Attempt"/> counts from 1.</summary>
 public sealed record TaskStarted(string TaskId, string Node, int Attempt, DateTimeOffset At) : SchedulerEvent(At);
@@ -54,6 +64,16 @@ public sealed record TaskAdopted(string TaskId, string Node, int Attempt, DateTi
 
 /// <summary>A running task's node was lost; the task went back to the head of its user's queue.</summary>
 public sealed record TaskRequeued(string TaskId, string Node, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>
+/// A running task failed (its handler reported a failure, or it timed out) and its retry policy has retries left: it leaves
+/// its node and waits until <paramref name="RetryAt"/>, when <see cref="TaskDue"/> queues it again. <paramref name="Error"/>
+/// is the failed attempt's.
+/// </summary>
+public sealed record TaskRetrying(string TaskId, string Error, DateTimeOffset RetryAt, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A waiting task's time came (its delay, or its retry back-off): it joins the tail of its user's queue.</summary>
+public sealed record TaskDue(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
 
 /// <summary>A client read a finished task for the first time; its retention now ends a fixed time after this.</summary>
 public sealed record TaskCollected(string TaskId, DateTimeOffset At) : SchedulerEvent(At);

@@ -19,7 +19,21 @@ internal sealed record SchedulerImage(
     long Stamps,
     IReadOnlyList<StatisticsTally> Statistics,
     TimeSpan HistoryInterval,
-    IReadOnlyList<HistoryBucket> History);
+    IReadOnlyList<HistoryBucket> History,
+    IReadOnlyList<TaskPolicyImage>? Policies = null);
+
+/// <summary>
+/// The policies of one task that has any (docs/task-policies.md), kept apart from <see cref="TaskImage"/> so that a snapshot
+/// of tasks without policies is stored exactly as before they existed. <paramref name="DueAt"/>: while it waits for its time.
+/// </summary>
+internal sealed record TaskPolicyImage(
+    string Id,
+    RetryPolicy? Retry,
+    TimeSpan? Timeout,
+    DateTimeOffset? NotBefore,
+    DateTimeOffset? DueAt,
+    int Retries,
+    IReadOnlyList<string>? AttemptErrors);
 
 /// <summary>A placement shape some task refers to; <paramref name="Registered"/> when it is the live shape of its key.</summary>
 internal sealed record ShapeImage(

@@ -15,20 +15,22 @@ internal sealed partial class SchedulerState
     /// <summary>Accept (a new task, or the original one for a repeated submission id) or reject with the reason.</summary>
     public Decision DecideSubmission(SubmitTask submission, DateTimeOffset now)
     {
-        if (SubmissionRules.Rejection(submission, Settings) is { } rejected)
+        if (SubmissionRules.Rejection(submission, Settings, now) is { } rejected)
             return Decision.Answer(rejected);
 
         if (submission.SubmissionId is { } submissionId && _tasks.FindSubmission(submission.UserId, submissionId) is { } original)
             return Decision.Answer(new SubmissionAccepted(original.Id, submissionId, Duplicate: true));
 
-        var queued = _queues.QueuedOf(submission.UserId);
+        // Tasks waiting for their time count as queued: a delay is no way around the caps.
+        var queued = _queues.QueuedOf(submission.UserId) + _alarms.WaitingOf(submission.UserId);
         if (queued >= Settings.QueueCapPerUser)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})",
                 RejectionCode.QueueFull));
-        if (_queues.Queued >= Settings.QueueCapTotal)
+        var queuedTotal = _queues.Queued + _alarms.Waiting;
+        if (queuedTotal >= Settings.QueueCapTotal)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
-                $"the queue is full: {_queues.Queued} tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = {Settings.QueueCapTotal}); try again later",
+                $"the queue is full: {queuedTotal} tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = {Settings.QueueCapTotal}); try again later",
                 RejectionCode.QueueFull));
 
         var sequence = _lastSequence + 1;
@@ -46,6 +48,15 @@ internal sealed partial class SchedulerState
             submission.MaxAttempts ?? Settings.DefaultMaxAttempts,
             submission.SubmissionId,
             now);
+        if (submission.HasPolicies)
+        {
+            submitted = submitted with
+            {
+                Retry = submission.Retry,
+                Timeout = submission.Timeout,
+                NotBefore = submission.Delay is { } delay ? now + delay : submission.NotBefore?.ToUniversalTime(),
+            };
+        }
         return new Decision([submitted], new SubmissionAccepted(taskId, submission.SubmissionId, Duplicate: false));
     }
 
@@ -104,18 +115,22 @@ internal sealed partial class SchedulerState
         if (FindLive(taskId, now) is not { } task) return Decision.Answer(new UnknownTask(taskId));
         return task.State switch
         {
-            TaskState.Queued => new Decision([new TaskFinished(taskId, TaskState.Cancelled, null, "cancelled while queued", now)], new TaskCancelled(taskId)),
+            TaskState.Queued => new Decision([new TaskFinished(taskId, TaskState.Cancelled, null, WaitingCancel(task), now)], new TaskCancelled(taskId)),
             TaskState.Running when task.CancelRequested => Decision.Answer(new CancelPending(taskId, task.Node!)),
             TaskState.Running => new Decision([new TaskCancelRequested(taskId, now)], new CancelPending(taskId, task.Node!)),
             _ => Decision.Answer(new TaskAlreadyFinished(taskId, task.State)),
         };
     }
 
+    private static string WaitingCancel(TaskRecord task) => task.DueAt is null ? "cancelled while queued"
+        : task.Retries > 0 ? $"cancelled while waiting to retry (after {task.Retries} failed attempt(s))"
+        : "cancelled while waiting for its not-before time";
+
     /// <summary>A status read; the first collecting read of a finished task collects it (its retention is shortened).</summary>
     public Decision DecideStatusRead(string taskId, DateTimeOffset now, bool collect = true)
     {
         if (FindLive(taskId, now) is not { } task) return Decision.Answer(new UnknownTask(taskId));
-        var info = Info(task);
+        var info = Info(task, now);
         return collect && task.State.IsFinished() && task.CollectedAt is null
             ? new Decision([new TaskCollected(taskId, now)], info)
             : Decision.Answer(info);
@@ -150,7 +165,7 @@ internal sealed partial class SchedulerState
                 var error = string.IsNullOrWhiteSpace(failure.Error) ? "the worker reported a failure without a message" : JsonText.Truncated(failure.Error, Settings.MaxErrorBytes);
                 return task.CancelRequested
                     ? Finish(task, TaskState.Cancelled, null, $"cancelled on request; the worker had already failed it: {error}", now)
-                    : Finish(task, TaskState.Failed, null, error, now);
+                    : new Decision([FailOrRetry(task, error, now)]);
 
             case AcknowledgeCancel:
                 return Finish(task, TaskState.Cancelled, null, task.CancelRequested ? "cancelled on request" : $"cancelled by worker node \"{node}\"", now);
@@ -200,10 +215,50 @@ internal sealed partial class SchedulerState
     {
         if (task.CancelRequested)
             return new TaskFinished(task.Id, TaskState.Cancelled, null, $"cancelled on request; worker node \"{node}\" was lost before acknowledging", now);
-        if (task.Attempts >= task.MaxAttempts)
+        // Retries are counted apart: the starts that ended in a lost worker are the attempts minus the retried failures.
+        var lost = task.Attempts - task.Retries;
+        if (lost >= task.MaxAttempts)
             return new TaskFinished(task.Id, TaskState.Failed, null,
-                $"the worker was lost {task.Attempts} times (max attempts {task.MaxAttempts}); the last one was node \"{node}\"", now);
+                $"the worker was lost {lost} times (max attempts {task.MaxAttempts}); the last one was node \"{node}\"", now);
         return new TaskRequeued(task.Id, node, now);
+    }
+
+    /// <summary>
+    /// A running task's attempt failed with <paramref name="error"/>: retried after its back-off while its retry policy has
+    /// retries left, else failed for good (the error then says how many attempts were made).
+    /// </summary>
+    private SchedulerEvent FailOrRetry(TaskRecord task, string error, DateTimeOffset now)
+    {
+        if (task.Retry is not { } retry) return new TaskFinished(task.Id, TaskState.Failed, null, error, now);
+        if (task.Retries < retry.Attempts)
+            return new TaskRetrying(task.Id, error, now + retry.DelayBefore(task.Retries + 1, retry.MaxBackoff ?? Settings.MaxRetryBackoff), now);
+        return new TaskFinished(task.Id, TaskState.Failed, null,
+            retry.Attempts == 0 ? error : $"{error} (attempt {task.Retries + 1} of {retry.Attempts + 1}: no retries left)", now);
+    }
+
+    /// <summary>
+    /// What the scheduler does by itself at <paramref name="now"/>: waiting tasks whose time came are queued; running tasks whose
+    /// worker did not end them by their deadline (timeout plus grace) fail or are retried, and their workers are told to cancel them.
+    /// </summary>
+    public AlarmDecision DecideAlarms(DateTimeOffset now)
+    {
+        var events = new List<SchedulerEvent>();
+        foreach (var task in _alarms.DueBy(now)) events.Add(new TaskDue(task.Id, now));
+        var overdue = _alarms.OverdueBy(now);
+        var cancels = new List<(string TaskId, string Node)>(overdue.Count);
+        foreach (var task in overdue)
+        {
+            var timeout = task.Timeout!.Value.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+            var grace = Settings.TimeoutGrace.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            var error = task.CancelRequested
+                ? null
+                : $"timed out after {timeout} ms: worker node \"{task.Node}\" did not end it within the {grace} s grace that followed (lighthouse.scheduler.task-timeout-grace)";
+            events.Add(error is null
+                ? new TaskFinished(task.Id, TaskState.Cancelled, null, $"cancelled on request; worker node \"{task.Node}\" did not acknowledge within its timeout and grace", now)
+                : FailOrRetry(task, error, now));
+            cancels.Add((task.Id, task.Node!));
+        }
+        return new AlarmDecision(events, cancels);
     }
 
     /// <summary>Finished tasks whose retention ended by <paramref name="now"/>.</summary>

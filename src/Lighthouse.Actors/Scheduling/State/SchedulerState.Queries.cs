@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Scheduling;
@@ -6,11 +7,11 @@ namespace Lighthouse.Scheduling;
 internal sealed partial class SchedulerState
 {
     /// <summary>A task's status, or null when unknown or forgotten (retention over at <paramref name="now"/>).</summary>
-    public TaskInfo? Status(string taskId, DateTimeOffset now) => FindLive(taskId, now) is { } task ? Info(task) : null;
+    public TaskInfo? Status(string taskId, DateTimeOffset now) => FindLive(taskId, now) is { } task ? Info(task, now) : null;
 
     /// <summary>The user's known tasks in submission order.</summary>
     public TaskList TasksOf(string userId, DateTimeOffset now) =>
-        new(userId, _tasks.OfUser(userId).Where(t => FindLive(t.Id, now) is not null).Select(Info).ToList());
+        new(userId, _tasks.OfUser(userId).Where(t => FindLive(t.Id, now) is not null).Select(t => Info(t, now)).ToList());
 
     public NodesView NodesView() => new(_nodes.All
         .OrderBy(n => n.Name, StringComparer.Ordinal)
@@ -40,9 +41,26 @@ internal sealed partial class SchedulerState
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
-    internal TaskInfo Info(TaskRecord task) => task.State == TaskState.Queued
-        ? task.ToInfo(PendingReason(task), WaitsForCapacity(task))
+    internal TaskInfo Info(TaskRecord task, DateTimeOffset now) => task.State == TaskState.Queued
+        ? task.DueAt is { } due ? task.ToInfo(WaitingReason(task, due, now), null) : task.ToInfo(PendingReason(task), WaitsForCapacity(task))
         : task.ToInfo(null, null);
+
+    /// <summary>
+    /// Why a task waits for its time: <c>retrying in 3.2 s after: ERROR</c> after a failure, else <c>not before 10:42:03Z</c>
+    /// (with the date when it is not within a day).
+    /// </summary>
+    internal static string WaitingReason(TaskRecord task, DateTimeOffset due, DateTimeOffset now)
+    {
+        if (task.Retries > 0)
+        {
+            var seconds = Math.Max(0, (due - now).TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture);
+            return $"retrying in {seconds} s after: {task.AttemptErrors?[^1]}";
+        }
+        var utc = due.UtcDateTime;
+        return "not before " + (due - now < TimeSpan.FromDays(1) && due >= now
+            ? utc.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// The engine's last verdict on the task's shape while it still holds (the same memo that blocks dispatch):

@@ -29,8 +29,11 @@ internal sealed partial class SchedulerState
             _queues.Stamps,
             _statistics.Export(),
             _history.Interval,
-            _history.Export());
+            _history.Export(),
+            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList());
     }
+
+    private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0;
 
     /// <summary>
     /// The worker nodes in the order they registered (ties by name): the order a placement engine rebuilt
@@ -70,6 +73,11 @@ internal sealed partial class SchedulerState
             if (!node.Reachable) state._nodes.SetReachable(node.Registration.Node, false);
         }
 
+        var policies = new Dictionary<string, TaskPolicyImage>(StringComparer.Ordinal);
+        foreach (var p in image.Policies ?? [])
+        {
+            if (!policies.TryAdd(p.Id, p)) throw Inconsistent($"the policies of task {p.Id} appear twice");
+        }
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
         var previous = long.MinValue;
@@ -80,8 +88,14 @@ internal sealed partial class SchedulerState
             if (t.Sequence > image.LastSequence) throw Inconsistent($"task {t.Id} has sequence {t.Sequence}, above the last one ({image.LastSequence})");
             if (!shapes.TryGetValue(t.ShapeId, out var shape)) throw Inconsistent($"task {t.Id} refers to unknown shape {t.ShapeId}");
             if (state._tasks.Find(t.Id) is not null) throw Inconsistent($"task {t.Id} appears twice");
+            var policy = policies.GetValueOrDefault(t.Id);
             var task = new TaskRecord(t.Id, t.Sequence, shape, t.UserId, t.Payload, t.AversionGroups, t.MaxAttempts, t.SubmissionId, t.SubmittedAt)
             {
+                Retry = policy?.Retry,
+                Timeout = policy?.Timeout,
+                NotBefore = policy?.NotBefore,
+                Retries = policy?.Retries ?? 0,
+                AttemptErrors = policy?.AttemptErrors?.ToList(),
                 State = t.State,
                 Progress = t.Progress,
                 Result = t.Result,
@@ -104,18 +118,24 @@ internal sealed partial class SchedulerState
             shape.LiveTasks++;
             switch (t.State)
             {
+                case TaskState.Queued when policy?.DueAt is { } due:
+                    state._alarms.Wait(task, due);
+                    break;
                 case TaskState.Queued:
                     queued.Add(task);
                     break;
                 case TaskState.Running:
                     if (t.Node is null || !state._nodes.Contains(t.Node)) throw Inconsistent($"task {t.Id} runs on unknown node \"{t.Node}\"");
                     state._nodes.Started(t.Node, task);
+                    if (task.Timeout is { } timeout) state._alarms.Watch(task, t.StartedAt!.Value + timeout + settings.TimeoutGrace);
                     running.Add(task);
                     break;
                 default:
                     throw Inconsistent($"task {t.Id} is in state {t.State}");
             }
         }
+        if (policies.Keys.FirstOrDefault(id => state._tasks.Find(id) is null) is { } stray)
+            throw Inconsistent($"policies are given for unknown task {stray}");
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
 

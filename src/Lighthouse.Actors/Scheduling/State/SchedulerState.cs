@@ -16,6 +16,7 @@ internal sealed partial class SchedulerState
     private readonly WorkerNodes _nodes = new();
     private readonly TaskStatistics _statistics = new();
     private readonly ThroughputHistory _history;
+    private readonly TaskAlarms _alarms = new();
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
@@ -32,6 +33,7 @@ internal sealed partial class SchedulerState
     public TaskTable Tasks => _tasks;
     public WorkerNodes Nodes => _nodes;
     public PlacementShapes Shapes => _shapes;
+    public TaskAlarms Alarms => _alarms;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
     public void Apply(SchedulerEvent change)
@@ -67,6 +69,14 @@ internal sealed partial class SchedulerState
             case TaskRequeued e:
                 ApplyRequeued(e);
                 break;
+            case TaskRetrying e:
+                ApplyRetrying(e);
+                break;
+            case TaskDue e:
+                var due = Require(e.TaskId, TaskState.Queued);
+                _alarms.Release(due);
+                _queues.Enqueue(due);
+                break;
             case TaskCollected e:
                 var collected = Require(e.TaskId, null);
                 collected.CollectedAt = e.At;
@@ -100,9 +110,15 @@ internal sealed partial class SchedulerState
         if (_tasks.Find(e.TaskId) is not null) throw new InvalidOperationException($"task {e.TaskId} already exists");
         _lastSequence = Math.Max(_lastSequence, e.Sequence);
         var shape = _shapes.Acquire(e.TaskName, e.Priority, e.Requirements, e.Immunities);
-        var task = new TaskRecord(e.TaskId, e.Sequence, shape, e.UserId, e.Payload, e.AversionGroups, e.MaxAttempts, e.SubmissionId, e.At);
+        var task = new TaskRecord(e.TaskId, e.Sequence, shape, e.UserId, e.Payload, e.AversionGroups, e.MaxAttempts, e.SubmissionId, e.At)
+        {
+            Retry = e.Retry,
+            Timeout = e.Timeout,
+            NotBefore = e.NotBefore,
+        };
         _tasks.Add(task);
-        _queues.Enqueue(task);
+        if (e.NotBefore is { } notBefore && notBefore > e.At) _alarms.Wait(task, notBefore);
+        else _queues.Enqueue(task);
     }
 
     private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
@@ -115,6 +131,7 @@ internal sealed partial class SchedulerState
         task.StartedAt = at;
         task.Progress = 0;
         _nodes.Started(node, task);
+        if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
     }
 
@@ -124,6 +141,9 @@ internal sealed partial class SchedulerState
         var task = Require(e.TaskId, null);
         switch (task.State)
         {
+            case TaskState.Queued when task.DueAt is not null:
+                _alarms.Release(task);
+                break;
             case TaskState.Queued:
                 _queues.Dequeue(task, started: false);
                 break;
@@ -155,9 +175,21 @@ internal sealed partial class SchedulerState
         _queues.Enqueue(task);
     }
 
+    private void ApplyRetrying(TaskRetrying e)
+    {
+        var task = Require(e.TaskId, TaskState.Running);
+        LeaveNode(task);
+        task.State = TaskState.Queued;
+        task.Progress = 0;
+        task.Retries++;
+        task.AddAttemptError(e.Error);
+        _alarms.Wait(task, e.RetryAt);
+    }
+
     /// <summary>A running task leaves its node: the slot and its requirements come free.</summary>
     private void LeaveNode(TaskRecord task)
     {
+        _alarms.Unwatch(task);
         _nodes.Ended(task.Node!, task);
         _queues.RunningEnded(task.UserId);
         task.CancelRequested = false;

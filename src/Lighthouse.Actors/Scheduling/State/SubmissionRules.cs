@@ -11,9 +11,10 @@ internal static class SubmissionRules
     /// refusal of its first problem, in field order: an oversized payload is <see cref="RejectionCode.PayloadTooLarge"/>,
     /// anything else <see cref="RejectionCode.InvalidSubmission"/>.
     /// </summary>
-    public static SubmissionRejected? Rejection(SubmitTask submission, SchedulerSettings settings)
+    public static SubmissionRejected? Rejection(SubmitTask submission, SchedulerSettings settings, DateTimeOffset now)
     {
         if (Problem(submission, settings) is { } problem) return Invalid(submission, problem);
+        if (submission.HasPolicies && PolicyProblem(submission, settings, now) is { } policy) return Invalid(submission, policy);
         if (JsonText.SizeProblem(submission.Payload, "payload", settings.MaxPayloadBytes) is { } tooLarge)
             return new SubmissionRejected(submission.SubmissionId, tooLarge, RejectionCode.PayloadTooLarge);
         return JsonText.Problem(submission.Payload, "payload", settings.MaxPayloadBytes) is { } payload ? Invalid(submission, payload) : null;
@@ -38,6 +39,47 @@ internal static class SubmissionRules
         if (SetProblem(submission.Immunities, "immunity", length) is { } immunity) return immunity;
         return SetProblem(submission.AversionGroups, "aversion group", length);
     }
+
+    /// <summary>
+    /// Null when the task policies are acceptable: every duration positive (a zero back-off or delay is allowed) and under its
+    /// limit, the retries between 0 and the limit, and at most one of delay and not-before, which may not lie beyond the
+    /// delay limit. Each refusal names the field and the configuration key of its limit.
+    /// </summary>
+    private static string? PolicyProblem(SubmitTask submission, SchedulerSettings settings, DateTimeOffset now)
+    {
+        if (submission.Retry is { } retry)
+        {
+            if (retry.Attempts < 0 || retry.Attempts > settings.MaxRetryAttempts)
+                return $"retry attempts {retry.Attempts.ToString(CultureInfo.InvariantCulture)} is invalid: it must be between 0 and {settings.MaxRetryAttempts.ToString(CultureInfo.InvariantCulture)} (lighthouse.scheduler.max-retry-attempts)";
+            if (DurationProblem(retry.Backoff, "retry backoff", settings.MaxRetryBackoff, "max-retry-backoff", zeroAllowed: true) is { } backoff) return backoff;
+            if (retry.MaxBackoff is { } max)
+            {
+                if (DurationProblem(max, "retry max backoff", settings.MaxRetryBackoff, "max-retry-backoff", zeroAllowed: true) is { } maxBackoff) return maxBackoff;
+                if (max < retry.Backoff)
+                    return $"retry max backoff {Milliseconds(max)} is below the backoff {Milliseconds(retry.Backoff)}: the waits grow from the backoff up to the max";
+            }
+        }
+        if (submission.Timeout is { } timeout && DurationProblem(timeout, "timeout", settings.MaxTaskTimeout, "max-task-timeout", zeroAllowed: false) is { } timeoutProblem)
+            return timeoutProblem;
+        if (submission.Delay is not null && submission.NotBefore is not null)
+            return "both a delay and a not-before time are given: give one of them";
+        if (submission.Delay is { } delay && DurationProblem(delay, "delay", settings.MaxDelay, "max-delay", zeroAllowed: true) is { } delayProblem)
+            return delayProblem;
+        if (submission.NotBefore is { } notBefore && notBefore - now > settings.MaxDelay)
+            return $"not-before {notBefore.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} is more than {Milliseconds(settings.MaxDelay)} ahead, the limit (lighthouse.scheduler.max-delay)";
+        return null;
+    }
+
+    private static string? DurationProblem(TimeSpan value, string what, TimeSpan limit, string key, bool zeroAllowed)
+    {
+        if (value < TimeSpan.Zero || (!zeroAllowed && value == TimeSpan.Zero))
+            return $"{what} {Milliseconds(value)} is invalid: it must be {(zeroAllowed ? "zero or more" : "positive")}";
+        return value > limit
+            ? $"{what} {Milliseconds(value)} is over the limit of {Milliseconds(limit)} (lighthouse.scheduler.{key})"
+            : null;
+    }
+
+    private static string Milliseconds(TimeSpan span) => span.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
 
     /// <summary>Checked before any entry is looked at, so a flood of keys costs nothing but this count.</summary>
     private static string? CountProblem(int? count, string what, int limit, string key) =>
