@@ -6,7 +6,8 @@ using Lighthouse.Benchmarks;
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- serialization [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--tls] [--store sqlite|memory]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
-// "all" runs the in-process ones (placement, dispatch, serialization); e2e and persistence start processes and databases.
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- chaos [--quick] [--minutes N] [--seed S] (exit code 1 when an invariant breaks)
+// "all" runs the in-process ones (placement, dispatch, serialization); e2e, persistence and chaos start processes and databases.
 var which = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
 switch (which)
@@ -16,9 +17,10 @@ switch (which)
     case "serialization": SerializationBenchmark.Run(rest); break;
     case "e2e": EndToEndBenchmark.Run(rest); break;
     case "persistence": PersistenceBenchmark.Run(rest); break;
+    case "chaos": return ChaosBenchmark.Run(rest);
     case "all": PlacementBenchmark.Run(rest); DispatchBenchmark.Run(rest); SerializationBenchmark.Run(rest); break;
     default:
-        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch, serialization, e2e, persistence or all");
+        Console.Error.WriteLine($"unknown benchmark \"{which}\": expected placement, dispatch, serialization, e2e, persistence, chaos or all");
         return 2;
 }
 return 0;

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lighthouse.Chaos;
+
+namespace Lighthouse.Benchmarks;
+
+/// <summary>
+/// Lighthouse under faults (issue 13): three scheduler hosts on one PostgreSQL and three workers on loopback, clients
+/// submitting continuously through <c>LighthouseClient</c> and the HTTP API of every host, a fault injector killing,
+/// pausing and stopping processes at random times from the seed, and an independent checker (tests/Chaos).
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- chaos [--quick] [--minutes N] [--seed S] [--no-build]
+/// Prints the report; exit code 1 when an invariant is broken (lost or duplicated tasks, wrong results ...), 0 otherwise.
+/// The Release builds under src/*/bin/Release/net10.0/ are used, built first unless --no-build. Every process started
+/// is killed when the run ends, fails or is interrupted; the logs of every process stay in the run's directory.
+/// </summary>
+internal static class ChaosBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var minutes = Number(args, "--minutes") ?? (quick ? 1 : 10);
+        var seed = Number(args, "--seed") ?? Random.Shared.Next(1, 1_000_000);
+        var root = RepositoryRoot();
+        if (!args.Contains("--no-build"))
+        {
+            Build(root, "src/Lighthouse.Host");
+            Build(root, "src/Lighthouse.Worker.Host");
+        }
+        var options = new ChaosOptions(
+            seed,
+            TimeSpan.FromMinutes(minutes),
+            quick,
+            ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll"),
+            ProgramPath(root, "src/Lighthouse.Worker.Host/bin/Release/net10.0/lighthouse-worker.dll"),
+            root,
+            Path.Combine(Path.GetTempPath(), $"lighthouse-chaos-{seed.ToString(CultureInfo.InvariantCulture)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"),
+            line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"));
+
+        ConsoleCancelEventHandler interrupted = (_, _) => ChaosProcess.KillAll();
+        Console.CancelKeyPress += interrupted;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ChaosProcess.KillAll();
+        try
+        {
+            var report = ChaosRun.RunAsync(options).GetAwaiter().GetResult();
+            Console.WriteLine();
+            Console.WriteLine(report.Text());
+            Console.WriteLine();
+            Console.WriteLine($"reproduce: dotnet run -c Release --project tests/Lighthouse.Benchmarks -- chaos{(quick ? " --quick" : "")} --minutes {minutes} --seed {seed}");
+            return report.Holds ? 0 : 1;
+        }
+        finally
+        {
+            ChaosProcess.KillAll();
+            Console.CancelKeyPress -= interrupted;
+        }
+    }
+
+    private static int? Number(string[] args, string flag)
+    {
+        var at = Array.IndexOf(args, flag);
+        if (at < 0) return null;
+        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            throw new ArgumentException($"{flag} needs a positive whole number, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
+        return value;
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Lighthouse.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"no Lighthouse.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}: run the benchmark inside the repository");
+    }
+
+    private static void Build(string root, string project)
+    {
+        Console.WriteLine($"building {project} (Release) ...");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+        foreach (var argument in new[] { "build", project, "-c", "Release", "-nologo", "-v", "q" }) start.ArgumentList.Add(argument);
+        using var build = Process.Start(start) ?? throw new InvalidOperationException($"dotnet build {project} did not start");
+        build.WaitForExit();
+        if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
+    }
+
+    private static string ProgramPath(string root, string relative)
+    {
+        var path = Path.Combine(root, relative);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build it with dotnet build -c Release (or drop --no-build)", path);
+    }
+}
