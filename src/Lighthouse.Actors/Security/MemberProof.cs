@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Lighthouse.Protocol;
 
@@ -33,9 +32,8 @@ public static class MemberProof
         ArgumentNullException.ThrowIfNull(nonce);
         ArgumentException.ThrowIfNullOrEmpty(selfAddress);
         if (nonce.Length != NonceLength) throw new ArgumentException($"a membership challenge's nonce must be {NonceLength} bytes, not {nonce.Length}", nameof(nonce));
-        using var key = credentials.Certificate.GetECDsaPrivateKey()
-            ?? throw new TlsConfigurationException($"TLS certificate \"{credentials.Certificate.Subject}\" has no ECDSA private key to prove membership with");
-        return new MembershipProof(nonce, credentials.Certificate.RawData, key.SignData(SignedBytes(nonce, selfAddress), HashAlgorithmName.SHA256));
+        return new MembershipProof(nonce, credentials.Certificate.RawData,
+            CertificateSignature.Sign(credentials, SignedBytes(nonce, selfAddress), "prove membership"));
     }
 
     /// <summary>
@@ -60,35 +58,10 @@ public static class MemberProof
             problem = "the membership proof has no certificate or no signature";
             return null;
         }
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadCertificate(proof.Certificate);
-        }
-        catch (CryptographicException bad)
-        {
-            problem = $"the membership proof's certificate cannot be read: {bad.Message}";
-            return null;
-        }
-        using (certificate)
-        {
-            var identity = credentials.Verify(certificate, null, out problem);
-            if (identity is null) return null;
-            using var key = certificate.GetECDsaPublicKey();
-            if (key is null)
-            {
-                problem = $"certificate \"{certificate.Subject}\" has no ECDSA key";
-                return null;
-            }
-            if (!key.VerifyData(SignedBytes(nonce, memberAddress), proof.Signature, HashAlgorithmName.SHA256))
-            {
-                problem = $"the membership proof of {identity} is not signed with that certificate's key for this challenge and the address {memberAddress} " +
-                          "(a proof made by another node, or for another address)";
-                return null;
-            }
-            problem = null;
-            return identity;
-        }
+        return CertificateSignature.Verify(proof.Certificate, SignedBytes(nonce, memberAddress), proof.Signature, credentials, "the membership proof",
+            (_, identity) => $"the membership proof of {identity} is not signed with that certificate's key for this challenge and the address {memberAddress} " +
+                             "(a proof made by another node, or for another address)",
+            out problem);
     }
 
     /// <summary>Purpose, then the nonce (fixed length), then the address in UTF-8.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Lighthouse.Protocol;
 
@@ -32,9 +31,7 @@ public static class SessionProof
         ArgumentNullException.ThrowIfNull(credentials);
         var issuedAt = (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
         var nonce = RandomNumberGenerator.GetBytes(NonceLength);
-        using var key = credentials.Certificate.GetECDsaPrivateKey()
-            ?? throw new TlsConfigurationException($"TLS certificate \"{credentials.Certificate.Subject}\" has no ECDSA private key to prove a session with");
-        var signature = key.SignData(SignedBytes(nonce, issuedAt), HashAlgorithmName.SHA256);
+        var signature = CertificateSignature.Sign(credentials, SignedBytes(nonce, issuedAt), "prove a session");
         return new OpenSession(credentials.Certificate.RawData, issuedAt, nonce, signature);
     }
 
@@ -64,34 +61,8 @@ public static class SessionProof
             problem = $"the session proof was made {skew.TotalSeconds:0} s from this host's clock (at most {MaxClockSkew.TotalMinutes:0} min either way): check both clocks";
             return null;
         }
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadCertificate(proof.Certificate);
-        }
-        catch (CryptographicException bad)
-        {
-            problem = $"the session proof's certificate cannot be read: {bad.Message}";
-            return null;
-        }
-        using (certificate)
-        {
-            var identity = credentials.Verify(certificate, null, out problem);
-            if (identity is null) return null;
-            using var key = certificate.GetECDsaPublicKey();
-            if (key is null)
-            {
-                problem = $"certificate \"{certificate.Subject}\" has no ECDSA key";
-                return null;
-            }
-            if (!key.VerifyData(SignedBytes(proof.Nonce, proof.IssuedAtUnixMs), proof.Signature, HashAlgorithmName.SHA256))
-            {
-                problem = $"the session proof for \"{certificate.Subject}\" is not signed with that certificate's key";
-                return null;
-            }
-            problem = null;
-            return identity;
-        }
+        return CertificateSignature.Verify(proof.Certificate, SignedBytes(proof.Nonce, proof.IssuedAtUnixMs), proof.Signature, credentials,
+            "the session proof", (certificate, _) => $"the session proof for \"{certificate.Subject}\" is not signed with that certificate's key", out problem);
     }
 
     /// <summary>Purpose, then nonce, then the time as 8 bytes big-endian.</summary>

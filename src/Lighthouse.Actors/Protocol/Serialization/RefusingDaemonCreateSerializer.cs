@@ -1,7 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Serialization;
 
 namespace Lighthouse.Protocol.Serialization;
 
@@ -17,7 +16,7 @@ namespace Lighthouse.Protocol.Serialization;
 /// Registered by <see cref="LighthouseSerialization.Configuration"/>, and put in place at run time by
 /// <see cref="LighthouseConfig.Prepare"/> on a system built without it.
 /// </summary>
-public sealed class RefusingDaemonCreateSerializer : SerializerWithStringManifest
+public sealed class RefusingDaemonCreateSerializer : RefusingSerializer
 {
     /// <summary>The identifier of Akka.Remote's <c>DaemonMsgCreateSerializer</c>, which this serializer replaces.</summary>
     public const int AkkaDaemonCreateSerializerId = 3;
@@ -36,16 +35,11 @@ public sealed class RefusingDaemonCreateSerializer : SerializerWithStringManifes
 
     public override int Identifier => AkkaDaemonCreateSerializerId;
 
-    public override string Manifest(object o) => throw Refused(o);
+    protected override SerializationException Incoming(int bytes, string manifest) => new(
+        $"refused a remote deployment (serializer id {AkkaDaemonCreateSerializerId}, {bytes} bytes): " +
+        "Lighthouse nodes create no actors on a peer's request, nothing was constructed");
 
-    public override byte[] ToBinary(object obj) => throw Refused(obj);
-
-    public override object FromBinary(byte[] bytes, string manifest) =>
-        throw new SerializationException(
-            $"refused a remote deployment (serializer id {AkkaDaemonCreateSerializerId}, {bytes?.Length ?? 0} bytes): " +
-            "Lighthouse nodes create no actors on a peer's request, nothing was constructed");
-
-    private static SerializationException Refused(object? message) => new(
+    protected override SerializationException Outgoing(object? message) => new(
         $"{message?.GetType().FullName ?? "null"}: Lighthouse refuses remote deployment (Props with a RemoteScope, or a remote " +
         "router pool); create the actor on its own node and send it messages");
 }

@@ -1,7 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Serialization;
 
 namespace Lighthouse.Protocol.Serialization;
 
@@ -15,13 +14,13 @@ namespace Lighthouse.Protocol.Serialization;
 /// journal's, Akka's remoting, cluster, cluster-tools and persistence ones); anything else fails at the sender with the
 /// message below instead of travelling as JSON.
 /// <para>
-/// A <see cref="SerializerWithStringManifest"/>, so that Akka hands it the manifest as text: with a plain serializer Akka
+/// A <see cref="RefusingSerializer"/>: Akka hands it the manifest as text; with a plain serializer Akka
 /// would resolve the manifest to a <see cref="Type"/> (loading its assembly) before asking it.
 /// </para>
 /// Registered by <see cref="LighthouseSerialization.Configuration"/>, and put in place at run time by
 /// <see cref="LighthouseConfig.Prepare"/> on a system built without it.
 /// </summary>
-public sealed class RefusingJsonSerializer : SerializerWithStringManifest
+public sealed class RefusingJsonSerializer : RefusingSerializer
 {
     /// <summary>The identifier of Akka's <c>NewtonSoftJsonSerializer</c>, which this serializer replaces.</summary>
     public const int AkkaJsonSerializerId = 1;
@@ -40,20 +39,11 @@ public sealed class RefusingJsonSerializer : SerializerWithStringManifest
 
     public override int Identifier => AkkaJsonSerializerId;
 
-    public override string Manifest(object o) => throw Unbound(o);
+    protected override SerializationException Incoming(int bytes, string manifest) => new(
+        $"refused a message for serializer id {AkkaJsonSerializerId} (Akka's polymorphic JSON) with manifest \"{manifest}\" " +
+        $"({bytes} bytes): Lighthouse reads no JSON-serialized messages from the network, nothing was constructed");
 
-    public override byte[] ToBinary(object obj) => throw Unbound(obj);
-
-    public override object FromBinary(byte[] bytes, string manifest) =>
-        throw new SerializationException(
-            $"refused a message for serializer id {AkkaJsonSerializerId} (Akka's polymorphic JSON) with manifest \"{Shorten(manifest)}\" " +
-            $"({bytes?.Length ?? 0} bytes): Lighthouse reads no JSON-serialized messages from the network, nothing was constructed");
-
-    private static SerializationException Unbound(object? message) => new(
+    protected override SerializationException Outgoing(object? message) => new(
         $"{message?.GetType().FullName ?? "null"} has no serializer bound, and Lighthouse does not send messages with Akka's polymorphic " +
         "JSON serializer: bind the type to a serializer of its own in akka.actor.serialization-bindings");
-
-    // The manifest comes from the peer: keep a hostile one from filling the log.
-    private static string Shorten(string? manifest) =>
-        manifest is null ? "" : manifest.Length <= 200 ? manifest : manifest[..200] + "…";
 }
