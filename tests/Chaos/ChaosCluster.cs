@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Lighthouse.Client;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Chaos;
 
 /// <summary>
 /// The cluster under test, all on loopback: three scheduler hosts (<c>lighthouse serve --no-local-worker</c>, provider
-/// postgresql on one <see cref="ChaosPostgres"/>) and three <c>lighthouse-worker</c>s. Each is a <see cref="Slot"/> with
+/// postgresql on one <see cref="PostgresServer"/>) and three <c>lighthouse-worker</c>s. Each is a <see cref="Slot"/> with
 /// fixed ports, so a host restarted after a fault comes back at its address; each incarnation logs to a file of its own.
 /// A restarted host joins through the other two (never itself: only the first seed may start a new cluster).
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     private readonly ChaosOptions _options;
     private readonly string _config;
-    private ChaosPostgres? _postgres;
+    private PostgresServer? _postgres;
 
     private ChaosCluster(ChaosOptions options, string config)
     {
@@ -71,12 +72,12 @@ internal sealed class ChaosCluster : IAsyncDisposable
         var cluster = new ChaosCluster(options, config);
         try
         {
-            cluster._postgres = await ChaosPostgres.StartAsync(options.RepositoryRoot);
+            cluster._postgres = await PostgresServer.StartAsync(options.RepositoryRoot);
             // Retention far beyond the run: the checker reads every task at the end, collected ones included.
             await File.WriteAllTextAsync(config, $$"""
                 lighthouse.persistence {
                   provider = postgresql
-                  connection-string = "{{cluster._postgres.ConnectionString}}"
+                  connection-string = "{{cluster._postgres.ConnectionString()}}"
                 }
                 lighthouse.scheduler {
                   result-ttl = 3h

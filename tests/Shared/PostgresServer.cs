@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace Lighthouse.IntegrationTests.Persistence;
+namespace Lighthouse.Tests.Shared;
 
 /// <summary>
 /// A throwaway PostgreSQL server on 127.0.0.1 and a free port, started with scripts/deps/postgresql.sh (which installs
-/// Debian's postgresql first if it is missing) in a directory of its own, and stopped and deleted on dispose.
+/// Debian's postgresql first if it is missing) in a directory of its own, and stopped and deleted on dispose. Used by the
+/// persistence tests and by the chaos harness (benchmark and test).
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+internal sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly TimeSpan ScriptLimit = TimeSpan.FromMinutes(5);
     private readonly string _script;
@@ -26,9 +27,11 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>An Npgsql connection string for database <paramref name="database"/> (the server trusts loopback: no password).</summary>
     public string ConnectionString(string database = "postgres") => $"Host=127.0.0.1;Port={Port};Username={User};Database={database}";
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a server with the script of <paramref name="repositoryRoot"/>, or of the repository above the running program.</summary>
+    public static async Task<PostgresServer> StartAsync(string? repositoryRoot = null)
     {
-        var script = FindScript();
+        var script = repositoryRoot is null ? FindScript() : Path.Combine(repositoryRoot, "scripts", "deps", "postgresql.sh");
+        if (!File.Exists(script)) throw new FileNotFoundException($"{script} is missing", script);
         // Directly under /tmp: run as root, the server runs as `postgres`, which must reach its directory.
         var directory = Path.Combine("/tmp", "lighthouse-it-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var (code, output) = await RunAsync(script, "start", directory);
