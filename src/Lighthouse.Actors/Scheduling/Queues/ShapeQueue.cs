@@ -43,6 +43,7 @@ internal sealed class ShapeQueue(PlacementShape shape)
         }
         InsertAfter(after, task);
         Count++;
+        Shape.Queued++;
         return ReferenceEquals(Head, task);
     }
 
@@ -60,6 +61,7 @@ internal sealed class ShapeQueue(PlacementShape shape)
         InsertAfter(null, task);
         if (task.Requeued && _lastRequeued is null) _lastRequeued = task;
         Count++;
+        Shape.Queued++;
     }
 
     /// <summary>Removes a queued task; true when it was the head.</summary>
@@ -76,6 +78,7 @@ internal sealed class ShapeQueue(PlacementShape shape)
         task.LinkPrevious = null;
         task.LinkNext = null;
         Count--;
+        Shape.Queued--;
         return wasHead;
     }
 
