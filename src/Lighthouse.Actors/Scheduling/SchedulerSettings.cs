@@ -65,6 +65,9 @@ public sealed record SchedulerSettings(
     /// </summary>
     public long RetainedBytesMax { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
+    public int MaxDependencies { get; init; } = 100;
+
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
@@ -113,6 +116,7 @@ public sealed record SchedulerSettings(
             TimeoutGrace = Duration(section, "task-timeout-grace", TimeSpan.Zero),
             RetainedTasksMax = Positive(section, "retained-tasks-max", 0),
             RetainedBytesMax = LongByteSize(section, "retained-bytes-max", 0),
+            MaxDependencies = Positive(section, "max-dependencies", 0),
         }.Validated();
     }
 
