@@ -7,7 +7,7 @@ namespace Lighthouse.Host.Web.Monitor;
 /// Builds the <see cref="Overview"/> from the scheduler's read models and keeps it for a moment, so that any
 /// number of open pages polling every second cost the scheduler one round of queries per
 /// <see cref="CacheFor"/>. The queues list the <see cref="MaxUsersListed"/> busiest users and count the rest, so the page's poll
-/// stays small however many users queue (issue 13: 100,000 users of one task each made 7.5 MB of it, now 9.4 KB). Running
+/// stays small however many users queue (issue 13: 100,000 users of one task each made 7.5 MB of it, now 10 KB). Running
 /// tasks' progress and sample queued tasks with their pending reasons come from <see cref="ListTasks"/> of those users; the
 /// counts (queued, running, blocked) are the scheduler's own, over every task.
 /// </summary>
