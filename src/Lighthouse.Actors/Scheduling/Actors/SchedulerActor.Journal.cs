@@ -148,6 +148,8 @@ public sealed partial class SchedulerActor
     {
         // The write under way flushes when it completes; until then no further FlushJournal is needed.
         if (_writing) return;
+        // After a pause nothing is written until the fence opens, which flushes (SchedulerActor.Fence).
+        if (Fenced()) return;
         // Not while a snapshot is due: it stashes every message, the placement's answers included, until this write is in.
         if (_placing && !_snapshotDue && !_batch.IsEmpty)
         {

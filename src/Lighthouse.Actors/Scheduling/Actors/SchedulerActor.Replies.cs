@@ -68,6 +68,12 @@ public sealed partial class SchedulerActor
     /// <summary>Hands <paramref name="message"/> to a node's actor at once, or holds it for <paramref name="to"/> until the mailbox is drained (see <see cref="Outbox"/>).</summary>
     private void Send(IActorRef to, object message, Delivery delivery)
     {
+        // A journal write confirmed after a pause: what it allows waits until the fence opens (SchedulerActor.Fence).
+        if (Fenced())
+        {
+            _heldSends.Add((to, message, delivery));
+            return;
+        }
         if (delivery == Delivery.ToNode) to.Tell(new ToWorker(message), Self);
         else if (_outbox.Add(to, message, delivery == Delivery.Batched)) Self.Tell(FlushOutbox.Instance);
     }

@@ -80,7 +80,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
         Timers.StartPeriodicTimer("sweep-retention", SweepRetention.Instance, _settings.SweepInterval);
         // A child, so that it runs where the scheduler runs and moves with it when the singleton is handed over.
         if (ClusterHealthWatcher.IsClustered(Context.System))
+        {
             _health = Context.ActorOf(ClusterHealthWatcher.Props(Self), "cluster-health");
+            StartPauseWatch();
+        }
     }
 
     /// <summary>
@@ -92,6 +95,12 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     protected override void OnCommand(object message)
     {
+        // First, before anything is decided: a scheduler that was frozen may have been replaced (SchedulerActor.Fence).
+        if (Fenced())
+        {
+            WhileFenced(message);
+            return;
+        }
         switch (message)
         {
             case FlushJournal:
@@ -185,6 +194,8 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case SweepRetention: Record(_state.DecideExpiry(Now)); break;
             case AlarmsDue: Alarms(); break;
             case RecoveryGraceOver: GraceOver(); break;
+            // Late answers to the pause fence's probes, once it has opened.
+            case ActorIdentity or FenceProbeDue: break;
 
             // The journal's answers about snapshots and deletions.
             case SaveSnapshotSuccess saved: Snapshotted(saved.Metadata.SequenceNr); break;

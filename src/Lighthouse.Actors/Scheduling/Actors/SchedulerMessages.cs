@@ -31,3 +31,9 @@ internal sealed record WorkerReachable(string Node);
 
 /// <summary>The node is gone: its running tasks go back to the head of their queues (or fail after their max attempts).</summary>
 internal sealed record WorkerLost(string Node);
+
+/// <summary>Timer tick while the pause fence is closed: ask the scheduler members that have not answered yet again (see <see cref="PauseFence"/>).</summary>
+internal sealed record FenceProbeDue
+{
+    public static FenceProbeDue Instance { get; } = new();
+}
