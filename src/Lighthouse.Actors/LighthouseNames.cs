@@ -51,6 +51,12 @@ public static class LighthouseNames
     /// <summary>The name, under <c>/user</c>, of a host's guard that challenges and downs members.</summary>
     public const string MembershipGuard = "lighthouse-membership-guard";
 
+    /// <summary>
+    /// The name, under <c>/user</c>, of a scheduler host's keeper of the downing lease, which takes the split-brain
+    /// resolver's lease for members that cannot reach its store (<see cref="Protocol.AcquireDowningLease"/>).
+    /// </summary>
+    public const string DowningLeaseKeeper = "lighthouse-downing-lease";
+
     /// <summary>The cluster port of the host; the default seed of workers and the default target of clients.</summary>
     public const int DefaultClusterPort = 4053;
 

@@ -228,8 +228,12 @@ public sealed class PostgresLease : Lease
         lost?.Invoke(why);
     }
 
+    /// <summary>
+    /// Akka names the owner by host and port; this incarnation's uid is added. An owner that already carries one is a
+    /// member whose lease a host takes for it (DowningLeaseKeeper), and stays as it is, whichever host takes it.
+    /// </summary>
     private static string OwnerOf(LeaseSettings settings, ExtendedActorSystem system) =>
-        system.Provider is Akka.Cluster.IClusterActorRefProvider
+        system.Provider is IClusterActorRefProvider && !settings.OwnerName.Contains('#', StringComparison.Ordinal)
             ? $"{settings.OwnerName}#{Cluster.Get(system).SelfUniqueAddress.Uid}"
             : settings.OwnerName;
 

@@ -60,6 +60,7 @@ public sealed class LighthouseScheduler
         // With TLS: prove this member's host certificate to other hosts, and check every other member's.
         LighthouseMembership.StartResponder(system);
         LighthouseMembership.StartGuard(system);
+        StartDowningLeaseKeeper(system);
         var chosen = durability ?? DurabilitySettings.InMemory;
         var scheduler = SchedulerActor.Props(settings, chosen, clock);
         if (chosen.IsDurable)
@@ -80,5 +81,23 @@ public sealed class LighthouseScheduler
             LighthouseNames.SchedulerProxy);
         ClusterClientReceptionist.Get(system).RegisterService(proxy);
         return proxy;
+    }
+
+    /// <summary>
+    /// With <c>lease-majority</c> on a lease this host can take itself (not <see cref="DelegatedLease"/>): the keeper
+    /// that takes it for members that cannot (<see cref="DowningLeaseKeeper"/>), since the resolver that decides is
+    /// the cluster leader's, which may be a worker.
+    /// </summary>
+    private static void StartDowningLeaseKeeper(ActorSystem system)
+    {
+        var config = system.Settings.Config;
+        const string Resolver = "akka.cluster.split-brain-resolver";
+        if (config.GetString($"{Resolver}.active-strategy", "") != "lease-majority") return;
+        var implementation = config.GetString($"{Resolver}.lease-majority.lease-implementation", "");
+        if (string.IsNullOrEmpty(implementation) || config.GetString($"{implementation}.lease-class", "").StartsWith(typeof(DelegatedLease).FullName!, StringComparison.Ordinal))
+            return;
+        var name = config.GetString($"{Resolver}.lease-majority.lease-name", "")?.Trim();
+        if (string.IsNullOrEmpty(name)) name = $"{system.Name}-akka-sbr";
+        system.ActorOf(DowningLeaseKeeper.Props(name, implementation), LighthouseNames.DowningLeaseKeeper);
     }
 }

@@ -109,6 +109,7 @@ public sealed record HostSettings(
                 $"{Roles} = [{string.Join(", ", roles.Select(HostValues.Quote))}]\n" +
                 $"{HostConfiguration.SeedNodes} = [{string.Join(", ", seeds.Select(HostValues.Quote))}]")
             .WithFallback(credentials is null ? Config.Empty : RemoteTls.TransportConfig)
+            .WithFallback(HostDowning.For(config, durability))
             .WithFallback(config)
             .WithFallback(LighthouseScheduler.RequiredConfig)
             .WithFallback(durability.Config);

@@ -26,7 +26,9 @@ internal static class WorkerDefaults
             split-brain-resolver {
               stable-after = 1s
               # The same downing rule as the host's: the majority is counted over scheduler members, so a
-              # lone host survives its dead workers whichever member leads.
+              # lone host survives its dead workers whichever member leads. Hosts on PostgreSQL use
+              # lease-majority (lighthouse.host.downing = auto): set active-strategy = lease-majority in the
+              # worker's config file then; its lease is taken by a host it reaches (DelegatedLease).
               active-strategy = keep-majority
               keep-majority.role = "scheduler"
             }

@@ -86,6 +86,55 @@ public sealed class PostgresHandOverTests(ITestOutputHelper output) : IAsyncLife
                          $"all 40 done after {finished.TotalMilliseconds:0} ms; {all.Count(t => t.Attempts == 2)} tasks ran twice (at-least-once)");
     }
 
+    [Fact]
+    public async Task Two_hosts_survive_the_loss_of_the_lower_addressed_one_through_the_downing_lease()
+    {
+        await using var cluster = new LocalCluster();
+        // The host killed is the oldest (it runs the scheduler) and has the lower address, which keep-majority would keep:
+        // the survivor would down itself. The worker has the lowest address of all, so it is the cluster's leader, whose
+        // split-brain resolver decides: it has no database and takes the lease through the surviving host.
+        var ports = new[] { FreePort.Next(), FreePort.Next(), FreePort.Next() }.Order().ToArray();
+        var first = await StartHostAsync(cluster, ports[1]);
+        var second = await StartHostAsync(cluster, ports[2], new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = first.Address });
+        Assert.Equal(first.AkkaAddress, HostProcess.UpLinePattern().Match(second.UpLine!.Text).Groups["singleton"].Value);
+        var workerConfig = _configFile + ".worker";
+        await File.WriteAllTextAsync(workerConfig, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
+        try
+        {
+            var worker = await cluster.StartWorkerAsync(second, "w1", slots: 4, ["--config", workerConfig, "--port", ports[0].ToString()]);
+            var client = await cluster.ConnectAsync(second);
+            await Eventually.Until(async () => (await client.GetNodesAsync()).Nodes.Count, n => n == 1, Limit, "the worker registered");
+            var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SubmitAsync("sleep", "{\"ms\":200}", "alice")));
+            await Eventually.Until(async () => await client.ListAsync("alice"), tasks => tasks.Count(t => t.State == TaskState.Succeeded) >= 1, Limit, "the first tasks done");
+
+            first.KillHard();
+            var killed = Stopwatch.StartNew();
+
+            // The survivor takes the scheduler over and accepts and runs new tasks.
+            var after = await Eventually.Until(async () =>
+            {
+                try { return await client.SubmitAsync(new SubmitTask("echo", "{\"after\":\"kill\"}", "alice", SubmissionId: "after-the-kill")); }
+                catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return null; }
+            }, id => id is not null, Limit, "a submission accepted after the kill");
+            var accepted = killed.Elapsed;
+            var all = await Eventually.Until(async () =>
+            {
+                try { return await client.ListAsync("alice"); }
+                catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return []; }
+            }, tasks => tasks.Count == 9 && tasks.All(t => t.State == TaskState.Succeeded), Limit, "every task succeeded");
+
+            Assert.Equal(before.Append(after!).Order(StringComparer.Ordinal), all.Select(t => t.TaskId).Order(StringComparer.Ordinal));
+            Assert.False(second.HasExited, "the surviving host downed itself");
+            Assert.Contains(worker.Log.Stdout, line => line.Contains("SBR acquired lease", StringComparison.Ordinal));
+            Assert.Contains(second.Log.Stdout, line => line.Contains("the scheduler recovered from the PostgreSQL database", StringComparison.Ordinal));
+            output.WriteLine($"kill -9 of the lower-addressed host of two -> a new submission accepted after {accepted.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            File.Delete(workerConfig);
+        }
+    }
+
     /// <summary>A host on the shared journal at cluster port <paramref name="port"/>, with no local worker.</summary>
     private async Task<HostProcess> StartHostAsync(LocalCluster cluster, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
