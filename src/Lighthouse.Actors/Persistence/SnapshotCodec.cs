@@ -8,13 +8,34 @@ namespace Lighthouse.Persistence;
 /// <summary>The stored encoding of a <see cref="SchedulerSnapshot"/>: the <see cref="SchedulerImage"/>, field by field.</summary>
 internal static class SnapshotCodec
 {
-    // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
-    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS", "SQ", static s => s.Image.Policies is { Count: > 0 },
-        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies);
+    // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies. Nodes with lanes came
+    // later still: "SL", the "SQ" encoding (its policies possibly none) and then each node's lanes (see MessageCodec.Extended).
+    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS",
+        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)),
+        new MessageCodec.Extension<SchedulerSnapshot>("SQ", static s => s.Image.Policies is { Count: > 0 }, WritePolicies, ReadPolicies),
+        new MessageCodec.Extension<SchedulerSnapshot>("SL", static s => s.Image.Nodes.Any(n => n.Registration.Lanes is not null), WriteLanes, ReadLanes));
+
+    /// <summary>One entry per node, in the order of the nodes: its lanes, or none.</summary>
+    private static void WriteLanes(WireWriter w, SchedulerSnapshot snapshot)
+    {
+        foreach (var node in snapshot.Image.Nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
+    }
+
+    private static SchedulerSnapshot ReadLanes(ref WireReader r, SchedulerSnapshot snapshot)
+    {
+        var nodes = snapshot.Image.Nodes.ToArray();
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var lanes = WorkerCodecs.ReadLanes(ref r, "Node.Lanes");
+            if (lanes is not null && lanes.Any(lane => lane is null)) throw Missing("Node.Lanes item");
+            nodes[i] = nodes[i] with { Registration = nodes[i].Registration with { Lanes = lanes } };
+        }
+        return new SchedulerSnapshot(snapshot.Image with { Nodes = nodes });
+    }
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
     {
-        var policies = snapshot.Image.Policies!;
+        var policies = snapshot.Image.Policies ?? [];
         w.WriteCount(policies.Count);
         foreach (var p in policies)
         {
@@ -42,7 +63,8 @@ internal static class SnapshotCodec
                 r.ReadInt("Policy.Retries"),
                 r.ReadStringList("Policy.AttemptErrors"));
         }
-        return new SchedulerSnapshot(snapshot.Image with { Policies = policies });
+        // An "SL" snapshot without policies writes none: it reads back as it was, with none.
+        return policies.Length == 0 ? snapshot : new SchedulerSnapshot(snapshot.Image with { Policies = policies });
     }
 
     private static void Write(WireWriter w, SchedulerImage image)

@@ -42,6 +42,17 @@ internal abstract class MessageCodec(Type type, string manifest)
         Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension) =>
         new WithExtension<T>(manifest, extendedManifest, isExtended, write, read, writeExtension, readExtension);
 
+    /// <summary>
+    /// A type extended more than once (see <see cref="Extended{T}"/>): extension k is written under its own manifest, after the
+    /// old encoding and every earlier extension. A message is written under the manifest of the last extension it uses, so
+    /// each encoding ever written reads under its manifest as it always did.
+    /// </summary>
+    public static MessageCodec Extended<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read, params Extension<T>[] extensions) =>
+        new WithExtensions<T>(manifest, write, read, extensions);
+
+    /// <summary>One later extension of a type: its manifest, whether a message uses it, how its fields are written and read.</summary>
+    internal sealed record Extension<T>(string Manifest, Func<T, bool> Uses, Action<WireWriter, T> Write, ExtensionBody<T> Read);
+
     /// <summary>Writes a whole record; a value that cannot be encoded fails naming the type, the manifest and <paramref name="action"/> ("write", "store").</summary>
     public void Encode(WireWriter writer, object message, string action)
     {
@@ -97,6 +108,46 @@ internal abstract class MessageCodec(Type type, string manifest)
         }
 
         public override object Read(ref WireReader reader) => read(ref reader)!;
+    }
+
+    private sealed class WithExtensions<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read, Extension<T>[] extensions)
+        : MessageCodec(typeof(T), manifest)
+    {
+        /// <summary>The number of extensions <paramref name="message"/> is written with: up to the last one it uses.</summary>
+        private int Depth(T message)
+        {
+            for (var k = extensions.Length; k > 0; k--)
+                if (extensions[k - 1].Uses(message)) return k;
+            return 0;
+        }
+
+        public override string ManifestOf(object message) => Depth((T)message) is var depth and > 0 ? extensions[depth - 1].Manifest : Manifest;
+
+        public override IEnumerable<MessageCodec> Readers =>
+            [this, .. Enumerable.Range(1, extensions.Length).Select(depth => For<T>(extensions[depth - 1].Manifest,
+                (w, m) => WriteTo(w, m, depth),
+                (ref r) => ReadFrom(ref r, depth)))];
+
+        public override void Write(WireWriter writer, object message)
+        {
+            var typed = (T)message;
+            WriteTo(writer, typed, Depth(typed));
+        }
+
+        public override object Read(ref WireReader reader) => read(ref reader)!;
+
+        private void WriteTo(WireWriter writer, T message, int depth)
+        {
+            write(writer, message);
+            for (var k = 0; k < depth; k++) extensions[k].Write(writer, message);
+        }
+
+        private T ReadFrom(ref WireReader reader, int depth)
+        {
+            var message = read(ref reader);
+            for (var k = 0; k < depth; k++) message = extensions[k].Read(ref reader, message);
+            return message;
+        }
     }
 
     private sealed class Typed<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read)

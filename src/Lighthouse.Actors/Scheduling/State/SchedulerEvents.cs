@@ -81,14 +81,15 @@ public sealed record TaskCollected(string TaskId, DateTimeOffset At) : Scheduler
 /// <summary>A finished task's retention ran out; the scheduler forgets it.</summary>
 public sealed record TaskForgotten(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
 
-/// <summary>A worker node registered (reachable).</summary>
+/// <summary>A worker node registered (reachable). <paramref name="Lanes"/>: its slot groups by priority, or null for none (see <see cref="WorkerLane"/>).</summary>
 public sealed record NodeRegistered(
     string Node,
     IReadOnlyDictionary<string, double> Resources,
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
     int Slots,
-    DateTimeOffset At) : SchedulerEvent(At);
+    DateTimeOffset At,
+    IReadOnlyList<WorkerLane>? Lanes = null) : SchedulerEvent(At);
 
 /// <summary>A registered node became unreachable (no new tasks) or reachable again.</summary>
 public sealed record NodeReachabilityChanged(string Node, bool Reachable, DateTimeOffset At) : SchedulerEvent(At);

@@ -44,7 +44,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>The registration event a node was added by.</summary>
     public static NodeRegistered RegistrationOf(WorkerNode node) =>
-        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt);
+        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt, node.Lanes);
 
     /// <summary>
     /// A state rebuilt from <paramref name="image"/> under <paramref name="settings"/>. Throws
