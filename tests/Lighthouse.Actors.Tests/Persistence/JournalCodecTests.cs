@@ -53,7 +53,8 @@ public sealed class JournalCodecTests
         Assert.Contains(type, SchedulerJournalSerializer.OwnedTypes);
         Assert.True(PinnedManifests.TryGetValue(type, out var pinned), $"{typeName} has no pinned manifest in this test: add it");
         // A submission with policies is stored as "TQ", the "TS" record and its policies; one without, as "TS" always was.
-        Assert.Equal(type == typeof(TaskSubmitted) ? "TQ" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+        // A node with lanes likewise as "NL", the "NR" record and its lanes.
+        Assert.Equal(type == typeof(TaskSubmitted) ? "TQ" : type == typeof(NodeRegistered) ? "NL" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
         Assert.Equal(pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: true)));
     }
 
