@@ -174,6 +174,22 @@ public sealed class LaneTests
     }
 
     [Fact]
+    public void A_worker_naming_queued_tasks_as_running_has_them_adopted_only_as_far_as_their_lanes_have_slots()
+    {
+        var h = new StateHarness();
+        var a = h.Submit(priority: 5);
+        var b = h.Submit(priority: 6);
+        var c = h.Submit(priority: 50);
+        var outside = h.Submit(priority: 5000);
+        h.RegisterLanes("w", ThreeLanes);
+
+        var reported = h.State.DecideReported("w", [a, b, c, outside], h.Now);
+
+        Assert.Equal([a, c], reported.Events.OfType<TaskAdopted>().Select(e => e.TaskId));
+        Assert.Equal([b, outside], reported.Cancel);
+    }
+
+    [Fact]
     public void Lanes_and_their_use_survive_the_journal_and_a_snapshot()
     {
         var h = new StateHarness();
