@@ -8,29 +8,79 @@ namespace Lighthouse.Persistence;
 /// <summary>The stored encoding of a <see cref="SchedulerSnapshot"/>: the <see cref="SchedulerImage"/>, field by field.</summary>
 internal static class SnapshotCodec
 {
-    // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies. Nodes with lanes came
-    // later still: "SL", the "SQ" encoding (its policies possibly none) and then each node's lanes (see MessageCodec.Extended).
-    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS",
-        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)),
-        new MessageCodec.Extension<SchedulerSnapshot>("SQ", static s => s.Image.Policies is { Count: > 0 }, WritePolicies, ReadPolicies),
-        new MessageCodec.Extension<SchedulerSnapshot>("SL", static s => s.Image.Nodes.Any(n => n.Registration.Lanes is not null), WriteLanes, ReadLanes));
+    // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
+    // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged);
+    // worker lanes are one more tagged field.
+    public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
+        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || HasLanes(s),
+        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
-    /// <summary>One entry per node, in the order of the nodes: its lanes, or none.</summary>
-    private static void WriteLanes(WireWriter w, SchedulerSnapshot snapshot)
+    // Tags of the snapshot's tagged fields (stored: never reuse one).
+    private const ulong CoordinationTag = 1;
+    private const ulong LanesTag = 2;
+
+    private static bool HasLanes(SchedulerSnapshot snapshot) => snapshot.Image.Nodes.Any(static n => n.Registration.Lanes is not null);
+
+    private static void WriteTags(WireWriter w, SchedulerSnapshot snapshot)
     {
-        foreach (var node in snapshot.Image.Nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
+        var coordinated = (snapshot.Image.Policies ?? []).Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
+        // One entry per node, in the nodes' order: its lanes, or none.
+        if (HasLanes(snapshot))
+            TaggedFields.Write(w, LanesTag, snapshot.Image.Nodes, static (w, nodes) =>
+            {
+                foreach (var node in nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
+            });
+        if (coordinated.Count == 0) return;
+        TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
+        {
+            w.WriteCount(list.Count);
+            foreach (var p in list)
+            {
+                w.WriteString(p.Id);
+                w.WriteStringList(p.After);
+                w.WriteString(p.ConcurrencyKey);
+            }
+        });
     }
 
-    private static SchedulerSnapshot ReadLanes(ref WireReader r, SchedulerSnapshot snapshot)
+    private static SchedulerSnapshot ReadTags(ref WireReader r, SchedulerSnapshot snapshot)
     {
-        var nodes = snapshot.Image.Nodes.ToArray();
+        var image = snapshot.Image;
+        while (TaggedFields.Next(ref r, "Snapshot.Fields", out var tag, out var end))
+        {
+            if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
+            else if (tag == LanesTag) image = ReadLanes(ref r, image);
+            r.SkipTo(end, "Snapshot.Fields");
+        }
+        return new SchedulerSnapshot(image);
+    }
+
+    private static SchedulerImage ReadLanes(ref WireReader r, SchedulerImage image)
+    {
+        var nodes = image.Nodes.ToArray();
         for (var i = 0; i < nodes.Length; i++)
         {
             var lanes = WorkerCodecs.ReadLanes(ref r, "Node.Lanes");
             if (lanes is not null && lanes.Any(lane => lane is null)) throw Missing("Node.Lanes item");
             nodes[i] = nodes[i] with { Registration = nodes[i].Registration with { Lanes = lanes } };
         }
-        return new SchedulerSnapshot(snapshot.Image with { Nodes = nodes });
+        return image with { Nodes = nodes };
+    }
+
+    private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)
+    {
+        var policies = (image.Policies ?? []).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var count = Count(ref r, "Snapshot.Coordination", 3);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Text(ref r, "Coordination.Id");
+            var after = r.ReadStringList("Coordination.After");
+            var key = r.ReadString("Coordination.ConcurrencyKey");
+            if (!policies.TryGetValue(id, out var policy))
+                throw new WireFormatException($"Snapshot.Coordination: task {id} has no policies entry");
+            policies[id] = policy with { After = after, ConcurrencyKey = key };
+        }
+        return image with { Policies = image.Policies!.Select(p => policies[p.Id]).ToList() };
     }
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
@@ -63,7 +113,7 @@ internal static class SnapshotCodec
                 r.ReadInt("Policy.Retries"),
                 r.ReadStringList("Policy.AttemptErrors"));
         }
-        // An "SL" snapshot without policies writes none: it reads back as it was, with none.
+        // A snapshot tagged for its lanes alone writes no policies: it reads back as it was, with none.
         return policies.Length == 0 ? snapshot : new SchedulerSnapshot(snapshot.Image with { Policies = policies });
     }
 

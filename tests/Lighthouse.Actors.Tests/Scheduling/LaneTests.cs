@@ -206,12 +206,27 @@ public sealed class LaneTests
         Assert.Equal(ThreeLanes, read.Lanes);
 
         var snapshot = new SchedulerSnapshot(h.State.Capture());
-        Assert.Equal("SL", PersistenceAkka.Serializer.Manifest(snapshot));
-        var image = Assert.IsType<SchedulerSnapshot>(SchedulerJournalSerializer.Decode(SchedulerJournalSerializer.Encode(snapshot), "SL")).Image;
+        Assert.Equal("S2", PersistenceAkka.Serializer.Manifest(snapshot));
+        var image = Assert.IsType<SchedulerSnapshot>(SchedulerJournalSerializer.Decode(SchedulerJournalSerializer.Encode(snapshot), "S2")).Image;
         var restored = SchedulerState.Restore(h.State.Settings, image);
         var lanes = restored.NodesView().Nodes.Single(n => n.Node == "w").Lanes!;
         Assert.Equal([1, 0, 1], lanes.Select(l => l.Slots - l.FreeSlots));
         Assert.Equal([10, null, null], lanes.Select(l => l.Nice));
         Assert.Null(restored.NodesView().Nodes.Single(n => n.Node == "plain").Lanes);
+    }
+
+    [Fact]
+    public void A_snapshot_with_lanes_and_policies_keeps_both()
+    {
+        var h = new StateHarness();
+        h.RegisterLanes("w", ThreeLanes);
+        var delayed = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "{}", "alice", 5) { Delay = TimeSpan.FromHours(1) })).TaskId;
+
+        var snapshot = new SchedulerSnapshot(h.State.Capture());
+        Assert.Equal("S2", PersistenceAkka.Serializer.Manifest(snapshot));
+        var image = Assert.IsType<SchedulerSnapshot>(SchedulerJournalSerializer.Decode(SchedulerJournalSerializer.Encode(snapshot), "S2")).Image;
+
+        Assert.Equal(ThreeLanes, image.Nodes.Single().Registration.Lanes);
+        Assert.Equal(delayed, Assert.Single(image.Policies!).Id);
     }
 }

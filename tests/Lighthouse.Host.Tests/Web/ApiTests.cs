@@ -11,7 +11,7 @@ public sealed class ApiTests
 {
     private static readonly string[] StatusKeys =
         ["id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts", "pending_reason", "waits_for_capacity", "submitted_at", "started_at", "finished_at",
-         "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors"];
+         "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors", "after", "dependents", "concurrency_key"];
 
     [Fact]
     public async Task A_submitted_task_runs_and_its_status_object_has_the_cli_keys_and_the_result_as_json()
@@ -166,7 +166,9 @@ public sealed class ApiTests
         var queues = await web.GetJson("/api/queues");
         Assert.Equal((1, 1), (queues.GetProperty("queued").GetInt32(), queues.GetProperty("running").GetInt32()));
         Assert.Equal("""{"20":1}""", JsonSerializer.Serialize(queues.GetProperty("queued_by_priority")));
-        Assert.Equal(["alice", "bob"], queues.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("user").GetString()!));
+        // Busiest first: bob's task is queued, alice's runs.
+        Assert.Equal(["bob", "alice"], queues.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("user").GetString()!));
+        Assert.Equal((2, 0), (queues.GetProperty("users_total").GetInt32(), queues.GetProperty("more_users").GetInt32()));
 
         var echo = (await web.GetJson("/api/stats")).GetProperty("task_names").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "echo");
         Assert.Equal((2, 2, 0), (echo.GetProperty("finished").GetInt32(), echo.GetProperty("succeeded").GetInt32(), echo.GetProperty("failed").GetInt32()));

@@ -43,15 +43,18 @@ internal abstract class MessageCodec(Type type, string manifest)
         new WithExtension<T>(manifest, extendedManifest, isExtended, write, read, writeExtension, readExtension);
 
     /// <summary>
-    /// A type extended more than once (see <see cref="Extended{T}"/>): extension k is written under its own manifest, after the
-    /// old encoding and every earlier extension. A message is written under the manifest of the last extension it uses, so
-    /// each encoding ever written reads under its manifest as it always did.
+    /// A type extended twice: as <see cref="Extended{T}"/>, and, for a message that carries fields of the second round
+    /// (<paramref name="isTagged"/>), under <paramref name="taggedManifest"/>: the old encoding, the first extension (always,
+    /// even when empty), then a block of <see cref="TaggedFields"/> (<paramref name="writeTags"/> writes the fields, the codec
+    /// the end). Later fields get a tag in that block instead of yet another manifest. A message of the second round is
+    /// unreadable for a peer that knows only the first two manifests, as an extended one is for a peer that knows only the
+    /// first; a message that uses neither keeps its old bytes.
     /// </summary>
-    public static MessageCodec Extended<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read, params Extension<T>[] extensions) =>
-        new WithExtensions<T>(manifest, write, read, extensions);
-
-    /// <summary>One later extension of a type: its manifest, whether a message uses it, how its fields are written and read.</summary>
-    internal sealed record Extension<T>(string Manifest, Func<T, bool> Uses, Action<WireWriter, T> Write, ExtensionBody<T> Read);
+    public static MessageCodec Tagged<T>(
+        string manifest, string extendedManifest, string taggedManifest, Func<T, bool> isExtended, Func<T, bool> isTagged,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension,
+        Action<WireWriter, T> writeTags, ExtensionBody<T> readTags) =>
+        new WithTags<T>(manifest, extendedManifest, taggedManifest, isExtended, isTagged, write, read, writeExtension, readExtension, writeTags, readTags);
 
     /// <summary>Writes a whole record; a value that cannot be encoded fails naming the type, the manifest and <paramref name="action"/> ("write", "store").</summary>
     public void Encode(WireWriter writer, object message, string action)
@@ -110,44 +113,49 @@ internal abstract class MessageCodec(Type type, string manifest)
         public override object Read(ref WireReader reader) => read(ref reader)!;
     }
 
-    private sealed class WithExtensions<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read, Extension<T>[] extensions)
+    private sealed class WithTags<T>(
+        string manifest, string extendedManifest, string taggedManifest, Func<T, bool> isExtended, Func<T, bool> isTagged,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension,
+        Action<WireWriter, T> writeTags, ExtensionBody<T> readTags)
         : MessageCodec(typeof(T), manifest)
     {
-        /// <summary>The number of extensions <paramref name="message"/> is written with: up to the last one it uses.</summary>
-        private int Depth(T message)
+        private readonly MessageCodec _extendedReader = For<T>(extendedManifest,
+            (w, m) => { write(w, m); writeExtension(w, m); },
+            (ref r) => readExtension(ref r, read(ref r)));
+
+        private readonly MessageCodec _taggedReader = For<T>(taggedManifest,
+            (w, m) => WriteTagged(w, m, write, writeExtension, writeTags),
+            (ref r) => readTags(ref r, readExtension(ref r, read(ref r))));
+
+        public override string ManifestOf(object message)
         {
-            for (var k = extensions.Length; k > 0; k--)
-                if (extensions[k - 1].Uses(message)) return k;
-            return 0;
+            var typed = (T)message;
+            return isTagged(typed) ? taggedManifest : isExtended(typed) ? extendedManifest : Manifest;
         }
 
-        public override string ManifestOf(object message) => Depth((T)message) is var depth and > 0 ? extensions[depth - 1].Manifest : Manifest;
-
-        public override IEnumerable<MessageCodec> Readers =>
-            [this, .. Enumerable.Range(1, extensions.Length).Select(depth => For<T>(extensions[depth - 1].Manifest,
-                (w, m) => WriteTo(w, m, depth),
-                (ref r) => ReadFrom(ref r, depth)))];
+        public override IEnumerable<MessageCodec> Readers => [this, _extendedReader, _taggedReader];
 
         public override void Write(WireWriter writer, object message)
         {
             var typed = (T)message;
-            WriteTo(writer, typed, Depth(typed));
+            if (isTagged(typed))
+            {
+                WriteTagged(writer, typed, write, writeExtension, writeTags);
+                return;
+            }
+            write(writer, typed);
+            if (isExtended(typed)) writeExtension(writer, typed);
+        }
+
+        private static void WriteTagged(WireWriter w, T m, Action<WireWriter, T> write, Action<WireWriter, T> writeExtension, Action<WireWriter, T> writeTags)
+        {
+            write(w, m);
+            writeExtension(w, m);
+            writeTags(w, m);
+            TaggedFields.WriteEnd(w);
         }
 
         public override object Read(ref WireReader reader) => read(ref reader)!;
-
-        private void WriteTo(WireWriter writer, T message, int depth)
-        {
-            write(writer, message);
-            for (var k = 0; k < depth; k++) extensions[k].Write(writer, message);
-        }
-
-        private T ReadFrom(ref WireReader reader, int depth)
-        {
-            var message = read(ref reader);
-            for (var k = 0; k < depth; k++) message = extensions[k].Read(ref reader, message);
-            return message;
-        }
     }
 
     private sealed class Typed<T>(string manifest, Action<WireWriter, T> write, ReadBody<T> read)

@@ -44,9 +44,9 @@ internal sealed partial class SchedulerState
         {
             var task = _tasks.Find(taskId);
             if (task is { State: TaskState.Running } && task.Node == node) continue;
-            // Not one waiting for its time (a delay, a retry back-off): it is due to start later, not running now.
+            // Not a parked one (waiting for its time, its parents or its key): it is due to start later, not running now.
             var lane = laneFree is null || task is null ? -1 : WorkerLanes.IndexOf(found!.Lanes!, task.Priority);
-            if (task is { State: TaskState.Queued, DueAt: null } && freeSlots > 0 && (laneFree is null || lane >= 0 && laneFree[lane] > 0))
+            if (task is { State: TaskState.Queued, IsParked: false } && freeSlots > 0 && (laneFree is null || lane >= 0 && laneFree[lane] > 0))
             {
                 events.Add(new TaskAdopted(taskId, node, task.Attempts + 1, now));
                 freeSlots--;

@@ -30,10 +30,11 @@ internal sealed partial class SchedulerState
             _statistics.Export(),
             _history.Interval,
             _history.Export(),
-            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList());
+            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList());
     }
 
-    private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0;
+    private static bool HasPolicies(TaskRecord t) =>
+        t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0 || t.After is not null || t.ConcurrencyKey is not null;
 
     /// <summary>
     /// The worker nodes in the order they registered (ties by name): the order a placement engine rebuilt
@@ -80,6 +81,7 @@ internal sealed partial class SchedulerState
         }
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
+        var finished = new List<TaskRecord>();
         var previous = long.MinValue;
         foreach (var t in image.Tasks)
         {
@@ -96,6 +98,8 @@ internal sealed partial class SchedulerState
                 NotBefore = policy?.NotBefore,
                 Retries = policy?.Retries ?? 0,
                 AttemptErrors = policy?.AttemptErrors?.ToList(),
+                After = policy?.After,
+                ConcurrencyKey = policy?.ConcurrencyKey,
                 State = t.State,
                 Progress = t.Progress,
                 Result = t.Result,
@@ -111,7 +115,8 @@ internal sealed partial class SchedulerState
             state._tasks.Add(task);
             if (t.State.IsFinished())
             {
-                state._tasks.Retain(task, t.ExpiresAt);
+                task.ExpiresAt = t.ExpiresAt;
+                finished.Add(task);
                 continue;
             }
             if (!state._shapes.IsRegistered(shape)) throw Inconsistent($"task {t.Id} is {t.State} but its shape {shape.Id} is not live");
@@ -120,6 +125,9 @@ internal sealed partial class SchedulerState
             {
                 case TaskState.Queued when policy?.DueAt is { } due:
                     state._alarms.Wait(task, due);
+                    break;
+                // Parents come before their children in sequence order, so they are already restored.
+                case TaskState.Queued when task.After is { Count: > 0 } && state.WaitForParents(task):
                     break;
                 case TaskState.Queued:
                     queued.Add(task);
@@ -138,6 +146,14 @@ internal sealed partial class SchedulerState
             throw Inconsistent($"policies are given for unknown task {stray}");
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
+
+        // Retention lists are kept in expiry order; a snapshot taken under higher bounds is cut to these, soonest first.
+        finished.Sort(static (a, b) => a.ExpiresAt != b.ExpiresAt ? a.ExpiresAt.CompareTo(b.ExpiresAt) : a.Sequence.CompareTo(b.Sequence));
+        foreach (var task in finished)
+        {
+            state._tasks.MakeRoomFor(task, settings.RetainedTasksMax, settings.RetainedBytesMax);
+            state._tasks.Retain(task, task.ExpiresAt);
+        }
 
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
         state._statistics.Import(image.Statistics);
