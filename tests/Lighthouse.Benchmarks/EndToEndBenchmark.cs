@@ -500,6 +500,9 @@ internal static class EndToEndBenchmark
             // The benchmark's cluster is described by its flags alone, never by the machine's LIGHTHOUSE_* settings.
             foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("LIGHTHOUSE_", StringComparison.Ordinal)).ToList())
                 start.Environment.Remove(key);
+            // A host at full speed seconds after its start, as README "Running a cluster" advises for a busy host
+            // (lighthouse-worker has this in its runtime configuration; lighthouse does not, for its one-shot commands).
+            start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
             var child = new ChildProcess(name, new Process { StartInfo = start });
             child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
             child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);

@@ -58,6 +58,7 @@ public sealed class LighthouseClient : IAsyncDisposable
             await StopActor(actor).ConfigureAwait(false);
             await system.Terminate().WaitAsync(StopTimeout).ConfigureAwait(false);
         });
+        if (!validated.CheckOnConnect) return client;
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
