@@ -198,7 +198,9 @@ public sealed class LighthouseClient : IAsyncDisposable
 
     /// <summary>Queue depths in total and per priority, and the first <see cref="GetQueues.DefaultLimit"/> users, busiest first.</summary>
     public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) =>
-        GetQueuesAsync(0, GetQueues.DefaultLimit, cancellationToken);
+        // The unpaged request ("GQ"), which schedulers older than paging answer too: the connect check sends this, so
+        // a new client can still connect to an older host during a rolling upgrade.
+        RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
 
     /// <summary>
     /// Queue depths in total and per priority, and <paramref name="limit"/> users (at most <see cref="GetQueues.MaxLimit"/>)
