@@ -9,8 +9,55 @@ namespace Lighthouse.Persistence;
 internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
-    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS", "SQ", static s => s.Image.Policies is { Count: > 0 },
-        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies);
+    // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged).
+    public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
+        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null),
+        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
+
+    // Tags of the snapshot's tagged fields (stored: never reuse one).
+    private const ulong CoordinationTag = 1;
+
+    private static void WriteTags(WireWriter w, SchedulerSnapshot snapshot)
+    {
+        var coordinated = snapshot.Image.Policies!.Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
+        TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
+        {
+            w.WriteCount(list.Count);
+            foreach (var p in list)
+            {
+                w.WriteString(p.Id);
+                w.WriteStringList(p.After);
+                w.WriteString(p.ConcurrencyKey);
+            }
+        });
+    }
+
+    private static SchedulerSnapshot ReadTags(ref WireReader r, SchedulerSnapshot snapshot)
+    {
+        var image = snapshot.Image;
+        while (TaggedFields.Next(ref r, "Snapshot.Fields", out var tag, out var end))
+        {
+            if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
+            r.SkipTo(end, "Snapshot.Fields");
+        }
+        return new SchedulerSnapshot(image);
+    }
+
+    private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)
+    {
+        var policies = (image.Policies ?? []).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var count = Count(ref r, "Snapshot.Coordination", 3);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Text(ref r, "Coordination.Id");
+            var after = r.ReadStringList("Coordination.After");
+            var key = r.ReadString("Coordination.ConcurrencyKey");
+            if (!policies.TryGetValue(id, out var policy))
+                throw new WireFormatException($"Snapshot.Coordination: task {id} has no policies entry");
+            policies[id] = policy with { After = after, ConcurrencyKey = key };
+        }
+        return image with { Policies = image.Policies!.Select(p => policies[p.Id]).ToList() };
+    }
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
     {

@@ -53,6 +53,9 @@ public sealed record SchedulerSettings(
     /// <summary>How long after a task's timeout the scheduler waits for its worker to end it before ending it itself (<c>task-timeout-grace</c>).</summary>
     public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
+    public int MaxDependencies { get; init; } = 100;
+
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
@@ -99,6 +102,7 @@ public sealed record SchedulerSettings(
             MaxTaskTimeout = Duration(section, "max-task-timeout", TimeSpan.Zero),
             MaxDelay = Duration(section, "max-delay", TimeSpan.Zero),
             TimeoutGrace = Duration(section, "task-timeout-grace", TimeSpan.Zero),
+            MaxDependencies = Positive(section, "max-dependencies", 0),
         }.Validated();
     }
 

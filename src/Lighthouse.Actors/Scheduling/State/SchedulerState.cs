@@ -17,6 +17,7 @@ internal sealed partial class SchedulerState
     private readonly TaskStatistics _statistics = new();
     private readonly ThroughputHistory _history;
     private readonly TaskAlarms _alarms = new();
+    private readonly TaskDependencies _dependencies = new();
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
@@ -34,6 +35,7 @@ internal sealed partial class SchedulerState
     public WorkerNodes Nodes => _nodes;
     public PlacementShapes Shapes => _shapes;
     public TaskAlarms Alarms => _alarms;
+    public TaskDependencies Dependencies => _dependencies;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
     public void Apply(SchedulerEvent change)
@@ -75,7 +77,7 @@ internal sealed partial class SchedulerState
             case TaskDue e:
                 var due = Require(e.TaskId, TaskState.Queued);
                 _alarms.Release(due);
-                _queues.Enqueue(due);
+                Enqueue(due);
                 break;
             case TaskCollected e:
                 var collected = Require(e.TaskId, null);
@@ -115,11 +117,23 @@ internal sealed partial class SchedulerState
             Retry = e.Retry,
             Timeout = e.Timeout,
             NotBefore = e.NotBefore,
+            After = e.After,
+            ConcurrencyKey = e.ConcurrencyKey,
         };
         _tasks.Add(task);
-        if (e.NotBefore is { } notBefore && notBefore > e.At) _alarms.Wait(task, notBefore);
-        else _queues.Enqueue(task);
+        if (e.After is { Count: > 0 } && WaitForParents(task)) return;
+        Admit(task, e.At);
     }
+
+    /// <summary>A task free to go (submitted, or released by its last parent): it waits for its not-before time if that is ahead, else it queues.</summary>
+    private void Admit(TaskRecord task, DateTimeOffset at)
+    {
+        if (task.NotBefore is { } notBefore && notBefore > at) _alarms.Wait(task, notBefore);
+        else Enqueue(task);
+    }
+
+    /// <summary>A task joins its user's queue.</summary>
+    private void Enqueue(TaskRecord task) => _queues.Enqueue(task);
 
     private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
     {
@@ -144,6 +158,10 @@ internal sealed partial class SchedulerState
             case TaskState.Queued when task.DueAt is not null:
                 _alarms.Release(task);
                 break;
+            case TaskState.Queued when task.WaitsForParents:
+                _followUps.Remove(task);
+                _dependencies.Release(task);
+                break;
             case TaskState.Queued:
                 _queues.Dequeue(task, started: false);
                 break;
@@ -162,6 +180,7 @@ internal sealed partial class SchedulerState
         _shapes.Release(task.Shape);
         _statistics.Record(task);
         _tasks.Retain(task, e.At + Settings.ResultTtl);
+        if (_dependencies.Parents > 0) ParentEnded(task, e.At);
     }
 
     private void ApplyRequeued(TaskRequeued e)
