@@ -81,6 +81,7 @@ internal sealed partial class SchedulerState
         }
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
+        var finished = new List<TaskRecord>();
         var previous = long.MinValue;
         foreach (var t in image.Tasks)
         {
@@ -114,7 +115,8 @@ internal sealed partial class SchedulerState
             state._tasks.Add(task);
             if (t.State.IsFinished())
             {
-                state._tasks.Retain(task, t.ExpiresAt);
+                task.ExpiresAt = t.ExpiresAt;
+                finished.Add(task);
                 continue;
             }
             if (!state._shapes.IsRegistered(shape)) throw Inconsistent($"task {t.Id} is {t.State} but its shape {shape.Id} is not live");
@@ -144,6 +146,14 @@ internal sealed partial class SchedulerState
             throw Inconsistent($"policies are given for unknown task {stray}");
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
+
+        // Retention lists are kept in expiry order; a snapshot taken under higher bounds is cut to these, soonest first.
+        finished.Sort(static (a, b) => a.ExpiresAt != b.ExpiresAt ? a.ExpiresAt.CompareTo(b.ExpiresAt) : a.Sequence.CompareTo(b.Sequence));
+        foreach (var task in finished)
+        {
+            state._tasks.MakeRoomFor(task, settings.RetainedTasksMax, settings.RetainedBytesMax);
+            state._tasks.Retain(task, task.ExpiresAt);
+        }
 
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
         state._statistics.Import(image.Statistics);
