@@ -9,12 +9,62 @@ namespace Lighthouse.Persistence;
 internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
-    public static MessageCodec Codec { get; } = MessageCodec.Extended<SchedulerSnapshot>("SS", "SQ", static s => s.Image.Policies is { Count: > 0 },
-        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies);
+    // Per-user policies later still: a snapshot with any is "SU", the "SQ" encoding (its task policy list possibly empty) and then them.
+    public static MessageCodec Codec { get; } = new ThreeEncodings();
+
+    private sealed class ThreeEncodings() : MessageCodec(typeof(SchedulerSnapshot), "SS")
+    {
+        private static readonly MessageCodec WithTaskPolicies = For<SchedulerSnapshot>("SQ",
+            static (w, s) => { SnapshotCodec.Write(w, s.Image); WritePolicies(w, s); },
+            static (ref r) => ReadPolicies(ref r, new SchedulerSnapshot(SnapshotCodec.Read(ref r))));
+
+        private static readonly MessageCodec WithUserPolicies = For<SchedulerSnapshot>("SU",
+            static (w, s) => { SnapshotCodec.Write(w, s.Image); WritePolicies(w, s); WriteUserPolicies(w, s); },
+            static (ref r) => ReadUserPolicies(ref r, ReadPolicies(ref r, new SchedulerSnapshot(SnapshotCodec.Read(ref r)))));
+
+        private static MessageCodec For(SchedulerSnapshot s) =>
+            s.Image.UserPolicies is { Count: > 0 } ? WithUserPolicies : s.Image.Policies is { Count: > 0 } ? WithTaskPolicies : Plain;
+
+        private static readonly MessageCodec Plain = For<SchedulerSnapshot>("SS", static (w, s) => SnapshotCodec.Write(w, s.Image), static (ref r) => new SchedulerSnapshot(SnapshotCodec.Read(ref r)));
+
+        public override string ManifestOf(object message) => For((SchedulerSnapshot)message).Manifest;
+
+        public override IEnumerable<MessageCodec> Readers => [this, WithTaskPolicies, WithUserPolicies];
+
+        public override void Write(WireWriter writer, object message) => For((SchedulerSnapshot)message).Write(writer, message);
+
+        public override object Read(ref WireReader reader) => Plain.Read(ref reader);
+    }
+
+    private static void WriteUserPolicies(WireWriter w, SchedulerSnapshot snapshot)
+    {
+        var users = snapshot.Image.UserPolicies!;
+        w.WriteCount(users.Count);
+        foreach (var u in users)
+        {
+            w.WriteString(u.UserId);
+            w.WriteBool(u.Weight is not null);
+            if (u.Weight is { } weight) UserPolicyCodecs.WriteWeight(w, weight);
+            w.WriteNullableInt(u.MaxRunning);
+        }
+    }
+
+    private static SchedulerSnapshot ReadUserPolicies(ref WireReader r, SchedulerSnapshot snapshot)
+    {
+        var users = new UserPolicyImage[Count(ref r, "Snapshot.UserPolicies", 3)];
+        for (var i = 0; i < users.Length; i++)
+        {
+            users[i] = new UserPolicyImage(
+                Text(ref r, "UserPolicy.UserId"),
+                r.ReadBool("UserPolicy.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicy.Weight") : null,
+                r.ReadNullableInt("UserPolicy.MaxRunning"));
+        }
+        return new SchedulerSnapshot(snapshot.Image with { UserPolicies = users });
+    }
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
     {
-        var policies = snapshot.Image.Policies!;
+        var policies = snapshot.Image.Policies ?? [];
         w.WriteCount(policies.Count);
         foreach (var p in policies)
         {

@@ -30,7 +30,8 @@ internal sealed partial class SchedulerState
             _statistics.Export(),
             _history.Interval,
             _history.Export(),
-            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList());
+            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList(),
+            _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList());
     }
 
     private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0;
@@ -139,6 +140,12 @@ internal sealed partial class SchedulerState
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
 
+        // Before the queues: each restored user's place depends on its weight and quota.
+        foreach (var p in image.UserPolicies ?? [])
+        {
+            if (state._policies.Runtime.ContainsKey(p.UserId)) throw Inconsistent($"the policy of user {p.UserId} appears twice");
+            state._policies.Set(p.UserId, new UserPolicySetting(p.Weight, p.MaxRunning));
+        }
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
         state._statistics.Import(image.Statistics);
         if (image.HistoryInterval == state._history.Interval) state._history.Import(image.History);
