@@ -28,9 +28,9 @@ internal static class UserPolicyRules
     public static string? WeightProblem(decimal weight, string field)
     {
         if (weight is < MinWeight or > MaxWeight)
-            return $"{field} {Text(weight)} is out of range: a weight is between {Text(MinWeight)} and {Text(MaxWeight)}";
+            return $"{field} {weight.ToString(CultureInfo.InvariantCulture)} is out of range: a weight is between {Text(MinWeight)} and {Text(MaxWeight)}";
         if (decimal.Round(weight, 2) != weight)
-            return $"{field} {Text(weight)} has more than two decimals: weights are counted in hundredths";
+            return $"{field} {weight.ToString(CultureInfo.InvariantCulture)} has more than two decimals: weights are counted in hundredths";
         return null;
     }
 

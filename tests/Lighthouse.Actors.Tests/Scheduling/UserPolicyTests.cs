@@ -173,7 +173,8 @@ public sealed class UserPolicyTests
 
     [Theory]
     [InlineData(0, "weight 0 is out of range")]
-    [InlineData(0.001, "weight 0.001 has more than two decimals")]
+    [InlineData(0.001, "weight 0.001 is out of range")]
+    [InlineData(1.234, "weight 1.234 has more than two decimals")]
     [InlineData(1000.01, "weight 1000.01 is out of range")]
     [InlineData(-1, "weight -1 is out of range")]
     public void A_weight_out_of_its_rules_is_refused_naming_the_field(double weight, string expected)
