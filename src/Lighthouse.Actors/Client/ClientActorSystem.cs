@@ -35,6 +35,11 @@ internal static class ClientActorSystem
           cluster.client {
             # Retry an unreachable host every second instead of every 3 s, so a host that starts later is found soon.
             establishing-get-contacts-interval = 1s
+            # Give up on a receptionist after 3 s of silence, not Akka's 13 s: after kill -9 of the host the client
+            # talks to, requests wait in ClusterClient's buffer until it moves to another contact, so this bounds
+            # the client's fail-over. A host paused longer than this is dropped too, which is what a client wants.
+            heartbeat-interval = 1s
+            acceptable-heartbeat-pause = 3s
           }
           # The client's system exists only for this client: no reason to hold up the process on exit.
           coordinated-shutdown.run-by-clr-shutdown-hook = off

@@ -15,7 +15,9 @@ internal static class EventCodecs
     public static IReadOnlyList<MessageCodec> All { get; } =
     [
         // Policies came later: a submission with one is stored as "TQ", the "TS" encoding and its policies (see MessageCodec.Extended).
-        MessageCodec.Extended<TaskSubmitted>("TS", "TQ", static e => e.HasPolicies, WriteSubmitted, ReadSubmitted, WriteSubmittedPolicies, ReadSubmittedPolicies),
+        // Dependencies and concurrency keys came later still: "T2", the "TQ" encoding and tagged fields (see MessageCodec.Tagged).
+        MessageCodec.Tagged<TaskSubmitted>("TS", "TQ", "T2", static e => e.HasPolicies, static e => e.HasCoordination,
+            WriteSubmitted, ReadSubmitted, WriteSubmittedPolicies, ReadSubmittedPolicies, WriteSubmittedTags, ReadSubmittedTags),
         MessageCodec.For<TaskStarted>("TB",
             static (w, e) => { w.WriteString(e.TaskId); w.WriteString(e.Node); w.WriteInt(e.Attempt); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new TaskStarted(Text(ref r, "TaskStarted.TaskId"), Text(ref r, "TaskStarted.Node"), r.ReadInt("TaskStarted.Attempt"), r.ReadDateTimeOffset("TaskStarted.At"))),
@@ -119,6 +121,30 @@ internal static class EventCodecs
         PolicyCodec.WriteRetry(w, e.Retry);
         w.WriteNullableTimeSpan(e.Timeout);
         w.WriteNullableDateTimeOffset(e.NotBefore);
+    }
+
+    // Tags of TaskSubmitted's tagged fields (stored: never reuse one).
+    private const ulong AfterTag = 1;
+    private const ulong ConcurrencyKeyTag = 2;
+
+    private static void WriteSubmittedTags(WireWriter w, TaskSubmitted e)
+    {
+        if (e.After is { Count: > 0 } after) TaggedFields.Write(w, AfterTag, after, static (w, v) => w.WriteStringList(v));
+        if (e.ConcurrencyKey is { } key) TaggedFields.Write(w, ConcurrencyKeyTag, key, static (w, v) => w.WriteString(v));
+    }
+
+    private static TaskSubmitted ReadSubmittedTags(ref WireReader r, TaskSubmitted e)
+    {
+        while (TaggedFields.Next(ref r, "TaskSubmitted.Fields", out var tag, out var end))
+        {
+            switch (tag)
+            {
+                case AfterTag: e = e with { After = r.ReadStringList("TaskSubmitted.After") }; break;
+                case ConcurrencyKeyTag: e = e with { ConcurrencyKey = Text(ref r, "TaskSubmitted.ConcurrencyKey") }; break;
+            }
+            r.SkipTo(end, "TaskSubmitted.Fields");
+        }
+        return e;
     }
 
     private static TaskSubmitted ReadSubmittedPolicies(ref WireReader r, TaskSubmitted e) => e with

@@ -9,36 +9,47 @@ namespace Lighthouse.Persistence;
 internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
-    // Per-user policies later still: a snapshot with any is "SU", the "SQ" encoding (its task policy list possibly empty) and then them.
-    public static MessageCodec Codec { get; } = new ThreeEncodings();
+    // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged);
+    // so did the per-user policies set at runtime (their own tag).
+    public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
+        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || s.Image.UserPolicies is { Count: > 0 },
+        (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
-    private sealed class ThreeEncodings() : MessageCodec(typeof(SchedulerSnapshot), "SS")
+    // Tags of the snapshot's tagged fields (stored: never reuse one).
+    private const ulong CoordinationTag = 1;
+    private const ulong UserPoliciesTag = 2;
+
+    private static void WriteTags(WireWriter w, SchedulerSnapshot snapshot)
     {
-        private static readonly MessageCodec WithTaskPolicies = For<SchedulerSnapshot>("SQ",
-            static (w, s) => { SnapshotCodec.Write(w, s.Image); WritePolicies(w, s); },
-            static (ref r) => ReadPolicies(ref r, new SchedulerSnapshot(SnapshotCodec.Read(ref r))));
-
-        private static readonly MessageCodec WithUserPolicies = For<SchedulerSnapshot>("SU",
-            static (w, s) => { SnapshotCodec.Write(w, s.Image); WritePolicies(w, s); WriteUserPolicies(w, s); },
-            static (ref r) => ReadUserPolicies(ref r, ReadPolicies(ref r, new SchedulerSnapshot(SnapshotCodec.Read(ref r)))));
-
-        private static MessageCodec For(SchedulerSnapshot s) =>
-            s.Image.UserPolicies is { Count: > 0 } ? WithUserPolicies : s.Image.Policies is { Count: > 0 } ? WithTaskPolicies : Plain;
-
-        private static readonly MessageCodec Plain = For<SchedulerSnapshot>("SS", static (w, s) => SnapshotCodec.Write(w, s.Image), static (ref r) => new SchedulerSnapshot(SnapshotCodec.Read(ref r)));
-
-        public override string ManifestOf(object message) => For((SchedulerSnapshot)message).Manifest;
-
-        public override IEnumerable<MessageCodec> Readers => [this, WithTaskPolicies, WithUserPolicies];
-
-        public override void Write(WireWriter writer, object message) => For((SchedulerSnapshot)message).Write(writer, message);
-
-        public override object Read(ref WireReader reader) => Plain.Read(ref reader);
+        var coordinated = (snapshot.Image.Policies ?? []).Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
+        if (snapshot.Image.UserPolicies is { Count: > 0 } users) TaggedFields.Write(w, UserPoliciesTag, users, WriteUserPolicies);
+        if (coordinated.Count == 0) return;
+        TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
+        {
+            w.WriteCount(list.Count);
+            foreach (var p in list)
+            {
+                w.WriteString(p.Id);
+                w.WriteStringList(p.After);
+                w.WriteString(p.ConcurrencyKey);
+            }
+        });
     }
 
-    private static void WriteUserPolicies(WireWriter w, SchedulerSnapshot snapshot)
+    private static SchedulerSnapshot ReadTags(ref WireReader r, SchedulerSnapshot snapshot)
     {
-        var users = snapshot.Image.UserPolicies!;
+        var image = snapshot.Image;
+        while (TaggedFields.Next(ref r, "Snapshot.Fields", out var tag, out var end))
+        {
+            if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
+            else if (tag == UserPoliciesTag) image = image with { UserPolicies = ReadUserPolicies(ref r) };
+            r.SkipTo(end, "Snapshot.Fields");
+        }
+        return new SchedulerSnapshot(image);
+    }
+
+    private static void WriteUserPolicies(WireWriter w, IReadOnlyList<UserPolicyImage> users)
+    {
         w.WriteCount(users.Count);
         foreach (var u in users)
         {
@@ -49,7 +60,7 @@ internal static class SnapshotCodec
         }
     }
 
-    private static SchedulerSnapshot ReadUserPolicies(ref WireReader r, SchedulerSnapshot snapshot)
+    private static UserPolicyImage[] ReadUserPolicies(ref WireReader r)
     {
         var users = new UserPolicyImage[Count(ref r, "Snapshot.UserPolicies", 3)];
         for (var i = 0; i < users.Length; i++)
@@ -59,7 +70,23 @@ internal static class SnapshotCodec
                 r.ReadBool("UserPolicy.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicy.Weight") : null,
                 r.ReadNullableInt("UserPolicy.MaxRunning"));
         }
-        return new SchedulerSnapshot(snapshot.Image with { UserPolicies = users });
+        return users;
+    }
+
+    private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)
+    {
+        var policies = (image.Policies ?? []).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var count = Count(ref r, "Snapshot.Coordination", 3);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Text(ref r, "Coordination.Id");
+            var after = r.ReadStringList("Coordination.After");
+            var key = r.ReadString("Coordination.ConcurrencyKey");
+            if (!policies.TryGetValue(id, out var policy))
+                throw new WireFormatException($"Snapshot.Coordination: task {id} has no policies entry");
+            policies[id] = policy with { After = after, ConcurrencyKey = key };
+        }
+        return image with { Policies = image.Policies!.Select(p => policies[p.Id]).ToList() };
     }
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)

@@ -16,7 +16,9 @@ namespace Lighthouse.Protocol;
 /// Policies (docs/task-policies.md), all optional: <paramref name="Retry"/> starts a task whose handler failed again after a
 /// back-off; <paramref name="Timeout"/> bounds one attempt's running time (the handler's token fires at the deadline, and the
 /// task fails "timed out"); <paramref name="Delay"/> (from the scheduler's receipt) or <paramref name="NotBefore"/> (an
-/// instant; at most one of the two) keeps the task waiting until then.
+/// instant; at most one of the two) keeps the task waiting until then. <paramref name="After"/> names tasks of the same user
+/// that must all have succeeded before this one starts (it is cancelled when one of them fails or is cancelled);
+/// <paramref name="ConcurrencyKey"/> names a limit: at most that many tasks with the key run at once across the cluster.
 /// </para>
 /// </summary>
 public sealed record SubmitTask(
@@ -33,10 +35,15 @@ public sealed record SubmitTask(
     RetryPolicy? Retry = null,
     TimeSpan? Timeout = null,
     TimeSpan? Delay = null,
-    DateTimeOffset? NotBefore = null)
+    DateTimeOffset? NotBefore = null,
+    IReadOnlyList<string>? After = null,
+    string? ConcurrencyKey = null)
 {
     /// <summary>True when any policy field is set: the default path (none) is encoded and journaled exactly as before policies existed.</summary>
     public bool HasPolicies => Retry is not null || Timeout is not null || Delay is not null || NotBefore is not null;
+
+    /// <summary>True when it depends on other tasks or names a concurrency key (policies of the second round, encoded in tagged fields).</summary>
+    public bool HasCoordination => After is { Count: > 0 } || ConcurrencyKey is not null;
 }
 
 /// <summary>The task is queued under <paramref name="TaskId"/>; <paramref name="Duplicate"/> when the submission id was seen before and nothing new was queued.</summary>

@@ -23,6 +23,9 @@ namespace Lighthouse.Protocol;
 /// <param name="NotBefore">The submission's delay: the task started no sooner than this.</param>
 /// <param name="NextAttemptAt">While it waits to be retried: when it queues again.</param>
 /// <param name="AttemptErrors">The errors of the attempts that were retried, oldest first (the last few); null when none was.</param>
+/// <param name="After">The tasks it waits for (all must succeed before it starts), as submitted.</param>
+/// <param name="ConcurrencyKey">The concurrency key it runs under, if any.</param>
+/// <param name="Dependents">While it has not finished: the tasks waiting for it (their <paramref name="After"/> names it).</param>
 /// <param name="Retries">How many times it was retried after a failure (lost workers are counted in <paramref name="Attempts"/> only).</param>
 public sealed record TaskInfo(
     string TaskId,
@@ -48,4 +51,11 @@ public sealed record TaskInfo(
     DateTimeOffset? NotBefore = null,
     DateTimeOffset? NextAttemptAt = null,
     IReadOnlyList<string>? AttemptErrors = null,
-    int Retries = 0);
+    int Retries = 0,
+    IReadOnlyList<string>? After = null,
+    string? ConcurrencyKey = null,
+    IReadOnlyList<string>? Dependents = null)
+{
+    /// <summary>True when it has fields of the second round of policies (encoded in tagged fields).</summary>
+    public bool HasCoordination => After is { Count: > 0 } || ConcurrencyKey is not null || Dependents is { Count: > 0 };
+}

@@ -65,6 +65,9 @@ public sealed record SchedulerSettings(
     // One instance for "no users", so settings without any compare equal (a record compares a dictionary by reference).
     private static readonly IReadOnlyDictionary<string, UserPolicySetting> NoUsers = new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
 
+    /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
+    public int MaxDependencies { get; init; } = 100;
+
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
@@ -114,6 +117,7 @@ public sealed record SchedulerSettings(
             DefaultUserWeight = Weight(section.GetString("default-user-weight"), "default-user-weight"),
             DefaultMaxRunning = Quota(section.GetString("default-max-running"), "default-max-running"),
             Users = ReadUsers(section),
+            MaxDependencies = Positive(section, "max-dependencies", 0),
         }.Validated();
     }
 

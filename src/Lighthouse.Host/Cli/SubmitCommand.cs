@@ -22,7 +22,9 @@ public static class SubmitCommand
         Policies (docs/task-policies.md): --retries N starts a task whose handler failed (or timed out) again, up to N more
         times, after --retry-backoff, doubling each time up to --retry-max-backoff; --run-timeout bounds each attempt's
         running time (not --timeout, which is how long this command waits for the host's answer); --delay or --not-before
-        keeps the task waiting until then. Durations: 500ms, 2s, 1.5m, 1h, 1d (a bare number is seconds).
+        keeps the task waiting until then; --after ID,ID starts it only once every listed task (of the same user) has succeeded,
+        and cancels it when one fails or is cancelled; --concurrency-key KEY runs it under a cluster-wide limit (see
+        'lighthouse limits'). Durations: 500ms, 2s, 1.5m, 1h, 1d (a bare number is seconds).
 
 
         """ + ClientExitCodes.Help;
@@ -48,8 +50,10 @@ public static class SubmitCommand
         var runTimeout = new Option<string?>("--run-timeout") { Description = "How long one attempt may run before it is cancelled and fails \"timed out\".", HelpName = "DURATION" };
         var delay = new Option<string?>("--delay") { Description = "Start the task no sooner than this long after the scheduler receives it.", HelpName = "DURATION" };
         var notBefore = new Option<string?>("--not-before") { Description = "Start the task no sooner than this ISO-8601 time, e.g. 2025-01-31T10:42:03Z.", HelpName = "TIME" };
+        var after = new Option<string?>("--after") { Description = "Start the task only once these tasks have succeeded (cancel it if one fails or is cancelled).", HelpName = "ID,..." };
+        var concurrencyKey = new Option<string?>("--concurrency-key") { Description = "Run under this key's cluster-wide limit of tasks running at once.", HelpName = "KEY" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the task has finished, showing its progress; exit 1 if it failed, 3 if cancelled." };
-        var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, retries, retryBackoff, retryMaxBackoff, runTimeout, delay, notBefore, wait };
+        var command = new Command(Name, Description) { name, payload, user, priority, require, immune, aversion, maxAttempts, retries, retryBackoff, retryMaxBackoff, runTimeout, delay, notBefore, after, concurrencyKey, wait };
 
         return ClientCommand.Build(command,
             // Everything is checked before anything is sent: a bad option submits nothing.
@@ -68,6 +72,8 @@ public static class SubmitCommand
                 Timeout = SubmitInput.Duration("--run-timeout", parsed.GetValue(runTimeout)),
                 Delay = SubmitInput.Duration("--delay", parsed.GetValue(delay)),
                 NotBefore = SubmitInput.Instant("--not-before", parsed.GetValue(notBefore)),
+                After = SubmitInput.TaskIds("--after", parsed.GetValue(after)),
+                ConcurrencyKey = SubmitInput.Key("--concurrency-key", parsed.GetValue(concurrencyKey)),
             },
             async (call, submission) =>
             {

@@ -74,6 +74,14 @@ public static class SubmitInput
         return names;
     }
 
+    /// <summary>Task ids from <c>task-1,task-2</c>, in their order (the scheduler takes each once).</summary>
+    public static IReadOnlyList<string>? TaskIds(string optionName, string? option) =>
+        option is null ? null : Items(optionName, option).Select(i => i.Item1).ToList();
+
+    /// <summary>A concurrency key: not empty (the scheduler checks the rest).</summary>
+    public static string? Key(string optionName, string? option) =>
+        option is not null && string.IsNullOrWhiteSpace(option) ? throw new ClientInputException($"{optionName} is empty: name a concurrency key") : option;
+
     /// <summary>The maximum attempts, which must be at least 1 when given.</summary>
     public static int? MaxAttempts(int? option) => option is < 1
         ? throw new ClientInputException($"--max-attempts {option} is invalid: a task needs at least 1 attempt")

@@ -33,6 +33,9 @@ public static class TaskInfoText
             : null);
         Line("timeout", info.Timeout is { } timeout ? Duration(timeout) : null);
         Line("not before", info.NotBefore is { } notBefore ? TimestampJson.Text(notBefore) : null);
+        Line("after", info.After is { Count: > 0 } after ? string.Join(", ", after) : null);
+        Line("dependents", info.Dependents is { Count: > 0 } dependents ? string.Join(", ", dependents) : null);
+        Line("key", info.ConcurrencyKey);
         Line("next try", info.NextAttemptAt is { } next ? TimestampJson.Text(next) : null);
         if (info.AttemptErrors is { Count: > 0 } errors)
         {

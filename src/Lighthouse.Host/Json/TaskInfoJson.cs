@@ -6,10 +6,12 @@ namespace Lighthouse.Host.Json;
 /// <summary>
 /// The task status object of <c>status --json</c>, <c>wait --json</c> and <c>GET /api/tasks/{id}</c>, with exactly these keys in this order:
 /// <c>id, name, user, priority, state, progress, result, error, node, attempts, pending_reason, waits_for_capacity,
-/// submitted_at, started_at, finished_at, retry, timeout_ms, not_before, next_attempt_at, retries, attempt_errors</c>.
+/// submitted_at, started_at, finished_at, retry, timeout_ms, not_before, next_attempt_at, retries, attempt_errors, after,
+/// dependents, concurrency_key</c>.
 /// <c>result</c> is the task's JSON value itself; timestamps are ISO-8601 UTC or null; <c>waits_for_capacity</c> is true,
 /// false or null as <see cref="TaskInfo.WaitsForCapacity"/>; <c>retry</c> is <c>{attempts, backoff_ms, max_backoff_ms}</c>
-/// (as submitted) or null; <c>attempt_errors</c> the errors of the retried attempts, oldest first (docs/task-policies.md).
+/// (as submitted) or null; <c>attempt_errors</c> the errors of the retried attempts, oldest first; <c>after</c> the tasks it
+/// waits for, <c>dependents</c> the unfinished task's waiting children, <c>concurrency_key</c> its key or null (docs/task-policies.md).
 /// </summary>
 public static class TaskInfoJson
 {
@@ -41,6 +43,9 @@ public static class TaskInfoJson
         TimestampJson.Write(writer, "next_attempt_at", info.NextAttemptAt);
         writer.WriteNumber("retries", info.Retries);
         writer.WriteStringArray("attempt_errors", info.AttemptErrors ?? []);
+        writer.WriteStringArray("after", info.After ?? []);
+        writer.WriteStringArray("dependents", info.Dependents ?? []);
+        writer.WriteStringOrNull("concurrency_key", info.ConcurrencyKey);
         writer.WriteEndObject();
     }
 

@@ -55,7 +55,7 @@ public static class LighthouseWeb
         builder.Services.AddRouting();
 
         var app = builder.Build();
-        var gateway = new SchedulerGateway(scheduler, options.EffectiveAskTimeout);
+        var gateway = new SchedulerGateway(scheduler, options.EffectiveAskTimeout, HostReadiness.Of(system));
         var waits = TaskWaits.Start(system, scheduler, gateway, options.EffectiveAskTimeout);
         app.Lifetime.ApplicationStopped.Register(() => system.Stop(waits.Watcher));
         var metrics = new LighthouseMetrics();

@@ -5,10 +5,11 @@ namespace Lighthouse.Host.Web;
 
 /// <summary>
 /// The web side's only way to the scheduler: one ask per request with a timeout, so a missing or stopped
-/// scheduler becomes a 503 with a message instead of a hung request. On a host with TLS credentials the asks travel in a
+/// scheduler becomes a 503 with a message instead of a hung request (at once when this host is not a cluster member, see
+/// <see cref="HostReadiness"/>). On a host with TLS credentials the asks travel in a
 /// session of the host's identity (<see cref="SessionKeeper"/>, docs/authorization.md), which acts for every user.
 /// </summary>
-public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
+public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout, Func<string?>? unready = null)
 {
     private readonly SessionKeeper _session = SessionKeeper.For(scheduler);
 
@@ -20,6 +21,8 @@ public sealed class SchedulerGateway(IActorRef scheduler, TimeSpan timeout)
 
     public async Task<object> Ask(object request, TimeSpan within, CancellationToken cancellation)
     {
+        // A host outside the cluster cannot reach the scheduler: say so now rather than after the whole timeout.
+        if (unready?.Invoke() is { } reason) throw ApiException.Unavailable(reason);
         try
         {
             return await _session.Ask(request, within, cancellation).ConfigureAwait(false);

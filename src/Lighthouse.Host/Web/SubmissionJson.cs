@@ -16,7 +16,7 @@ public static class SubmissionJson
 
     private static readonly string[] Fields =
         ["name", "payload", "user", "priority", "requirements", "immunities", "aversion_groups", "submission_id", "max_attempts",
-         "retry", "timeout_ms", "delay_ms", "not_before"];
+         "retry", "timeout_ms", "delay_ms", "not_before", "after", "concurrency_key"];
 
     private static readonly string[] RetryFields = ["attempts", "backoff_ms", "max_backoff_ms"];
 
@@ -60,6 +60,8 @@ public static class SubmissionJson
             Timeout = Present(fields, "timeout_ms") is { } timeout ? Milliseconds(timeout, "timeout_ms") : null,
             Delay = Present(fields, "delay_ms") is { } delay ? Milliseconds(delay, "delay_ms") : null,
             NotBefore = Present(fields, "not_before") is { } notBefore ? Instant(notBefore, "not_before") : null,
+            After = Present(fields, "after") is { } after ? StringList(after, "after") : null,
+            ConcurrencyKey = Present(fields, "concurrency_key") is { } key ? String(key, "concurrency_key") : null,
         };
     }
 
@@ -148,6 +150,16 @@ public static class SubmissionJson
         {
             throw ApiException.BadRequest(e.Message, e);
         }
+    }
+
+    /// <summary>An array of strings in its order (the scheduler checks the count against its limit before anything else).</summary>
+    private static List<string> StringList(JsonElement value, string field)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+            throw ApiException.BadRequest($"\"{field}\" must be an array of strings, found {JsonExcerpt.Of(value)}");
+        var list = new List<string>();
+        foreach (var item in value.EnumerateArray()) list.Add(String(item, $"{field}[{list.Count}]"));
+        return list;
     }
 
     private static HashSet<string> StringSet(JsonElement value, string field)

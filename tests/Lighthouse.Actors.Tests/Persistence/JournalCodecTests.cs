@@ -53,8 +53,8 @@ public sealed class JournalCodecTests
         var type = EventType(typeName);
         Assert.Contains(type, SchedulerJournalSerializer.OwnedTypes);
         Assert.True(PinnedManifests.TryGetValue(type, out var pinned), $"{typeName} has no pinned manifest in this test: add it");
-        // A submission with policies is stored as "TQ", the "TS" record and its policies; one without, as "TS" always was.
-        Assert.Equal(type == typeof(TaskSubmitted) ? "TQ" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+        // A submission with every field is stored as "T2" ("TQ" and tagged fields); one without, as "TS" always was.
+        Assert.Equal(type == typeof(TaskSubmitted) ? "T2" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
         Assert.Equal(pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: true)));
     }
 
@@ -117,13 +117,13 @@ public sealed class JournalCodecTests
     {
         var sample = SampleFactory.Create(typeof(TaskSubmitted), nullsWherePossible: false);
         var bytes = SchedulerJournalSerializer.Encode(sample);
-        // With its policies set, the sample is stored under the extended manifest "TQ" (see MessageCodec.Extended).
+        // With every field set, the sample is stored under the tagged manifest "T2" (see MessageCodec.Tagged).
         var manifest = Manifest(sample);
-        Assert.Equal("TQ", manifest);
+        Assert.Equal("T2", manifest);
         for (var length = 0; length < bytes.Length; length++)
         {
             var error = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(bytes[..length], manifest));
-            Assert.Contains("corrupt scheduler journal record of manifest \"TQ\" (TaskSubmitted", error.Message);
+            Assert.Contains("corrupt scheduler journal record of manifest \"T2\" (TaskSubmitted", error.Message);
         }
     }
 

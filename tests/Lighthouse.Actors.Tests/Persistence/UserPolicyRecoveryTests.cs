@@ -67,7 +67,7 @@ public sealed class UserPolicyRecoveryTests
     {
         var live = Scenario();
         var snapshot = new SchedulerSnapshot(live.State.Capture());
-        Assert.Equal("SU", PersistenceAkka.Serializer.Manifest(snapshot));
+        Assert.Equal("S2", PersistenceAkka.Serializer.Manifest(snapshot));
 
         var read = Assert.IsType<SchedulerSnapshot>(RoundTrip(snapshot));
         var restored = new JournaledHarness(Settings, new ManualTimeProvider(live.Clock.GetUtcNow()), SchedulerState.Restore(Settings, read.Image));

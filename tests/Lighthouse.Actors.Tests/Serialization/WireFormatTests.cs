@@ -31,7 +31,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
     // (see MessageCodec.Extended); one that does not keeps the manifest and the bytes above.
     private static readonly Dictionary<Type, string> PinnedExtendedManifests = new()
     {
-        [typeof(SubmitTask)] = "SP", [typeof(TaskInfo)] = "TJ", [typeof(TaskList)] = "TM", [typeof(StartTask)] = "RT",
+        [typeof(SubmitTask)] = "S2", [typeof(TaskInfo)] = "I2", [typeof(TaskList)] = "L2", [typeof(StartTask)] = "RT",
     };
 
     public static TheoryData<string> PinnedTypeNames => new(PinnedManifests.Keys.Select(t => t.Name));
@@ -45,6 +45,13 @@ public sealed class WireFormatTests(SerializerFixture wire)
         Assert.Equal("TI", wire.Serializer.Manifest(info));
         Assert.Equal("TL", wire.Serializer.Manifest(new TaskList("alice", [info])));
         Assert.Equal("TU", wire.Serializer.Manifest(new TaskUpdated(info)));
+        // With the first round of policies only: the first extension, whatever came after.
+        Assert.Equal("SP", wire.Serializer.Manifest(new SubmitTask("echo", "{}", "alice") { Delay = TimeSpan.Zero }));
+        var withPolicy = info with { Retries = 1 };
+        Assert.Equal("TJ", wire.Serializer.Manifest(withPolicy));
+        Assert.Equal("TM", wire.Serializer.Manifest(new TaskList("alice", [withPolicy])));
+        Assert.Equal("TV", wire.Serializer.Manifest(new TaskUpdated(withPolicy)));
+        Assert.Equal("U2", wire.Serializer.Manifest(new TaskUpdated(info with { After = ["task-1"] })));
     }
 
     [Theory]

@@ -9,7 +9,7 @@ internal sealed class ClientCli(HostFixture fixture)
     [
         "id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts",
         "pending_reason", "waits_for_capacity", "submitted_at", "started_at", "finished_at",
-        "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors",
+        "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors", "after", "dependents", "concurrency_key",
     ];
 
     /// <summary>A user no other test submits as, so queue counts per user belong to one test.</summary>

@@ -163,6 +163,23 @@ public sealed class SubmitCommandTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal("cancelled", CancelAndRead(id));
     }
 
+    [Fact]
+    public void Submit_after_a_task_waits_for_it_shows_it_and_an_unknown_parent_is_refused_naming_the_field()
+    {
+        var user = ClientCli.NewUser();
+        var parent = _cli.Submit("echo", "--delay", "1h", "--user", user);
+        var child = _cli.Submit("echo", "--after", parent, "--user", user);
+        var status = _cli.Run("status", child);
+        var refused = _cli.Run("submit", "echo", "--after", "task-999999", "--user", user);
+
+        Assert.Contains($"waiting:   waiting for {parent}", status.Stdout);
+        Assert.Contains($"after:     {parent}", status.Stdout);
+        Assert.Equal(ClientExitCodes.OperationFailed, refused.ExitCode);
+        Assert.Contains("after: unknown task id task-999999", refused.Stderr);
+        Assert.Equal("cancelled", CancelAndRead(parent));
+        Assert.Equal($"dependency {parent} was cancelled", _cli.Status(child).GetProperty("error").GetString());
+    }
+
     private string CancelAndRead(string id)
     {
         Assert.Equal(0, _cli.Run("cancel", id).ExitCode);

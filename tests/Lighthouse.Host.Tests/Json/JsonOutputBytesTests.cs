@@ -40,7 +40,10 @@ public sealed class JsonOutputBytesTests
               "not_before": null,
               "next_attempt_at": null,
               "retries": 0,
-              "attempt_errors": []
+              "attempt_errors": [],
+              "after": [],
+              "dependents": [],
+              "concurrency_key": null
             }
             """",
             TaskInfoJson.Format(OutputSamples.Succeeded));
@@ -69,7 +72,10 @@ public sealed class JsonOutputBytesTests
               "not_before": null,
               "next_attempt_at": null,
               "retries": 0,
-              "attempt_errors": []
+              "attempt_errors": [],
+              "after": [],
+              "dependents": [],
+              "concurrency_key": null
             }
             """",
             TaskInfoJson.Format(OutputSamples.Queued));
@@ -98,7 +104,10 @@ public sealed class JsonOutputBytesTests
               "not_before": null,
               "next_attempt_at": null,
               "retries": 0,
-              "attempt_errors": []
+              "attempt_errors": [],
+              "after": [],
+              "dependents": [],
+              "concurrency_key": null
             }
             """",
             TaskInfoJson.Format(OutputSamples.Running));
@@ -262,7 +271,7 @@ public sealed class JsonOutputBytesTests
     [Fact]
     public void Api_task() => Assert.Equal(
             """"
-            {"id":"task-9","name":"sleep","user":"bob","priority":0,"state":"running","progress":42.5,"result":"not json","error":"an <error> & more","node":"n2","attempts":2,"pending_reason":null,"waits_for_capacity":true,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":"2025-01-31T09:30:00.132Z","finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[]}
+            {"id":"task-9","name":"sleep","user":"bob","priority":0,"state":"running","progress":42.5,"result":"not json","error":"an <error> & more","node":"n2","attempts":2,"pending_reason":null,"waits_for_capacity":true,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":"2025-01-31T09:30:00.132Z","finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[],"after":[],"dependents":[],"concurrency_key":null}
             """",
             OutputSamples.Compact(w => TaskInfoJson.Write(w, OutputSamples.Running)));
 
@@ -304,7 +313,7 @@ public sealed class JsonOutputBytesTests
     [Fact]
     public void Api_overview() => Assert.Equal(
             """"
-            {"generated_at":"2025-01-31T09:30:00.125Z","cluster":{"clustered":true,"self":"akka.tcp://lighthouse@10.0.0.1:4053","scheduler_host":null,"members":[{"address":"akka.tcp://lighthouse@10.0.0.1:4053","status":"up","reachable":true,"roles":["scheduler"],"runs_scheduler":false,"self":true},{"address":"akka.tcp://lighthouse@10.0.0.2:4053","status":"weakly_up","reachable":false,"roles":[],"runs_scheduler":false,"self":false}]},"nodes":[{"name":"n1","state":"reachable","slots":4,"free_slots":3,"task_names":["echo","sleep"],"priorities":{"min":0,"max":9},"capacity":{"cpu":0.30000000000000004,"disk":"Infinity","slots":4,"spiders":"-Infinity","task:echo":0},"free":{"cpu":0.1,"disk":"Infinity","slots":3,"spiders":"-Infinity","task:echo":0},"registered_at":"2025-01-31T09:30:00.125Z","running":[{"id":"task-9","name":"sleep","user":"bob","priority":0,"progress":42.5,"attempts":2,"started_at":"2025-01-31T09:30:00.132Z","cancel_requested":true}]},{"name":"n2","state":"unreachable","slots":1,"free_slots":1,"task_names":[],"priorities":{"min":-2147483648,"max":2147483647},"capacity":{},"free":{},"registered_at":"2025-01-30T09:30:00.125Z","running":[]}],"queues":{"queued":3,"running":1,"queued_by_priority":{"-1":2,"5":1},"users":[{"user":"alice","queued":2,"running":1,"queued_by_priority":{"-1":1,"5":1}},{"user":"zoë","queued":1,"running":0,"queued_by_priority":{"-1":1}}]},"oldest_waiting":{"id":"task-8","name":"gpu","user":"alice","priority":5,"state":"queued","progress":0,"result":null,"error":null,"node":null,"attempts":0,"pending_reason":"0/1 nodes fit: 1 lack \"gpu\"","waits_for_capacity":false,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":null,"finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[]},"blocked":{"count":1,"free_slots":3,"tasks":[{"id":"task-8","name":"gpu","user":"alice","priority":5,"state":"queued","progress":0,"result":null,"error":null,"node":null,"attempts":0,"pending_reason":"0/1 nodes fit: 1 lack \"gpu\"","waits_for_capacity":false,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":null,"finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[]}]},"stats":{"task_names":[{"name":"echo","finished":3,"succeeded":1,"failed":1,"cancelled":1,"run_time":{"count":3,"min_seconds":0.0015,"mean_seconds":0.25,"max_seconds":120},"wait_time":{"count":3,"min_seconds":0,"mean_seconds":1E-07,"max_seconds":1}},{"name":"never","finished":1,"succeeded":0,"failed":0,"cancelled":1,"run_time":null,"wait_time":null}]},"history":{"interval_seconds":5,"samples":[{"start":"2025-01-31T09:30:00.125Z","submitted":3,"started":2,"finished":1,"queued":4,"running":1},{"start":"2025-01-31T09:30:05.125Z","submitted":0,"started":0,"finished":0,"queued":0,"running":0}]}}
+            {"generated_at":"2025-01-31T09:30:00.125Z","cluster":{"clustered":true,"self":"akka.tcp://lighthouse@10.0.0.1:4053","scheduler_host":null,"members":[{"address":"akka.tcp://lighthouse@10.0.0.1:4053","status":"up","reachable":true,"roles":["scheduler"],"runs_scheduler":false,"self":true},{"address":"akka.tcp://lighthouse@10.0.0.2:4053","status":"weakly_up","reachable":false,"roles":[],"runs_scheduler":false,"self":false}]},"nodes":[{"name":"n1","state":"reachable","slots":4,"free_slots":3,"task_names":["echo","sleep"],"priorities":{"min":0,"max":9},"capacity":{"cpu":0.30000000000000004,"disk":"Infinity","slots":4,"spiders":"-Infinity","task:echo":0},"free":{"cpu":0.1,"disk":"Infinity","slots":3,"spiders":"-Infinity","task:echo":0},"registered_at":"2025-01-31T09:30:00.125Z","running":[{"id":"task-9","name":"sleep","user":"bob","priority":0,"progress":42.5,"attempts":2,"started_at":"2025-01-31T09:30:00.132Z","cancel_requested":true}]},{"name":"n2","state":"unreachable","slots":1,"free_slots":1,"task_names":[],"priorities":{"min":-2147483648,"max":2147483647},"capacity":{},"free":{},"registered_at":"2025-01-30T09:30:00.125Z","running":[]}],"queues":{"queued":3,"running":1,"queued_by_priority":{"-1":2,"5":1},"users":[{"user":"alice","queued":2,"running":1,"queued_by_priority":{"-1":1,"5":1}},{"user":"zoë","queued":1,"running":0,"queued_by_priority":{"-1":1}}]},"oldest_waiting":{"id":"task-8","name":"gpu","user":"alice","priority":5,"state":"queued","progress":0,"result":null,"error":null,"node":null,"attempts":0,"pending_reason":"0/1 nodes fit: 1 lack \"gpu\"","waits_for_capacity":false,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":null,"finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[],"after":[],"dependents":[],"concurrency_key":null},"blocked":{"count":1,"free_slots":3,"tasks":[{"id":"task-8","name":"gpu","user":"alice","priority":5,"state":"queued","progress":0,"result":null,"error":null,"node":null,"attempts":0,"pending_reason":"0/1 nodes fit: 1 lack \"gpu\"","waits_for_capacity":false,"submitted_at":"2025-01-31T09:30:00.125Z","started_at":null,"finished_at":null,"retry":null,"timeout_ms":null,"not_before":null,"next_attempt_at":null,"retries":0,"attempt_errors":[],"after":[],"dependents":[],"concurrency_key":null}]},"stats":{"task_names":[{"name":"echo","finished":3,"succeeded":1,"failed":1,"cancelled":1,"run_time":{"count":3,"min_seconds":0.0015,"mean_seconds":0.25,"max_seconds":120},"wait_time":{"count":3,"min_seconds":0,"mean_seconds":1E-07,"max_seconds":1}},{"name":"never","finished":1,"succeeded":0,"failed":0,"cancelled":1,"run_time":null,"wait_time":null}]},"history":{"interval_seconds":5,"samples":[{"start":"2025-01-31T09:30:00.125Z","submitted":3,"started":2,"finished":1,"queued":4,"running":1},{"start":"2025-01-31T09:30:05.125Z","submitted":0,"started":0,"finished":0,"queued":0,"running":0}]}}
             """",
             OutputSamples.Compact(w => OverviewJson.Write(w, OutputSamples.Overview)));
 }

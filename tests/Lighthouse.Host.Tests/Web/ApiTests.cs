@@ -11,7 +11,7 @@ public sealed class ApiTests
 {
     private static readonly string[] StatusKeys =
         ["id", "name", "user", "priority", "state", "progress", "result", "error", "node", "attempts", "pending_reason", "waits_for_capacity", "submitted_at", "started_at", "finished_at",
-         "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors"];
+         "retry", "timeout_ms", "not_before", "next_attempt_at", "retries", "attempt_errors", "after", "dependents", "concurrency_key"];
 
     [Fact]
     public async Task A_submitted_task_runs_and_its_status_object_has_the_cli_keys_and_the_result_as_json()

@@ -6,7 +6,9 @@ internal static class ClientCodecs
     public static IEnumerable<MessageCodec> All { get; } =
     [
         // Policies came later: a submission with one travels as "SP", the "ST" encoding and its policies (see MessageCodec.Extended).
-        MessageCodec.Extended<SubmitTask>("ST", "SP", static m => m.HasPolicies, WriteSubmitTask, ReadSubmitTask, WriteSubmitPolicies, ReadSubmitPolicies),
+        // Dependencies and concurrency keys came later still: "S2", the "SP" encoding and tagged fields (see MessageCodec.Tagged).
+        MessageCodec.Tagged<SubmitTask>("ST", "SP", "S2", static m => m.HasPolicies, static m => m.HasCoordination,
+            WriteSubmitTask, ReadSubmitTask, WriteSubmitPolicies, ReadSubmitPolicies, WriteSubmitTags, ReadSubmitTags),
         MessageCodec.For<SubmissionAccepted>("SA",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteString(m.SubmissionId); w.WriteBool(m.Duplicate); },
             static (ref r) => new SubmissionAccepted(r.ReadString("SubmissionAccepted.TaskId")!, r.ReadString("SubmissionAccepted.SubmissionId"), r.ReadBool("SubmissionAccepted.Duplicate"))),
@@ -36,11 +38,14 @@ internal static class ClientCodecs
             static (w, m) => w.WriteString(m.UserId),
             static (ref r) => new ListTasks(r.ReadString("ListTasks.UserId")!)),
         // Tasks with policies: "TM", the "TL" encoding and then, per task, its optional policies (see MessageCodec.Extended).
-        MessageCodec.Extended<TaskList>("TL", "TM", static m => m.Tasks is not null && m.Tasks.Any(HasPolicies),
+        // With dependencies or keys: "L2", the "TM" encoding, then each task's tagged fields and the list's own (none yet).
+        MessageCodec.Tagged<TaskList>("TL", "TM", "L2", static m => m.Tasks is not null && m.Tasks.Any(HasPolicies),
+            static m => m.Tasks is not null && m.Tasks.Any(static t => t.HasCoordination),
             static (w, m) => { w.WriteString(m.UserId); w.WriteList(m.Tasks, WriteTaskInfo); },
             static (ref r) => new TaskList(r.ReadString("TaskList.UserId")!, r.ReadList("TaskList.Tasks", ReadTaskInfo)!),
-            WriteListPolicies, ReadListPolicies),
-        MessageCodec.Extended<TaskInfo>("TI", "TJ", HasPolicies, WriteTaskInfo, ReadTaskInfo, WritePolicies, ReadPolicies),
+            WriteListPolicies, ReadListPolicies, WriteListTags, ReadListTags),
+        MessageCodec.Tagged<TaskInfo>("TI", "TJ", "I2", HasPolicies, static m => m.HasCoordination,
+            WriteTaskInfo, ReadTaskInfo, WritePolicies, ReadPolicies, WriteInfoTags, ReadInfoTags),
         // Not a message of its own, but a public protocol type: it crosses as a field of SubmitTask and TaskInfo.
         MessageCodec.For<RetryPolicy>("RY",
             static (w, m) => { w.WriteInt(m.Attempts); w.WriteTimeSpan(m.Backoff); w.WriteNullableTimeSpan(m.MaxBackoff); },
@@ -48,11 +53,13 @@ internal static class ClientCodecs
         MessageCodec.For<WatchTask>("WT",
             static (w, m) => { w.WriteString(m.TaskId); w.WriteBool(m.Progress); w.WriteBool(m.Collect); },
             static (ref r) => new WatchTask(r.ReadString("WatchTask.TaskId")!, r.ReadBool("WatchTask.Progress"), r.ReadBool("WatchTask.Collect"))),
-        MessageCodec.Extended<TaskUpdated>("TU", "TV", static m => HasPolicies(m.Task),
+        MessageCodec.Tagged<TaskUpdated>("TU", "TV", "U2", static m => HasPolicies(m.Task), static m => m.Task.HasCoordination,
             static (w, m) => WriteTaskInfo(w, m.Task),
             static (ref r) => new TaskUpdated(ReadTaskInfo(ref r)),
             static (w, m) => WritePolicies(w, m.Task),
-            static (ref r, m) => new TaskUpdated(ReadPolicies(ref r, m.Task))),
+            static (ref r, m) => new TaskUpdated(ReadPolicies(ref r, m.Task)),
+            static (w, m) => WriteInfoTags(w, m.Task),
+            static (ref r, m) => new TaskUpdated(ReadInfoTags(ref r, m.Task))),
     ];
 
     private static void WriteSubmitTask(WireWriter w, SubmitTask m)
@@ -95,6 +102,71 @@ internal static class ClientCodecs
         Delay = r.ReadNullableTimeSpan("SubmitTask.Delay"),
         NotBefore = r.ReadNullableDateTimeOffset("SubmitTask.NotBefore"),
     };
+
+    // Tags of SubmitTask's and TaskInfo's tagged fields (on the wire: never reuse one).
+    private const ulong AfterTag = 1;
+    private const ulong ConcurrencyKeyTag = 2;
+    private const ulong DependentsTag = 3;
+
+    private static void WriteSubmitTags(WireWriter w, SubmitTask m)
+    {
+        if (m.After is { Count: > 0 } after) TaggedFields.Write(w, AfterTag, after, static (w, v) => w.WriteStringList(v));
+        if (m.ConcurrencyKey is { } key) TaggedFields.Write(w, ConcurrencyKeyTag, key, static (w, v) => w.WriteString(v));
+    }
+
+    private static SubmitTask ReadSubmitTags(ref WireReader r, SubmitTask m)
+    {
+        while (TaggedFields.Next(ref r, "SubmitTask.Fields", out var tag, out var end))
+        {
+            switch (tag)
+            {
+                case AfterTag: m = m with { After = r.ReadStringList("SubmitTask.After") }; break;
+                case ConcurrencyKeyTag: m = m with { ConcurrencyKey = r.ReadString("SubmitTask.ConcurrencyKey") }; break;
+            }
+            r.SkipTo(end, "SubmitTask.Fields");
+        }
+        return m;
+    }
+
+    private static void WriteInfoTags(WireWriter w, TaskInfo m)
+    {
+        if (m.After is { Count: > 0 } after) TaggedFields.Write(w, AfterTag, after, static (w, v) => w.WriteStringList(v));
+        if (m.ConcurrencyKey is { } key) TaggedFields.Write(w, ConcurrencyKeyTag, key, static (w, v) => w.WriteString(v));
+        if (m.Dependents is { Count: > 0 } dependents) TaggedFields.Write(w, DependentsTag, dependents, static (w, v) => w.WriteStringList(v));
+    }
+
+    private static TaskInfo ReadInfoTags(ref WireReader r, TaskInfo m)
+    {
+        while (TaggedFields.Next(ref r, "TaskInfo.Fields", out var tag, out var end))
+        {
+            switch (tag)
+            {
+                case AfterTag: m = m with { After = r.ReadStringList("TaskInfo.After") }; break;
+                case ConcurrencyKeyTag: m = m with { ConcurrencyKey = r.ReadString("TaskInfo.ConcurrencyKey") }; break;
+                case DependentsTag: m = m with { Dependents = r.ReadStringList("TaskInfo.Dependents") }; break;
+            }
+            r.SkipTo(end, "TaskInfo.Fields");
+        }
+        return m;
+    }
+
+    private static void WriteListTags(WireWriter w, TaskList m)
+    {
+        foreach (var task in m.Tasks)
+        {
+            WriteInfoTags(w, task);
+            TaggedFields.WriteEnd(w);
+        }
+    }
+
+    private static TaskList ReadListTags(ref WireReader r, TaskList m)
+    {
+        var tasks = new List<TaskInfo>(m.Tasks.Count);
+        foreach (var task in m.Tasks) tasks.Add(ReadInfoTags(ref r, task));
+        // The list's own block: no field yet.
+        while (TaggedFields.Next(ref r, "TaskList.Fields", out _, out var end)) r.SkipTo(end, "TaskList.Fields");
+        return m with { Tasks = tasks };
+    }
 
     private static void WriteListPolicies(WireWriter w, TaskList m)
     {

@@ -42,6 +42,20 @@ internal abstract class MessageCodec(Type type, string manifest)
         Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension) =>
         new WithExtension<T>(manifest, extendedManifest, isExtended, write, read, writeExtension, readExtension);
 
+    /// <summary>
+    /// A type extended twice: as <see cref="Extended{T}"/>, and, for a message that carries fields of the second round
+    /// (<paramref name="isTagged"/>), under <paramref name="taggedManifest"/>: the old encoding, the first extension (always,
+    /// even when empty), then a block of <see cref="TaggedFields"/> (<paramref name="writeTags"/> writes the fields, the codec
+    /// the end). Later fields get a tag in that block instead of yet another manifest. A message of the second round is
+    /// unreadable for a peer that knows only the first two manifests, as an extended one is for a peer that knows only the
+    /// first; a message that uses neither keeps its old bytes.
+    /// </summary>
+    public static MessageCodec Tagged<T>(
+        string manifest, string extendedManifest, string taggedManifest, Func<T, bool> isExtended, Func<T, bool> isTagged,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension,
+        Action<WireWriter, T> writeTags, ExtensionBody<T> readTags) =>
+        new WithTags<T>(manifest, extendedManifest, taggedManifest, isExtended, isTagged, write, read, writeExtension, readExtension, writeTags, readTags);
+
     /// <summary>Writes a whole record; a value that cannot be encoded fails naming the type, the manifest and <paramref name="action"/> ("write", "store").</summary>
     public void Encode(WireWriter writer, object message, string action)
     {
@@ -94,6 +108,51 @@ internal abstract class MessageCodec(Type type, string manifest)
             var typed = (T)message;
             write(writer, typed);
             if (isExtended(typed)) writeExtension(writer, typed);
+        }
+
+        public override object Read(ref WireReader reader) => read(ref reader)!;
+    }
+
+    private sealed class WithTags<T>(
+        string manifest, string extendedManifest, string taggedManifest, Func<T, bool> isExtended, Func<T, bool> isTagged,
+        Action<WireWriter, T> write, ReadBody<T> read, Action<WireWriter, T> writeExtension, ExtensionBody<T> readExtension,
+        Action<WireWriter, T> writeTags, ExtensionBody<T> readTags)
+        : MessageCodec(typeof(T), manifest)
+    {
+        private readonly MessageCodec _extendedReader = For<T>(extendedManifest,
+            (w, m) => { write(w, m); writeExtension(w, m); },
+            (ref r) => readExtension(ref r, read(ref r)));
+
+        private readonly MessageCodec _taggedReader = For<T>(taggedManifest,
+            (w, m) => WriteTagged(w, m, write, writeExtension, writeTags),
+            (ref r) => readTags(ref r, readExtension(ref r, read(ref r))));
+
+        public override string ManifestOf(object message)
+        {
+            var typed = (T)message;
+            return isTagged(typed) ? taggedManifest : isExtended(typed) ? extendedManifest : Manifest;
+        }
+
+        public override IEnumerable<MessageCodec> Readers => [this, _extendedReader, _taggedReader];
+
+        public override void Write(WireWriter writer, object message)
+        {
+            var typed = (T)message;
+            if (isTagged(typed))
+            {
+                WriteTagged(writer, typed, write, writeExtension, writeTags);
+                return;
+            }
+            write(writer, typed);
+            if (isExtended(typed)) writeExtension(writer, typed);
+        }
+
+        private static void WriteTagged(WireWriter w, T m, Action<WireWriter, T> write, Action<WireWriter, T> writeExtension, Action<WireWriter, T> writeTags)
+        {
+            write(w, m);
+            writeExtension(w, m);
+            writeTags(w, m);
+            TaggedFields.WriteEnd(w);
         }
 
         public override object Read(ref WireReader reader) => read(ref reader)!;

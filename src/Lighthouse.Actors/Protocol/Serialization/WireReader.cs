@@ -27,6 +27,28 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
             throw new WireFormatException($"{_bytes.Length - _position} unexpected trailing byte(s) at offset {_position} of {_bytes.Length}");
     }
 
+    /// <summary>Where the next read starts.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>Reads the four-byte little-endian length <see cref="WireWriter.EndLength"/> wrote, checked against the bytes left.</summary>
+    public int ReadLength(string what)
+    {
+        if (_bytes.Length - _position < 4) throw new WireFormatException($"{what}: truncated length at offset {_position}");
+        var length = BinaryPrimitives.ReadInt32LittleEndian(_bytes.Slice(_position));
+        _position += 4;
+        if (length < 0 || length > _bytes.Length - _position)
+            throw new WireFormatException($"{what}: {length} byte(s) announced at offset {_position} but only {_bytes.Length - _position} byte(s) left");
+        return length;
+    }
+
+    /// <summary>Moves to <paramref name="position"/>, which must lie between here and the end (skips what a reader does not know).</summary>
+    public void SkipTo(int position, string what)
+    {
+        if (position < _position || position > _bytes.Length)
+            throw new WireFormatException($"{what}: read past its length (at offset {_position}, the field ends at {position})");
+        _position = position;
+    }
+
     public bool ReadBool(string what)
     {
         var b = ReadByte(what);

@@ -70,6 +70,17 @@ internal sealed class WireWriter
 
     public void WriteInt(long value) => WriteUInt((ulong)((value << 1) ^ (value >> 63)));
 
+    /// <summary>Reserves four bytes for the length of what follows; <see cref="EndLength"/> fills them in (see <see cref="TaggedFields"/>).</summary>
+    public int BeginLength()
+    {
+        Ensure(4);
+        _position += 4;
+        return _position;
+    }
+
+    /// <summary>Writes the bytes written since <paramref name="start"/> (from <see cref="BeginLength"/>) as their length, little-endian.</summary>
+    public void EndLength(int start) => BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(start - 4), _position - start);
+
     public void WriteDouble(double value)
     {
         Ensure(8);

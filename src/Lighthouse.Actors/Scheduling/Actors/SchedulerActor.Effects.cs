@@ -49,6 +49,8 @@ public sealed partial class SchedulerActor
         // A finished task told to a watcher that collects is collected, as a status read would.
         if (collect is not null)
             foreach (var taskId in collect) Record(_state.DecideStatusRead(taskId, Now, collect: true).Events, dispatch: false);
+        // Tasks whose parent just failed or was cancelled end too (their own children in the nested call, down the chain).
+        if (_state.HasFollowUps && _state.DecideFollowUps(Now) is { Count: > 0 } followUps) Record(followUps, dispatch: false);
         // One number compared per message: the timer moves only when the earliest alarm may have.
         if (_state.Alarms.Version != _alarmsVersion) ArmAlarms();
         if (dispatch) Dispatch();

@@ -116,6 +116,8 @@ public sealed partial class SchedulerActor
             _log.Info("the scheduler recovered from the {0}: {1} queued and {2} running tasks, {3} worker nodes; waiting up to {4} for those nodes to register again",
                 _persistence.Describe(), _state.Queues.Queued, _state.Queues.Running, nodes.Count, _persistence.RecoveryGrace);
         }
+        // A cancel down a dependency chain decided before the stop but not written: decided again (docs/task-policies.md).
+        if (_state.HasFollowUps) Record(_state.DecideFollowUps(Now), dispatch: false);
         if (nodes.Count == 0) return;
         Record(nodes.Where(n => n.Reachable).Select(n => (SchedulerEvent)new NodeReachabilityChanged(n.Name, false, Now)).ToList());
         Timers.StartSingleTimer(RecoveryGraceTimer, RecoveryGraceOver.Instance, _persistence.RecoveryGrace);

@@ -13,7 +13,9 @@ public abstract record SchedulerEvent(DateTimeOffset At);
 /// <summary>
 /// A submission was accepted and its task queued at the tail of its user's queue, or, with <paramref name="NotBefore"/>
 /// after <paramref name="At"/>, set to wait until then (<see cref="TaskDue"/> queues it). <paramref name="Retry"/> and
-/// <paramref name="Timeout"/> are its policies (docs/task-policies.md).
+/// <paramref name="Timeout"/> are its policies (docs/task-policies.md). With <paramref name="After"/> naming a task that has not
+/// succeeded yet, it waits for its parents (released when the last one succeeds, as part of applying that one's
+/// <see cref="TaskFinished"/>); with <paramref name="ConcurrencyKey"/>, it joins its queue only with a free slot of its key.
 /// </summary>
 public sealed record TaskSubmitted(
     string TaskId,
@@ -30,9 +32,14 @@ public sealed record TaskSubmitted(
     DateTimeOffset At,
     RetryPolicy? Retry = null,
     TimeSpan? Timeout = null,
-    DateTimeOffset? NotBefore = null) : SchedulerEvent(At)
+    DateTimeOffset? NotBefore = null,
+    IReadOnlyList<string>? After = null,
+    string? ConcurrencyKey = null) : SchedulerEvent(At)
 {
     public bool HasPolicies => Retry is not null || Timeout is not null || NotBefore is not null;
+
+    /// <summary>Dependencies or a concurrency key: stored in tagged fields (docs/task-policies.md).</summary>
+    public bool HasCoordination => After is { Count: > 0 } || ConcurrencyKey is not null;
 }
 
 /// <summary>A queued task was placed on <paramref name="Node"/> and sent to it; <paramref name="Attempt"/> counts from 1.</summary>

@@ -29,6 +29,7 @@ internal sealed record UserPolicyImage(string UserId, decimal? Weight, int? MaxR
 /// <summary>
 /// The policies of one task that has any (docs/task-policies.md), kept apart from <see cref="TaskImage"/> so that a snapshot
 /// of tasks without policies is stored exactly as before they existed. <paramref name="DueAt"/>: while it waits for its time.
+/// Whether it waits for its parents is not stored: the restore finds it from the parents' states.
 /// </summary>
 internal sealed record TaskPolicyImage(
     string Id,
@@ -37,7 +38,9 @@ internal sealed record TaskPolicyImage(
     DateTimeOffset? NotBefore,
     DateTimeOffset? DueAt,
     int Retries,
-    IReadOnlyList<string>? AttemptErrors);
+    IReadOnlyList<string>? AttemptErrors,
+    IReadOnlyList<string>? After = null,
+    string? ConcurrencyKey = null);
 
 /// <summary>A placement shape some task refers to; <paramref name="Registered"/> when it is the live shape of its key.</summary>
 internal sealed record ShapeImage(

@@ -22,16 +22,18 @@ internal sealed partial class SchedulerState
             return Decision.Answer(new SubmissionAccepted(original.Id, submissionId, Duplicate: true));
 
         // Tasks waiting for their time count as queued: a delay is no way around the caps.
-        var queued = _queues.QueuedOf(submission.UserId) + _alarms.WaitingOf(submission.UserId);
+        var queued = _queues.QueuedOf(submission.UserId) + _alarms.WaitingOf(submission.UserId) + _dependencies.WaitingOf(submission.UserId);
         if (queued >= Settings.QueueCapPerUser)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})",
                 RejectionCode.QueueFull));
-        var queuedTotal = _queues.Queued + _alarms.Waiting;
+        var queuedTotal = _queues.Queued + _alarms.Waiting + _dependencies.Waiting;
         if (queuedTotal >= Settings.QueueCapTotal)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"the queue is full: {queuedTotal} tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = {Settings.QueueCapTotal}); try again later",
                 RejectionCode.QueueFull));
+        if (submission.HasCoordination && DependencyProblem(submission, now) is { } dependency)
+            return Decision.Answer(new SubmissionRejected(submission.SubmissionId, dependency, RejectionCode.InvalidSubmission));
 
         var sequence = _lastSequence + 1;
         var taskId = TaskIdOf(sequence);
@@ -57,6 +59,8 @@ internal sealed partial class SchedulerState
                 NotBefore = submission.Delay is { } delay ? now + delay : submission.NotBefore?.ToUniversalTime(),
             };
         }
+        if (submission.HasCoordination)
+            submitted = submitted with { After = DistinctParents(submission.After), ConcurrencyKey = submission.ConcurrencyKey };
         return new Decision([submitted], new SubmissionAccepted(taskId, submission.SubmissionId, Duplicate: false));
     }
 
@@ -96,7 +100,8 @@ internal sealed partial class SchedulerState
     public PlacementDecision DecidePlacement(PlacementOutcome outcome, DateTimeOffset now)
     {
         var task = _tasks.Find(outcome.TaskId);
-        var queued = task is { State: TaskState.Queued };
+        // Parked meanwhile (a concurrency limit lowered): it left its queue and may not start.
+        var queued = task is { State: TaskState.Queued, IsParked: false };
         if (outcome.Node is not { } nodeName)
         {
             return queued
@@ -122,7 +127,8 @@ internal sealed partial class SchedulerState
         };
     }
 
-    private static string WaitingCancel(TaskRecord task) => task.DueAt is null ? "cancelled while queued"
+    private static string WaitingCancel(TaskRecord task) => task.WaitsForParents ? "cancelled while waiting for its dependencies"
+        : task.DueAt is null ? "cancelled while queued"
         : task.Retries > 0 ? $"cancelled while waiting to retry (after {task.Retries} failed attempt(s))"
         : "cancelled while waiting for its not-before time";
 

@@ -44,9 +44,17 @@ internal sealed partial class SchedulerState
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
-    internal TaskInfo Info(TaskRecord task, DateTimeOffset now) => task.State == TaskState.Queued
-        ? task.DueAt is { } due ? task.ToInfo(WaitingReason(task, due, now), null) : task.ToInfo(PendingReason(task), WaitsForCapacity(task))
-        : task.ToInfo(null, null);
+    internal TaskInfo Info(TaskRecord task, DateTimeOffset now)
+    {
+        var info = task.State == TaskState.Queued
+            ? task.DueAt is { } due ? task.ToInfo(WaitingReason(task, due, now), null)
+            : task.WaitsForParents ? task.ToInfo(DependencyReason(task), null)
+            : task.ToInfo(PendingReason(task), WaitsForCapacity(task))
+            : task.ToInfo(null, null);
+        if (task.State.IsFinished() || _dependencies.Parents == 0) return info;
+        var dependents = _dependencies.ChildrenOf(task.Id);
+        return dependents.Count == 0 ? info : info with { Dependents = dependents.ConvertAll(t => t.Id) };
+    }
 
     /// <summary>
     /// Why a task waits for its time: <c>retrying in 3.2 s after: ERROR</c> after a failure, else <c>not before 10:42:03Z</c>

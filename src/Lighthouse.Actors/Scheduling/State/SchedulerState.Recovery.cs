@@ -41,8 +41,8 @@ internal sealed partial class SchedulerState
         {
             var task = _tasks.Find(taskId);
             if (task is { State: TaskState.Running } && task.Node == node) continue;
-            // Not one waiting for its time (a delay, a retry back-off): it is due to start later, not running now.
-            if (task is { State: TaskState.Queued, DueAt: null } && freeSlots > 0)
+            // Not a parked one (waiting for its time, its parents or its key): it is due to start later, not running now.
+            if (task is { State: TaskState.Queued, IsParked: false } && freeSlots > 0)
             {
                 events.Add(new TaskAdopted(taskId, node, task.Attempts + 1, now));
                 freeSlots--;

@@ -30,11 +30,13 @@ internal sealed partial class SchedulerState
             _statistics.Export(),
             _history.Interval,
             _history.Export(),
-            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList())).ToList(),
+            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList(),
+
             _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList());
     }
 
-    private static bool HasPolicies(TaskRecord t) => t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0;
+    private static bool HasPolicies(TaskRecord t) =>
+        t.Retry is not null || t.Timeout is not null || t.NotBefore is not null || t.Retries != 0 || t.After is not null || t.ConcurrencyKey is not null;
 
     /// <summary>
     /// The worker nodes in the order they registered (ties by name): the order a placement engine rebuilt
@@ -97,6 +99,8 @@ internal sealed partial class SchedulerState
                 NotBefore = policy?.NotBefore,
                 Retries = policy?.Retries ?? 0,
                 AttemptErrors = policy?.AttemptErrors?.ToList(),
+                After = policy?.After,
+                ConcurrencyKey = policy?.ConcurrencyKey,
                 State = t.State,
                 Progress = t.Progress,
                 Result = t.Result,
@@ -121,6 +125,9 @@ internal sealed partial class SchedulerState
             {
                 case TaskState.Queued when policy?.DueAt is { } due:
                     state._alarms.Wait(task, due);
+                    break;
+                // Parents come before their children in sequence order, so they are already restored.
+                case TaskState.Queued when task.After is { Count: > 0 } && state.WaitForParents(task):
                     break;
                 case TaskState.Queued:
                     queued.Add(task);

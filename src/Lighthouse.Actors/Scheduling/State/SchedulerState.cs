@@ -18,6 +18,7 @@ internal sealed partial class SchedulerState
     private readonly ThroughputHistory _history;
     private readonly TaskAlarms _alarms = new();
     private readonly UserPolicies _policies;
+    private readonly TaskDependencies _dependencies = new();
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
@@ -40,6 +41,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>How many times a user reached its quota with tasks left waiting (since this state was built or restored; for /metrics).</summary>
     public long QuotaWaits { get; private set; }
+    public TaskDependencies Dependencies => _dependencies;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
     public void Apply(SchedulerEvent change)
@@ -81,7 +83,7 @@ internal sealed partial class SchedulerState
             case TaskDue e:
                 var due = Require(e.TaskId, TaskState.Queued);
                 _alarms.Release(due);
-                _queues.Enqueue(due);
+                Enqueue(due);
                 break;
             case TaskCollected e:
                 var collected = Require(e.TaskId, null);
@@ -125,11 +127,23 @@ internal sealed partial class SchedulerState
             Retry = e.Retry,
             Timeout = e.Timeout,
             NotBefore = e.NotBefore,
+            After = e.After,
+            ConcurrencyKey = e.ConcurrencyKey,
         };
         _tasks.Add(task);
-        if (e.NotBefore is { } notBefore && notBefore > e.At) _alarms.Wait(task, notBefore);
-        else _queues.Enqueue(task);
+        if (e.After is { Count: > 0 } && WaitForParents(task)) return;
+        Admit(task, e.At);
     }
+
+    /// <summary>A task free to go (submitted, or released by its last parent): it waits for its not-before time if that is ahead, else it queues.</summary>
+    private void Admit(TaskRecord task, DateTimeOffset at)
+    {
+        if (task.NotBefore is { } notBefore && notBefore > at) _alarms.Wait(task, notBefore);
+        else Enqueue(task);
+    }
+
+    /// <summary>A task joins its user's queue.</summary>
+    private void Enqueue(TaskRecord task) => _queues.Enqueue(task);
 
     private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
     {
@@ -155,6 +169,10 @@ internal sealed partial class SchedulerState
             case TaskState.Queued when task.DueAt is not null:
                 _alarms.Release(task);
                 break;
+            case TaskState.Queued when task.WaitsForParents:
+                _followUps.Remove(task);
+                _dependencies.Release(task);
+                break;
             case TaskState.Queued:
                 _queues.Dequeue(task, started: false);
                 break;
@@ -173,6 +191,7 @@ internal sealed partial class SchedulerState
         _shapes.Release(task.Shape);
         _statistics.Record(task);
         _tasks.Retain(task, e.At + Settings.ResultTtl);
+        if (_dependencies.Parents > 0) ParentEnded(task, e.At);
     }
 
     private void ApplyRequeued(TaskRequeued e)

@@ -56,6 +56,46 @@ internal sealed class TaskRecord(
         init { if (value is not null) Policy.NotBefore = value; }
     }
 
+    /// <summary>The tasks it waits for (<c>after</c>), as submitted; null when none.</summary>
+    public IReadOnlyList<string>? After
+    {
+        get => _policy?.After;
+        init { if (value is not null) Policy.After = value; }
+    }
+
+    /// <summary>Its concurrency key; null when none.</summary>
+    public string? ConcurrencyKey
+    {
+        get => _policy?.ConcurrencyKey;
+        init { if (value is not null) Policy.ConcurrencyKey = value; }
+    }
+
+    /// <summary>While it waits in <see cref="TaskDependencies"/>: how many of its parents have not ended yet.</summary>
+    public int PendingParents
+    {
+        get => _policy?.PendingParents ?? 0;
+        set { if (value != 0 || _policy is not null) Policy.PendingParents = value; }
+    }
+
+    /// <summary>
+    /// Set when one of its parents failed or was cancelled while it waited ("dependency task-12 failed"): it is about to end
+    /// cancelled with this (<see cref="SchedulerState.DecideFollowUps"/>) and is never released.
+    /// </summary>
+    public string? DependencyProblem
+    {
+        get => _policy?.DependencyProblem;
+        set { if (value is not null || _policy is not null) Policy.DependencyProblem = value; }
+    }
+
+    /// <summary>Waits for its parents (in <see cref="TaskDependencies"/>, in no user queue).</summary>
+    public bool WaitsForParents => _policy is { } p && (p.PendingParents > 0 || p.DependencyProblem is not null);
+
+    /// <summary>
+    /// Queued but kept out of its user's queue: waiting for its time, its parents or its concurrency key. Dispatch never sees
+    /// it, and neither adoption nor a placement may start it.
+    /// </summary>
+    public bool IsParked => _policy is { } p && (p.DueAt is not null || p.PendingParents > 0 || p.DependencyProblem is not null);
+
     /// <summary>While it waits in <see cref="TaskAlarms"/> (a delay or a retry back-off): when it is due. Null otherwise.</summary>
     public DateTimeOffset? DueAt
     {
@@ -113,7 +153,7 @@ internal sealed class TaskRecord(
     public TaskInfo ToInfo(string? pendingReason, bool? waitsForCapacity) => new(
         Id, TaskName, UserId, Priority, State, Progress, Result, Error, Node, Attempts, MaxAttempts,
         SubmittedAt, StartedAt, FinishedAt, pendingReason, CancelRequested, SubmissionId, waitsForCapacity,
-        Retry, Timeout, NotBefore, Retries > 0 ? DueAt : null, AttemptErrors?.ToList(), Retries);
+        Retry, Timeout, NotBefore, Retries > 0 ? DueAt : null, AttemptErrors?.ToList(), Retries, After, ConcurrencyKey);
 
     /// <summary>Remembers a retried attempt's error, keeping the last few.</summary>
     public void AddAttemptError(string error)
@@ -134,4 +174,8 @@ internal sealed class TaskPolicyState
     public DateTimeOffset? Deadline { get; set; }
     public int Retries { get; set; }
     public List<string>? AttemptErrors { get; set; }
+    public IReadOnlyList<string>? After { get; set; }
+    public string? ConcurrencyKey { get; set; }
+    public int PendingParents { get; set; }
+    public string? DependencyProblem { get; set; }
 }

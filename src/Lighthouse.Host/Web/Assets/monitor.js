@@ -355,6 +355,9 @@
       ['Node', task.node ? esc(task.node) : '–'], ['Attempts', task.attempts],
     ];
     if (task.pending_reason) fields.push(['Pending because', esc(task.pending_reason)]);
+    if (task.after?.length) fields.push(['After', task.after.map(esc).join(', ')]);
+    if (task.dependents?.length) fields.push(['Dependents', task.dependents.map(esc).join(', ')]);
+    if (task.concurrency_key) fields.push(['Concurrency key', esc(task.concurrency_key)]);
     $('task-fields').innerHTML = fields.map(([k, v]) => `<dt>${k}</dt><dd data-field="${k.toLowerCase()}">${v}</dd>`).join('');
 
     const submitted = new Date(task.submitted_at);
