@@ -195,8 +195,20 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>The registered worker nodes.</summary>
     public Task<NodesView> GetNodesAsync(CancellationToken cancellationToken = default) => RequestAsync<NodesView>(GetNodes.Instance, cancellationToken);
 
-    /// <summary>Queue depths in total, per priority and per user.</summary>
-    public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) => RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
+    /// <summary>Queue depths in total and per priority, and the first <see cref="GetQueues.DefaultLimit"/> users, busiest first.</summary>
+    public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) =>
+        GetQueuesAsync(0, GetQueues.DefaultLimit, cancellationToken);
+
+    /// <summary>
+    /// Queue depths in total and per priority, and <paramref name="limit"/> users (at most <see cref="GetQueues.MaxLimit"/>)
+    /// from <paramref name="offset"/> in busiest-first order, with the total of users and the blocked count. Needs a scheduler
+    /// that pages (issue 13); an older one does not answer.
+    /// </summary>
+    public Task<QueuesView> GetQueuesAsync(int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        if (GetQueues.Problem(offset, limit) is { } problem) throw new ArgumentOutOfRangeException(offset < 0 ? nameof(offset) : nameof(limit), problem);
+        return RequestAsync<QueuesView>(new GetQueues(offset, limit), cancellationToken);
+    }
 
     /// <summary>Statistics of finished tasks per task name.</summary>
     public Task<StatisticsView> GetStatisticsAsync(CancellationToken cancellationToken = default) => RequestAsync<StatisticsView>(GetStatistics.Instance, cancellationToken);

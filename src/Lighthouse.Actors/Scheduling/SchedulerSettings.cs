@@ -65,6 +65,18 @@ public sealed record SchedulerSettings(
     // One instance for "no users", so settings without any compare equal (a record compares a dictionary by reference).
     private static readonly IReadOnlyDictionary<string, UserPolicySetting> NoUsers = new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Finished tasks kept at most (<c>retained-tasks-max</c>): past it the one soonest to expire is forgotten as if its
+    /// retention had run out. Bounds memory and recovery time whatever the throughput.
+    /// </summary>
+    public int RetainedTasksMax { get; init; } = 100_000;
+
+    /// <summary>
+    /// What finished tasks kept may hold in payloads, results and errors (<c>retained-bytes-max</c>), counted at 2 bytes per
+    /// character as .NET holds them; past it the ones soonest to expire are forgotten. The newest is kept whatever its size.
+    /// </summary>
+    public long RetainedBytesMax { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
     public int MaxDependencies { get; init; } = 100;
 
@@ -117,6 +129,8 @@ public sealed record SchedulerSettings(
             DefaultUserWeight = Weight(section.GetString("default-user-weight"), "default-user-weight"),
             DefaultMaxRunning = Quota(section.GetString("default-max-running"), "default-max-running"),
             Users = ReadUsers(section),
+            RetainedTasksMax = Positive(section, "retained-tasks-max", 0),
+            RetainedBytesMax = LongByteSize(section, "retained-bytes-max", 0),
             MaxDependencies = Positive(section, "max-dependencies", 0),
         }.Validated();
     }
@@ -200,6 +214,17 @@ public sealed record SchedulerSettings(
         if (value is null or < 1 or > int.MaxValue)
             throw Invalid(key, section.GetString(key), $"it must be a size between 1 byte and {int.MaxValue} bytes");
         return (int)value.Value;
+    }
+
+    private static long LongByteSize(Config section, string key, long fallback)
+    {
+        if (!section.HasPath(key)) return fallback;
+        long? value;
+        try { value = section.GetByteSize(key); }
+        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
+        if (value is null or < 1)
+            throw Invalid(key, section.GetString(key), "it must be a size of at least 1 byte, such as 256MiB");
+        return value.Value;
     }
 
     private static ConfigurationException Invalid(string key, string value, string why) =>

@@ -29,11 +29,15 @@ internal sealed class StateHarness
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>Every event applied, in order (what a journal would hold).</summary>
+    public List<SchedulerEvent> Events { get; } = [];
+
     public void Apply(IEnumerable<SchedulerEvent> events)
     {
         foreach (var change in events)
         {
             State.Apply(change);
+            Events.Add(change);
             Assert.Null(Placer.Follow(change, State));
             switch (change)
             {

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lighthouse.Host.Web;
+using Akka.Actor;
 using Lighthouse.Host.Web.Access;
+using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Web;
@@ -51,6 +53,26 @@ public sealed partial class BrowserTests
         Assert.Equal(("10", "10", "0"), StatsRow(second, "echo"));
         Assert.Equal(12, ChartTotal(second, "chart-finished"));
         Assert.Contains("id=\"summary-finished\" data-value=\"12\"", second);
+    }
+
+    [Fact]
+    public async Task With_many_users_the_monitor_lists_the_busiest_and_says_how_many_more_and_its_banner_counts_every_waiting_task()
+    {
+        await using var web = await WebHarness.Start();
+        // No worker: 60 users of one task each, and a busiest one with three.
+        for (var i = 0; i < 60; i++) await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", $"user-{i:D2}"), WebHarness.Wait);
+        for (var i = 0; i < 3; i++) await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "busiest"), WebHarness.Wait);
+
+        var dom = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom);
+        var users = Regex.Matches(dom, "<tr data-user=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(OverviewSource.MaxUsersListed, users.Count);
+        Assert.Equal(["busiest", "user-00", "user-01"], users.Take(3));
+        Assert.Contains("<tr id=\"queues-more-users\" data-more=\"11\"><td colspan=\"4\" class=\"empty\">and 11 more users</td></tr>", dom);
+        // The banner counts the same 63 tasks as the queue total.
+        Assert.Matches("<div id=\"banner-blocked\" class=\"banner banner-blocked\" role=\"alert\" data-count=\"63\">⚠ 63 tasks are waiting", dom);
+        Assert.Contains("id=\"summary-queued\" data-value=\"63\"", dom);
     }
 
     [Fact]

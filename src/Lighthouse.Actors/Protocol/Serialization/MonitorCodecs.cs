@@ -7,7 +7,11 @@ internal static class MonitorCodecs
     [
         // The queries carry nothing; reading answers the shared instance.
         MessageCodec.For<GetNodes>("GN", static (_, _) => { }, static (ref _) => GetNodes.Instance),
-        MessageCodec.For<GetQueues>("GQ", static (_, _) => { }, static (ref _) => GetQueues.Instance),
+        // A page came later (issue 13): a request with one is "GR", the empty "GQ" encoding and then offset and limit; its
+        // answer "QW", the "QV" encoding and then the user total, offset and blocked count (see MessageCodec.Extended).
+        MessageCodec.Extended<GetQueues>("GQ", "GR", static m => m.IsPaged, static (_, _) => { }, static (ref _) => GetQueues.Instance,
+            static (w, m) => { w.WriteInt(m.Offset); w.WriteNullableInt(m.Limit); },
+            static (ref r, _) => new GetQueues(r.ReadInt("GetQueues.Offset"), r.ReadNullableInt("GetQueues.Limit"))),
         MessageCodec.For<GetStatistics>("GT", static (_, _) => { }, static (ref _) => GetStatistics.Instance),
         MessageCodec.For<GetHistory>("GH", static (_, _) => { }, static (ref _) => GetHistory.Instance),
         MessageCodec.For<NodeView>("NV", WriteNodeView, ReadNodeView),
@@ -15,7 +19,7 @@ internal static class MonitorCodecs
             static (w, m) => w.WriteList(m.Nodes, WriteNodeView),
             static (ref r) => new NodesView(r.ReadList("NodesView.Nodes", ReadNodeView)!)),
         MessageCodec.For<UserQueueView>("UQ", WriteUserQueueView, ReadUserQueueView),
-        MessageCodec.For<QueuesView>("QV",
+        MessageCodec.Extended<QueuesView>("QV", "QW", static m => m.UserCount is not null,
             static (w, m) =>
             {
                 w.WriteInt(m.Queued);
@@ -27,7 +31,14 @@ internal static class MonitorCodecs
                 Queued: r.ReadInt("QueuesView.Queued"),
                 Running: r.ReadInt("QueuesView.Running"),
                 QueuedByPriority: r.ReadCounts("QueuesView.QueuedByPriority")!,
-                Users: r.ReadList("QueuesView.Users", ReadUserQueueView)!)),
+                Users: r.ReadList("QueuesView.Users", ReadUserQueueView)!),
+            static (w, m) => { w.WriteInt(m.UserCount!.Value); w.WriteInt(m.Offset); w.WriteInt(m.Blocked); },
+            static (ref r, m) => m with
+            {
+                UserCount = r.ReadInt("QueuesView.UserCount"),
+                Offset = r.ReadInt("QueuesView.Offset"),
+                Blocked = r.ReadInt("QueuesView.Blocked"),
+            }),
         MessageCodec.For<DurationSummary>("DS", WriteDurationSummary, ReadDurationSummary),
         MessageCodec.For<TaskNameStatistics>("TS", WriteTaskNameStatistics, ReadTaskNameStatistics),
         MessageCodec.For<StatisticsView>("SV",

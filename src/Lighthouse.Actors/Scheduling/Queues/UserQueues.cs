@@ -84,8 +84,15 @@ internal sealed class UserQueues
 
     public IReadOnlyDictionary<int, int> QueuedByPriority => _queuedByPriority;
 
+    /// <summary>How many users have queued or running tasks.</summary>
+    public int UserCount => _users.Count;
+
     /// <summary>Users with queued or running tasks, in no particular order.</summary>
     public IEnumerable<UserQueue> Users => _users.Values;
+
+    /// <summary>The shapes with queued tasks (each in the open index or set aside), for the blocked count.</summary>
+    public IEnumerable<PlacementShape> QueuedShapes =>
+        _open.Concat(_blockedUntilCapacity).Concat(_blockedUntilNodeChange).Select(waitlist => waitlist.Shape);
 
     /// <summary>Every queued task, read from the queues themselves (for invariant checks).</summary>
     public IEnumerable<TaskRecord> QueuedTasks => _users.Values.SelectMany(user => user.QueuedTasks);

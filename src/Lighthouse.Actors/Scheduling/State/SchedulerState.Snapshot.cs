@@ -83,6 +83,7 @@ internal sealed partial class SchedulerState
         }
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
+        var finished = new List<TaskRecord>();
         var previous = long.MinValue;
         foreach (var t in image.Tasks)
         {
@@ -116,7 +117,8 @@ internal sealed partial class SchedulerState
             state._tasks.Add(task);
             if (t.State.IsFinished())
             {
-                state._tasks.Retain(task, t.ExpiresAt);
+                task.ExpiresAt = t.ExpiresAt;
+                finished.Add(task);
                 continue;
             }
             if (!state._shapes.IsRegistered(shape)) throw Inconsistent($"task {t.Id} is {t.State} but its shape {shape.Id} is not live");
@@ -147,12 +149,21 @@ internal sealed partial class SchedulerState
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
 
+        // Retention lists are kept in expiry order; a snapshot taken under higher bounds is cut to these, soonest first.
+        finished.Sort(static (a, b) => a.ExpiresAt != b.ExpiresAt ? a.ExpiresAt.CompareTo(b.ExpiresAt) : a.Sequence.CompareTo(b.Sequence));
+        foreach (var task in finished)
+        {
+            state._tasks.MakeRoomFor(task, settings.RetainedTasksMax, settings.RetainedBytesMax);
+            state._tasks.Retain(task, task.ExpiresAt);
+        }
+
         // Before the queues: each restored user's place depends on its weight and quota.
         foreach (var p in image.UserPolicies ?? [])
         {
             if (state._policies.Runtime.ContainsKey(p.UserId)) throw Inconsistent($"the policy of user {p.UserId} appears twice");
             state._policies.Set(p.UserId, new UserPolicySetting(p.Weight, p.MaxRunning));
         }
+
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
         state._statistics.Import(image.Statistics);
         if (image.HistoryInterval == state._history.Interval) state._history.Import(image.History);

@@ -86,12 +86,11 @@ internal sealed partial class SchedulerState
                 Enqueue(due);
                 break;
             case TaskCollected e:
-                var collected = Require(e.TaskId, null);
-                collected.CollectedAt = e.At;
-                _tasks.Reschedule(collected, e.At + Settings.CollectedRetention);
+                // Unknown only in a replay under lower retention bounds than it was written with: already evicted.
+                if (_tasks.Find(e.TaskId) is { } collected) _tasks.Collect(collected, e.At, e.At + Settings.CollectedRetention);
                 break;
             case TaskForgotten e:
-                _tasks.Forget(Require(e.TaskId, null));
+                if (_tasks.Find(e.TaskId) is { } forgotten) _tasks.Forget(forgotten);
                 break;
             case NodeRegistered e:
                 _nodes.Add(e);
@@ -190,6 +189,9 @@ internal sealed partial class SchedulerState
         if (e.State == TaskState.Succeeded) task.Progress = 100;
         _shapes.Release(task.Shape);
         _statistics.Record(task);
+        // The bounds by count and bytes are applied here, not journaled: a replay evicts the same tasks at the same events
+        // (or, under other bounds, what those bounds say), so recovery never holds more than the bounds either.
+        _tasks.MakeRoomFor(task, Settings.RetainedTasksMax, Settings.RetainedBytesMax);
         _tasks.Retain(task, e.At + Settings.ResultTtl);
         if (_dependencies.Parents > 0) ParentEnded(task, e.At);
     }

@@ -267,10 +267,13 @@
   }
 
   function renderQueues(queues, oldest, generatedAt) {
-    $('queues-users').tBodies[0].innerHTML = queues.users.length
+    // The overview lists the busiest users only and counts the rest (the full list: GET /api/queues?offset=&limit=).
+    const more = queues.more_users ?? 0;
+    $('queues-users').tBodies[0].innerHTML = (queues.users.length
       ? queues.users.map((u) => `<tr data-user="${esc(u.user)}" data-queued="${u.queued}" data-running="${u.running}"><td>${esc(u.user)}</td>` +
         `<td class="num">${count(u.queued)}</td><td class="num">${count(u.running)}</td><td>${byPriority(u.queued_by_priority)}</td></tr>`).join('')
-      : '<tr><td colspan="4" class="empty">No user has queued or running tasks.</td></tr>';
+      : '<tr><td colspan="4" class="empty">No user has queued or running tasks.</td></tr>') +
+      (more > 0 ? `<tr id="queues-more-users" data-more="${more}"><td colspan="4" class="empty">and ${plural(more, 'more user', 'more users')}</td></tr>` : '');
     const priorities = Object.entries(queues.queued_by_priority).sort((a, b) => Number(b[0]) - Number(a[0]));
     $('queues-priorities').tBodies[0].innerHTML = priorities.length
       ? priorities.map(([p, n]) => `<tr data-priority="${esc(p)}" data-queued="${n}"><td>${esc(p)}</td><td class="num">${count(n)}</td></tr>`).join('')
