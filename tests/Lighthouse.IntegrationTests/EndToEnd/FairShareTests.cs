@@ -31,7 +31,7 @@ public sealed class FairShareTests
         var queues = await client.GetQueuesAsync();
         Assert.Equal(
             [("alice", 6, 6), ("bob", 2, 10)],
-            queues.Users.Select(u => (u.UserId, u.Running, u.Queued)));
+            queues.Users.OrderBy(u => u.UserId, StringComparer.Ordinal).Select(u => (u.UserId, u.Running, u.Queued)));
         var waiting = (await client.ListAsync("bob")).First(t => t.State == TaskState.Queued);
         Assert.StartsWith("waiting for a free slot", waiting.PendingReason);
     }
