@@ -58,6 +58,7 @@ public sealed class LighthouseClient : IAsyncDisposable
             await StopActor(actor).ConfigureAwait(false);
             await system.Terminate().WaitAsync(StopTimeout).ConfigureAwait(false);
         });
+        if (!validated.CheckOnConnect) return client;
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
@@ -197,7 +198,9 @@ public sealed class LighthouseClient : IAsyncDisposable
 
     /// <summary>Queue depths in total and per priority, and the first <see cref="GetQueues.DefaultLimit"/> users, busiest first.</summary>
     public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) =>
-        GetQueuesAsync(0, GetQueues.DefaultLimit, cancellationToken);
+        // The unpaged request ("GQ"), which schedulers older than paging answer too: the connect check sends this, so
+        // a new client can still connect to an older host during a rolling upgrade.
+        RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
 
     /// <summary>
     /// Queue depths in total and per priority, and <paramref name="limit"/> users (at most <see cref="GetQueues.MaxLimit"/>)
