@@ -219,6 +219,26 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>The recent throughput history.</summary>
     public Task<HistoryView> GetHistoryAsync(CancellationToken cancellationToken = default) => RequestAsync<HistoryView>(GetHistory.Instance, cancellationToken);
 
+    /// <summary>The per-user weights and quotas (docs/task-policies.md, "Per user"): the defaults and every user with its own. Admin only.</summary>
+    public Task<UserPoliciesView> GetUserPoliciesAsync(CancellationToken cancellationToken = default) =>
+        RequestAsync<UserPoliciesView>(GetUserPolicies.Instance, cancellationToken);
+
+    /// <summary>
+    /// Changes a user's weight and/or quota at runtime (journaled) and returns the policy that now applies. Admin only. Throws
+    /// <see cref="LighthouseUserPolicyRejectedException"/> naming the field when a value is out of its rules.
+    /// </summary>
+    public async Task<UserPolicyView> SetUserPolicyAsync(SetUserPolicy change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var answer = await RequestAsync(change, cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            UserPolicySet set => set.User,
+            UserPolicyRejected rejected => throw new LighthouseUserPolicyRejectedException(rejected.UserId, rejected.Reason),
+            _ => throw Unexpected(change, answer),
+        };
+    }
+
     /// <summary>
     /// Stops what the client owns: its ActorSystem (<see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>)
     /// or its actor (<see cref="Create"/>); a client made by <see cref="Over"/> owns nothing. Requests still pending

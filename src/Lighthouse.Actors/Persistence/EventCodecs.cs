@@ -88,6 +88,20 @@ internal static class EventCodecs
         MessageCodec.For<NodeRemoved>("NX",
             static (w, e) => { w.WriteString(e.Node); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new NodeRemoved(Text(ref r, "NodeRemoved.Node"), r.ReadDateTimeOffset("NodeRemoved.At"))),
+        MessageCodec.For<UserPolicyChanged>("UP",
+            static (w, e) =>
+            {
+                w.WriteString(e.UserId);
+                w.WriteBool(e.Weight is not null);
+                if (e.Weight is { } weight) UserPolicyCodecs.WriteWeight(w, weight);
+                w.WriteNullableInt(e.MaxRunning);
+                w.WriteDateTimeOffset(e.At);
+            },
+            static (ref r) => new UserPolicyChanged(
+                Text(ref r, "UserPolicyChanged.UserId"),
+                r.ReadBool("UserPolicyChanged.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicyChanged.Weight") : null,
+                r.ReadNullableInt("UserPolicyChanged.MaxRunning"),
+                r.ReadDateTimeOffset("UserPolicyChanged.At"))),
     ];
 
     private static void WriteSubmitted(WireWriter w, TaskSubmitted e)

@@ -10,14 +10,16 @@ internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
     // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged);
-    // worker lanes are one more tagged field.
+    // worker lanes and the per-user policies set at runtime are more tagged fields.
     public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
-        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || HasLanes(s),
+        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || HasLanes(s)
+            || s.Image.UserPolicies is { Count: > 0 },
         (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
     // Tags of the snapshot's tagged fields (stored: never reuse one).
     private const ulong CoordinationTag = 1;
     private const ulong LanesTag = 2;
+    private const ulong UserPoliciesTag = 3;
 
     private static bool HasLanes(SchedulerSnapshot snapshot) => snapshot.Image.Nodes.Any(static n => n.Registration.Lanes is not null);
 
@@ -30,6 +32,7 @@ internal static class SnapshotCodec
             {
                 foreach (var node in nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
             });
+        if (snapshot.Image.UserPolicies is { Count: > 0 } users) TaggedFields.Write(w, UserPoliciesTag, users, WriteUserPolicies);
         if (coordinated.Count == 0) return;
         TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
         {
@@ -50,6 +53,7 @@ internal static class SnapshotCodec
         {
             if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
             else if (tag == LanesTag) image = ReadLanes(ref r, image);
+            else if (tag == UserPoliciesTag) image = image with { UserPolicies = ReadUserPolicies(ref r) };
             r.SkipTo(end, "Snapshot.Fields");
         }
         return new SchedulerSnapshot(image);
@@ -65,6 +69,31 @@ internal static class SnapshotCodec
             nodes[i] = nodes[i] with { Registration = nodes[i].Registration with { Lanes = lanes } };
         }
         return image with { Nodes = nodes };
+    }
+
+    private static void WriteUserPolicies(WireWriter w, IReadOnlyList<UserPolicyImage> users)
+    {
+        w.WriteCount(users.Count);
+        foreach (var u in users)
+        {
+            w.WriteString(u.UserId);
+            w.WriteBool(u.Weight is not null);
+            if (u.Weight is { } weight) UserPolicyCodecs.WriteWeight(w, weight);
+            w.WriteNullableInt(u.MaxRunning);
+        }
+    }
+
+    private static UserPolicyImage[] ReadUserPolicies(ref WireReader r)
+    {
+        var users = new UserPolicyImage[Count(ref r, "Snapshot.UserPolicies", 3)];
+        for (var i = 0; i < users.Length; i++)
+        {
+            users[i] = new UserPolicyImage(
+                Text(ref r, "UserPolicy.UserId"),
+                r.ReadBool("UserPolicy.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicy.Weight") : null,
+                r.ReadNullableInt("UserPolicy.MaxRunning"));
+        }
+        return users;
     }
 
     private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)

@@ -88,6 +88,13 @@ public sealed record TaskCollected(string TaskId, DateTimeOffset At) : Scheduler
 /// <summary>A finished task's retention ran out; the scheduler forgets it.</summary>
 public sealed record TaskForgotten(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
 
+/// <summary>
+/// An admin changed a user's policy (docs/task-policies.md, "Per user"): <paramref name="Weight"/> and <paramref name="MaxRunning"/>
+/// are the user's runtime values after the change, null where none is set (the configured value applies); a
+/// <paramref name="MaxRunning"/> of <see cref="SetUserPolicy.NoQuota"/> is "no quota".
+/// </summary>
+public sealed record UserPolicyChanged(string UserId, decimal? Weight, int? MaxRunning, DateTimeOffset At) : SchedulerEvent(At);
+
 /// <summary>A worker node registered (reachable). <paramref name="Lanes"/>: its slot groups by priority, or null for none (see <see cref="WorkerLane"/>).</summary>
 public sealed record NodeRegistered(
     string Node,

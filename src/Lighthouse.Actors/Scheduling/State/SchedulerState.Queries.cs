@@ -85,6 +85,9 @@ internal sealed partial class SchedulerState
         return blocked;
     }
 
+    /// <summary>The per-user policy defaults and every user with a policy of its own.</summary>
+    public UserPoliciesView UserPoliciesView() => _policies.View();
+
     public StatisticsView StatisticsView() => new(_statistics.View());
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
@@ -127,7 +130,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>
     /// Why a queued task waits, most fundamental cause first: no node at all, none reachable, none
-    /// handling its task name or accepting its priority, then the engine's last explanation for its
+    /// handling its task name or accepting its priority, then its user's quota, then the engine's last explanation for its
     /// shape, then a full cluster, else its turn in the fair order has not come yet.
     /// </summary>
     private string PendingReason(TaskRecord task)
@@ -139,6 +142,8 @@ internal sealed partial class SchedulerState
             return _nodes.All.All(n => !n.Reachable || !n.Handles(task.TaskName) || n.Lanes is not null)
                 ? $"no reachable worker node that handles task \"{task.TaskName}\" has a lane for priority {task.Priority}"
                 : $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (_queues.AtQuota(task.UserId) is { } quota)
+            return $"user {task.UserId} is at its quota of {quota.ToString(CultureInfo.InvariantCulture)} running tasks";
         if (_shapes.IsBlocked(task.Shape)) return task.Shape.UnplacedReason!;
         if (_nodes.FreeSlots == 0)
             return $"waiting for a free slot: all {_nodes.ReachableSlots} slots on {_nodes.ReachableCount} reachable nodes are busy";
