@@ -58,6 +58,7 @@ public sealed class LighthouseClient : IAsyncDisposable
             await StopActor(actor).ConfigureAwait(false);
             await system.Terminate().WaitAsync(StopTimeout).ConfigureAwait(false);
         });
+        if (!validated.CheckOnConnect) return client;
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
@@ -197,7 +198,9 @@ public sealed class LighthouseClient : IAsyncDisposable
 
     /// <summary>Queue depths in total and per priority, and the first <see cref="GetQueues.DefaultLimit"/> users, busiest first.</summary>
     public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) =>
-        GetQueuesAsync(0, GetQueues.DefaultLimit, cancellationToken);
+        // The unpaged request ("GQ"), which schedulers older than paging answer too: the connect check sends this, so
+        // a new client can still connect to an older host during a rolling upgrade.
+        RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
 
     /// <summary>
     /// Queue depths in total and per priority, and <paramref name="limit"/> users (at most <see cref="GetQueues.MaxLimit"/>)
@@ -215,6 +218,26 @@ public sealed class LighthouseClient : IAsyncDisposable
 
     /// <summary>The recent throughput history.</summary>
     public Task<HistoryView> GetHistoryAsync(CancellationToken cancellationToken = default) => RequestAsync<HistoryView>(GetHistory.Instance, cancellationToken);
+
+    /// <summary>The per-user weights and quotas (docs/task-policies.md, "Per user"): the defaults and every user with its own. Admin only.</summary>
+    public Task<UserPoliciesView> GetUserPoliciesAsync(CancellationToken cancellationToken = default) =>
+        RequestAsync<UserPoliciesView>(GetUserPolicies.Instance, cancellationToken);
+
+    /// <summary>
+    /// Changes a user's weight and/or quota at runtime (journaled) and returns the policy that now applies. Admin only. Throws
+    /// <see cref="LighthouseUserPolicyRejectedException"/> naming the field when a value is out of its rules.
+    /// </summary>
+    public async Task<UserPolicyView> SetUserPolicyAsync(SetUserPolicy change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var answer = await RequestAsync(change, cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            UserPolicySet set => set.User,
+            UserPolicyRejected rejected => throw new LighthouseUserPolicyRejectedException(rejected.UserId, rejected.Reason),
+            _ => throw Unexpected(change, answer),
+        };
+    }
 
     /// <summary>
     /// Stops what the client owns: its ActorSystem (<see cref="ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/>)

@@ -16,9 +16,12 @@ public enum WorkerNodeState
     Unreachable,
 }
 
+/// <summary>One lane of a worker node (see <see cref="WorkerLane"/>): its slots, how many are free, its priorities and the nice value of its processes.</summary>
+public sealed record LaneView(int Slots, int FreeSlots, PriorityRange Priorities, int? Nice);
+
 /// <summary>
 /// One worker node: declared resources, what is free after its running tasks' requirements, its
-/// slots, running task ids, handled task names and accepted priorities.
+/// slots, running task ids, handled task names and accepted priorities; <paramref name="Lanes"/> when it has lanes, else null.
 /// </summary>
 public sealed record NodeView(
     string Node,
@@ -30,7 +33,8 @@ public sealed record NodeView(
     IReadOnlyList<string> RunningTasks,
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    IReadOnlyList<LaneView>? Lanes = null);
 
 /// <summary>The nodes in name order.</summary>
 public sealed record NodesView(IReadOnlyList<NodeView> Nodes);

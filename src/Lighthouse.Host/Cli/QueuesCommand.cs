@@ -27,7 +27,8 @@ public static class QueuesCommand
 
     public static Command Create() => ClientCommand.Build(new Command(Name, Description), async call =>
     {
-        var view = await call.Lighthouse.GetQueuesAsync(call.Cancellation).ConfigureAwait(false);
+        // The paged read: it says how many users there are beyond the page ("and N more users").
+        var view = await call.Lighthouse.GetQueuesAsync(0, GetQueues.DefaultLimit, call.Cancellation).ConfigureAwait(false);
         call.Print(() => QueuesJson.Format(view), () => Text(view));
         return ExitCodes.Success;
     });

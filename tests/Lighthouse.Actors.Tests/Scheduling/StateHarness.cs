@@ -59,6 +59,16 @@ internal sealed class StateHarness
         Assert.IsType<WorkerRegistered>(reply);
     }
 
+    /// <summary>Registers a node with lanes (its slots their sum, its range their span), handling <paramref name="tasks"/>.</summary>
+    public void RegisterLanes(string node, WorkerLane[] lanes, string[]? tasks = null, params (string Key, double Quantity)[] resources)
+    {
+        var reply = Do(State.DecideRegistration(LaneRegistration(node, lanes, tasks, resources), Now));
+        Assert.IsType<WorkerRegistered>(reply);
+    }
+
+    public static RegisterWorker LaneRegistration(string node, WorkerLane[] lanes, string[]? tasks = null, params (string Key, double Quantity)[] resources) =>
+        new(node, resources.ToDictionary(r => r.Key, r => r.Quantity), tasks ?? ["echo"], WorkerLanes.Span(lanes), WorkerLanes.TotalSlots(lanes), Lanes: lanes);
+
     public static RegisterWorker Registration(string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources) =>
         new(node, resources.ToDictionary(r => r.Key, r => r.Quantity), tasks ?? ["echo"], priorities ?? PriorityRange.All, slots);
 

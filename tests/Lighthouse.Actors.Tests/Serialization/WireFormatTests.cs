@@ -25,6 +25,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
         [typeof(DurationSummary)] = "DS", [typeof(TaskNameStatistics)] = "TS", [typeof(StatisticsView)] = "SV",
         [typeof(GetHistory)] = "GH", [typeof(HistorySample)] = "HS", [typeof(HistoryView)] = "HV",
         [typeof(CorrelatedRequest)] = "CQ", [typeof(CorrelatedAnswer)] = "CA",
+        [typeof(WorkerLane)] = "WL", [typeof(LaneView)] = "LV",
     };
 
     // Types that gained fields later: a message that uses them travels under a second manifest, pinned as well
@@ -33,6 +34,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
     {
         [typeof(SubmitTask)] = "S2", [typeof(TaskInfo)] = "I2", [typeof(TaskList)] = "L2", [typeof(StartTask)] = "RT",
         [typeof(GetQueues)] = "GR",
+        [typeof(RegisterWorker)] = "RL", [typeof(NodeView)] = "NL", [typeof(NodesView)] = "NM",
     };
 
     public static TheoryData<string> PinnedTypeNames => new(PinnedManifests.Keys.Select(t => t.Name));
@@ -46,6 +48,18 @@ public sealed class WireFormatTests(SerializerFixture wire)
         Assert.Equal("TI", wire.Serializer.Manifest(info));
         Assert.Equal("TL", wire.Serializer.Manifest(new TaskList("alice", [info])));
         Assert.Equal("TU", wire.Serializer.Manifest(new TaskUpdated(info)));
+        // A worker without lanes registers, and is shown, exactly as before lanes existed.
+        var registration = new RegisterWorker("w", new Dictionary<string, double>(), ["echo"], PriorityRange.All, 4);
+        Assert.Equal("RW", wire.Serializer.Manifest(registration));
+        Assert.Equal("RL", wire.Serializer.Manifest(registration with { Lanes = [new WorkerLane(4, PriorityRange.All)] }));
+        var node = new NodeView("w", WorkerNodeState.Reachable, new Dictionary<string, double>(), new Dictionary<string, double>(), 4, 4, [], ["echo"], PriorityRange.All, DateTimeOffset.UnixEpoch);
+        Assert.Equal("NV", wire.Serializer.Manifest(node));
+        Assert.Equal("NS", wire.Serializer.Manifest(new NodesView([node])));
+        var laned = node with { Lanes = [new LaneView(4, 3, PriorityRange.All, 10)] };
+        Assert.Equal("NM", wire.Serializer.Manifest(new NodesView([node, laned])));
+        var read = Assert.IsType<NodesView>(wire.Serializer.FromBinary(wire.Serializer.ToBinary(new NodesView([node, laned])), "NM"));
+        Assert.Null(read.Nodes[0].Lanes);
+        Assert.Equal(new LaneView(4, 3, PriorityRange.All, 10), Assert.Single(read.Nodes[1].Lanes!));
         // With the first round of policies only: the first extension, whatever came after.
         Assert.Equal("SP", wire.Serializer.Manifest(new SubmitTask("echo", "{}", "alice") { Delay = TimeSpan.Zero }));
         var withPolicy = info with { Retries = 1 };

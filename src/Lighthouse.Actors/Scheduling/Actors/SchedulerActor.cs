@@ -185,6 +185,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
 
+            // Admins: the per-user policies (the Authorization table keeps everyone else out in a secure scheduler).
+            case GetUserPolicies: Send(Sender, Reply(_state.UserPoliciesView()), ClientDelivery); break;
+            case SetUserPolicy change: Answer(_state.DecideUserPolicy(change, Now)); break;
+
             // A participant with TLS credentials talking to a scheduler without: say so instead of leaving it waiting.
             case OpenSession:
                 Sender.Tell(new SessionRefused("this scheduler runs without TLS credentials and has no sessions: give the host --tls-cert, --tls-key and --tls-ca"));

@@ -20,7 +20,11 @@ internal sealed record SchedulerImage(
     IReadOnlyList<StatisticsTally> Statistics,
     TimeSpan HistoryInterval,
     IReadOnlyList<HistoryBucket> History,
-    IReadOnlyList<TaskPolicyImage>? Policies = null);
+    IReadOnlyList<TaskPolicyImage>? Policies = null,
+    IReadOnlyList<UserPolicyImage>? UserPolicies = null);
+
+/// <summary>A user's runtime policy values (<see cref="UserPolicyChanged"/>), null where none is set; kept apart so a snapshot without any is stored as before.</summary>
+internal sealed record UserPolicyImage(string UserId, decimal? Weight, int? MaxRunning);
 
 /// <summary>
 /// The policies of one task that has any (docs/task-policies.md), kept apart from <see cref="TaskImage"/> so that a snapshot

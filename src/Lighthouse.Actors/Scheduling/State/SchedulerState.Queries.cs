@@ -25,7 +25,8 @@ internal sealed partial class SchedulerState
             n.Running.OrderBy(t => t.Sequence).Select(t => t.Id).ToList(),
             n.TaskNames,
             n.Priorities,
-            n.RegisteredAt))
+            n.RegisteredAt,
+            n.Lanes?.Select((lane, index) => new LaneView(lane.Slots, Math.Max(0, lane.Slots - n.LaneRunning[index]), lane.Priorities, lane.Nice)).ToList()))
         .ToList());
 
     /// <summary>
@@ -84,6 +85,9 @@ internal sealed partial class SchedulerState
         return blocked;
     }
 
+    /// <summary>The per-user policy defaults and every user with a policy of its own.</summary>
+    public UserPoliciesView UserPoliciesView() => _policies.View();
+
     public StatisticsView StatisticsView() => new(_statistics.View());
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
@@ -126,7 +130,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>
     /// Why a queued task waits, most fundamental cause first: no node at all, none reachable, none
-    /// handling its task name or accepting its priority, then the engine's last explanation for its
+    /// handling its task name or accepting its priority, then its user's quota, then the engine's last explanation for its
     /// shape, then a full cluster, else its turn in the fair order has not come yet.
     /// </summary>
     private string PendingReason(TaskRecord task)
@@ -134,8 +138,12 @@ internal sealed partial class SchedulerState
         if (_nodes.Count == 0) return "no worker node is registered";
         if (_nodes.ReachableCount == 0) return $"no worker node is reachable ({_nodes.Count} registered, all unreachable)";
         if (!_nodes.AnyReachableHandles(task.TaskName)) return $"no reachable worker node handles task \"{task.TaskName}\"";
-        if (!_nodes.All.Any(n => n.Reachable && n.Handles(task.TaskName) && n.Priorities.Contains(task.Priority)))
-            return $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (!_nodes.All.Any(n => n.Reachable && n.Handles(task.TaskName) && n.Accepts(task.Priority)))
+            return _nodes.All.All(n => !n.Reachable || !n.Handles(task.TaskName) || n.Lanes is not null)
+                ? $"no reachable worker node that handles task \"{task.TaskName}\" has a lane for priority {task.Priority}"
+                : $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (_queues.AtQuota(task.UserId) is { } quota)
+            return $"user {task.UserId} is at its quota of {quota.ToString(CultureInfo.InvariantCulture)} running tasks";
         if (_shapes.IsBlocked(task.Shape)) return task.Shape.UnplacedReason!;
         if (_nodes.FreeSlots == 0)
             return $"waiting for a free slot: all {_nodes.ReachableSlots} slots on {_nodes.ReachableCount} reachable nodes are busy";

@@ -30,7 +30,9 @@ internal sealed partial class SchedulerState
             _statistics.Export(),
             _history.Interval,
             _history.Export(),
-            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList());
+            tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList(),
+
+            _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList());
     }
 
     private static bool HasPolicies(TaskRecord t) =>
@@ -45,7 +47,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>The registration event a node was added by.</summary>
     public static NodeRegistered RegistrationOf(WorkerNode node) =>
-        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt);
+        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt, node.Lanes);
 
     /// <summary>
     /// A state rebuilt from <paramref name="image"/> under <paramref name="settings"/>. Throws
@@ -153,6 +155,13 @@ internal sealed partial class SchedulerState
         {
             state._tasks.MakeRoomFor(task, settings.RetainedTasksMax, settings.RetainedBytesMax);
             state._tasks.Retain(task, task.ExpiresAt);
+        }
+
+        // Before the queues: each restored user's place depends on its weight and quota.
+        foreach (var p in image.UserPolicies ?? [])
+        {
+            if (state._policies.Runtime.ContainsKey(p.UserId)) throw Inconsistent($"the policy of user {p.UserId} appears twice");
+            state._policies.Set(p.UserId, new UserPolicySetting(p.Weight, p.MaxRunning));
         }
 
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);

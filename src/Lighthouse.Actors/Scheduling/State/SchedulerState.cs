@@ -17,13 +17,15 @@ internal sealed partial class SchedulerState
     private readonly TaskStatistics _statistics = new();
     private readonly ThroughputHistory _history;
     private readonly TaskAlarms _alarms = new();
+    private readonly UserPolicies _policies;
     private readonly TaskDependencies _dependencies = new();
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
     {
         Settings = settings;
-        _queues = new UserQueues(_shapes);
+        _policies = new UserPolicies(settings);
+        _queues = new UserQueues(_shapes, _policies.LimitsOf);
         _history = new ThroughputHistory(settings.HistoryInterval, settings.HistoryLength);
     }
 
@@ -35,6 +37,10 @@ internal sealed partial class SchedulerState
     public WorkerNodes Nodes => _nodes;
     public PlacementShapes Shapes => _shapes;
     public TaskAlarms Alarms => _alarms;
+    public UserPolicies Policies => _policies;
+
+    /// <summary>How many times a user reached its quota with tasks left waiting (since this state was built or restored; for /metrics).</summary>
+    public long QuotaWaits { get; private set; }
     public TaskDependencies Dependencies => _dependencies;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
@@ -97,6 +103,10 @@ internal sealed partial class SchedulerState
             case NodeRemoved e:
                 _nodes.Remove(e.Node);
                 break;
+            case UserPolicyChanged e:
+                _policies.Set(e.UserId, new UserPolicySetting(e.Weight, e.MaxRunning));
+                _queues.SetLimits(e.UserId, _policies.LimitsOf(e.UserId));
+                break;
             default:
                 throw new InvalidOperationException($"unknown scheduler event {change.GetType().Name}");
         }
@@ -144,6 +154,7 @@ internal sealed partial class SchedulerState
         task.StartedAt = at;
         task.Progress = 0;
         _nodes.Started(node, task);
+        if (_queues.AtQuota(task.UserId) is not null && _queues.QueuedOf(task.UserId) > 0) QuotaWaits++;
         if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
     }

@@ -229,6 +229,13 @@
   function renderNode(node) {
     const used = node.slots - node.free_slots;
     const bars = [meter('slots', 'Slots', `<span class="slots-used">${used} of ${node.slots} in use</span>`, node.slots ? used / node.slots : 0, 'slots', `data-free="${node.free_slots}" data-total="${node.slots}"`)];
+    // A worker with lanes: one meter per lane, its slots in use, its priorities and the nice value of its processes.
+    (node.lanes || []).forEach((lane, index) => {
+      const laneUsed = lane.slots - lane.free_slots;
+      const nice = lane.nice === null || lane.nice === undefined ? '' : ` · nice ${lane.nice}`;
+      bars.push(meter(`lane-${index + 1}`, `Lane ${priorities(lane.priorities)}${nice}`, `<span class="lane-used">${laneUsed} of ${lane.slots} in use</span>`,
+        lane.slots ? laneUsed / lane.slots : 0, 'slots lane', `data-lane="${index + 1}" data-free="${lane.free_slots}" data-total="${lane.slots}"`));
+    });
     const special = [];
     for (const [name, capacity] of Object.entries(node.capacity)) {
       const free = node.free[name];
