@@ -30,7 +30,7 @@ public static class SqlJournalConfig
             PersistenceProvider.PostgreSql => "PostgreSQL",
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "unknown persistence provider"),
         };
-        var connection = Quote(settings.ConnectionString!);
+        var connection = Quote(settings.Provider == PersistenceProvider.PostgreSql ? WithTransactionsBounded(settings.ConnectionString!) : settings.ConnectionString!);
         // The journal plugin's write settings are its defaults, on purpose; none of them holds a write back:
         // - Akka sends a persistent actor's writes one WriteMessages at a time, gathering what is persisted while one
         //   is under way into the next; the scheduler persists one row per mailbox drain (EventBatch). So a write is
@@ -67,6 +67,28 @@ public static class SqlJournalConfig
         return ConfigurationFactory.ParseString(plugins)
             .WithFallback(PersistenceConfig.Serialization)
             .WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>How long PostgreSQL lets a journal connection sit inside an open transaction before it ends the session.</summary>
+    public static readonly TimeSpan IdleTransactionTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// The journal's PostgreSQL connections with <c>idle_in_transaction_session_timeout</c> set (unless the operator's
+    /// connection string sets it). A host frozen between a write's INSERT and its COMMIT (SIGSTOP, a suspended VM) keeps
+    /// its transaction, and its lock on the journal table, open for as long as it is frozen: the successor scheduler's
+    /// journal start-up (CREATE TABLE/INDEX IF NOT EXISTS) waited on that lock, 30 s at a time, until the frozen host
+    /// woke. The server ends such a session after this timeout: the successor goes on, and the frozen host's write fails
+    /// when it wakes, so its scheduler stops instead of writing next to its successor (docs/durability.md, the pause
+    /// fence). A write's own transaction is never idle that long.
+    /// </summary>
+    internal static string WithTransactionsBounded(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var options = builder.Options ?? "";
+        if (options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal)) return connectionString;
+        var bound = $"-c idle_in_transaction_session_timeout={(long)IdleTransactionTimeout.TotalMilliseconds}";
+        builder.Options = options.Length == 0 ? bound : $"{options} {bound}";
+        return builder.ConnectionString;
     }
 
     /// <summary>A HOCON quoted string: backslashes and quotes escaped, so any connection string survives.</summary>

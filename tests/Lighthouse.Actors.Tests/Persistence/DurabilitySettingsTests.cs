@@ -77,11 +77,26 @@ public sealed class DurabilitySettingsTests
     {
         var config = SqlJournalConfig.For(SqlDurabilitySettings.PostgreSql("Host=127.0.0.1;Database=\"x\\y\";Username=u"));
 
-        Assert.Equal("Host=127.0.0.1;Database=\"x\\y\";Username=u", config.GetString("akka.persistence.journal.sql.connection-string"));
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(config.GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal(("127.0.0.1", "x\\y", "u"), (connection.Host, connection.Database, connection.Username));
+        // A host frozen inside a write's transaction cannot hold the journal's locks for longer than this (the pause fence).
+        Assert.Equal("-c idle_in_transaction_session_timeout=4000", connection.Options);
         Assert.Equal("PostgreSQL", config.GetString("akka.persistence.snapshot-store.sql.provider-name"));
         Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
         Assert.Equal("Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql", config.GetString("akka.persistence.journal.sql.class"));
         Assert.Equal("SQLite.MS", SqlJournalConfig.For(SqlDurabilitySettings.Sqlite("/tmp/x.db")).GetString("akka.persistence.journal.sql.provider-name"));
         Assert.False(SqlJournalConfig.For(SqlDurabilitySettings.InMemory).HasPath("akka.persistence.journal.sql.class"));
+    }
+
+    [Fact]
+    public void An_idle_transaction_timeout_the_operator_set_is_kept()
+    {
+        var config = SqlJournalConfig.For(SqlDurabilitySettings.PostgreSql("Host=db;Username=u;Options=-c idle_in_transaction_session_timeout=60000"));
+
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(config.GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal("-c idle_in_transaction_session_timeout=60000", connection.Options);
+        var other = new Npgsql.NpgsqlConnectionStringBuilder(SqlJournalConfig.For(SqlDurabilitySettings.PostgreSql("Host=db;Options=-c statement_timeout=9000"))
+            .GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal("-c statement_timeout=9000 -c idle_in_transaction_session_timeout=4000", other.Options);
     }
 }
