@@ -25,6 +25,8 @@ internal sealed class ChaosVerdict
     public int FailedAfterLosingWorkers { get; set; }
     public int UnexpectedEnds { get; set; }
     public int Phantoms { get; set; }
+    public int JournalWriters { get; set; }
+    public int InterleavedWriters { get; set; }
     public List<string> Violations { get; } = [];
 
     public bool Holds => Violations.Count == 0;
@@ -40,7 +42,8 @@ internal sealed class ChaosVerdict
 /// <c>max-attempts</c> times failed saying so);</item>
 /// <item>every end a client saw is the end the scheduler holds (no task finished twice with different results);</item>
 /// <item>attempts never exceed max-attempts; no task is left running (on a node that is gone: stranded);</item>
-/// <item>the scheduler holds no task of these users that no client submitted, and no task id was answered to two submissions (two schedulers at once).</item>
+/// <item>the scheduler holds no task of these users that no client submitted, and no task id was answered to two submissions (two schedulers at once);</item>
+/// <item>the journal's rows come from one scheduler incarnation after another, never interleaved (two schedulers writing at once).</item>
 /// </list>
 /// </summary>
 internal static class ChaosChecker
@@ -213,6 +216,27 @@ internal static class ChaosChecker
         {
             try { return await read(); }
             catch (LighthouseUnavailableException) when (attempt < 30 && !hard.IsCancellationRequested) { await Task.Delay(1000, hard); }
+        }
+    }
+
+    /// <summary>
+    /// Two schedulers never wrote at once: each scheduler incarnation writes under a writer id of its own, so in sequence
+    /// order the journal's rows are one writer's run after another's, and a writer whose run has ended never writes again
+    /// (a downed scheduler that woke and wrote next to its successor would).
+    /// </summary>
+    public static void CheckJournalWriters(ChaosVerdict verdict, IReadOnlyList<(long Sequence, string Writer)> rows)
+    {
+        var runs = new List<(string Writer, long First, long Last)>();
+        foreach (var (sequence, writer) in rows)
+        {
+            if (runs.Count > 0 && runs[^1].Writer == writer) runs[^1] = (writer, runs[^1].First, sequence);
+            else runs.Add((writer, sequence, sequence));
+        }
+        verdict.JournalWriters = runs.Select(r => r.Writer).Distinct().Count();
+        foreach (var writer in runs.GroupBy(r => r.Writer).Where(g => g.Count() > 1))
+        {
+            verdict.InterleavedWriters++;
+            Violation(verdict, $"SPLIT BRAIN: journal writer {writer.Key} wrote rows {string.Join(" and ", writer.Select(r => $"{r.First}–{r.Last}"))}, with another scheduler's rows between");
         }
     }
 

@@ -54,6 +54,26 @@ internal sealed class ChaosCluster : IAsyncDisposable
         public override string ToString() => Name;
     }
 
+    /// <summary>The workers' config file: the hosts' downing rule.</summary>
+    private string WorkerConfig => Path.Combine(_options.RunDirectory, "workers.conf");
+
+    /// <summary>
+    /// The scheduler's journal rows in sequence order, each with the writer that wrote it (one per scheduler incarnation),
+    /// for the check that two schedulers never wrote at once.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Sequence, string Writer)>> JournalWritersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres!.ConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT sequence_number, writer_uuid FROM journal WHERE persistence_id = @id ORDER BY sequence_number", connection);
+        command.Parameters.AddWithValue("id", Lighthouse.Persistence.DurabilitySettings.PersistenceId);
+        var rows = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add((reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1)));
+        return rows;
+    }
+
     public IReadOnlyList<Slot> Hosts { get; }
     public IReadOnlyList<Slot> Workers { get; }
     public IEnumerable<Slot> All => Hosts.Concat(Workers);
@@ -84,6 +104,8 @@ internal sealed class ChaosCluster : IAsyncDisposable
                   collected-result-retention = 3h
                 }
                 """);
+            // The hosts on PostgreSQL down by lease-majority (lighthouse.host.downing = auto); workers must use the same rule.
+            await File.WriteAllTextAsync(cluster.WorkerConfig, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
             // The first host starts the cluster; the others join it, one at a time (so the first stays the oldest).
             await cluster.StartHostAsync(cluster.Hosts[0], seeds: []);
             foreach (var host in cluster.Hosts.Skip(1)) await cluster.StartHostAsync(host, [cluster.Hosts[0]]);
@@ -121,7 +143,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     private async Task StartWorkerAsync(Slot slot)
     {
-        List<string> arguments = ["--name", slot.Name, "--slots", Text(_options.Slots)];
+        List<string> arguments = ["--name", slot.Name, "--slots", Text(_options.Slots), "--config", WorkerConfig];
         foreach (var host in Hosts) arguments.AddRange(["--seed", host.Address]);
         if (slot.Resources is { } resources) arguments.AddRange(["--resources", resources]);
         var process = Launch(slot, _options.WorkerDll, arguments, new Dictionary<string, string>());

@@ -21,6 +21,7 @@ internal sealed record ChaosReport(int Seed, TimeSpan Load, IReadOnlyList<FaultR
             $"completed {v.Completed:N0} ({string.Join(", ", v.ByState.OrderBy(s => s.Key).Select(s => $"{s.Key.ToString().ToLowerInvariant()} {s.Value:N0}"))})",
             $"lost {v.Lost} (must be 0), duplicate completions {v.Duplicates} (must be 0), wrong echo results {v.WrongResults} (must be 0), " +
             $"unfinished {v.Unfinished}, stranded {v.Stranded}, over max-attempts {v.OverAttempts}, unexpected ends {v.UnexpectedEnds}, tasks nobody submitted {v.Phantoms}",
+            $"journal writers {v.JournalWriters} (scheduler incarnations), interleaved {v.InterleavedWriters} (must be 0: two schedulers writing at once)",
             $"re-executions {v.ReExecutions:N0} over {v.ReExecutedTasks:N0} tasks (at-least-once: a worker lost or downed while running them); " +
             $"{v.FailedAfterLosingWorkers:N0} failed after losing their workers max-attempts times",
             "",
@@ -111,6 +112,7 @@ internal static class ChaosRun
 
             options.Log("chaos: checking");
             var verdict = await ChaosChecker.CheckAsync(history, cluster.Admin, options.Log, hard.Token);
+            ChaosChecker.CheckJournalWriters(verdict, await cluster.JournalWritersAsync(hard.Token));
             return new ChaosReport(options.Seed, loadTime, faults.Faults, verdict, history.Troubles, options.RunDirectory);
         }
         catch

@@ -36,6 +36,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.Equal(0, report.Verdict.Lost);
             Assert.Equal(0, report.Verdict.Duplicates);
             Assert.Equal(0, report.Verdict.WrongResults);
+            Assert.Equal(0, report.Verdict.InterleavedWriters);
             Assert.True(report.Holds, $"seed {Seed}: {string.Join("\n", report.Verdict.Violations.Take(20))}\nlogs in {runDirectory}");
             Directory.Delete(runDirectory, recursive: true);
         }

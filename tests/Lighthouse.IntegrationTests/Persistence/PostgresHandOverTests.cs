@@ -33,7 +33,11 @@ public sealed class PostgresHandOverTests(ITestOutputHelper output) : IAsyncLife
 
     public async Task DisposeAsync()
     {
-        if (_configFile is not null) File.Delete(_configFile);
+        if (_configFile is not null)
+        {
+            File.Delete(_configFile);
+            File.Delete(_configFile + ".worker");
+        }
         if (_postgres is not null) await _postgres.DisposeAsync();
     }
 
@@ -47,7 +51,7 @@ public sealed class PostgresHandOverTests(ITestOutputHelper output) : IAsyncLife
         var first = await StartHostAsync(cluster, ports[1]);
         var second = await StartHostAsync(cluster, ports[0], new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = first.Address });
         Assert.Equal(first.AkkaAddress, HostProcess.UpLinePattern().Match(second.UpLine!.Text).Groups["singleton"].Value);
-        await cluster.StartWorkerAsync(second, "w1", slots: 4);
+        await cluster.StartWorkerAsync(second, "w1", slots: 4, ["--config", await WorkerConfigAsync()]);
         var client = await cluster.ConnectAsync(second);
         await Eventually.Until(async () => (await client.GetNodesAsync()).Nodes.Count, n => n == 1, Limit, "the worker registered");
 
@@ -97,42 +101,42 @@ public sealed class PostgresHandOverTests(ITestOutputHelper output) : IAsyncLife
         var first = await StartHostAsync(cluster, ports[1]);
         var second = await StartHostAsync(cluster, ports[2], new Dictionary<string, string> { ["LIGHTHOUSE_SEEDS"] = first.Address });
         Assert.Equal(first.AkkaAddress, HostProcess.UpLinePattern().Match(second.UpLine!.Text).Groups["singleton"].Value);
-        var workerConfig = _configFile + ".worker";
-        await File.WriteAllTextAsync(workerConfig, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
-        try
+        var workerConfig = await WorkerConfigAsync();
+        var worker = await cluster.StartWorkerAsync(second, "w1", slots: 4, ["--config", workerConfig, "--port", ports[0].ToString()]);
+        var client = await cluster.ConnectAsync(second);
+        await Eventually.Until(async () => (await client.GetNodesAsync()).Nodes.Count, n => n == 1, Limit, "the worker registered");
+        var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SubmitAsync("sleep", "{\"ms\":200}", "alice")));
+        await Eventually.Until(async () => await client.ListAsync("alice"), tasks => tasks.Count(t => t.State == TaskState.Succeeded) >= 1, Limit, "the first tasks done");
+
+        first.KillHard();
+        var killed = Stopwatch.StartNew();
+
+        // The survivor takes the scheduler over and accepts and runs new tasks.
+        var after = await Eventually.Until(async () =>
         {
-            var worker = await cluster.StartWorkerAsync(second, "w1", slots: 4, ["--config", workerConfig, "--port", ports[0].ToString()]);
-            var client = await cluster.ConnectAsync(second);
-            await Eventually.Until(async () => (await client.GetNodesAsync()).Nodes.Count, n => n == 1, Limit, "the worker registered");
-            var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SubmitAsync("sleep", "{\"ms\":200}", "alice")));
-            await Eventually.Until(async () => await client.ListAsync("alice"), tasks => tasks.Count(t => t.State == TaskState.Succeeded) >= 1, Limit, "the first tasks done");
-
-            first.KillHard();
-            var killed = Stopwatch.StartNew();
-
-            // The survivor takes the scheduler over and accepts and runs new tasks.
-            var after = await Eventually.Until(async () =>
-            {
-                try { return await client.SubmitAsync(new SubmitTask("echo", "{\"after\":\"kill\"}", "alice", SubmissionId: "after-the-kill")); }
-                catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return null; }
-            }, id => id is not null, Limit, "a submission accepted after the kill");
-            var accepted = killed.Elapsed;
-            var all = await Eventually.Until(async () =>
-            {
-                try { return await client.ListAsync("alice"); }
-                catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return []; }
-            }, tasks => tasks.Count == 9 && tasks.All(t => t.State == TaskState.Succeeded), Limit, "every task succeeded");
-
-            Assert.Equal(before.Append(after!).Order(StringComparer.Ordinal), all.Select(t => t.TaskId).Order(StringComparer.Ordinal));
-            Assert.False(second.HasExited, "the surviving host downed itself");
-            Assert.Contains(worker.Log.Stdout, line => line.Contains("SBR acquired lease", StringComparison.Ordinal));
-            Assert.Contains(second.Log.Stdout, line => line.Contains("the scheduler recovered from the PostgreSQL database", StringComparison.Ordinal));
-            output.WriteLine($"kill -9 of the lower-addressed host of two -> a new submission accepted after {accepted.TotalMilliseconds:0} ms");
-        }
-        finally
+            try { return await client.SubmitAsync(new SubmitTask("echo", "{\"after\":\"kill\"}", "alice", SubmissionId: "after-the-kill")); }
+            catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return null; }
+        }, id => id is not null, Limit, "a submission accepted after the kill");
+        var accepted = killed.Elapsed;
+        var all = await Eventually.Until(async () =>
         {
-            File.Delete(workerConfig);
-        }
+            try { return await client.ListAsync("alice"); }
+            catch (Exception e) when (e is Client.LighthouseUnavailableException or TimeoutException) { return []; }
+        }, tasks => tasks.Count == 9 && tasks.All(t => t.State == TaskState.Succeeded), Limit, "every task succeeded");
+
+        Assert.Equal(before.Append(after!).Order(StringComparer.Ordinal), all.Select(t => t.TaskId).Order(StringComparer.Ordinal));
+        Assert.False(second.HasExited, "the surviving host downed itself");
+        Assert.Contains(worker.Log.Stdout, line => line.Contains("SBR acquired lease", StringComparison.Ordinal));
+        Assert.Contains(second.Log.Stdout, line => line.Contains("the scheduler recovered from the PostgreSQL database", StringComparison.Ordinal));
+        output.WriteLine($"kill -9 of the lower-addressed host of two -> a new submission accepted after {accepted.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>The workers' config file: the hosts on PostgreSQL down by lease-majority, and workers must use the same rule.</summary>
+    private async Task<string> WorkerConfigAsync()
+    {
+        var path = _configFile + ".worker";
+        await File.WriteAllTextAsync(path, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
+        return path;
     }
 
     /// <summary>A host on the shared journal at cluster port <paramref name="port"/>, with no local worker.</summary>
