@@ -23,6 +23,7 @@ public sealed class DelegatedLease : Lease
     private readonly ExtendedActorSystem _system;
     private readonly string _owner;
     private volatile Address? _grantor;
+    private long _validUntil;
 
     public DelegatedLease(LeaseSettings settings, ExtendedActorSystem system)
         : base(settings)
@@ -45,10 +46,16 @@ public sealed class DelegatedLease : Lease
             .ToList();
         foreach (var host in hosts)
         {
+            var sent = TimeProvider.System.GetTimestamp();
             try
             {
                 var answer = await Keeper(host).Ask<DowningLeaseAnswer>(new AcquireDowningLease(Settings.LeaseName, _owner), Settings.TimeoutSettings.OperationTimeout).ConfigureAwait(false);
-                if (answer.Held) _grantor = host;
+                if (answer.Held)
+                {
+                    // The host renews it from now on; believed here for one time to live, then asked again.
+                    Volatile.Write(ref _validUntil, sent + (long)(Settings.TimeoutSettings.HeartbeatTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency));
+                    _grantor = host;
+                }
                 // A host that answered has asked the store: the others would hear the same.
                 return answer.Held;
             }
@@ -60,7 +67,7 @@ public sealed class DelegatedLease : Lease
         return false;
     }
 
-    public override bool CheckLease() => _grantor is not null;
+    public override bool CheckLease() => _grantor is not null && TimeProvider.System.GetTimestamp() < Volatile.Read(ref _validUntil);
 
     public override async Task<bool> Release()
     {
