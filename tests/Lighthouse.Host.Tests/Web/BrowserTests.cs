@@ -76,6 +76,29 @@ public sealed partial class BrowserTests
     }
 
     [Fact]
+    public async Task A_worker_with_lanes_shows_one_meter_per_lane_with_its_priorities_nice_and_slots_in_use()
+    {
+        await using var web = await WebHarness.Start();
+        // pyLoadBalancer's shape: urgent work at a low OS priority in its own lane, the rest in two more.
+        WorkerLane[] lanes = [new(1, new PriorityRange(0, 9), 10), new(1, new PriorityRange(10, 99)), new(2, new PriorityRange(100, 1000))];
+        var registration = TestWorker.Registration("laned", slots: 4, priorities: new PriorityRange(0, 1000)) with { Lanes = lanes };
+        web.System.ActorOf(TestWorker.Props(web.Scheduler, registration), "worker-laned");
+        await WebHarness.Until(async () => (await web.Scheduler.Ask<NodesView>(GetNodes.Instance, WebHarness.Wait)).Nodes.Any(n => n.Node == "laned"), "the laned worker registered");
+        // Priority 5 holds the first lane's only slot; priority 500 one of the third lane's two.
+        await web.Submit("""{"name": "hold", "user": "alice", "priority": 5}""");
+        await web.Submit("""{"name": "hold", "user": "alice", "priority": 500}""");
+        await WebHarness.Until(async () => (await web.GetJson("/api/queues")).GetProperty("running").GetInt32() == 2, "both holds to run");
+
+        var dom = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom);
+        Assert.Equal(("4", "2"), NodeSlots(dom, "laned"));
+        var meters = Regex.Matches(dom, "<div class=\"meter\" data-resource=\"lane-(\\d)\" data-lane=\"\\d\" data-free=\"(\\d+)\" data-total=\"(\\d+)\"><div class=\"meter-label\"><span>([^<]+)</span>")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)).ToList();
+        Assert.Equal([("1", "0", "1", "Lane 0 to 9 · nice 10"), ("2", "1", "1", "Lane 10 to 99"), ("3", "1", "2", "Lane 100 to 1000")], meters);
+    }
+
+    [Fact]
     public async Task The_task_page_shows_status_progress_result_attempts_and_timeline()
     {
         await using var web = await WebHarness.Start();
