@@ -54,9 +54,6 @@ internal sealed class ChaosCluster : IAsyncDisposable
         public override string ToString() => Name;
     }
 
-    /// <summary>The workers' config file: the hosts' downing rule.</summary>
-    private string WorkerConfig => Path.Combine(_options.RunDirectory, "workers.conf");
-
     /// <summary>
     /// The scheduler's journal rows in sequence order, each with the writer that wrote it (one per scheduler incarnation),
     /// for the check that two schedulers never wrote at once.
@@ -104,8 +101,6 @@ internal sealed class ChaosCluster : IAsyncDisposable
                   collected-result-retention = 3h
                 }
                 """);
-            // The hosts on PostgreSQL down by lease-majority (lighthouse.host.downing = auto); workers must use the same rule.
-            await File.WriteAllTextAsync(cluster.WorkerConfig, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
             // The first host starts the cluster; the others join it, one at a time (so the first stays the oldest).
             await cluster.StartHostAsync(cluster.Hosts[0], seeds: []);
             foreach (var host in cluster.Hosts.Skip(1)) await cluster.StartHostAsync(host, [cluster.Hosts[0]]);
@@ -143,7 +138,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     private async Task StartWorkerAsync(Slot slot)
     {
-        List<string> arguments = ["--name", slot.Name, "--slots", Text(_options.Slots), "--config", WorkerConfig];
+        List<string> arguments = ["--name", slot.Name, "--slots", Text(_options.Slots)];
         foreach (var host in Hosts) arguments.AddRange(["--seed", host.Address]);
         if (slot.Resources is { } resources) arguments.AddRange(["--resources", resources]);
         var process = Launch(slot, _options.WorkerDll, arguments, new Dictionary<string, string>());

@@ -26,9 +26,9 @@ internal static class WorkerDefaults
             split-brain-resolver {
               stable-after = 1s
               # The same downing rule as the host's: the majority is counted over scheduler members, so a
-              # lone host survives its dead workers whichever member leads. Hosts on PostgreSQL use
-              # lease-majority (lighthouse.host.downing = auto): set active-strategy = lease-majority in the
-              # worker's config file then; its lease is taken by a host it reaches (DelegatedLease).
+              # lone host survives its dead workers whichever member leads. Hosts set to lease-majority
+              # (lighthouse.host.downing, two hosts on PostgreSQL) need active-strategy = lease-majority in the
+              # worker's config file too; its lease is taken by a host it reaches (DelegatedLease).
               active-strategy = keep-majority
               keep-majority.role = "scheduler"
             }

@@ -4,7 +4,7 @@ using Lighthouse.Tests.Shared;
 
 namespace Lighthouse.Host.Tests.Serve;
 
-/// <summary>Which downing rule a host runs (<c>lighthouse.host.downing</c>): lease-majority on PostgreSQL, keep-majority otherwise.</summary>
+/// <summary>Which downing rule a host runs (<c>lighthouse.host.downing</c>): keep-majority unless lease-majority is chosen, on PostgreSQL.</summary>
 public sealed class DowningConfigurationTests
 {
     private const string Postgres = "lighthouse.persistence { provider = postgresql, connection-string = \"Host=db;Database=lh;Username=u;Password=p\" }\n";
@@ -27,9 +27,10 @@ public sealed class DowningConfigurationTests
     }
 
     [Fact]
-    public void On_postgresql_the_host_takes_a_lease_in_the_same_database_before_downing()
+    public void With_lease_majority_on_postgresql_the_host_takes_a_lease_in_the_same_database_before_downing()
     {
-        var akka = Settings(Postgres).Akka;
+        Assert.Equal("keep-majority", Settings(Postgres).Akka.GetString($"{Resolver}.active-strategy"));
+        var akka = Settings(Postgres + "lighthouse.host.downing = lease-majority").Akka;
 
         Assert.Equal("lease-majority", akka.GetString($"{Resolver}.active-strategy"));
         Assert.Equal("scheduler", akka.GetString($"{Resolver}.lease-majority.role"));
@@ -40,10 +41,10 @@ public sealed class DowningConfigurationTests
     }
 
     [Fact]
-    public void Keep_majority_can_be_chosen_on_postgresql_and_the_lease_can_have_a_database_of_its_own()
+    public void Keep_majority_can_be_named_and_the_lease_can_have_a_database_of_its_own()
     {
         Assert.Equal("keep-majority", Settings(Postgres + "lighthouse.host.downing = keep-majority").Akka.GetString($"{Resolver}.active-strategy"));
-        var own = Settings(Postgres + "lighthouse.lease.connection-string = \"Host=lease-db;Database=l\"").Akka;
+        var own = Settings(Postgres + "lighthouse.host.downing = lease-majority\nlighthouse.lease.connection-string = \"Host=lease-db;Database=l\"").Akka;
         Assert.Equal("Host=lease-db;Database=l", own.GetString($"{PostgresLease.ConfigPath}.connection-string"));
     }
 

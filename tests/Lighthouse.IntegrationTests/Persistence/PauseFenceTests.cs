@@ -20,13 +20,11 @@ public sealed class PauseFenceTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
     private PostgresServer? _postgres;
     private string? _configFile;
-    private string? _workerConfig;
 
     public async Task InitializeAsync()
     {
         _postgres = await PostgresServer.StartAsync();
         _configFile = Path.Combine(Path.GetTempPath(), $"lighthouse-it-fence-{Guid.NewGuid():N}.conf");
-        _workerConfig = _configFile + ".worker";
         await File.WriteAllTextAsync(_configFile, $$"""
             lighthouse.persistence {
               provider = postgresql
@@ -34,13 +32,11 @@ public sealed class PauseFenceTests(ITestOutputHelper output) : IAsyncLifetime
               recovery-grace = 5s
             }
             """);
-        await File.WriteAllTextAsync(_workerConfig, "akka.cluster.split-brain-resolver.active-strategy = lease-majority\n");
     }
 
     public async Task DisposeAsync()
     {
         if (_configFile is not null) File.Delete(_configFile);
-        if (_workerConfig is not null) File.Delete(_workerConfig);
         if (_postgres is not null) await _postgres.DisposeAsync();
     }
 
@@ -52,7 +48,7 @@ public sealed class PauseFenceTests(ITestOutputHelper output) : IAsyncLifetime
         var second = await StartHostAsync(cluster, first.Address);
         var third = await StartHostAsync(cluster, first.Address);
         Assert.Equal(first.AkkaAddress, HostProcess.UpLinePattern().Match(third.UpLine!.Text).Groups["singleton"].Value);
-        await cluster.StartWorkerAsync(second, "w1", slots: 4, ["--config", _workerConfig!]);
+        await cluster.StartWorkerAsync(second, "w1", slots: 4);
         var client = await cluster.ConnectAsync(second);
         await Eventually.Until(async () => (await client.GetNodesAsync()).Nodes.Count, n => n == 1, Limit, "the worker registered");
 

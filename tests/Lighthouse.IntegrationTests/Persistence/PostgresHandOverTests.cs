@@ -28,6 +28,8 @@ public sealed class PostgresHandOverTests(ITestOutputHelper output) : IAsyncLife
               connection-string = "{{_postgres.ConnectionString()}}"
               recovery-grace = 5s
             }
+            # Two hosts: the lease decides which side stays (docs/durability.md "How many scheduler hosts").
+            lighthouse.host.downing = lease-majority
             """);
     }
 
