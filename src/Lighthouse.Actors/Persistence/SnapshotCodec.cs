@@ -10,16 +10,19 @@ internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
     // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged).
+    // Concurrency keys' runtime limits and waiting lists are tags 2 and 3 of that block.
     public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
-        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null),
+        static s => (s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null)) || s.Image.KeyLimits is { Count: > 0 },
         (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
     // Tags of the snapshot's tagged fields (stored: never reuse one).
     private const ulong CoordinationTag = 1;
+    private const ulong KeyLimitsTag = 2;
+    private const ulong KeyWaitersTag = 3;
 
     private static void WriteTags(WireWriter w, SchedulerSnapshot snapshot)
     {
-        var coordinated = snapshot.Image.Policies!.Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
+        var coordinated = (snapshot.Image.Policies ?? []).Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
         TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
         {
             w.WriteCount(list.Count);
@@ -30,6 +33,20 @@ internal static class SnapshotCodec
                 w.WriteString(p.ConcurrencyKey);
             }
         });
+        if (snapshot.Image.KeyLimits is { Count: > 0 } limits)
+        {
+            TaggedFields.Write(w, KeyLimitsTag, limits, static (w, list) =>
+            {
+                w.WriteCount(list.Count);
+                foreach (var limit in list)
+                {
+                    w.WriteString(limit.Key);
+                    w.WriteInt(limit.Limit);
+                }
+            });
+        }
+        if (snapshot.Image.KeyWaiters is { Count: > 0 } waiters)
+            TaggedFields.Write(w, KeyWaitersTag, waiters, static (w, list) => w.WriteStringList(list));
     }
 
     private static SchedulerSnapshot ReadTags(ref WireReader r, SchedulerSnapshot snapshot)
@@ -37,10 +54,22 @@ internal static class SnapshotCodec
         var image = snapshot.Image;
         while (TaggedFields.Next(ref r, "Snapshot.Fields", out var tag, out var end))
         {
-            if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
+            switch (tag)
+            {
+                case CoordinationTag: image = ReadCoordination(ref r, image); break;
+                case KeyLimitsTag: image = image with { KeyLimits = ReadKeyLimits(ref r) }; break;
+                case KeyWaitersTag: image = image with { KeyWaiters = r.ReadStringList("Snapshot.KeyWaiters") }; break;
+            }
             r.SkipTo(end, "Snapshot.Fields");
         }
         return new SchedulerSnapshot(image);
+    }
+
+    private static KeyLimitImage[] ReadKeyLimits(ref WireReader r)
+    {
+        var limits = new KeyLimitImage[Count(ref r, "Snapshot.KeyLimits", 2)];
+        for (var i = 0; i < limits.Length; i++) limits[i] = new KeyLimitImage(Text(ref r, "KeyLimit.Key"), r.ReadInt("KeyLimit.Limit"));
+        return limits;
     }
 
     private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)
@@ -61,7 +90,7 @@ internal static class SnapshotCodec
 
     private static void WritePolicies(WireWriter w, SchedulerSnapshot snapshot)
     {
-        var policies = snapshot.Image.Policies!;
+        var policies = snapshot.Image.Policies ?? [];
         w.WriteCount(policies.Count);
         foreach (var p in policies)
         {

@@ -140,7 +140,7 @@ internal static class TaskEndpoints
     /// 415 unless the body is declared JSON: a web page can send a cross-origin form or <c>text/plain</c> POST without
     /// asking first (no CORS preflight), but not <c>application/json</c>, so this closes the forged-submission route.
     /// </summary>
-    private static JsonBody? NotJson(HttpRequest request)
+    internal static JsonBody? NotJson(HttpRequest request)
     {
         var type = request.ContentType;
         if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)

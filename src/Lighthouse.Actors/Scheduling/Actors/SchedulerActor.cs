@@ -176,6 +176,10 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
 
+            // Admins: concurrency limits (SchedulerActor.Limits.cs).
+            case GetConcurrencyLimits: Send(Sender, Reply(_state.LimitsView()), ClientDelivery); break;
+            case SetConcurrencyLimit set: SetLimit(set); break;
+
             // A participant with TLS credentials talking to a scheduler without: say so instead of leaving it waiting.
             case OpenSession:
                 Sender.Tell(new SessionRefused("this scheduler runs without TLS credentials and has no sessions: give the host --tls-cert, --tls-key and --tls-ca"));

@@ -18,12 +18,14 @@ internal sealed partial class SchedulerState
     private readonly ThroughputHistory _history;
     private readonly TaskAlarms _alarms = new();
     private readonly TaskDependencies _dependencies = new();
+    private readonly ConcurrencyKeys _keys;
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
     {
         Settings = settings;
         _queues = new UserQueues(_shapes);
+        _keys = new ConcurrencyKeys(settings.ConcurrencyLimits, settings.DefaultConcurrencyLimit);
         _history = new ThroughputHistory(settings.HistoryInterval, settings.HistoryLength);
     }
 
@@ -36,6 +38,7 @@ internal sealed partial class SchedulerState
     public PlacementShapes Shapes => _shapes;
     public TaskAlarms Alarms => _alarms;
     public TaskDependencies Dependencies => _dependencies;
+    public ConcurrencyKeys Keys => _keys;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
     public void Apply(SchedulerEvent change)
@@ -98,6 +101,9 @@ internal sealed partial class SchedulerState
             case NodeRemoved e:
                 _nodes.Remove(e.Node);
                 break;
+            case ConcurrencyLimitChanged e:
+                ApplyLimitChanged(e);
+                break;
             default:
                 throw new InvalidOperationException($"unknown scheduler event {change.GetType().Name}");
         }
@@ -132,12 +138,10 @@ internal sealed partial class SchedulerState
         else Enqueue(task);
     }
 
-    /// <summary>A task joins its user's queue.</summary>
-    private void Enqueue(TaskRecord task) => _queues.Enqueue(task);
-
     private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
     {
         var task = Require(taskId, TaskState.Queued);
+        if (task.ConcurrencyKey is not null) KeyStarting(task);
         _queues.Dequeue(task, started: true);
         task.State = TaskState.Running;
         task.Node = node;
@@ -145,6 +149,7 @@ internal sealed partial class SchedulerState
         task.StartedAt = at;
         task.Progress = 0;
         _nodes.Started(node, task);
+        if (task.HoldsKeySlot) _keys.Started(task);
         if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
     }
@@ -162,6 +167,9 @@ internal sealed partial class SchedulerState
                 _followUps.Remove(task);
                 _dependencies.Release(task);
                 break;
+            case TaskState.Queued when task.WaitsForKey:
+                _keys.Leave(task);
+                break;
             case TaskState.Queued:
                 _queues.Dequeue(task, started: false);
                 break;
@@ -175,6 +183,7 @@ internal sealed partial class SchedulerState
         task.Result = e.Result;
         task.Error = e.Error;
         task.FinishedAt = e.At;
+        ReleaseKeySlot(task);
         // A success is the whole of the work, whatever the worker last reported (progress is coalesced).
         if (e.State == TaskState.Succeeded) task.Progress = 100;
         _shapes.Release(task.Shape);
@@ -202,6 +211,8 @@ internal sealed partial class SchedulerState
         task.Progress = 0;
         task.Retries++;
         task.AddAttemptError(e.Error);
+        // A retry waits without its key's slot, and takes one again when due, behind the tasks that waited meanwhile.
+        ReleaseKeySlot(task);
         _alarms.Wait(task, e.RetryAt);
     }
 
@@ -209,6 +220,7 @@ internal sealed partial class SchedulerState
     private void LeaveNode(TaskRecord task)
     {
         _alarms.Unwatch(task);
+        if (task.HoldsKeySlot) _keys.StoppedRunning(task);
         _nodes.Ended(task.Node!, task);
         _queues.RunningEnded(task.UserId);
         task.CancelRequested = false;
