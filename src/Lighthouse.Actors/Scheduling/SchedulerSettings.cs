@@ -57,7 +57,10 @@ public sealed record SchedulerSettings(
     public int MaxDependencies { get; init; } = 100;
 
     /// <summary>Limits of concurrency keys (<c>concurrency-limits { KEY = N }</c>): start values; an admin's runtime limits win.</summary>
-    public IReadOnlyDictionary<string, int> ConcurrencyLimits { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> ConcurrencyLimits { get; init; } = NoLimits;
+
+    // One shared empty table: settings without limits stay equal as records (a dictionary compares by reference).
+    private static readonly IReadOnlyDictionary<string, int> NoLimits = new Dictionary<string, int>();
 
     /// <summary>The limit of a key with neither a configured nor a runtime limit (<c>default-concurrency-limit</c>); null (off): unlimited.</summary>
     public int? DefaultConcurrencyLimit { get; init; }
@@ -147,7 +150,7 @@ public sealed record SchedulerSettings(
         }
         if (limits.Count > MaxConcurrencyKeys)
             throw Invalid("concurrency-limits", $"{limits.Count} keys", $"it names more keys than max-concurrency-keys ({MaxConcurrencyKeys})");
-        return this with { ConcurrencyLimits = limits, DefaultConcurrencyLimit = defaultLimit };
+        return this with { ConcurrencyLimits = limits.Count == 0 ? NoLimits : limits, DefaultConcurrencyLimit = defaultLimit };
     }
 
     private int ConcurrencyLimit(string key, string text, string alternative)

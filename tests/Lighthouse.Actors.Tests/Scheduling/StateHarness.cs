@@ -24,6 +24,9 @@ internal sealed class StateHarness
     /// <summary>Every start, in order: (task id, node).</summary>
     public List<(string TaskId, string Node)> Starts { get; } = [];
 
+    /// <summary>Every event applied, in order (a journal, dispatch memos included).</summary>
+    public List<SchedulerEvent> Events { get; } = [];
+
     /// <summary>Every cancel sent to a worker.</summary>
     public List<string> CancelsSent { get; } = [];
 
@@ -34,6 +37,7 @@ internal sealed class StateHarness
         foreach (var change in events)
         {
             State.Apply(change);
+            Events.Add(change);
             Assert.Null(Placer.Follow(change, State));
             switch (change)
             {
