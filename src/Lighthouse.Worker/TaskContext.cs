@@ -48,6 +48,12 @@ public sealed class TaskContext(
     /// <summary>Fires when the task is cancelled, exceeds its handler's timeout, or the worker stops.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>
+    /// The nice value of the worker lane the task runs in (<c>--lane SLOTS:MIN:MAX:NICE</c>), or null when the worker has no
+    /// lanes or the lane sets none. A process handler without a nice value of its own starts its program at this one.
+    /// </summary>
+    public int? LaneNice { get; init; }
+
     /// <summary>Shorthand for <c>Progress.Report(percent)</c>.</summary>
     public void ReportProgress(double percent) => Progress.Report(percent);
 }

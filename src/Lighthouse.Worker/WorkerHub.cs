@@ -26,8 +26,9 @@ public sealed class WorkerHub
     private WorkerHub(WorkerHubOptions options)
     {
         NodeName = options.NodeName;
-        Slots = options.Slots;
-        Priorities = options.Priorities;
+        Lanes = options.Lanes.Count > 0 ? options.Lanes.ToList() : null;
+        Slots = Lanes is { } lanes ? WorkerLanes.TotalSlots(lanes) : options.Slots;
+        Priorities = Lanes is { } spanned ? WorkerLanes.Span(spanned) : options.Priorities;
         Resources = new SortedDictionary<string, double>(options.Resources.ToDictionary(), StringComparer.Ordinal);
         _handlers = new SortedDictionary<string, TaskHandler>(options.Handlers.ToDictionary(h => h.TaskName), StringComparer.Ordinal);
         TaskNames = _handlers.Keys.ToList();
@@ -40,8 +41,14 @@ public sealed class WorkerHub
     /// <summary>The configured node name, or null to derive one when started (see <see cref="ResolveNodeName"/>).</summary>
     public string? NodeName { get; }
 
+    /// <summary>How many tasks run at once: the sum of the lanes' slots when it has lanes.</summary>
     public int Slots { get; }
+
+    /// <summary>The priorities accepted: with lanes, from their lowest minimum to their highest maximum (gaps between lanes are not accepted).</summary>
     public PriorityRange Priorities { get; }
+
+    /// <summary>The lanes (<see cref="WorkerHubOptions.Lane"/>), or null for none.</summary>
+    public IReadOnlyList<WorkerLane>? Lanes { get; }
 
     /// <summary>Declared resources, name → quantity (tags 0, wards -Infinity); <c>slots</c> is added by the scheduler.</summary>
     public IReadOnlyDictionary<string, double> Resources { get; }
@@ -130,5 +137,5 @@ public sealed class WorkerHub
 
     internal TaskHandler? Find(string taskName) => _handlers.GetValueOrDefault(taskName);
 
-    internal RegisterWorker Registration(string node) => new(node, Resources, TaskNames, Priorities, Slots);
+    internal RegisterWorker Registration(string node) => new(node, Resources, TaskNames, Priorities, Slots, Lanes: Lanes);
 }

@@ -21,6 +21,7 @@ public sealed class WorkerHubOptions
 
     private readonly SortedDictionary<string, double> _resources = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, TaskHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly List<WorkerLane> _lanes = [];
 
     /// <summary>The node's name in the scheduler; null means machine name and cluster port (or a generated suffix without one).</summary>
     public string? NodeName { get; set; }
@@ -30,6 +31,12 @@ public sealed class WorkerHubOptions
 
     /// <summary>The task priorities this node accepts. Default: all.</summary>
     public PriorityRange Priorities { get; set; } = PriorityRange.All;
+
+    /// <summary>
+    /// The lanes added by <see cref="Lane"/>, in order; none means one lane of <see cref="Slots"/> for <see cref="Priorities"/>.
+    /// With lanes, the node's slots are their sum and its range their span: <see cref="Slots"/> and <see cref="Priorities"/> are not used.
+    /// </summary>
+    public IReadOnlyList<WorkerLane> Lanes => _lanes;
 
     /// <summary>Reports of one task's progress are at least this far apart (the latest one waits). Default 100 ms.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -101,6 +108,20 @@ public sealed class WorkerHubOptions
         return this;
     }
 
+    /// <summary>
+    /// Adds a lane (pyLoadBalancer's <c>WKHUB_WORKERS</c> entry, <c>lighthouse-worker --lane</c>): <paramref name="slots"/> tasks
+    /// at once of priorities <paramref name="minPriority"/> to <paramref name="maxPriority"/>, whose programs (process
+    /// handlers without a nice value of their own) run at <paramref name="nice"/>. Lanes may not share a priority; a task
+    /// whose priority is in no lane never comes to this node. <c>o.Lane(4, 0, 9, nice: 10).Lane(4, 10, 99).Lane(4, 100, 1000)</c>
+    /// </summary>
+    public WorkerHubOptions Lane(int slots, int minPriority, int maxPriority, int? nice = null)
+    {
+        var lane = new WorkerLane(slots, new PriorityRange(minPriority, maxPriority), nice);
+        if (WorkerLanes.Problem([.. _lanes, lane], "lanes") is { } problem) throw new ArgumentException(problem);
+        _lanes.Add(lane);
+        return this;
+    }
+
     /// <summary>Adds the built-in handlers <c>echo</c>, <c>sleep</c>, <c>fail</c> and <c>cpu</c> (see <see cref="BuiltInHandlers"/>).</summary>
     public WorkerHubOptions AddBuiltInHandlers()
     {
@@ -128,7 +149,7 @@ public sealed class WorkerHubOptions
     internal string? Problem()
     {
         if (NodeName is not null && NameRules.Problem(NodeName, "node name") is { } name) return name;
-        if (Slots < 1) return $"slots is {Slots}: a worker needs at least 1";
+        if (_lanes.Count == 0 && Slots < 1) return $"slots is {Slots}: a worker needs at least 1";
         if (Priorities is null) return "priority range is missing";
         if (Priorities.Min > Priorities.Max)
             return $"priority range {Priorities.Min}:{Priorities.Max}: the minimum {Priorities.Min} is above the maximum {Priorities.Max}";

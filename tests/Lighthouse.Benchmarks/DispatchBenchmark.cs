@@ -12,9 +12,11 @@ namespace Lighthouse.Benchmarks;
 /// (report decided, events applied, engine released), then the next task is chosen, placed and started.
 /// The queue is topped up (untimed) so its depth stays near the nominal figure.
 /// <para>
-/// Two mixes: <c>uniform</c> (every task fits once a slot frees) and <c>20% unplaceable</c> (one task in
+/// Three mixes: <c>uniform</c> (every task fits once a slot frees), <c>20% unplaceable</c> (one task in
 /// five needs a resource no node has and outranks the user's other tasks; as the user count is a
-/// multiple of five, a fifth of the users have nothing but such tasks).
+/// multiple of five, a fifth of the users have nothing but such tasks) and <c>weighted, 20% at quota</c>
+/// (uniform tasks; users have weights 1 to 5 and one in five a quota of 2 running tasks, which it is
+/// always at, so its tasks wait out of the fair order).
 /// </para>
 /// <para>
 /// Every depth is filled first and then measured in interleaved repetitions, so that the load of a
@@ -45,9 +47,9 @@ internal static class DispatchBenchmark
         Console.WriteLine();
         Console.WriteLine("| mix | queued | users | bytes/queued task | submits/s | dispatches/s | µs/dispatch | allocated B/dispatch | vs 1k |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var unplaceable in new[] { false, true })
+        foreach (var (mix, unplaceable, weighted) in new[] { ("uniform", false, false), ("20% unplaceable", true, false), ("weighted, 20% at quota", false, true) })
         {
-            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable)).ToList();
+            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable, weighted)).ToList();
             foreach (var scenario in scenarios) scenario.Fill();
             var runs = scenarios.Select(_ => new List<(double Micros, double Allocated)>()).ToList();
             for (var repetition = 0; repetition < Repetitions; repetition++)
@@ -62,7 +64,7 @@ internal static class DispatchBenchmark
                 var median = runs[i].OrderBy(r => r.Micros).ElementAt(Repetitions / 2);
                 baseline ??= median.Micros;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(unplaceable ? "20% unplaceable" : "uniform")} | {scenario.Depth:N0} | {scenario.Users:N0} | {scenario.BytesPerTask:N0} | {scenario.SubmitsPerSecond:N0} | {1e6 / median.Micros:N0} | {median.Micros:F2} | {median.Allocated:N0} | {median.Micros / baseline.Value:F2}x |"));
+                    $"| {mix} | {scenario.Depth:N0} | {scenario.Users:N0} | {scenario.BytesPerTask:N0} | {scenario.SubmitsPerSecond:N0} | {1e6 / median.Micros:N0} | {median.Micros:F2} | {median.Allocated:N0} | {median.Micros / baseline.Value:F2}x |"));
             }
         }
     }
@@ -78,14 +80,19 @@ internal static class DispatchBenchmark
         private readonly Queue<string> _running = new();
         private readonly DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         private readonly bool _unplaceable;
+        private readonly bool _weighted;
         private long _submitted;
 
-        public DispatchScenario(int depth, int users, bool unplaceable)
+        public DispatchScenario(int depth, int users, bool unplaceable, bool weighted = false)
         {
             Depth = depth;
             Users = users;
             _unplaceable = unplaceable;
-            _state = new SchedulerState(SchedulerSettings.Default with { QueueCapPerUser = Math.Max(1000, 2 * depth / users) });
+            _weighted = weighted;
+            var policies = weighted
+                ? Enumerable.Range(0, users).ToDictionary(u => $"user-{u}", u => new UserPolicySetting(1 + u % 5, u % 5 == 4 ? 2 : null), StringComparer.Ordinal)
+                : new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
+            _state = new SchedulerState(SchedulerSettings.Default with { QueueCapPerUser = Math.Max(1000, 2 * depth / users), Users = policies });
             for (var n = 0; n < Nodes; n++)
             {
                 var registration = new RegisterWorker($"node-{n:D2}", new Dictionary<string, double> { ["cpu"] = 64 }, ["echo"], PriorityRange.All, SlotsPerNode);
@@ -145,10 +152,12 @@ internal static class DispatchBenchmark
             Apply(_state.DecideExpiry(_now + TimeSpan.FromDays(1)));
         }
 
-        /// <summary>Submits one task; refills add only placeable ones so the unplaceable share stays what the fill made it.</summary>
+        /// <summary>Submits one task; refills add only placeable ones (and none for users at their quota) so the shares stay what the fill made them.</summary>
         private void Submit(bool refill)
         {
             var i = _submitted++;
+            // Users at their quota start nothing, so refills go to the others: their backlog stays what the fill made it.
+            while (refill && _weighted && i % Users % 5 == 4) i = _submitted++;
             var blocked = _unplaceable && !refill && i % 5 == 0;
             var requirements = blocked
                 ? new Dictionary<string, double> { ["cpu"] = 1, ["gpu"] = 1 }

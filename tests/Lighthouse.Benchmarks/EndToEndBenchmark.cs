@@ -12,7 +12,7 @@ namespace Lighthouse.Benchmarks;
 /// <summary>
 /// Lighthouse end to end on this machine: a real host (<c>lighthouse serve --no-local-worker</c>) and two real
 /// <c>lighthouse-worker</c> processes on loopback, driven by one <see cref="LighthouseClient"/> from this process.
-///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--tls] [--store sqlite|memory] [--tasks N] [--window N] [--slots N]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- e2e [--quick] [--no-build] [--tls] [--store sqlite|memory] [--tasks N] [--window N] [--slots N] [--warmup N] [--fixed-warmup]
 /// <para>
 /// Measured: <c>echo</c> throughput with a pipelined client (a window of tasks in flight, each run through
 /// <see cref="LighthouseClient.RunAsync(string, string, string, int, IProgress{TaskInfo}?, CancellationToken)"/>, which submits
@@ -114,9 +114,12 @@ internal static class EndToEndBenchmark
 
             await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up");
             var processes = new[] { host }.Concat(workers.Values).ToList();
+            if (!settings.FixedWarmup) await UntilJitQuiet(client, settings, processes);
             var cpuBefore = CpuTimes(processes);
+            var jitBefore = JitTimes(processes);
             var pipelined = await Pipelined(client, settings.Tasks, settings.Window, settings.Users, "pipelined");
             var cpu = Spent(cpuBefore, CpuTimes(processes), settings.Tasks);
+            var jit = JitSpent(jitBefore, JitTimes(processes), settings.Tasks);
             var loadPipelined = LoadAverage();
 
             await OneAtATime(client, settings.Warmup / 10, WaitPlan.Run);
@@ -129,7 +132,7 @@ internal static class EndToEndBenchmark
             for (var trial = 0; trial < settings.KillTrials; trial++)
                 kills.Add(await KillTrial(client, workers, workerDll, port, settings.Slots));
 
-            PrintTable(settings, pipelined, run, waiting, atOnce, kills, cpu);
+            PrintTable(settings, pipelined, run, waiting, atOnce, kills, cpu, jit);
             Console.WriteLine($"load average: at start {loadBefore}; after pipelined {loadPipelined}; after one-at-a-time {loadSequential}; at end {LoadAverage()}");
         }
         catch
@@ -312,12 +315,52 @@ internal static class EndToEndBenchmark
         return times;
     }
 
+    /// <summary>
+    /// More warm-up rounds until the runtime's tiered JIT is quiet (at most <see cref="JitQuietShare"/> of the four
+    /// processes' processor time in the last round), so that the measured phase is the steady state, the same for every
+    /// configuration: after the fixed warm-up alone the JIT was still recompiling hot methods in the measured phase, for
+    /// up to 40 % of a process's time, more with TLS (see docs/benchmarks.md, issue 11). Linux only (/proc, whose
+    /// 10 ms ticks are why a round is a whole warm-up's worth of tasks); at most <see cref="JitQuietRounds"/> rounds.
+    /// </summary>
+    private static async Task UntilJitQuiet(LighthouseClient client, Settings settings, List<ChildProcess> processes)
+    {
+        if (!TieredJit.Available) return;
+        for (var i = 0; i < JitQuietRounds; i++)
+        {
+            var cpuBefore = CpuTimes(processes);
+            var jitBefore = JitTimes(processes);
+            await Pipelined(client, settings.Warmup, settings.Window, settings.Users, "warm-up until the JIT is quiet");
+            var cpu = Spent(cpuBefore, CpuTimes(processes), settings.Warmup).Sum(p => p.MicrosecondsPerTask);
+            var jit = JitSpent(jitBefore, JitTimes(processes), settings.Warmup).Sum(p => p.MicrosecondsPerTask);
+            var share = jit / Math.Max(cpu, 1e-9);
+            Console.WriteLine($"    tiered JIT: {jit:0.0} of {cpu:0} µs of processor time per task ({share:P0})");
+            if (share <= JitQuietShare) return;
+        }
+        Console.WriteLine($"    (not quiet after {JitQuietRounds} more rounds: measuring anyway)");
+    }
+
+    // Where it stays: after the hot paths are recompiled, the JIT kept taking 3-6 % of a round (rarer methods reaching
+    // their call counts), and under 4 % of the measured phase.
+    private const double JitQuietShare = 0.05;
+    private const int JitQuietRounds = 10;
+
+    private static Dictionary<string, Dictionary<string, long>> JitTimes(IEnumerable<ChildProcess> children)
+    {
+        var times = children.ToDictionary(c => c.Name, c => TieredJit.Threads(c.Id));
+        times["client (this process)"] = TieredJit.Threads(Environment.ProcessId);
+        return times;
+    }
+
+    private static IReadOnlyList<(string Process, double MicrosecondsPerTask)> JitSpent(
+        Dictionary<string, Dictionary<string, long>> before, Dictionary<string, Dictionary<string, long>> after, int tasks) =>
+        after.Select(a => (a.Key, TieredJit.Between(before[a.Key], a.Value).TotalMicroseconds / tasks)).ToList();
+
     /// <summary>Processor microseconds per task spent by each process between two readings.</summary>
     private static IReadOnlyList<(string Process, double MicrosecondsPerTask)> Spent(Dictionary<string, TimeSpan> before, Dictionary<string, TimeSpan> after, int tasks) =>
         after.Select(a => (a.Key, (a.Value - before[a.Key]).TotalMicroseconds / tasks)).ToList();
 
     private static void PrintTable(Settings settings, LatencyFigures pipelined, LatencyFigures run, LatencyFigures waiting, LatencyFigures atOnce, List<KillFigures> kills,
-        IReadOnlyList<(string Process, double MicrosecondsPerTask)> cpu)
+        IReadOnlyList<(string Process, double MicrosecondsPerTask)> cpu, IReadOnlyList<(string Process, double MicrosecondsPerTask)> jit)
     {
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-64} {"tasks/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"polls/task",10}");
@@ -329,6 +372,8 @@ internal static class EndToEndBenchmark
         Console.WriteLine();
         Console.WriteLine($"processor time per pipelined task: {string.Join(", ", cpu.Select(c => $"{c.Process} {c.MicrosecondsPerTask:0} µs"))}; " +
             $"total {cpu.Sum(c => c.MicrosecondsPerTask):0} µs, i.e. at most {2e6 / cpu.Sum(c => c.MicrosecondsPerTask):N0} tasks/s on 2 idle cores");
+        if (TieredJit.Available)
+            Console.WriteLine($"of which the runtime's tiered JIT (background recompilation): {string.Join(", ", jit.Select(c => $"{c.Process} {c.MicrosecondsPerTask:0.0} µs"))}");
         Console.WriteLine();
         Console.WriteLine($"{"kill -9 of the worker running sleep tasks",-64} {"unreachable",12} {"removed + re-queued",20} {"started elsewhere",18}");
         for (var i = 0; i < kills.Count; i++)
@@ -425,7 +470,7 @@ internal static class EndToEndBenchmark
     /// <summary>With --tls, each worker's --tls-* flags (a restarted worker gets the same).</summary>
     private static readonly Dictionary<string, string[]> WorkerTls = [];
 
-    private sealed record Settings(bool Quick, bool Build, string Store, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials, bool Tls)
+    private sealed record Settings(bool Quick, bool Build, string Store, int Tasks, int Window, int Sequential, int Warmup, int Slots, int Users, int KillTrials, bool Tls, bool FixedWarmup)
     {
         public static Settings Parse(string[] args)
         {
@@ -437,14 +482,15 @@ internal static class EndToEndBenchmark
                 Number(args, "--tasks", quick ? 10_000 : 100_000),
                 Number(args, "--window", quick ? 2_000 : 8_000),
                 Number(args, "--sequential", quick ? 300 : 2_000),
-                // Long enough for tiered compilation to finish in all four processes: with 10,000 the measured CPU per task was
-                // up to twice the steady state (the JIT thread took 40 % of a worker in a perf sample).
+                // The least warm-up; more rounds follow until tiered compilation is quiet in all four processes (UntilJitQuiet)
+                // unless --fixed-warmup. With 10,000 alone the measured CPU per task was up to twice the steady state.
                 Number(args, "--warmup", quick ? 5_000 : 30_000),
                 Number(args, "--slots", 256),
                 // Enough users that a full window stays under the scheduler's default queue cap of 1,000 per user.
                 Number(args, "--users", 16),
                 Number(args, "--kills", quick ? 1 : 3),
-                args.Contains("--tls"));
+                args.Contains("--tls"),
+                args.Contains("--fixed-warmup"));
         }
 
         /// <summary>sqlite (the host's default: its journal in a fresh directory) or memory (persistence provider none).</summary>
@@ -500,6 +546,9 @@ internal static class EndToEndBenchmark
             // The benchmark's cluster is described by its flags alone, never by the machine's LIGHTHOUSE_* settings.
             foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("LIGHTHOUSE_", StringComparison.Ordinal)).ToList())
                 start.Environment.Remove(key);
+            // A host at full speed seconds after its start, as README "Running a cluster" advises for a busy host
+            // (lighthouse-worker has this in its runtime configuration; lighthouse does not, for its one-shot commands).
+            start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
             var child = new ChildProcess(name, new Process { StartInfo = start });
             child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
             child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);
@@ -550,6 +599,8 @@ internal static class EndToEndBenchmark
         }
 
         public string Tail() => string.Join('\n', _tail);
+
+        public int Id => _process.Id;
 
         /// <summary>User + system processor time the process has used so far.</summary>
         public TimeSpan ProcessorTime

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Persistence;
 using Lighthouse.Persistence;
 using Lighthouse.Persistence.Sql;
 using Lighthouse.Protocol;
@@ -13,7 +14,7 @@ namespace Lighthouse.Benchmarks;
 /// PostgreSQL (each acknowledged only once its event is durable), the CPU time this process spends per
 /// submission meanwhile (scheduler, journal plugin, database driver and SQLite itself; a PostgreSQL server's
 /// own work is not counted), and how long a scheduler takes to recover 100k events with and without a snapshot.
-///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick] [--retention]
 /// PostgreSQL: the server in LIGHTHOUSE_BENCH_POSTGRES (an Npgsql connection string; its database is used as is),
 /// else a throwaway one started with scripts/deps/postgresql.sh when PostgreSQL is installed, else skipped.
 /// </summary>
@@ -30,6 +31,13 @@ internal static class PersistenceBenchmark
         using var work = new ScratchDirectory();
         using var postgres = PostgresForBenchmark.Find(work.Path);
 
+        // --retention: only the recovery at the retention bound.
+        if (args.Contains("--retention"))
+        {
+            RetainedRows(work, postgres, quick);
+            return;
+        }
+
         Console.WriteLine($"accepted submissions per second: {submissions:N0} submissions, {window:N0} in flight, 100 users; best of 3 runs");
         Console.WriteLine($"{"store",-12} {"accepted/s",12} {"CPU µs/submission",18} {"runs (accepted/s)",30}");
         Report("in memory", Enumerable.Range(0, 3).Select(_ => Throughput(SqlDurabilitySettings.InMemory, submissions, window)).ToList());
@@ -44,6 +52,92 @@ internal static class PersistenceBenchmark
         Console.WriteLine($"{"store",-12} {"journal only",14} {"from snapshot",14}");
         RecoveryRow("SQLite", name => SqlDurabilitySettings.Sqlite(work.File(name + ".db")), recoveryEvents, window);
         if (postgres.Available) RecoveryRow("PostgreSQL", name => postgres.Fresh(name), recoveryEvents, window);
+
+        Console.WriteLine();
+        RetainedRows(work, postgres, quick);
+    }
+
+    /// <summary>
+    /// Finished tasks are what a busy scheduler holds most of: recovery at the retention bound (retained-tasks-max) is what a
+    /// fail-over waits for.
+    /// </summary>
+    private static void RetainedRows(ScratchDirectory work, PostgresForBenchmark postgres, bool quick)
+    {
+        Console.WriteLine("recovery from a snapshot of finished echo tasks (payload and result {\"n\":1}), until the scheduler answers its first query");
+        Console.WriteLine($"{"store",-12} {"finished",10} {"snapshot",12} {"recovery",12}");
+        var retained = quick ? [10_000] : new[] { 50_000, SchedulerSettings.Default.RetainedTasksMax, 200_000 };
+        foreach (var count in retained)
+        {
+            RetainedRow("SQLite", SqlDurabilitySettings.Sqlite(work.File($"retained-{count}.db")), count);
+            if (postgres.Available) RetainedRow("PostgreSQL", postgres.Fresh($"retained_{count}"), count);
+        }
+    }
+
+    private static void RetainedRow(string store, SqlDurabilitySettings durability, int finished)
+    {
+        DatabaseCheck.VerifyAsync(durability).Wait(Patience);
+        var image = FinishedState(finished).Capture();
+        long bytes;
+        using (var system = NewSystem(durability))
+        {
+            var snapshot = new SchedulerSnapshot(image);
+            bytes = system.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot).Length;
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            system.ActorOf(Props.Create(() => new SnapshotWriter(durability.Scheduler, image, done)));
+            if (!done.Task.Wait(Patience)) throw new TimeoutException($"the snapshot of {finished} finished tasks was not saved within {Patience}");
+            system.Terminate().Wait(Patience);
+        }
+        var times = Enumerable.Range(0, 3).Select(_ => Recover(durability, expected: 0)).ToList();
+        Console.WriteLine($"{store,-12} {finished,10:N0} {bytes / 1048576.0,9:N1} MiB {times.Min().TotalMilliseconds,9:N0} ms   (runs: {string.Join(", ", times.Select(t => t.TotalMilliseconds.ToString("N0")))} ms)");
+    }
+
+    /// <summary>A state holding <paramref name="count"/> finished tasks of 100 users, as a busy scheduler at its retention bound does.</summary>
+    private static SchedulerState FinishedState(int count)
+    {
+        var settings = Settings with { RetainedTasksMax = count };
+        var state = new SchedulerState(settings);
+        var at = DateTimeOffset.UtcNow;
+        state.Apply(new NodeRegistered("w", new Dictionary<string, double>(), ["echo"], PriorityRange.All, 256, at));
+        for (var i = 1; i <= count; i++)
+        {
+            var id = SchedulerState.TaskIdOf(i);
+            state.Apply(new TaskSubmitted(id, i, "echo", "user-" + (i % 100), 0, """{"n":1}""", new Dictionary<string, double>(),
+                new HashSet<string>(), null, 3, "s-" + i, at));
+            state.Apply(new TaskStarted(id, "w", 1, at));
+            state.Apply(new TaskFinished(id, TaskState.Succeeded, """{"n":1}""", null, at));
+        }
+        return state;
+    }
+
+    /// <summary>Saves one scheduler snapshot under the scheduler's persistence id, as a scheduler would have.</summary>
+    private sealed class SnapshotWriter : UntypedPersistentActor
+    {
+        private readonly SchedulerImage _image;
+        private readonly TaskCompletionSource<bool> _done;
+
+        public SnapshotWriter(DurabilitySettings durability, SchedulerImage image, TaskCompletionSource<bool> done)
+        {
+            _image = image;
+            _done = done;
+            JournalPluginId = durability.JournalPluginId;
+            SnapshotPluginId = durability.SnapshotPluginId;
+        }
+
+        public override string PersistenceId => DurabilitySettings.PersistenceId;
+
+        protected override void OnRecover(object message)
+        {
+            if (message is RecoveryCompleted) SaveSnapshot(new SchedulerSnapshot(_image));
+        }
+
+        protected override void OnCommand(object message)
+        {
+            switch (message)
+            {
+                case SaveSnapshotSuccess: _done.TrySetResult(true); break;
+                case SaveSnapshotFailure failed: _done.TrySetException(failed.Cause); break;
+            }
+        }
     }
 
     /// <summary>The best rate, the least CPU per submission (both are spoiled only by interference), and every run's rate.</summary>

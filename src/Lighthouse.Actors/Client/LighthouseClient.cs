@@ -58,6 +58,7 @@ public sealed class LighthouseClient : IAsyncDisposable
             await StopActor(actor).ConfigureAwait(false);
             await system.Terminate().WaitAsync(StopTimeout).ConfigureAwait(false);
         });
+        if (!validated.CheckOnConnect) return client;
         try
         {
             // The cheapest read the scheduler answers: proves the host, its receptionist and the scheduler are there.
@@ -195,8 +196,22 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>The registered worker nodes.</summary>
     public Task<NodesView> GetNodesAsync(CancellationToken cancellationToken = default) => RequestAsync<NodesView>(GetNodes.Instance, cancellationToken);
 
-    /// <summary>Queue depths in total, per priority and per user.</summary>
-    public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) => RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
+    /// <summary>Queue depths in total and per priority, and the first <see cref="GetQueues.DefaultLimit"/> users, busiest first.</summary>
+    public Task<QueuesView> GetQueuesAsync(CancellationToken cancellationToken = default) =>
+        // The unpaged request ("GQ"), which schedulers older than paging answer too: the connect check sends this, so
+        // a new client can still connect to an older host during a rolling upgrade.
+        RequestAsync<QueuesView>(GetQueues.Instance, cancellationToken);
+
+    /// <summary>
+    /// Queue depths in total and per priority, and <paramref name="limit"/> users (at most <see cref="GetQueues.MaxLimit"/>)
+    /// from <paramref name="offset"/> in busiest-first order, with the total of users and the blocked count. Needs a scheduler
+    /// that pages (issue 13); an older one does not answer.
+    /// </summary>
+    public Task<QueuesView> GetQueuesAsync(int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        if (GetQueues.Problem(offset, limit) is { } problem) throw new ArgumentOutOfRangeException(offset < 0 ? nameof(offset) : nameof(limit), problem);
+        return RequestAsync<QueuesView>(new GetQueues(offset, limit), cancellationToken);
+    }
 
     /// <summary>Statistics of finished tasks per task name.</summary>
     public Task<StatisticsView> GetStatisticsAsync(CancellationToken cancellationToken = default) => RequestAsync<StatisticsView>(GetStatistics.Instance, cancellationToken);
@@ -222,6 +237,26 @@ public sealed class LighthouseClient : IAsyncDisposable
             ConcurrencyLimitSet set => set.Key,
             ConcurrencyLimitRejected rejected => throw new LighthouseLimitRejectedException(rejected.Key, rejected.Reason),
             var other => throw Unexpected(request, other),
+        };
+    }
+
+    /// <summary>The per-user weights and quotas (docs/task-policies.md, "Per user"): the defaults and every user with its own. Admin only.</summary>
+    public Task<UserPoliciesView> GetUserPoliciesAsync(CancellationToken cancellationToken = default) =>
+        RequestAsync<UserPoliciesView>(GetUserPolicies.Instance, cancellationToken);
+
+    /// <summary>
+    /// Changes a user's weight and/or quota at runtime (journaled) and returns the policy that now applies. Admin only. Throws
+    /// <see cref="LighthouseUserPolicyRejectedException"/> naming the field when a value is out of its rules.
+    /// </summary>
+    public async Task<UserPolicyView> SetUserPolicyAsync(SetUserPolicy change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var answer = await RequestAsync(change, cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            UserPolicySet set => set.User,
+            UserPolicyRejected rejected => throw new LighthouseUserPolicyRejectedException(rejected.UserId, rejected.Reason),
+            _ => throw Unexpected(change, answer),
         };
     }
 

@@ -47,6 +47,13 @@ public sealed record LighthouseClientOptions
     /// </summary>
     public Security.TlsCredentials? Tls { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="LighthouseClient.ConnectAsync(string, LighthouseClientOptions?, CancellationToken)"/> proves the
+    /// host with a round trip before it returns (true, the default), or returns at once and lets the first request find
+    /// out (false). A one-shot program that sends one request anyway saves a round trip: the command line does this.
+    /// </summary>
+    public bool CheckOnConnect { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and its value when one is unusable.</summary>
     public LighthouseClientOptions Validated()
     {

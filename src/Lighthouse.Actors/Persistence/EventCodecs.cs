@@ -78,7 +78,10 @@ internal static class EventCodecs
         MessageCodec.For<TaskForgotten>("TX",
             static (w, e) => { w.WriteString(e.TaskId); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new TaskForgotten(Text(ref r, "TaskForgotten.TaskId"), r.ReadDateTimeOffset("TaskForgotten.At"))),
-        MessageCodec.For<NodeRegistered>("NR", WriteRegistered, ReadRegistered),
+        // Lanes came later: a node with lanes is stored as "NL", the "NR" encoding and its lanes (see MessageCodec.Extended).
+        MessageCodec.Extended<NodeRegistered>("NR", "NL", static e => e.Lanes is not null, WriteRegistered, ReadRegistered,
+            static (w, e) => WorkerCodecs.WriteLanes(w, e.Lanes),
+            static (ref r, e) => e with { Lanes = ReadLanes(ref r, "NodeRegistered.Lanes") }),
         MessageCodec.For<NodeReachabilityChanged>("NC",
             static (w, e) => { w.WriteString(e.Node); w.WriteBool(e.Reachable); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new NodeReachabilityChanged(Text(ref r, "NodeReachabilityChanged.Node"), r.ReadBool("NodeReachabilityChanged.Reachable"), r.ReadDateTimeOffset("NodeReachabilityChanged.At"))),
@@ -88,6 +91,20 @@ internal static class EventCodecs
         MessageCodec.For<NodeRemoved>("NX",
             static (w, e) => { w.WriteString(e.Node); w.WriteDateTimeOffset(e.At); },
             static (ref r) => new NodeRemoved(Text(ref r, "NodeRemoved.Node"), r.ReadDateTimeOffset("NodeRemoved.At"))),
+        MessageCodec.For<UserPolicyChanged>("UP",
+            static (w, e) =>
+            {
+                w.WriteString(e.UserId);
+                w.WriteBool(e.Weight is not null);
+                if (e.Weight is { } weight) UserPolicyCodecs.WriteWeight(w, weight);
+                w.WriteNullableInt(e.MaxRunning);
+                w.WriteDateTimeOffset(e.At);
+            },
+            static (ref r) => new UserPolicyChanged(
+                Text(ref r, "UserPolicyChanged.UserId"),
+                r.ReadBool("UserPolicyChanged.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicyChanged.Weight") : null,
+                r.ReadNullableInt("UserPolicyChanged.MaxRunning"),
+                r.ReadDateTimeOffset("UserPolicyChanged.At"))),
     ];
 
     private static void WriteSubmitted(WireWriter w, TaskSubmitted e)
@@ -174,4 +191,11 @@ internal static class EventCodecs
         Priorities: WorkerCodecs.ReadPriorityRange(ref r, "NodeRegistered.Priorities.Min", "NodeRegistered.Priorities.Max"),
         Slots: r.ReadInt("NodeRegistered.Slots"),
         At: r.ReadDateTimeOffset("NodeRegistered.At"));
+
+    /// <summary>Lanes as stored: present (a node without lanes stores none), each lane present.</summary>
+    internal static IReadOnlyList<WorkerLane> ReadLanes(ref WireReader r, string what)
+    {
+        var lanes = WorkerCodecs.ReadLanes(ref r, what) ?? throw Missing(what);
+        return lanes.Any(lane => lane is null) ? throw Missing(what + " item") : lanes;
+    }
 }

@@ -9,30 +9,45 @@ namespace Lighthouse.Persistence;
 internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
-    // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged).
-    // Concurrency keys' runtime limits and waiting lists are tags 2 and 3 of that block.
+    // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged);
+    // worker lanes, the per-user policies set at runtime and the concurrency keys' runtime limits and waiting lists are more tagged fields.
     public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
-        static s => (s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null)) || s.Image.KeyLimits is { Count: > 0 },
+        static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || HasLanes(s)
+            || s.Image.UserPolicies is { Count: > 0 } || s.Image.KeyLimits is { Count: > 0 },
         (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
     // Tags of the snapshot's tagged fields (stored: never reuse one).
     private const ulong CoordinationTag = 1;
-    private const ulong KeyLimitsTag = 2;
-    private const ulong KeyWaitersTag = 3;
+    private const ulong LanesTag = 2;
+    private const ulong UserPoliciesTag = 3;
+    private const ulong KeyLimitsTag = 4;
+    private const ulong KeyWaitersTag = 5;
+
+    private static bool HasLanes(SchedulerSnapshot snapshot) => snapshot.Image.Nodes.Any(static n => n.Registration.Lanes is not null);
 
     private static void WriteTags(WireWriter w, SchedulerSnapshot snapshot)
     {
         var coordinated = (snapshot.Image.Policies ?? []).Where(static p => p.After is not null || p.ConcurrencyKey is not null).ToList();
-        TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
-        {
-            w.WriteCount(list.Count);
-            foreach (var p in list)
+        // One entry per node, in the nodes' order: its lanes, or none.
+        if (HasLanes(snapshot))
+            TaggedFields.Write(w, LanesTag, snapshot.Image.Nodes, static (w, nodes) =>
             {
-                w.WriteString(p.Id);
-                w.WriteStringList(p.After);
-                w.WriteString(p.ConcurrencyKey);
-            }
-        });
+                foreach (var node in nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
+            });
+        if (snapshot.Image.UserPolicies is { Count: > 0 } users) TaggedFields.Write(w, UserPoliciesTag, users, WriteUserPolicies);
+        if (coordinated.Count > 0)
+        {
+            TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
+            {
+                w.WriteCount(list.Count);
+                foreach (var p in list)
+                {
+                    w.WriteString(p.Id);
+                    w.WriteStringList(p.After);
+                    w.WriteString(p.ConcurrencyKey);
+                }
+            });
+        }
         if (snapshot.Image.KeyLimits is { Count: > 0 } limits)
         {
             TaggedFields.Write(w, KeyLimitsTag, limits, static (w, list) =>
@@ -57,6 +72,8 @@ internal static class SnapshotCodec
             switch (tag)
             {
                 case CoordinationTag: image = ReadCoordination(ref r, image); break;
+                case LanesTag: image = ReadLanes(ref r, image); break;
+                case UserPoliciesTag: image = image with { UserPolicies = ReadUserPolicies(ref r) }; break;
                 case KeyLimitsTag: image = image with { KeyLimits = ReadKeyLimits(ref r) }; break;
                 case KeyWaitersTag: image = image with { KeyWaiters = r.ReadStringList("Snapshot.KeyWaiters") }; break;
             }
@@ -70,6 +87,43 @@ internal static class SnapshotCodec
         var limits = new KeyLimitImage[Count(ref r, "Snapshot.KeyLimits", 2)];
         for (var i = 0; i < limits.Length; i++) limits[i] = new KeyLimitImage(Text(ref r, "KeyLimit.Key"), r.ReadInt("KeyLimit.Limit"));
         return limits;
+    }
+
+    private static SchedulerImage ReadLanes(ref WireReader r, SchedulerImage image)
+    {
+        var nodes = image.Nodes.ToArray();
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var lanes = WorkerCodecs.ReadLanes(ref r, "Node.Lanes");
+            if (lanes is not null && lanes.Any(lane => lane is null)) throw Missing("Node.Lanes item");
+            nodes[i] = nodes[i] with { Registration = nodes[i].Registration with { Lanes = lanes } };
+        }
+        return image with { Nodes = nodes };
+    }
+
+    private static void WriteUserPolicies(WireWriter w, IReadOnlyList<UserPolicyImage> users)
+    {
+        w.WriteCount(users.Count);
+        foreach (var u in users)
+        {
+            w.WriteString(u.UserId);
+            w.WriteBool(u.Weight is not null);
+            if (u.Weight is { } weight) UserPolicyCodecs.WriteWeight(w, weight);
+            w.WriteNullableInt(u.MaxRunning);
+        }
+    }
+
+    private static UserPolicyImage[] ReadUserPolicies(ref WireReader r)
+    {
+        var users = new UserPolicyImage[Count(ref r, "Snapshot.UserPolicies", 3)];
+        for (var i = 0; i < users.Length; i++)
+        {
+            users[i] = new UserPolicyImage(
+                Text(ref r, "UserPolicy.UserId"),
+                r.ReadBool("UserPolicy.Weight") ? UserPolicyCodecs.ReadWeight(ref r, "UserPolicy.Weight") : null,
+                r.ReadNullableInt("UserPolicy.MaxRunning"));
+        }
+        return users;
     }
 
     private static SchedulerImage ReadCoordination(ref WireReader r, SchedulerImage image)
@@ -118,7 +172,8 @@ internal static class SnapshotCodec
                 r.ReadInt("Policy.Retries"),
                 r.ReadStringList("Policy.AttemptErrors"));
         }
-        return new SchedulerSnapshot(snapshot.Image with { Policies = policies });
+        // A snapshot tagged for its lanes alone writes no policies: it reads back as it was, with none.
+        return policies.Length == 0 ? snapshot : new SchedulerSnapshot(snapshot.Image with { Policies = policies });
     }
 
     private static void Write(WireWriter w, SchedulerImage image)

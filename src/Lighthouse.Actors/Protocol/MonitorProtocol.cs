@@ -16,9 +16,12 @@ public enum WorkerNodeState
     Unreachable,
 }
 
+/// <summary>One lane of a worker node (see <see cref="WorkerLane"/>): its slots, how many are free, its priorities and the nice value of its processes.</summary>
+public sealed record LaneView(int Slots, int FreeSlots, PriorityRange Priorities, int? Nice);
+
 /// <summary>
 /// One worker node: declared resources, what is free after its running tasks' requirements, its
-/// slots, running task ids, handled task names and accepted priorities.
+/// slots, running task ids, handled task names and accepted priorities; <paramref name="Lanes"/> when it has lanes, else null.
 /// </summary>
 public sealed record NodeView(
     string Node,
@@ -30,22 +33,68 @@ public sealed record NodeView(
     IReadOnlyList<string> RunningTasks,
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    IReadOnlyList<LaneView>? Lanes = null);
 
 /// <summary>The nodes in name order.</summary>
 public sealed record NodesView(IReadOnlyList<NodeView> Nodes);
 
-/// <summary>Asks for queue depths. Answered by <see cref="QueuesView"/>.</summary>
-public sealed record GetQueues
+/// <summary>
+/// Asks for queue depths and one page of the users with queued or running tasks, busiest first (most queued, then most
+/// running, then user id): <paramref name="Limit"/> users from <paramref name="Offset"/>. Answered by <see cref="QueuesView"/>.
+/// <para>
+/// <see cref="Instance"/> (no page given) is the request of clients before paging: it is answered with the first
+/// <see cref="DefaultLimit"/> users, in the view's old encoding, which those clients read. A page given travels under an
+/// extended manifest, and its answer carries the total of users and the blocked count (<see cref="QueuesView.UserCount"/>).
+/// </para>
+/// </summary>
+public sealed record GetQueues(int Offset = 0, int? Limit = null)
 {
+    /// <summary>Users a page lists when no limit is given.</summary>
+    public const int DefaultLimit = 100;
+
+    /// <summary>The most users one page may list.</summary>
+    public const int MaxLimit = 1000;
+
     public static GetQueues Instance { get; } = new();
+
+    /// <summary>Whether a page was given (so the request and its answer use the extended encodings).</summary>
+    public bool IsPaged => Offset != 0 || Limit is not null;
+
+    /// <summary>What is wrong with a page, naming the field; null when it is fine. The scheduler clamps what a caller did not check.</summary>
+    public static string? Problem(int offset, int? limit)
+    {
+        if (offset < 0) return $"offset = {offset} is invalid: it must be a whole number of at least 0";
+        if (limit is < 0 or > MaxLimit) return $"limit = {limit} is invalid: it must be a whole number between 0 and {MaxLimit} (the most users one page lists)";
+        return null;
+    }
 }
 
 /// <summary>One user's queued and running task counts, and queued counts per priority.</summary>
 public sealed record UserQueueView(string UserId, int Queued, int Running, IReadOnlyDictionary<int, int> QueuedByPriority);
 
-/// <summary>Totals, queued counts per priority, and every user with queued or running tasks (in user id order).</summary>
-public sealed record QueuesView(int Queued, int Running, IReadOnlyDictionary<int, int> QueuedByPriority, IReadOnlyList<UserQueueView> Users);
+/// <summary>
+/// Totals, queued counts per priority, and one page of the users with queued or running tasks, busiest first (see
+/// <see cref="GetQueues"/>). A scheduler before paging listed every user in user id order and left the fields below unset.
+/// </summary>
+public sealed record QueuesView(int Queued, int Running, IReadOnlyDictionary<int, int> QueuedByPriority, IReadOnlyList<UserQueueView> Users)
+{
+    /// <summary>Users with queued or running tasks in all; null in an answer to <see cref="GetQueues.Instance"/> (the old encoding).</summary>
+    public int? UserCount { get; init; }
+
+    /// <summary>How many of the busiest users come before <see cref="Users"/>.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>
+    /// Queued tasks no worker node can take now: every queued one when no node is reachable, else those whose placement
+    /// shape the engine found no current node could ever take (their pending reason says why). Counted over every queued
+    /// task, like <see cref="Queued"/>; a task waiting for running ones to free room is not blocked.
+    /// </summary>
+    public int Blocked { get; init; }
+
+    /// <summary>Users after this page ("and N more"); 0 when the total is unknown.</summary>
+    public int MoreUsers => UserCount is { } total ? Math.Max(0, total - Offset - Users.Count) : 0;
+}
 
 /// <summary>Asks for statistics per task name. Answered by <see cref="StatisticsView"/>.</summary>
 public sealed record GetStatistics

@@ -16,8 +16,22 @@ public sealed record PriorityRange(int Min, int Max)
 }
 
 /// <summary>
+/// One slot group of a worker node (<c>lighthouse-worker --lane SLOTS:MIN:MAX[:NICE]</c>, pyLoadBalancer's
+/// <c>WKHUB_WORKERS</c>): <paramref name="Slots"/> tasks at once whose priority <paramref name="Priorities"/> holds,
+/// their processes at OS priority <paramref name="Nice"/> (null: the worker's own). A node's lanes never overlap, so a
+/// task's priority names its lane on the scheduler and the worker alike (<see cref="WorkerLanes.IndexOf"/>).
+/// </summary>
+public sealed record WorkerLane(int Slots, PriorityRange Priorities, int? Nice = null)
+{
+    public override string ToString() => Nice is { } nice ? $"{Slots}:{Priorities.Min}:{Priorities.Max}:{nice}" : $"{Slots}:{Priorities.Min}:{Priorities.Max}";
+}
+
+/// <summary>
 /// A worker node offers itself: its resources (name → quantity, as the placement engine reads them),
 /// the task names it handles, the priorities it accepts and how many tasks it runs at once.
+/// <paramref name="Lanes"/>, when set, splits the slots into groups by priority (see <see cref="WorkerLane"/>): then
+/// <paramref name="Slots"/> is their sum and <paramref name="Priorities"/> the range from their lowest minimum to their
+/// highest maximum. Null is one implicit lane, exactly as before lanes existed.
 /// <paramref name="RunningTasks"/> are the ids of the tasks it still runs, and of those it has finished whose final
 /// report no scheduler has acknowledged yet (<see cref="ReportsAcknowledged"/>), when it registers again, e.g. after the
 /// scheduler moved or recovered: those the scheduler has running there are re-attached (and the unacknowledged reports,
@@ -30,7 +44,8 @@ public sealed record RegisterWorker(
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
     int Slots,
-    IReadOnlyList<string>? RunningTasks = null);
+    IReadOnlyList<string>? RunningTasks = null,
+    IReadOnlyList<WorkerLane>? Lanes = null);
 
 /// <summary>The node is registered; the sender is the node's contact for reports.</summary>
 public sealed record WorkerRegistered(string Node);

@@ -53,6 +53,30 @@ public sealed record SchedulerSettings(
     /// <summary>How long after a task's timeout the scheduler waits for its worker to end it before ending it itself (<c>task-timeout-grace</c>).</summary>
     public TimeSpan TimeoutGrace { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Every user's weight in the fair share unless its own is set (<c>default-user-weight</c>; docs/task-policies.md, "Per user").</summary>
+    public decimal DefaultUserWeight { get; init; } = 1m;
+
+    /// <summary>Every user's quota of running tasks unless its own is set; null when none (<c>default-max-running = off</c>).</summary>
+    public int? DefaultMaxRunning { get; init; }
+
+    /// <summary>Users with their own weight or quota (<c>users { alice { weight = 3, max-running = 4 } }</c>): the start values, which an admin's runtime change overrides.</summary>
+    public IReadOnlyDictionary<string, UserPolicySetting> Users { get; init; } = NoUsers;
+
+    // One instance for "no users", so settings without any compare equal (a record compares a dictionary by reference).
+    private static readonly IReadOnlyDictionary<string, UserPolicySetting> NoUsers = new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Finished tasks kept at most (<c>retained-tasks-max</c>): past it the one soonest to expire is forgotten as if its
+    /// retention had run out. Bounds memory and recovery time whatever the throughput.
+    /// </summary>
+    public int RetainedTasksMax { get; init; } = 100_000;
+
+    /// <summary>
+    /// What finished tasks kept may hold in payloads, results and errors (<c>retained-bytes-max</c>), counted at 2 bytes per
+    /// character as .NET holds them; past it the ones soonest to expire are forgotten. The newest is kept whatever its size.
+    /// </summary>
+    public long RetainedBytesMax { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
     public int MaxDependencies { get; init; } = 100;
 
@@ -117,6 +141,11 @@ public sealed record SchedulerSettings(
             MaxTaskTimeout = Duration(section, "max-task-timeout", TimeSpan.Zero),
             MaxDelay = Duration(section, "max-delay", TimeSpan.Zero),
             TimeoutGrace = Duration(section, "task-timeout-grace", TimeSpan.Zero),
+            DefaultUserWeight = Weight(section.GetString("default-user-weight"), "default-user-weight"),
+            DefaultMaxRunning = Quota(section.GetString("default-max-running"), "default-max-running"),
+            Users = ReadUsers(section),
+            RetainedTasksMax = Positive(section, "retained-tasks-max", 0),
+            RetainedBytesMax = LongByteSize(section, "retained-bytes-max", 0),
             MaxDependencies = Positive(section, "max-dependencies", 0),
             MaxConcurrencyKeys = Positive(section, "max-concurrency-keys", 0),
             MaxConcurrencyLimit = Positive(section, "max-concurrency-limit", 0),
@@ -174,6 +203,48 @@ public sealed record SchedulerSettings(
         return rubric.Count == 0 ? null : rubric;
     }
 
+    /// <summary>The <c>users</c> block: one object per user, with <c>weight</c> and/or <c>max-running</c>.</summary>
+    private static IReadOnlyDictionary<string, UserPolicySetting> ReadUsers(Config section)
+    {
+        var users = new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
+        if (!section.HasPath("users")) return NoUsers;
+        var block = section.GetValue("users");
+        if (!block.IsObject()) throw Invalid("users", block.ToString(), "it must be an object of users, e.g. users { alice { weight = 3, max-running = 4 } }");
+        foreach (var (user, value) in block.GetObject().Items)
+        {
+            var key = $"users.{user}";
+            if (NameRules.Problem(user, "the user id", NameRules.DefaultMaxLength) is { } problem) throw Invalid(key, user, problem);
+            if (!value.IsObject()) throw Invalid(key, value.ToString(), "each user is an object, e.g. alice { weight = 3, max-running = 4 }");
+            var fields = value.GetObject().Items;
+            if (fields.Keys.FirstOrDefault(k => k is not ("weight" or "max-running")) is { } unknown)
+                throw Invalid($"{key}.{unknown}", fields[unknown].ToString(), "a user has only weight and max-running");
+            users[user] = new UserPolicySetting(
+                fields.TryGetValue("weight", out var weight) ? Weight(weight.GetString(), key + ".weight") : null,
+                fields.TryGetValue("max-running", out var quota) ? Quota(quota.GetString(), key + ".max-running") ?? SetUserPolicy.NoQuota : null);
+            if (users.Count > UserPolicyRules.MaxUsers)
+                throw Invalid("users", $"{users.Count} users", $"at most {UserPolicyRules.MaxUsers} users may have a policy of their own");
+        }
+        return users.Count == 0 ? NoUsers : users;
+    }
+
+    private static decimal Weight(string text, string key)
+    {
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var weight))
+            throw Invalid(key, text, $"a weight is a number between {UserPolicyRules.Text(UserPolicyRules.MinWeight)} and {UserPolicyRules.Text(UserPolicyRules.MaxWeight)}");
+        if (UserPolicyRules.WeightProblem(weight, "the weight") is { } problem) throw Invalid(key, text, problem);
+        return weight;
+    }
+
+    /// <summary>A quota: a whole number, or <c>off</c> (null).</summary>
+    private static int? Quota(string text, string key)
+    {
+        if (text is "off" or "none") return null;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var quota) || quota < 1)
+            throw Invalid(key, text, $"a quota is a whole number of running tasks between 1 and {UserPolicyRules.MaxQuota}, or off");
+        if (UserPolicyRules.QuotaProblem(quota, "the quota") is { } problem) throw Invalid(key, text, problem);
+        return quota;
+    }
+
     private static int Positive(Config section, string key, int fallback) =>
         new SettingsSection(Section, section).Positive(key, fallback);
 
@@ -189,6 +260,17 @@ public sealed record SchedulerSettings(
         if (value is null or < 1 or > int.MaxValue)
             throw Invalid(key, section.GetString(key), $"it must be a size between 1 byte and {int.MaxValue} bytes");
         return (int)value.Value;
+    }
+
+    private static long LongByteSize(Config section, string key, long fallback)
+    {
+        if (!section.HasPath(key)) return fallback;
+        long? value;
+        try { value = section.GetByteSize(key); }
+        catch (Exception e) when (e is not ConfigurationException) { throw Invalid(key, section.GetString(key), e.Message); }
+        if (value is null or < 1)
+            throw Invalid(key, section.GetString(key), "it must be a size of at least 1 byte, such as 256MiB");
+        return value.Value;
     }
 
     private static ConfigurationException Invalid(string key, string value, string why) =>

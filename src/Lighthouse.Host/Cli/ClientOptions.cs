@@ -18,6 +18,8 @@ public sealed record ClientSettings(string Host, bool Json, TimeSpan Timeout, Tl
         RetryInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(2).Ticks, Timeout.Ticks / 2)),
         LogLevel = "OFF",
         Tls = Tls,
+        // Every command sends a request at once, which finds an unreachable host as well as a check would: one round trip fewer.
+        CheckOnConnect = false,
     };
 }
 

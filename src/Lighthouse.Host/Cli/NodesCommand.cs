@@ -14,9 +14,12 @@ public static class NodesCommand
     public const string Details =
         """
         Text: one row per node with its state, free/total slots, running task count, priority range, task names and
-        free/declared resources. With --json:
+        free/declared resources; a node with lanes has one more row per lane under it, with the lane's free/total slots,
+        its priorities and the nice value of its processes. With --json:
           {"nodes": [{"name": "...", "state": "reachable" | "unreachable", "slots": 4, "free_slots": 3,
                       "running_tasks": ["id", ...], "task_names": ["echo", ...], "priorities": {"min": 0, "max": 9},
+                      "lanes": [{"slots": 4, "free_slots": 3, "used_slots": 1, "priorities": {"min": 0, "max": 9},
+                                 "nice": 10 | null}, ...] (only a node with lanes),
                       "capacity": {"cpu": 4}, "free": {"cpu": 3}, "registered_at": "2025-01-31T09:30:00.125Z"}]}
         Infinite quantities are the strings "Infinity" and "-Infinity".
 
@@ -35,16 +38,35 @@ public static class NodesCommand
         if (view.Nodes.Count == 0) return "no worker nodes are registered" + Environment.NewLine;
         return TextTable.Format(
             ["NODE", "STATE", "SLOTS", "RUNNING", "PRIORITIES", "TASKS", "RESOURCES (free/declared)"],
-            view.Nodes.Select(node => (IReadOnlyList<string>)
+            view.Nodes.SelectMany(node => Rows(node)));
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Rows(NodeView node)
+    {
+        yield return
+        [
+            node.Node,
+            NodesJson.StateName(node.State),
+            $"{node.FreeSlots}/{node.Slots}",
+            node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
+            Priorities(node.Priorities),
+            string.Join(",", node.TaskNames),
+            Resources(node),
+        ];
+        for (var index = 0; index < (node.Lanes?.Count ?? 0); index++)
+        {
+            var lane = node.Lanes![index];
+            yield return
             [
-                node.Node,
-                NodesJson.StateName(node.State),
-                $"{node.FreeSlots}/{node.Slots}",
-                node.RunningTasks.Count.ToString(CultureInfo.InvariantCulture),
-                Priorities(node.Priorities),
-                string.Join(",", node.TaskNames),
-                Resources(node),
-            ]));
+                $"  lane {(index + 1).ToString(CultureInfo.InvariantCulture)}",
+                lane.Nice is { } nice ? $"nice {nice.ToString(CultureInfo.InvariantCulture)}" : "",
+                $"{lane.FreeSlots}/{lane.Slots}",
+                (lane.Slots - lane.FreeSlots).ToString(CultureInfo.InvariantCulture),
+                Priorities(lane.Priorities),
+                "",
+                "",
+            ];
+        }
     }
 
     private static string Resources(NodeView node) => node.Capacity.Count == 0

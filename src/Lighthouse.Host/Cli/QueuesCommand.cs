@@ -15,15 +15,20 @@ public static class QueuesCommand
         """
         With --json:
           {"queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1},
-           "users": [{"user": "alice", "queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1}}]}
-        Users with neither queued nor running tasks are left out; priorities are in ascending order.
+           "users": [{"user": "alice", "queued": 3, "running": 1, "queued_by_priority": {"0": 2, "5": 1}}],
+           "users_total": 1, "offset": 0, "more_users": 0, "blocked": 0}
+        Users are listed busiest first (most queued, then most running), the first 100 of them; "more_users" (and the
+        text's last line) counts the rest, and GET /api/queues?offset=&limit= pages through them all. Users with neither
+        queued nor running tasks are left out; priorities are in ascending order. "blocked" counts the queued tasks no
+        worker node can take now.
 
 
         """ + ClientExitCodes.Help;
 
     public static Command Create() => ClientCommand.Build(new Command(Name, Description), async call =>
     {
-        var view = await call.Lighthouse.GetQueuesAsync(call.Cancellation).ConfigureAwait(false);
+        // The paged read: it says how many users there are beyond the page ("and N more users").
+        var view = await call.Lighthouse.GetQueuesAsync(0, GetQueues.DefaultLimit, call.Cancellation).ConfigureAwait(false);
         call.Print(() => QueuesJson.Format(view), () => Text(view));
         return ExitCodes.Success;
     });
@@ -33,6 +38,7 @@ public static class QueuesCommand
         var summary = $"queued: {view.Queued}, running: {view.Running}" +
             (view.QueuedByPriority.Count > 0 ? $" (queued by priority: {ByPriority(view.QueuedByPriority)})" : "") + Environment.NewLine;
         if (view.Users.Count == 0) return summary;
+        var more = view.MoreUsers > 0 ? $"and {view.MoreUsers} more user{(view.MoreUsers == 1 ? "" : "s")}" + Environment.NewLine : "";
         return summary + Environment.NewLine + TextTable.Format(
             ["USER", "QUEUED", "RUNNING", "QUEUED BY PRIORITY"],
             view.Users.Select(user => (IReadOnlyList<string>)
@@ -41,7 +47,7 @@ public static class QueuesCommand
                 user.Queued.ToString(CultureInfo.InvariantCulture),
                 user.Running.ToString(CultureInfo.InvariantCulture),
                 ByPriority(user.QueuedByPriority),
-            ]));
+            ])) + more;
     }
 
     // "2 at 0, 1 at 5": how many tasks wait at each priority.

@@ -35,9 +35,31 @@ public static class NodesJson
         writer.WriteNumber("min", node.Priorities.Min);
         writer.WriteNumber("max", node.Priorities.Max);
         writer.WriteEndObject();
+        if (node.Lanes is { } lanes) WriteLanes(writer, lanes);
         QuantityMapJson.WriteByName(writer, "capacity", node.Capacity);
         QuantityMapJson.WriteByName(writer, "free", node.Free);
         TimestampJson.Write(writer, "registered_at", node.RegisteredAt);
+    }
+
+    /// <summary>A node's lanes, in its order; only a node with lanes has the field, so a node without is written as before lanes existed.</summary>
+    private static void WriteLanes(Utf8JsonWriter writer, IReadOnlyList<LaneView> lanes)
+    {
+        writer.WriteStartArray("lanes");
+        foreach (var lane in lanes)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("slots", lane.Slots);
+            writer.WriteNumber("free_slots", lane.FreeSlots);
+            writer.WriteNumber("used_slots", lane.Slots - lane.FreeSlots);
+            writer.WriteStartObject("priorities");
+            writer.WriteNumber("min", lane.Priorities.Min);
+            writer.WriteNumber("max", lane.Priorities.Max);
+            writer.WriteEndObject();
+            if (lane.Nice is { } nice) writer.WriteNumber("nice", nice);
+            else writer.WriteNull("nice");
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     /// <summary><c>reachable</c> or <c>unreachable</c>.</summary>

@@ -4,7 +4,10 @@ using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Json;
 
-/// <summary>Queue depths as <c>lighthouse queues --json</c> prints them and <c>GET /api/queues</c> answers.</summary>
+/// <summary>
+/// Queue depths as <c>lighthouse queues --json</c> prints them and <c>GET /api/queues</c> answers: totals, then one page of users
+/// busiest first, then (from a scheduler that pages) the total of users, the page's offset, the users after it and the blocked count.
+/// </summary>
 public static class QueuesJson
 {
     public static string Format(QueuesView view) => JsonText.Document(writer => Write(writer, view));
@@ -26,6 +29,14 @@ public static class QueuesJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        // A page (issue 13): the users listed are `offset` onwards in busiest-first order; `more_users` follow them.
+        if (view.UserCount is { } total)
+        {
+            writer.WriteNumber("users_total", total);
+            writer.WriteNumber("offset", view.Offset);
+            writer.WriteNumber("more_users", view.MoreUsers);
+            writer.WriteNumber("blocked", view.Blocked);
+        }
         writer.WriteEndObject();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using Lighthouse.Host.Json;
 using Lighthouse.Host.Web.Access;
@@ -21,9 +22,10 @@ internal static class ViewEndpoints
             var view = await scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
             return JsonBody.Ok(writer => NodesJson.Write(writer, view));
         }).ForAdminsOnly();
-        routes.MapGet("/api/queues", async (CancellationToken cancellation) =>
+        // ?offset=&limit= page through the users, busiest first (limit at most GetQueues.MaxLimit, 100 when absent).
+        routes.MapGet("/api/queues", async (string? offset, string? limit, CancellationToken cancellation) =>
         {
-            var view = await scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+            var view = await scheduler.Ask<QueuesView>(PageOf(offset, limit), cancellation);
             return JsonBody.Ok(writer => QueuesJson.Write(writer, view));
         }).ForAdminsOnly();
         routes.MapGet("/api/stats", async (CancellationToken cancellation) =>
@@ -46,5 +48,21 @@ internal static class ViewEndpoints
             var view = await overview.Get(cancellation);
             return JsonBody.Ok(writer => OverviewJson.Write(writer, view));
         }).ForAdminsOnly();
+    }
+
+    /// <summary>The page of <c>/api/queues</c>: <c>offset</c> at least 0 (0 when absent), <c>limit</c> 0 to 1000 (100 when absent).</summary>
+    private static GetQueues PageOf(string? offset, string? limit)
+    {
+        var from = WholeNumber("offset", offset) ?? 0;
+        var count = WholeNumber("limit", limit) ?? GetQueues.DefaultLimit;
+        if (GetQueues.Problem(from, count) is { } problem) throw ApiException.BadRequest(problem);
+        return new GetQueues(from, count);
+    }
+
+    private static int? WholeNumber(string name, string? text)
+    {
+        if (text is null) return null;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)) return value;
+        throw ApiException.BadRequest($"{name} must be a whole number, found \"{text}\"");
     }
 }

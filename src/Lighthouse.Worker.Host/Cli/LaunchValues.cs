@@ -122,6 +122,37 @@ internal static partial class LaunchValues
     public static ExecHandler Checked(ExecHandler handler, string given) =>
         handler.Options.Problem() is { } problem ? throw Bad(handler.Where, given, $"task name \"{handler.TaskName}\": {problem}") : handler;
 
+    /// <summary>
+    /// <c>SLOTS:MIN:MAX[:NICE]</c> of <c>--lane</c>, pyLoadBalancer's <c>{"nWorkers": 4, "minP": 0, "maxP": 9, "processP": 10}</c> as
+    /// <c>4:0:9:10</c>: slots (at least 1), the inclusive priority range (an empty side has no bound), and the nice value of
+    /// the lane's processes (-20..19; none: the worker's own).
+    /// </summary>
+    public static WorkerLane Lane(string text, string where)
+    {
+        var parts = text.Split(':');
+        if (parts.Length is not (3 or 4))
+            throw Bad(where, text, "expected SLOTS:MIN:MAX or SLOTS:MIN:MAX:NICE, e.g. 4:0:9:10 (4 slots for priorities 0 to 9, their processes at nice 10)");
+        if (!int.TryParse(parts[0].Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var slots))
+            throw Bad(where, text, $"the slots \"{parts[0]}\" are not a whole number");
+        if (slots < 1) throw Bad(where, text, "a lane needs at least 1 slot");
+        var min = Bound(parts[1].Trim(), int.MinValue, where, text);
+        var max = Bound(parts[2].Trim(), int.MaxValue, where, text);
+        if (min > max) throw Bad(where, text, $"the minimum priority {min} is above the maximum {max}");
+        int? nice = parts.Length == 4 ? LaneNice(parts[3].Trim(), where, text) : null;
+        return new WorkerLane(slots, new PriorityRange(min, max), nice);
+    }
+
+    /// <summary>The lanes of a worker, checked together (no two share a priority, at most 64, the slot cap); the error names <paramref name="where"/>.</summary>
+    public static IReadOnlyList<WorkerLane> Lanes(IReadOnlyList<WorkerLane> lanes, string where) =>
+        WorkerLanes.Problem(lanes, where) is { } problem ? throw new WorkerUsageException(problem) : lanes;
+
+    private static int LaneNice(string text, string where, string given)
+    {
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var nice) || nice is < -20 or > 19)
+            throw Bad(where, given, $"the nice value \"{text}\" is not a whole number from -20 (highest priority) to 19 (lowest); below the worker's own it needs a privileged worker (root or CAP_SYS_NICE)");
+        return nice;
+    }
+
     /// <summary>A nice value, -20 (highest priority) to 19 (lowest).</summary>
     public static int Nice(string text, string where)
     {

@@ -6,7 +6,7 @@ namespace Lighthouse.Worker.Cli;
 
 /// <summary>
 /// <c>lighthouse-worker [--config FILE] [--seed HOST:PORT]... [--name N] [--slots N] [--resources cpu=4,gpu=1]
-/// [--priority-range MIN:MAX] [--port P] [--exec NAME=COMMAND]... [--nice N]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
+/// [--priority-range MIN:MAX] [--lane SLOTS:MIN:MAX[:NICE]]... [--port P] [--exec NAME=COMMAND]... [--nice N]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
 /// the config file refuse the same things with the same words; any bad argument is one line on stderr and exit 2.
 /// </summary>
 public static class WorkerCommandLine
@@ -30,6 +30,9 @@ public static class WorkerCommandLine
             resources { cpu = 8, gpu = 2, ssd = 0, dmz = "-Infinity" }
             seeds = ["10.0.0.1:4053"]
           }
+        Lanes (docs/workers.md), instead of --slots and --priority-range: --lane 4:0:9:10 --lane 4:10:99 --lane 4:100:1000
+        is 4 slots for priorities 0 to 9 whose processes run at nice 10, 4 for 10 to 99 and 4 for 100 to 1000; in the file
+          lighthouse.worker.lanes = [ { slots = 4, min-priority = 0, max-priority = 9, nice = 10 }, ... ]
         Process handlers (docs/workers.md): --exec 'render=python3 /srv/render.py', or in the file
           lighthouse.worker.exec { render { command = ["python3", "/srv/render.py"], timeout = 10m, nice = 10,
                                             working-directory = "/srv", environment { MODE = "fast" } } }
@@ -54,7 +57,8 @@ public static class WorkerCommandLine
         Option<string> TlsAuthority,
         Option<bool> Insecure,
         Option<string[]> Exec,
-        Option<string> Nice);
+        Option<string> Nice,
+        Option<string[]> Lanes);
 
     /// <summary>Runs the worker until it is stopped; bad arguments print one line on <paramref name="stderr"/> and return 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -102,7 +106,10 @@ public static class WorkerCommandLine
         if (seeds.Count == 0) throw new WorkerUsageException($"{file!.Path}: {WorkerConfigFile.Section}.seeds is empty: a worker needs a seed to join");
 
         var name = parsed.GetValue(options.Name) is { } n ? LaunchValues.Name(n, "--name") : file?.Name;
-        var slots = parsed.GetValue(options.Slots) is { } s ? LaunchValues.Slots(s, "--slots") : file?.Slots ?? Environment.ProcessorCount;
+        var slotsGiven = parsed.GetValue(options.Slots);
+        var rangeGiven = parsed.GetValue(options.Priorities);
+        var lanes = Lanes(parsed.GetValue(options.Lanes) ?? [], slotsGiven is not null || rangeGiven is not null, file);
+        var slots = slotsGiven is { } s ? LaunchValues.Slots(s, "--slots") : file?.Slots ?? Environment.ProcessorCount;
         var resources = parsed.GetValue(options.Resources) is { } r ? LaunchValues.Resources(r, "--resources") : file?.Resources ?? [];
         var priorities = parsed.GetValue(options.Priorities) is { } p ? LaunchValues.Priorities(p, "--priority-range") : file?.Priorities ?? PriorityRange.All;
         var port = parsed.GetValue(options.Port) is { } port0 ? LaunchValues.Port(port0, "--port", port0, allowZero: true) : file?.Port;
@@ -111,8 +118,20 @@ public static class WorkerCommandLine
         var exec = ExecHandlers(parsed.GetValue(options.Exec) ?? [], file?.Exec ?? []);
 
         var launch = new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port,
-            Exec: exec, Nice: nice);
+            Exec: exec, Nice: nice, Lanes: lanes);
         return WithTls(launch, parsed, options);
+    }
+
+    /// <summary>
+    /// The lanes: the <c>--lane</c> options, all of them replacing the file's; else the file's lanes unless <c>--slots</c> or
+    /// <c>--priority-range</c> replace them. Lanes and <c>--slots</c>/<c>--priority-range</c> on one command line are refused.
+    /// </summary>
+    private static IReadOnlyList<WorkerLane>? Lanes(string[] given, bool slotsOrRangeGiven, WorkerConfigFile? file)
+    {
+        if (given.Length == 0) return slotsOrRangeGiven ? null : file?.Lanes;
+        if (slotsOrRangeGiven)
+            throw new WorkerUsageException("--lane and --slots or --priority-range: give one or the other; with lanes, the worker's slots and priorities are the lanes'");
+        return LaunchValues.Lanes(given.Select(text => LaunchValues.Lane(text, "--lane")).ToList(), "--lane");
     }
 
     /// <summary>
@@ -192,11 +211,12 @@ public static class WorkerCommandLine
             new Option<string>("--tls-ca") { Description = "The cluster's CA certificate (PEM). Also LIGHTHOUSE_TLS_CA.", HelpName = "FILE" },
             new Option<bool>("--insecure") { Description = "Allow listening off loopback without TLS (a warning is logged). Only on a network you trust." },
             new Option<string[]>("--exec") { Description = "Run a program for each task of a name (repeatable): payload JSON on its stdin, result JSON on its stdout; see docs/workers.md. Words are split like a shell's; no shell runs.", HelpName = "NAME=COMMAND" },
-            new Option<string>("--nice") { Description = "The OS priority (nice, -20..19) of this worker process; its task processes inherit it unless their handler sets one.", HelpName = "N" });
+            new Option<string>("--nice") { Description = "The OS priority (nice, -20..19) of this worker process; its task processes inherit it unless their handler sets one.", HelpName = "N" },
+            new Option<string[]>("--lane") { Description = "A slot group (repeatable, instead of --slots and --priority-range): SLOTS tasks at once of priorities MIN to MAX, their processes at nice NICE (a value below the worker's own needs root or CAP_SYS_NICE). Lanes may not share a priority.", HelpName = "SLOTS:MIN:MAX[:NICE]" });
         var root = new RootCommand(Description + Environment.NewLine + Details)
         {
             options.Config, options.Seeds, options.Name, options.Slots, options.Resources, options.Priorities, options.Port,
-            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure, options.Exec, options.Nice,
+            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure, options.Exec, options.Nice, options.Lanes,
         };
         return (root, options);
     }

@@ -16,6 +16,10 @@ namespace Lighthouse.Worker.Cli;
 ///   seeds = ["10.0.0.1:4053", "10.0.0.2:4053"]
 ///   port = 4054
 ///   nice = 5
+///   lanes = [                    # instead of slots and priority-range
+///     { slots = 4, min-priority = 0, max-priority = 9, nice = 10 }
+///     { slots = 4, min-priority = 10, max-priority = 99 }
+///   ]
 ///   exec {
 ///     render { command = ["python3", "/srv/render.py"], timeout = 10m, nice = 10,
 ///              working-directory = "/srv", environment { MODE = "fast" }, stop-grace = 5s }
@@ -44,6 +48,10 @@ internal sealed class WorkerConfigFile
     public int? Port { get; private init; }
     public int? Nice { get; private init; }
     public IReadOnlyList<ExecHandler>? Exec { get; private init; }
+    public IReadOnlyList<WorkerLane>? Lanes { get; private init; }
+
+    /// <summary>The keys a lane of <c>lighthouse.worker.lanes</c> may have.</summary>
+    public static readonly IReadOnlyList<string> LaneKeys = ["max-priority", "min-priority", "nice", "slots"];
 
     /// <summary>The keys a handler of <c>lighthouse.worker.exec</c> may have.</summary>
     public static readonly IReadOnlyList<string> ExecKeys = ["command", "environment", "nice", "stop-grace", "timeout", "working-directory"];
@@ -75,8 +83,12 @@ internal sealed class WorkerConfigFile
         string Where(string key) => $"{path}: {Section}.{key}";
         string? Text(string key) => section.HasPath(key) ? section.GetString(key) : null;
 
+        var lanes = section.HasPath("lanes") ? ReadLanes(section.GetValue("lanes"), Where("lanes")) : null;
+        if (lanes is not null && (section.HasPath("slots") || section.HasPath("priority-range")))
+            throw new WorkerUsageException($"{Where("lanes")}: give lanes or slots and priority-range, not both: with lanes, the worker's slots are theirs");
         return new WorkerConfigFile(path, config)
         {
+            Lanes = lanes,
             Name = Text("name") is { } name ? LaunchValues.Name(name, Where("name")) : null,
             Slots = Text("slots") is { } slots ? LaunchValues.Slots(slots, Where("slots")) : null,
             Priorities = Text("priority-range") is { } range ? LaunchValues.Priorities(range, Where("priority-range")) : null,
@@ -86,6 +98,28 @@ internal sealed class WorkerConfigFile
             Nice = Text("nice") is { } nice ? LaunchValues.Nice(nice, Where("nice")) : null,
             Exec = section.HasPath("exec") ? ReadExec(section.GetValue("exec"), Where("exec")) : null,
         };
+    }
+
+    /// <summary>A list of lanes, each an object with <c>slots</c> and optionally <c>min-priority</c>, <c>max-priority</c> (none: no bound) and <c>nice</c>.</summary>
+    private static IReadOnlyList<WorkerLane> ReadLanes(HoconValue value, string where)
+    {
+        const string Example = "lanes = [ { slots = 4, min-priority = 0, max-priority = 9, nice = 10 } ]";
+        if (!value.IsArray()) throw new WorkerUsageException($"{where}: expected a list of lanes, e.g. {Example}");
+        var lanes = new List<WorkerLane>();
+        foreach (var item in value.GetArray())
+        {
+            var at = $"{where}[{lanes.Count}]";
+            if (!item.IsObject()) throw new WorkerUsageException($"{at}: expected an object, e.g. {{ slots = 4, min-priority = 0, max-priority = 9, nice = 10 }}");
+            var keys = item.GetObject().Items;
+            if (keys.Keys.FirstOrDefault(key => !LaneKeys.Contains(key)) is { } unknown)
+                throw new WorkerUsageException($"{at}.{unknown}: unknown key; a lane has {string.Join(", ", LaneKeys)}");
+            if (!keys.TryGetValue("slots", out var slots))
+                throw new WorkerUsageException($"{at}.slots is missing: a lane needs its number of slots");
+            string Part(string key) => keys.TryGetValue(key, out var part) ? Scalar(part, $"{at}.{key}") : "";
+            var text = $"{Scalar(slots, $"{at}.slots")}:{Part("min-priority")}:{Part("max-priority")}" + (keys.ContainsKey("nice") ? $":{Part("nice")}" : "");
+            lanes.Add(LaunchValues.Lane(text, at));
+        }
+        return LaunchValues.Lanes(lanes, where);
     }
 
     private static List<ExecHandler> ReadExec(HoconValue exec, string where)

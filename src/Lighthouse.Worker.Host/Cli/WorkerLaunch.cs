@@ -24,7 +24,8 @@ public sealed record WorkerLaunch(
     TlsCredentials? Tls = null,
     bool InsecureOffLoopback = false,
     IReadOnlyList<ExecHandler>? Exec = null,
-    int? Nice = null)
+    int? Nice = null,
+    IReadOnlyList<WorkerLane>? Lanes = null)
 {
     private const string MaxPayloadKey = "lighthouse.scheduler.max-payload-bytes";
 
@@ -46,6 +47,7 @@ public sealed record WorkerLaunch(
             options.NodeName = Name;
             options.Slots = Slots;
             options.Priorities = Priorities;
+            foreach (var lane in Lanes ?? []) options.Lane(lane.Slots, lane.Priorities.Min, lane.Priorities.Max, lane.Nice);
             foreach (var (name, quantity) in Resources) options.Resource(name, quantity);
             options.AddBuiltInHandlers();
             foreach (var exec in ExecHandlers)

@@ -95,7 +95,7 @@ internal static class WorkerProcess
                 .AddStartup((system, _) =>
                 {
                     name = hub.ResolveNodeName(system);
-                    stdout.WriteLine($"{WorkerCommandLine.Name}: node \"{name}\" at {Cluster.Get(system).SelfAddress}, {hub.Slots} slots, " +
+                    stdout.WriteLine($"{WorkerCommandLine.Name}: node \"{name}\" at {Cluster.Get(system).SelfAddress}, {hub.Slots} slots{(hub.Lanes is { } lanes ? $" in lanes {string.Join(", ", lanes)}" : "")}, " +
                                      $"handles {string.Join(", ", hub.TaskNames)}; joining {string.Join(", ", launch.Seeds)}");
                     stdout.Flush();
                 }));

@@ -17,10 +17,11 @@ internal static class TaskExecution
     /// (<see cref="StartTask.Timeout"/>), whichever is shorter, the token is fired and the outcome is a timeout failure at
     /// once, without waiting for a handler that ignores its token.
     /// </summary>
-    public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation)
+    /// <param name="laneNice">The nice value of the task's lane, for a process handler that sets none of its own.</param>
+    public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation, int? laneNice = null)
     {
         // Task.Run: a handler that blocks before its first await must hold neither the agent nor the timeout.
-        var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token));
+        var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token, laneNice));
         // Without a timeout there is nothing to wait beside the handler: no timer, no second task.
         if (start.Timeout is { } own && (handler.Timeout is not { } limit || own <= limit))
             return WithinAsync(work, own, start, cancellation, taskTimeout: true);
@@ -46,7 +47,7 @@ internal static class TaskExecution
             : $"task {start.TaskId} ({start.TaskName}) timed out after {Milliseconds(timeout)} ms, the timeout of its handler; its cancellation token was fired");
     }
 
-    private static async Task<TaskOutcome> InvokeAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationToken token)
+    private static async Task<TaskOutcome> InvokeAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationToken token, int? laneNice)
     {
         JsonElement payload;
         try
@@ -58,7 +59,10 @@ internal static class TaskExecution
             return new TaskOutcome.Failed($"task {start.TaskId} ({start.TaskName}): the payload is not valid JSON: {e.Message}");
         }
 
-        var context = new TaskContext(start.TaskId, start.TaskName, start.UserId, start.Priority, start.Attempt, payload, start.Payload!, progress, token);
+        var context = new TaskContext(start.TaskId, start.TaskName, start.UserId, start.Priority, start.Attempt, payload, start.Payload!, progress, token)
+        {
+            LaneNice = laneNice,
+        };
         string? result;
         try
         {

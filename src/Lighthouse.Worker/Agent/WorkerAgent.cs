@@ -96,7 +96,7 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         _clock = clock;
         _origin = clock.GetTimestamp();
         _registration = hub.Registration(node);
-        _tasks = new RunningTasks(node, hub.Slots);
+        _tasks = new RunningTasks(node, hub.Slots, hub.Lanes);
         _backoff = new RegistrationBackoff(hub.RegistrationRetryMin, hub.RegistrationRetryMax);
         _behaviour = Registering;
         _credentials = RemoteTls.CredentialsOf(Context.System);
@@ -376,7 +376,8 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         var self = Self;
         var (taskId, run) = (task.TaskId, task.Run);
         var progress = new ProgressReporter(percent => self.Tell(new HandlerProgressed(taskId, run, percent)));
-        TaskExecution.RunAsync(start, handler, progress, task.Cancellation).PipeTo(self,
+        var laneNice = task.Lane >= 0 ? _hub.Lanes![task.Lane].Nice : null;
+        TaskExecution.RunAsync(start, handler, progress, task.Cancellation, laneNice).PipeTo(self,
             success: outcome => new TaskEnded(taskId, run, outcome),
             failure: e => new TaskEnded(taskId, run, new TaskOutcome.Failed(TaskErrors.Describe(e))));
     }

@@ -48,7 +48,7 @@ public sealed class ProcessHandler
         ProcessGroup group;
         try
         {
-            group = await ProcessGroup.StartAsync(Options.Command, EnvironmentFor(context), Options.WorkingDirectory, Options.Nice).ConfigureAwait(false);
+            group = await ProcessGroup.StartAsync(Options.Command, EnvironmentFor(context), Options.WorkingDirectory, Options.Nice ?? context.LaneNice).ConfigureAwait(false);
         }
         catch (ProcessStartException e)
         {

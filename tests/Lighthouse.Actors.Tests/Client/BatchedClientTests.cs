@@ -256,6 +256,20 @@ public sealed class BatchedClientTests(ITestOutputHelper output) : Akka.TestKit.
         Assert.Equal(0, (await queues.Within()).Queued);
     }
 
+    [Fact]
+    public async Task The_plain_queues_read_is_the_unpaged_request_every_scheduler_version_answers()
+    {
+        var (scheduler, client) = Start();
+
+        var queues = client.GetQueuesAsync();
+        var request = scheduler.ExpectRequest<GetQueues>();
+        scheduler.Answer(request, new QueuesView(0, 0, new Dictionary<int, int>(), []));
+
+        // "GQ", not the paged "GR" that schedulers older than paging do not know: ConnectAsync's check sends this read.
+        Assert.Same(GetQueues.Instance, request.Request);
+        Assert.Equal(0, (await queues.Within()).Queued);
+    }
+
     /// <summary>Reports synchronously, so the test sees every report before the wait returns.</summary>
     private sealed class SynchronousProgress(Action<TaskInfo> report) : IProgress<TaskInfo>
     {

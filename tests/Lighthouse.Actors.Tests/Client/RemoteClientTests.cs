@@ -145,6 +145,30 @@ public sealed class RemoteClientTests(RemoteHostFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Without_the_connect_check_the_first_request_finds_the_missing_host()
+    {
+        var address = $"127.0.0.1:{ClosedPort()}";
+
+        // Returns without a round trip (what one-shot commands use), so nothing is known about the host yet ...
+        await using var client = await LighthouseClient.ConnectAsync(address, Quiet with { RequestTimeout = TimeSpan.FromSeconds(1), CheckOnConnect = false }).Within();
+        // ... and the first request fails as the check would have, naming the address and the request.
+        var error = await Assert.ThrowsAsync<LighthouseUnavailableException>(() => client.GetNodesAsync().Within());
+
+        Assert.Equal(address, error.Address);
+        Assert.StartsWith($"no answer from the Lighthouse host at {address} to GetNodes", error.Message);
+    }
+
+    [Fact]
+    public async Task Without_the_connect_check_requests_work_as_with_it()
+    {
+        await using var client = await LighthouseClient.ConnectAsync(fixture.Host.Address, Quiet with { CheckOnConnect = false }).Within();
+
+        var id = await client.SubmitAsync("echo", "[1]", User()).Within();
+
+        Assert.Equal("[1]", (await client.WaitAsync(id).Within()).Result);
+    }
+
+    [Fact]
     public async Task A_bad_address_is_refused_before_anything_is_started()
     {
         var error = await Assert.ThrowsAsync<FormatException>(() => LighthouseClient.ConnectAsync("127.0.0.1:http"));

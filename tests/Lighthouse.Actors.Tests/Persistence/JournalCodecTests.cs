@@ -27,6 +27,7 @@ public sealed class JournalCodecTests
         [typeof(TaskRequeued)] = "TR", [typeof(TaskRetrying)] = "TY", [typeof(TaskDue)] = "TD", [typeof(TaskCollected)] = "TK", [typeof(TaskForgotten)] = "TX",
         [typeof(NodeRegistered)] = "NR", [typeof(NodeReachabilityChanged)] = "NC", [typeof(NodeRemoved)] = "NX",
         [typeof(ConcurrencyLimitChanged)] = "CL",
+        [typeof(UserPolicyChanged)] = "UP",
     };
 
     public static TheoryData<string> EventTypeNames => new(EventTypes.Select(t => t.Name));
@@ -54,7 +55,8 @@ public sealed class JournalCodecTests
         Assert.Contains(type, SchedulerJournalSerializer.OwnedTypes);
         Assert.True(PinnedManifests.TryGetValue(type, out var pinned), $"{typeName} has no pinned manifest in this test: add it");
         // A submission with every field is stored as "T2" ("TQ" and tagged fields); one without, as "TS" always was.
-        Assert.Equal(type == typeof(TaskSubmitted) ? "T2" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
+        // A node with lanes is stored as "NL", the "NR" record and its lanes.
+        Assert.Equal(type == typeof(TaskSubmitted) ? "T2" : type == typeof(NodeRegistered) ? "NL" : pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: false)));
         Assert.Equal(pinned, Manifest(SampleFactory.Create(type, nullsWherePossible: true)));
     }
 

@@ -161,9 +161,11 @@ public sealed class SnapshotStateTests
         var now = h.Clock.GetUtcNow();
         var users = h.State.Tasks.All.Select(t => t.UserId).Distinct().Order(StringComparer.Ordinal);
         var tasks = users.SelectMany(u => h.State.TasksOf(u, now).Tasks).Select(t => withReasons ? t : t with { PendingReason = null, WaitsForCapacity = null }).ToList();
+        // The blocked count comes from the dispatch memos, like the pending reasons: a restored state asks the engine again.
+        var queues = h.State.QueuesView(new GetQueues(0, GetQueues.MaxLimit));
         return JsonSerializer.Serialize(new object[]
         {
-            h.State.NodesView(), h.State.QueuesView(), h.State.StatisticsView(), h.State.HistoryView(now), tasks,
+            h.State.NodesView(), withReasons ? queues : queues with { Blocked = 0 }, h.State.StatisticsView(), h.State.HistoryView(now), tasks,
             h.State.NextPlacement()?.TaskId ?? "none",
         });
     }

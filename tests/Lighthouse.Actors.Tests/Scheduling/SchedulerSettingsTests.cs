@@ -37,6 +37,8 @@ public sealed class SchedulerSettingsTests
             history-length = 1h
             history-interval = 5s
             sweep-interval = 1s
+            retained-tasks-max = 500
+            retained-bytes-max = 3GiB
             """);
 
         Assert.Equal(StrategyKind.BinPack, settings.Strategy);
@@ -45,6 +47,7 @@ public sealed class SchedulerSettingsTests
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)), (settings.ResultTtl, settings.CollectedRetention));
         Assert.Equal(64 * 1024, settings.MaxPayloadBytes);
         Assert.Equal((TimeSpan.FromHours(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1)), (settings.HistoryLength, settings.HistoryInterval, settings.SweepInterval));
+        Assert.Equal((500, 3L * 1024 * 1024 * 1024), (settings.RetainedTasksMax, settings.RetainedBytesMax));
     }
 
     [Theory]
@@ -56,6 +59,9 @@ public sealed class SchedulerSettingsTests
     [InlineData("max-names-per-set = 0", "lighthouse.scheduler.max-names-per-set = \"0\" is invalid")]
     [InlineData("max-error-bytes = 1.5", "lighthouse.scheduler.max-error-bytes = \"1.5\" is invalid")]
     [InlineData("default-max-attempts = many", "lighthouse.scheduler.default-max-attempts = \"many\" is invalid")]
+    [InlineData("retained-tasks-max = 0", "lighthouse.scheduler.retained-tasks-max = \"0\" is invalid: it must be a whole number of at least 1")]
+    [InlineData("retained-bytes-max = lots", "lighthouse.scheduler.retained-bytes-max = \"lots\" is invalid")]
+    [InlineData("retained-bytes-max = 0", "lighthouse.scheduler.retained-bytes-max = \"0\" is invalid: it must be a size of at least 1 byte")]
     [InlineData("result-ttl = -5s", "lighthouse.scheduler.result-ttl = \"-5s\" is invalid")]
     [InlineData("strategy = bin-pack", "lighthouse.scheduler.rubric = \"{}\" is invalid: bin-pack needs a rubric")]
     [InlineData("rubric { cpu = 1 }", "lighthouse.scheduler.rubric = \"cpu\" is invalid: a rubric only applies to bin-pack")]

@@ -29,13 +29,13 @@ internal sealed class StateHarness
     /// <summary>Every start, in order: (task id, node).</summary>
     public List<(string TaskId, string Node)> Starts { get; } = [];
 
-    /// <summary>Every event applied, in order (a journal, dispatch memos included).</summary>
-    public List<SchedulerEvent> Events { get; } = [];
-
     /// <summary>Every cancel sent to a worker.</summary>
     public List<string> CancelsSent { get; } = [];
 
     public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>Every event applied, in order (what a journal would hold).</summary>
+    public List<SchedulerEvent> Events { get; } = [];
 
     public void Apply(IEnumerable<SchedulerEvent> events)
     {
@@ -64,6 +64,16 @@ internal sealed class StateHarness
         var reply = Do(State.DecideRegistration(Registration(node, slots, tasks, priorities, resources), Now));
         Assert.IsType<WorkerRegistered>(reply);
     }
+
+    /// <summary>Registers a node with lanes (its slots their sum, its range their span), handling <paramref name="tasks"/>.</summary>
+    public void RegisterLanes(string node, WorkerLane[] lanes, string[]? tasks = null, params (string Key, double Quantity)[] resources)
+    {
+        var reply = Do(State.DecideRegistration(LaneRegistration(node, lanes, tasks, resources), Now));
+        Assert.IsType<WorkerRegistered>(reply);
+    }
+
+    public static RegisterWorker LaneRegistration(string node, WorkerLane[] lanes, string[]? tasks = null, params (string Key, double Quantity)[] resources) =>
+        new(node, resources.ToDictionary(r => r.Key, r => r.Quantity), tasks ?? ["echo"], WorkerLanes.Span(lanes), WorkerLanes.TotalSlots(lanes), Lanes: lanes);
 
     public static RegisterWorker Registration(string node, int slots = 1, string[]? tasks = null, PriorityRange? priorities = null, params (string Key, double Quantity)[] resources) =>
         new(node, resources.ToDictionary(r => r.Key, r => r.Quantity), tasks ?? ["echo"], priorities ?? PriorityRange.All, slots);

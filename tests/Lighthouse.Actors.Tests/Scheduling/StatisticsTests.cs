@@ -92,14 +92,15 @@ public sealed class StatisticsTests
         h.Submit("bob", priority: 2);
         h.Submit("bob");
 
-        var queues = h.State.QueuesView();
+        var queues = h.State.QueuesView(GetQueues.Instance);
         var node = Assert.Single(h.State.NodesView().Nodes);
 
         Assert.Equal((3, 1), (queues.Queued, queues.Running));
         Assert.Equal(new Dictionary<int, int> { [0] = 1, [2] = 2 }, queues.QueuedByPriority);
-        Assert.Equal(["alice", "bob"], queues.Users.Select(u => u.UserId));
-        Assert.Equal((1, 1), (queues.Users[0].Queued, queues.Users[0].Running));
-        Assert.Equal(new Dictionary<int, int> { [0] = 1, [2] = 1 }, queues.Users[1].QueuedByPriority);
+        // Busiest first: bob has two queued, alice one (and one running).
+        Assert.Equal(["bob", "alice"], queues.Users.Select(u => u.UserId));
+        Assert.Equal((1, 1), (queues.Users[1].Queued, queues.Users[1].Running));
+        Assert.Equal(new Dictionary<int, int> { [0] = 1, [2] = 1 }, queues.Users[0].QueuedByPriority);
         Assert.Equal((WorkerNodeState.Reachable, 2, 1), (node.State, node.Slots, node.FreeSlots));
         Assert.Equal(5, node.Free["cpu"]);
         Assert.Equal(8, node.Capacity["cpu"]);

@@ -39,6 +39,20 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public void Only_an_admin_or_a_host_may_read_or_change_the_per_user_policies()
+    {
+        object[] requests = [GetUserPolicies.Instance, new SetUserPolicy("alice", Weight: 3), new SetUserPolicy("bob", MaxRunning: 0)];
+        foreach (var request in requests)
+        {
+            Assert.Null(Refusal(Admin, request));
+            Assert.Null(Refusal(Host, request));
+            // Even for its own user: a client raising its own weight is what the rule is there to stop.
+            Assert.Equal($"permission denied: {Alice} may not read or change the per-user weights and quotas (admin only)", Refusal(Alice, request));
+            Assert.StartsWith("permission denied", Refusal(W1, request));
+        }
+    }
+
+    [Fact]
     public void An_admin_may_not_speak_the_worker_protocol() =>
         Assert.StartsWith("permission denied", Refusal(Admin, Registration("w1")));
 

@@ -43,6 +43,7 @@ internal static class SampleFactory
         if (type == typeof(int)) return seed * 37 - 1000;
         if (type == typeof(long)) return seed * 1_000_003L - 5_000_000_000L;
         if (type == typeof(double)) return seed + 0.125;
+        if (type == typeof(decimal)) return seed + 0.25m;
         if (type == typeof(bool)) return true;
         if (type == typeof(byte[])) return new byte[] { (byte)seed, 0, 255, 7 };
         if (type == typeof(TimeSpan)) return TimeSpan.FromTicks(12_345_678 + seed);

@@ -25,6 +25,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
         [typeof(DurationSummary)] = "DS", [typeof(TaskNameStatistics)] = "TS", [typeof(StatisticsView)] = "SV",
         [typeof(GetHistory)] = "GH", [typeof(HistorySample)] = "HS", [typeof(HistoryView)] = "HV",
         [typeof(CorrelatedRequest)] = "CQ", [typeof(CorrelatedAnswer)] = "CA",
+        [typeof(WorkerLane)] = "WL", [typeof(LaneView)] = "LV",
     };
 
     // Types that gained fields later: a message that uses them travels under a second manifest, pinned as well
@@ -32,6 +33,8 @@ public sealed class WireFormatTests(SerializerFixture wire)
     private static readonly Dictionary<Type, string> PinnedExtendedManifests = new()
     {
         [typeof(SubmitTask)] = "S2", [typeof(TaskInfo)] = "I2", [typeof(TaskList)] = "L2", [typeof(StartTask)] = "RT",
+        [typeof(GetQueues)] = "GR",
+        [typeof(RegisterWorker)] = "RL", [typeof(NodeView)] = "NL", [typeof(NodesView)] = "NM",
     };
 
     public static TheoryData<string> PinnedTypeNames => new(PinnedManifests.Keys.Select(t => t.Name));
@@ -45,6 +48,18 @@ public sealed class WireFormatTests(SerializerFixture wire)
         Assert.Equal("TI", wire.Serializer.Manifest(info));
         Assert.Equal("TL", wire.Serializer.Manifest(new TaskList("alice", [info])));
         Assert.Equal("TU", wire.Serializer.Manifest(new TaskUpdated(info)));
+        // A worker without lanes registers, and is shown, exactly as before lanes existed.
+        var registration = new RegisterWorker("w", new Dictionary<string, double>(), ["echo"], PriorityRange.All, 4);
+        Assert.Equal("RW", wire.Serializer.Manifest(registration));
+        Assert.Equal("RL", wire.Serializer.Manifest(registration with { Lanes = [new WorkerLane(4, PriorityRange.All)] }));
+        var node = new NodeView("w", WorkerNodeState.Reachable, new Dictionary<string, double>(), new Dictionary<string, double>(), 4, 4, [], ["echo"], PriorityRange.All, DateTimeOffset.UnixEpoch);
+        Assert.Equal("NV", wire.Serializer.Manifest(node));
+        Assert.Equal("NS", wire.Serializer.Manifest(new NodesView([node])));
+        var laned = node with { Lanes = [new LaneView(4, 3, PriorityRange.All, 10)] };
+        Assert.Equal("NM", wire.Serializer.Manifest(new NodesView([node, laned])));
+        var read = Assert.IsType<NodesView>(wire.Serializer.FromBinary(wire.Serializer.ToBinary(new NodesView([node, laned])), "NM"));
+        Assert.Null(read.Nodes[0].Lanes);
+        Assert.Equal(new LaneView(4, 3, PriorityRange.All, 10), Assert.Single(read.Nodes[1].Lanes!));
         // With the first round of policies only: the first extension, whatever came after.
         Assert.Equal("SP", wire.Serializer.Manifest(new SubmitTask("echo", "{}", "alice") { Delay = TimeSpan.Zero }));
         var withPolicy = info with { Retries = 1 };
@@ -52,6 +67,31 @@ public sealed class WireFormatTests(SerializerFixture wire)
         Assert.Equal("TM", wire.Serializer.Manifest(new TaskList("alice", [withPolicy])));
         Assert.Equal("TV", wire.Serializer.Manifest(new TaskUpdated(withPolicy)));
         Assert.Equal("U2", wire.Serializer.Manifest(new TaskUpdated(info with { After = ["task-1"] })));
+        // Queues without a page: what clients before paging send, and the answer they read.
+        Assert.Equal("GQ", wire.Serializer.Manifest(GetQueues.Instance));
+        Assert.Equal("QV", wire.Serializer.Manifest(new QueuesView(1, 0, new Dictionary<int, int> { [0] = 1 }, [])));
+        Assert.Equal("GR", wire.Serializer.Manifest(new GetQueues(0, 50)));
+    }
+
+    [Fact]
+    public void A_page_of_queues_carries_its_total_offset_and_blocked_count_and_an_old_answer_reads_without_them()
+    {
+        var page = new QueuesView(7, 2, new Dictionary<int, int> { [0] = 7 }, [new UserQueueView("alice", 4, 1, new Dictionary<int, int> { [0] = 4 })])
+        {
+            UserCount = 5, Offset = 1, Blocked = 3,
+        };
+        var old = page with { UserCount = null, Offset = 0, Blocked = 0 };
+
+        Assert.Equal("QW", wire.Serializer.Manifest(page));
+        var read = (QueuesView)wire.Serializer.FromBinary(wire.Serializer.ToBinary(page), "QW");
+        Assert.Equal((5, 1, 3, 3), (read.UserCount, read.Offset, read.Blocked, read.MoreUsers));
+        Assert.Equal("alice", Assert.Single(read.Users).UserId);
+        // The old encoding is exactly the start of the new one, so an answer to an old client is what it always read.
+        var oldBytes = wire.Serializer.ToBinary(old);
+        Assert.Equal(oldBytes, wire.Serializer.ToBinary(page)[..oldBytes.Length]);
+        Assert.Null(((QueuesView)wire.Serializer.FromBinary(oldBytes, "QV")).UserCount);
+        Assert.Equal(new GetQueues(3, 20), wire.Serializer.FromBinary(wire.Serializer.ToBinary(new GetQueues(3, 20)), "GR"));
+        Assert.Same(GetQueues.Instance, wire.Serializer.FromBinary(wire.Serializer.ToBinary(GetQueues.Instance), "GQ"));
     }
 
     [Theory]

@@ -52,7 +52,7 @@ public sealed class ViewCommandTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Contains("USER", text.Stdout);
         Assert.Matches($"(?m)^{user} +3 +0 +1 at -1, 2 at 7\\r?$", text.Stdout);
         using var document = JsonDocument.Parse(json.Stdout);
-        Assert.Equal(["queued", "running", "queued_by_priority", "users"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["queued", "running", "queued_by_priority", "users", "users_total", "offset", "more_users", "blocked"], document.RootElement.EnumerateObject().Select(p => p.Name));
         var mine = Assert.Single(document.RootElement.GetProperty("users").EnumerateArray(), u => u.GetProperty("user").GetString() == user);
         Assert.Equal(3, mine.GetProperty("queued").GetInt32());
         Assert.Equal([("-1", 1), ("7", 2)], mine.GetProperty("queued_by_priority").EnumerateObject().Select(p => (p.Name, p.Value.GetInt32())));

@@ -166,7 +166,9 @@ public sealed class ApiTests
         var queues = await web.GetJson("/api/queues");
         Assert.Equal((1, 1), (queues.GetProperty("queued").GetInt32(), queues.GetProperty("running").GetInt32()));
         Assert.Equal("""{"20":1}""", JsonSerializer.Serialize(queues.GetProperty("queued_by_priority")));
-        Assert.Equal(["alice", "bob"], queues.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("user").GetString()!));
+        // Busiest first: bob's task is queued, alice's runs.
+        Assert.Equal(["bob", "alice"], queues.GetProperty("users").EnumerateArray().Select(u => u.GetProperty("user").GetString()!));
+        Assert.Equal((2, 0), (queues.GetProperty("users_total").GetInt32(), queues.GetProperty("more_users").GetInt32()));
 
         var echo = (await web.GetJson("/api/stats")).GetProperty("task_names").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "echo");
         Assert.Equal((2, 2, 0), (echo.GetProperty("finished").GetInt32(), echo.GetProperty("succeeded").GetInt32(), echo.GetProperty("failed").GetInt32()));

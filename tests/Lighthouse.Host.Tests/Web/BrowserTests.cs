@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lighthouse.Host.Web;
+using Akka.Actor;
 using Lighthouse.Host.Web.Access;
+using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 
 namespace Lighthouse.Host.Tests.Web;
@@ -51,6 +53,49 @@ public sealed partial class BrowserTests
         Assert.Equal(("10", "10", "0"), StatsRow(second, "echo"));
         Assert.Equal(12, ChartTotal(second, "chart-finished"));
         Assert.Contains("id=\"summary-finished\" data-value=\"12\"", second);
+    }
+
+    [Fact]
+    public async Task With_many_users_the_monitor_lists_the_busiest_and_says_how_many_more_and_its_banner_counts_every_waiting_task()
+    {
+        await using var web = await WebHarness.Start();
+        // No worker: 60 users of one task each, and a busiest one with three.
+        for (var i = 0; i < 60; i++) await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", $"user-{i:D2}"), WebHarness.Wait);
+        for (var i = 0; i < 3; i++) await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "busiest"), WebHarness.Wait);
+
+        var dom = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom);
+        var users = Regex.Matches(dom, "<tr data-user=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(OverviewSource.MaxUsersListed, users.Count);
+        Assert.Equal(["busiest", "user-00", "user-01"], users.Take(3));
+        Assert.Contains("<tr id=\"queues-more-users\" data-more=\"11\"><td colspan=\"4\" class=\"empty\">and 11 more users</td></tr>", dom);
+        // The banner counts the same 63 tasks as the queue total.
+        Assert.Matches("<div id=\"banner-blocked\" class=\"banner banner-blocked\" role=\"alert\" data-count=\"63\">⚠ 63 tasks are waiting", dom);
+        Assert.Contains("id=\"summary-queued\" data-value=\"63\"", dom);
+    }
+
+    [Fact]
+    public async Task A_worker_with_lanes_shows_one_meter_per_lane_with_its_priorities_nice_and_slots_in_use()
+    {
+        await using var web = await WebHarness.Start();
+        // pyLoadBalancer's shape: urgent work at a low OS priority in its own lane, the rest in two more.
+        WorkerLane[] lanes = [new(1, new PriorityRange(0, 9), 10), new(1, new PriorityRange(10, 99)), new(2, new PriorityRange(100, 1000))];
+        var registration = TestWorker.Registration("laned", slots: 4, priorities: new PriorityRange(0, 1000)) with { Lanes = lanes };
+        web.System.ActorOf(TestWorker.Props(web.Scheduler, registration), "worker-laned");
+        await WebHarness.Until(async () => (await web.Scheduler.Ask<NodesView>(GetNodes.Instance, WebHarness.Wait)).Nodes.Any(n => n.Node == "laned"), "the laned worker registered");
+        // Priority 5 holds the first lane's only slot; priority 500 one of the third lane's two.
+        await web.Submit("""{"name": "hold", "user": "alice", "priority": 5}""");
+        await web.Submit("""{"name": "hold", "user": "alice", "priority": 500}""");
+        await WebHarness.Until(async () => (await web.GetJson("/api/queues")).GetProperty("running").GetInt32() == 2, "both holds to run");
+
+        var dom = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom);
+        Assert.Equal(("4", "2"), NodeSlots(dom, "laned"));
+        var meters = Regex.Matches(dom, "<div class=\"meter\" data-resource=\"lane-(\\d)\" data-lane=\"\\d\" data-free=\"(\\d+)\" data-total=\"(\\d+)\"><div class=\"meter-label\"><span>([^<]+)</span>")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)).ToList();
+        Assert.Equal([("1", "0", "1", "Lane 0 to 9 · nice 10"), ("2", "1", "1", "Lane 10 to 99"), ("3", "1", "2", "Lane 100 to 1000")], meters);
     }
 
     [Fact]

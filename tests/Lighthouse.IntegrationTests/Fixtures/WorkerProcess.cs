@@ -15,11 +15,16 @@ public sealed class WorkerProcess : ManagedProcess
     /// <summary>The node name the worker registers under (<c>--name</c>).</summary>
     public string NodeName { get; }
 
-    /// <summary>Starts <c>lighthouse-worker --seed 127.0.0.1:SEED --name NAME --slots N</c> plus <paramref name="arguments"/>.</summary>
+    /// <summary>
+    /// Starts <c>lighthouse-worker --seed 127.0.0.1:SEED --name NAME --slots N</c> plus <paramref name="arguments"/>; without
+    /// <c>--slots</c> when the arguments give lanes (<c>--lane</c>), which are the worker's slots.
+    /// </summary>
     public static async Task<WorkerProcess> StartAsync(int seedPort, string name, int slots = 2, IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        List<string> all = ["--seed", $"127.0.0.1:{seedPort}", "--name", name, "--slots", slots.ToString()];
-        all.AddRange(arguments ?? []);
+        var given = arguments?.ToList() ?? [];
+        List<string> all = ["--seed", $"127.0.0.1:{seedPort}", "--name", name];
+        if (!given.Contains("--lane")) all.AddRange(["--slots", slots.ToString()]);
+        all.AddRange(given);
         var worker = new WorkerProcess(name, all, environment);
         try
         {

@@ -162,7 +162,10 @@ public sealed class PackedSamples : IAsyncLifetime
     }
 
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/>, bounded; returns its output, or throws with it when the command fails.</summary>
-    internal static async Task<string> Dotnet(string directory, params string[] arguments)
+    internal static Task<string> Dotnet(string directory, params string[] arguments) => DotnetWithin(CommandLimit, directory, arguments);
+
+    /// <summary>As <see cref="Dotnet"/>, bounded by <paramref name="limit"/> (a ReadyToRun pack compiles every dependency ahead).</summary>
+    internal static async Task<string> DotnetWithin(TimeSpan limit, string directory, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -191,7 +194,7 @@ public sealed class PackedSamples : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var command = $"dotnet {string.Join(' ', start.ArgumentList)}";
-        using var timeout = new CancellationTokenSource(CommandLimit);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -200,7 +203,7 @@ public sealed class PackedSamples : IAsyncLifetime
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            throw new TimeoutException($"{command} did not finish within {CommandLimit}:\n{output}");
+            throw new TimeoutException($"{command} did not finish within {limit}:\n{output}");
         }
         process.WaitForExit(); // the asynchronous readers have delivered every line
         lock (output)

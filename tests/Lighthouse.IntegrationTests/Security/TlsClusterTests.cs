@@ -73,6 +73,30 @@ public sealed class TlsClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_an_admin_certificate_reads_or_changes_the_per_user_weights_and_quotas_a_client_one_gets_exit_1()
+    {
+        await using var host = await HostProcess.StartAsync(arguments: Host);
+        var alice = _certificates.Flags(LighthouseRole.Client, "alice-ci", "alice");
+        var admin = _certificates.Flags(LighthouseRole.Admin, "ops");
+
+        // Hostile: a client raising its own user's weight, lifting its quota, or just reading everyone's.
+        var raiseOwn = await CliProcess.RunAsync(["users", "set", "alice", "--weight", "1000", "--host", host.Address, .. alice]);
+        var liftQuota = await CliProcess.RunAsync(["users", "reset", "alice", "--host", host.Address, .. alice]);
+        var read = await CliProcess.RunAsync(["users", "--host", host.Address, .. alice]);
+        var asAdmin = await CliProcess.RunAsync(["users", "set", "bob", "--max-running", "2", "--json", "--host", host.Address, .. admin]);
+
+        foreach (var refused in new[] { raiseOwn, liftQuota, read })
+        {
+            Assert.True(refused.ExitCode == 1, $"{refused.Command}: exit {refused.ExitCode}\n{refused.Stdout}\n{refused.Stderr}");
+            Assert.Contains("permission denied", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains("(admin only)", refused.Stderr, StringComparison.Ordinal);
+        }
+        Assert.True(asAdmin.ExitCode == 0, $"{asAdmin.Command}: exit {asAdmin.ExitCode}\n{asAdmin.Stderr}");
+        await using var client = await LighthouseClient.ConnectAsync(host.Address, AdminOptions);
+        Assert.Equal([new UserPolicyView("bob", 1, 2, true)], (await client.GetUserPoliciesAsync()).Users);
+    }
+
+    [Fact]
     public async Task Workers_without_a_certificate_or_with_one_from_another_CA_are_refused_at_the_handshake_and_the_host_keeps_serving()
     {
         await using var host = await HostProcess.StartAsync(arguments: Host);

@@ -7,7 +7,7 @@ internal static class LimitsCodecs
     [
         MessageCodec.For<GetConcurrencyLimits>("GL", static (_, _) => { }, static (ref _) => GetConcurrencyLimits.Instance),
         MessageCodec.For<ConcurrencyKeyView>("KV", WriteKeyView, ReadKeyView),
-        MessageCodec.For<ConcurrencyLimitsView>("LV",
+        MessageCodec.For<ConcurrencyLimitsView>("CV",
             static (w, m) => { w.WriteList(m.Keys, WriteKeyView); w.WriteNullableInt(m.DefaultLimit); w.WriteInt(m.Waits); },
             static (ref r) => new ConcurrencyLimitsView(
                 r.ReadList("ConcurrencyLimitsView.Keys", ReadKeyView)!,

@@ -7,15 +7,34 @@ internal static class MonitorCodecs
     [
         // The queries carry nothing; reading answers the shared instance.
         MessageCodec.For<GetNodes>("GN", static (_, _) => { }, static (ref _) => GetNodes.Instance),
-        MessageCodec.For<GetQueues>("GQ", static (_, _) => { }, static (ref _) => GetQueues.Instance),
+        // A page came later (issue 13): a request with one is "GR", the empty "GQ" encoding and then offset and limit; its
+        // answer "QW", the "QV" encoding and then the user total, offset and blocked count (see MessageCodec.Extended).
+        MessageCodec.Extended<GetQueues>("GQ", "GR", static m => m.IsPaged, static (_, _) => { }, static (ref _) => GetQueues.Instance,
+            static (w, m) => { w.WriteInt(m.Offset); w.WriteNullableInt(m.Limit); },
+            static (ref r, _) => new GetQueues(r.ReadInt("GetQueues.Offset"), r.ReadNullableInt("GetQueues.Limit"))),
         MessageCodec.For<GetStatistics>("GT", static (_, _) => { }, static (ref _) => GetStatistics.Instance),
         MessageCodec.For<GetHistory>("GH", static (_, _) => { }, static (ref _) => GetHistory.Instance),
-        MessageCodec.For<NodeView>("NV", WriteNodeView, ReadNodeView),
-        MessageCodec.For<NodesView>("NS",
+        MessageCodec.For<LaneView>("LV", WriteLaneView, ReadLaneView),
+        // Lanes came later: a node view with them is "NL", the "NV" encoding and its lanes; a list of nodes of which some
+        // have lanes is "NM", the "NS" encoding and then each node's lanes or none (see MessageCodec.Extended).
+        MessageCodec.Extended<NodeView>("NV", "NL", static m => m.Lanes is not null, WriteNodeView, ReadNodeView,
+            static (w, m) => w.WriteList(m.Lanes, WriteLaneView),
+            static (ref r, m) => m with { Lanes = r.ReadList("NodeView.Lanes", ReadLaneView) }),
+        MessageCodec.Extended<NodesView>("NS", "NM", static m => m.Nodes.Any(n => n.Lanes is not null),
             static (w, m) => w.WriteList(m.Nodes, WriteNodeView),
-            static (ref r) => new NodesView(r.ReadList("NodesView.Nodes", ReadNodeView)!)),
+            static (ref r) => new NodesView(r.ReadList("NodesView.Nodes", ReadNodeView)!),
+            static (w, m) =>
+            {
+                foreach (var node in m.Nodes) w.WriteList(node.Lanes, WriteLaneView);
+            },
+            static (ref r, m) =>
+            {
+                var nodes = m.Nodes.ToArray();
+                for (var i = 0; i < nodes.Length; i++) nodes[i] = nodes[i] with { Lanes = r.ReadList("NodesView.Lanes", ReadLaneView) };
+                return new NodesView(nodes);
+            }),
         MessageCodec.For<UserQueueView>("UQ", WriteUserQueueView, ReadUserQueueView),
-        MessageCodec.For<QueuesView>("QV",
+        MessageCodec.Extended<QueuesView>("QV", "QW", static m => m.UserCount is not null,
             static (w, m) =>
             {
                 w.WriteInt(m.Queued);
@@ -27,7 +46,14 @@ internal static class MonitorCodecs
                 Queued: r.ReadInt("QueuesView.Queued"),
                 Running: r.ReadInt("QueuesView.Running"),
                 QueuedByPriority: r.ReadCounts("QueuesView.QueuedByPriority")!,
-                Users: r.ReadList("QueuesView.Users", ReadUserQueueView)!)),
+                Users: r.ReadList("QueuesView.Users", ReadUserQueueView)!),
+            static (w, m) => { w.WriteInt(m.UserCount!.Value); w.WriteInt(m.Offset); w.WriteInt(m.Blocked); },
+            static (ref r, m) => m with
+            {
+                UserCount = r.ReadInt("QueuesView.UserCount"),
+                Offset = r.ReadInt("QueuesView.Offset"),
+                Blocked = r.ReadInt("QueuesView.Blocked"),
+            }),
         MessageCodec.For<DurationSummary>("DS", WriteDurationSummary, ReadDurationSummary),
         MessageCodec.For<TaskNameStatistics>("TS", WriteTaskNameStatistics, ReadTaskNameStatistics),
         MessageCodec.For<StatisticsView>("SV",
@@ -64,6 +90,20 @@ internal static class MonitorCodecs
         TaskNames: r.ReadStringList("NodeView.TaskNames")!,
         Priorities: WorkerCodecs.ReadNestedPriorityRange(ref r),
         RegisteredAt: r.ReadDateTimeOffset("NodeView.RegisteredAt"));
+
+    private static void WriteLaneView(WireWriter w, LaneView m)
+    {
+        w.WriteInt(m.Slots);
+        w.WriteInt(m.FreeSlots);
+        WorkerCodecs.WritePriorityRange(w, m.Priorities);
+        w.WriteNullableInt(m.Nice);
+    }
+
+    private static LaneView ReadLaneView(ref WireReader r) => new(
+        Slots: r.ReadInt("LaneView.Slots"),
+        FreeSlots: r.ReadInt("LaneView.FreeSlots"),
+        Priorities: WorkerCodecs.ReadPriorityRange(ref r, "LaneView.Min", "LaneView.Max"),
+        Nice: r.ReadNullableInt("LaneView.Nice"));
 
     private static void WriteUserQueueView(WireWriter w, UserQueueView m)
     {

@@ -6,7 +6,9 @@ internal static class WorkerCodecs
     public static IEnumerable<MessageCodec> All { get; } =
     [
         MessageCodec.For<PriorityRange>("PR", WritePriorityRange, ReadPriorityRange),
-        MessageCodec.For<RegisterWorker>("RW",
+        MessageCodec.For<WorkerLane>("WL", WriteLane, ReadLane),
+        // Lanes came later: a registration with them is "RL", the "RW" encoding and the lanes (see MessageCodec.Extended).
+        MessageCodec.Extended<RegisterWorker>("RW", "RL", static m => m.Lanes is not null,
             static (w, m) =>
             {
                 w.WriteString(m.Node);
@@ -22,7 +24,9 @@ internal static class WorkerCodecs
                 TaskNames: r.ReadStringList("RegisterWorker.TaskNames")!,
                 Priorities: ReadNestedPriorityRange(ref r),
                 Slots: r.ReadInt("RegisterWorker.Slots"),
-                RunningTasks: r.ReadStringList("RegisterWorker.RunningTasks"))),
+                RunningTasks: r.ReadStringList("RegisterWorker.RunningTasks")),
+            static (w, m) => WriteLanes(w, m.Lanes),
+            static (ref r, m) => m with { Lanes = ReadLanes(ref r, "RegisterWorker.Lanes") }),
         MessageCodec.For<WorkerRegistered>("WR",
             static (w, m) => w.WriteString(m.Node),
             static (ref r) => new WorkerRegistered(r.ReadString("WorkerRegistered.Node")!)),
@@ -88,4 +92,19 @@ internal static class WorkerCodecs
     internal static void WriteNestedPriorityRange(WireWriter w, PriorityRange range) => w.WriteOptional(range, WritePriorityRange);
 
     internal static PriorityRange ReadNestedPriorityRange(ref WireReader r) => r.ReadOptional("PriorityRange", ReadPriorityRange)!;
+
+    /// <summary>Slots, the range (min, max) and the optional nice value; the journal stores a lane the same way.</summary>
+    internal static void WriteLane(WireWriter w, WorkerLane lane)
+    {
+        w.WriteInt(lane.Slots);
+        WritePriorityRange(w, lane.Priorities);
+        w.WriteNullableInt(lane.Nice);
+    }
+
+    internal static WorkerLane ReadLane(ref WireReader r) =>
+        new(r.ReadInt("WorkerLane.Slots"), ReadPriorityRange(ref r, "WorkerLane.Min", "WorkerLane.Max"), r.ReadNullableInt("WorkerLane.Nice"));
+
+    internal static void WriteLanes(WireWriter w, IReadOnlyList<WorkerLane>? lanes) => w.WriteList(lanes, WriteLane);
+
+    internal static IReadOnlyList<WorkerLane>? ReadLanes(ref WireReader r, string what) => r.ReadList(what, ReadLane);
 }

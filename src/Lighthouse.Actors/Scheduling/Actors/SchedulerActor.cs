@@ -172,13 +172,16 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
             // Monitors: read models, answered at once (they may show what is still being written).
             case GetNodes: Send(Sender, Reply(_state.NodesView()), ClientDelivery); break;
-            case GetQueues: Send(Sender, Reply(_state.QueuesView()), ClientDelivery); break;
+            case GetQueues get: Send(Sender, Reply(_state.QueuesView(get)), ClientDelivery); break;
             case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
 
             // Admins: concurrency limits (SchedulerActor.Limits.cs).
             case GetConcurrencyLimits: Send(Sender, Reply(_state.LimitsView()), ClientDelivery); break;
             case SetConcurrencyLimit set: SetLimit(set); break;
+            // Admins: the per-user policies (the Authorization table keeps everyone else out in a secure scheduler).
+            case GetUserPolicies: Send(Sender, Reply(_state.UserPoliciesView()), ClientDelivery); break;
+            case SetUserPolicy change: Answer(_state.DecideUserPolicy(change, Now)); break;
 
             // A participant with TLS credentials talking to a scheduler without: say so instead of leaving it waiting.
             case OpenSession:

@@ -16,9 +16,9 @@ internal sealed record ReleaseTask(string TaskId);
 
 /// <summary>
 /// A task already runs on <paramref name="Node"/> (re-attached after a recovery, or adopted from a node's
-/// report): reserve its requirements there without choosing.
+/// report): reserve its requirements there without choosing. <paramref name="Priority"/> names its lane on a node with lanes.
 /// </summary>
-internal sealed record PinTask(string TaskId, string Node, Workload Workload);
+internal sealed record PinTask(string TaskId, string Node, Workload Workload, int Priority);
 
 /// <summary>
 /// What a new engine needs of a recovered state: the nodes in registration order, the running tasks' reservations,

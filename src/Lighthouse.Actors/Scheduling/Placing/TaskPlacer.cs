@@ -8,7 +8,9 @@ namespace Lighthouse.Scheduling;
 /// resources are its declared ones, plus <c>slots</c> = its slot count, plus a zero-quantity tag
 /// <c>task:NAME</c> for each task name it handles; a task becomes a workload named by its id that needs
 /// its requirements, one slot and the tag of its task name. Priority ranges and reachability are an
-/// extra node filter, so every refusal is counted in the engine's explanation.
+/// extra node filter, so every refusal is counted in the engine's explanation. A node with lanes stays one placement
+/// node (its resources are shared by its lanes); the filter asks instead whether the lane of the task's priority has a
+/// free slot (<see cref="NodeLanes"/>), which costs O(lanes) for such a node and nothing more for the others.
 /// <para>
 /// What the engine must hear of the state's events is written here once (<see cref="ChangeFor"/>, <see cref="Apply"/>,
 /// <see cref="Follow"/>, <see cref="Settle"/>, <see cref="RebuildOf"/>, <see cref="Rebuild"/>): the strategy actor, the
@@ -19,11 +21,16 @@ internal sealed class TaskPlacer
 {
     private const string UnreachablePhrase = "are unreachable";
 
+    /// <summary>What a node accepts besides its resources: its priority range, and its lanes if it has any.</summary>
+    private sealed record Admission(PriorityRange Priorities, NodeLanes? Lanes);
+
     private readonly Distributor _distributor;
     // The same nodes with nothing running on them, asked only after a refusal: whether the task would fit
     // once every running task ended is what tells "waits for capacity" from "no current node can ever take it".
     private readonly Distributor _idle;
-    private readonly Dictionary<string, PriorityRange> _priorities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Admission> _admissions = new(StringComparer.Ordinal);
+    // The lanes each placed task is counted in, for tasks on nodes with lanes only.
+    private readonly Dictionary<string, NodeLanes> _lanesOfTask = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
     private readonly Action<Exception, string>? _engineError;
 
@@ -129,7 +136,7 @@ internal sealed class TaskPlacer
         foreach (var taskName in registration.TaskNames) resources[PlacementShape.TaskTag(taskName)] = 0;
         _distributor.AddNode(new NodeSpec(registration.Node, resources));
         _idle.AddNode(new NodeSpec(registration.Node, resources));
-        _priorities[registration.Node] = registration.Priorities;
+        _admissions[registration.Node] = new Admission(registration.Priorities, registration.Lanes is { } lanes ? new NodeLanes(lanes) : null);
         _unreachable.Remove(registration.Node);
     }
 
@@ -137,27 +144,47 @@ internal sealed class TaskPlacer
     {
         _distributor.RemoveNode(node);
         _idle.RemoveNode(node);
-        _priorities.Remove(node);
+        if (_admissions.Remove(node, out var admission) && admission.Lanes is { } lanes)
+            foreach (var taskId in lanes.Tasks) _lanesOfTask.Remove(taskId);
         _unreachable.Remove(node);
     }
 
     private void SetReachable(string node, bool reachable)
     {
         if (reachable) _unreachable.Remove(node);
-        else if (_priorities.ContainsKey(node)) _unreachable.Add(node);
+        else if (_admissions.ContainsKey(node)) _unreachable.Add(node);
     }
 
     /// <summary>Gives back what a task took; false when it was not placed (already released, or its node was removed).</summary>
-    private bool Release(string taskId) => _distributor.Release(taskId);
+    private bool Release(string taskId)
+    {
+        if (_lanesOfTask.Remove(taskId, out var lanes)) lanes.Remove(taskId);
+        return _distributor.Release(taskId);
+    }
 
     /// <summary>Places one task; on success its requirements stay reserved on the node until <see cref="Release"/>.</summary>
     public PlacementOutcome Place(PlaceTask request)
     {
         var priority = request.Priority;
-        string? Filter(Workload workload, string node) =>
+        var laneFull = false;
+        string? Filter(Workload workload, string node)
+        {
+            if (_unreachable.Contains(node)) return UnreachablePhrase;
+            var admission = _admissions[node];
+            if (admission.Lanes is not { } lanes)
+                return admission.Priorities.Contains(priority) ? null : $"have a priority range that excludes {priority}";
+            var lane = lanes.LaneOf(priority);
+            if (lane < 0) return $"have no lane for priority {priority}";
+            if (lanes.HasFree(lane)) return null;
+            // Like too little of a resource: a release in that lane frees it.
+            laneFull = true;
+            return $"have their lane for priority {priority} full";
+        }
+        // With nothing running, a lane is never full.
+        string? IdleFilter(Workload workload, string node) =>
             _unreachable.Contains(node) ? UnreachablePhrase
-            : _priorities[node].Contains(priority) ? null
-            : $"have a priority range that excludes {priority}";
+            : _admissions[node] is { Lanes: { } lanes } ? lanes.LaneOf(priority) >= 0 ? null : "have no lane for this priority"
+            : _admissions[node].Priorities.Contains(priority) ? null : "have a priority range that excludes it";
 
         PlacementResult result;
         try
@@ -172,11 +199,14 @@ internal sealed class TaskPlacer
         }
 
         if (result.Assignments[0] is { } node)
+        {
+            if (_admissions[node].Lanes is { } lanes) CountInLane(request.TaskId, lanes, priority);
             return new PlacementOutcome(request.TaskId, node, null, false, request.CapacityEpoch, request.TopologyEpoch);
+        }
 
         var explanation = result.Unplaced[request.Workload.Name];
         return new PlacementOutcome(
-            request.TaskId, null, explanation.ToString(), WaitsForCapacity(explanation) && FitsWhenIdle(request.Workload, Filter),
+            request.TaskId, null, explanation.ToString(), (laneFull || WaitsForCapacity(explanation)) && FitsWhenIdle(request.Workload, IdleFilter),
             request.CapacityEpoch, request.TopologyEpoch);
     }
 
@@ -207,18 +237,29 @@ internal sealed class TaskPlacer
     /// </summary>
     private string? Pin(PinTask pin)
     {
-        if (!_priorities.ContainsKey(pin.Node)) return $"node \"{pin.Node}\" is not known to the placement engine";
+        if (!_admissions.TryGetValue(pin.Node, out var admission)) return $"node \"{pin.Node}\" is not known to the placement engine";
         string? OnlyThere(Workload workload, string node) => node == pin.Node ? null : "are not the node the task runs on";
         try
         {
             var result = _distributor.Place([pin.Workload], OnlyThere);
-            return result.Assignments[0] is not null ? null : result.Unplaced[pin.Workload.Name].ToString();
+            if (result.Assignments[0] is null) return result.Unplaced[pin.Workload.Name].ToString();
+            if (admission.Lanes is { } lanes) CountInLane(pin.TaskId, lanes, pin.Priority);
+            return null;
         }
         catch (PlacementException e)
         {
             _engineError?.Invoke(e, $"reserving task {pin.TaskId} on node {pin.Node}");
             return e.Message;
         }
+    }
+
+    /// <summary>Counts a task placed or pinned on a node with lanes in the lane of its priority (none: it counts in the node's slots only).</summary>
+    private void CountInLane(string taskId, NodeLanes lanes, int priority)
+    {
+        var lane = lanes.LaneOf(priority);
+        if (lane < 0) return;
+        lanes.Add(taskId, lane);
+        _lanesOfTask[taskId] = lanes;
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ internal sealed class PlacementShape
     /// <summary>Queued and running tasks of this shape; the shape is dropped from the registry at zero.</summary>
     public int LiveTasks { get; set; }
 
+    /// <summary>Queued tasks of this shape, over all users (kept by <see cref="ShapeQueue"/>; the monitor's blocked count).</summary>
+    public int Queued { get; set; }
+
     /// <summary>The users with queued tasks of this shape, kept by <see cref="UserQueues"/>; null while none.</summary>
     public ShapeWaitlist? Waitlist { get; set; }
 

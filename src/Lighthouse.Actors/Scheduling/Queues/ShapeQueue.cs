@@ -20,21 +20,21 @@ internal sealed class ShapeQueue(PlacementShape shape)
     {
         get
         {
-            for (var task = Head; task is not null; task = task.QueueNext) yield return task;
+            for (var task = Head; task is not null; task = task.LinkNext) yield return task;
         }
     }
 
     /// <summary>Adds a task; true when it became the head.</summary>
     public bool Add(TaskRecord task)
     {
-        if (task.QueuePrevious is not null || task.QueueNext is not null || ReferenceEquals(Head, task))
+        if (task.LinkPrevious is not null || task.LinkNext is not null || ReferenceEquals(Head, task))
             throw new InvalidOperationException($"task {task.Id} is already queued");
         TaskRecord? after;
         if (task.Requeued)
         {
             // The requeued prefix is short; walk back from its end to keep it in sequence order.
             after = _lastRequeued;
-            while (after is not null && after.Sequence > task.Sequence) after = after.QueuePrevious;
+            while (after is not null && after.Sequence > task.Sequence) after = after.LinkPrevious;
             if (ReferenceEquals(after, _lastRequeued)) _lastRequeued = task;
         }
         else
@@ -43,6 +43,7 @@ internal sealed class ShapeQueue(PlacementShape shape)
         }
         InsertAfter(after, task);
         Count++;
+        Shape.Queued++;
         return ReferenceEquals(Head, task);
     }
 
@@ -52,7 +53,7 @@ internal sealed class ShapeQueue(PlacementShape shape)
     /// </summary>
     public void AddFirst(TaskRecord task)
     {
-        if (task.QueuePrevious is not null || task.QueueNext is not null || ReferenceEquals(Head, task))
+        if (task.LinkPrevious is not null || task.LinkNext is not null || ReferenceEquals(Head, task))
             throw new InvalidOperationException($"task {task.Id} is already queued");
         // A task that was the head and not requeued had no requeued task before it.
         if (!task.Requeued && _lastRequeued is not null)
@@ -60,33 +61,35 @@ internal sealed class ShapeQueue(PlacementShape shape)
         InsertAfter(null, task);
         if (task.Requeued && _lastRequeued is null) _lastRequeued = task;
         Count++;
+        Shape.Queued++;
     }
 
     /// <summary>Removes a queued task; true when it was the head.</summary>
     public bool Remove(TaskRecord task)
     {
-        if (task.QueuePrevious is null && !ReferenceEquals(Head, task))
+        if (task.LinkPrevious is null && !ReferenceEquals(Head, task))
             throw new InvalidOperationException($"task {task.Id} is not queued under its shape");
         var wasHead = ReferenceEquals(Head, task);
-        if (ReferenceEquals(_lastRequeued, task)) _lastRequeued = task.QueuePrevious;
-        if (task.QueuePrevious is { } previous) previous.QueueNext = task.QueueNext;
-        else Head = task.QueueNext;
-        if (task.QueueNext is { } next) next.QueuePrevious = task.QueuePrevious;
-        else Tail = task.QueuePrevious;
-        task.QueuePrevious = null;
-        task.QueueNext = null;
+        if (ReferenceEquals(_lastRequeued, task)) _lastRequeued = task.LinkPrevious;
+        if (task.LinkPrevious is { } previous) previous.LinkNext = task.LinkNext;
+        else Head = task.LinkNext;
+        if (task.LinkNext is { } next) next.LinkPrevious = task.LinkPrevious;
+        else Tail = task.LinkPrevious;
+        task.LinkPrevious = null;
+        task.LinkNext = null;
         Count--;
+        Shape.Queued--;
         return wasHead;
     }
 
     private void InsertAfter(TaskRecord? after, TaskRecord task)
     {
-        var next = after is null ? Head : after.QueueNext;
-        task.QueuePrevious = after;
-        task.QueueNext = next;
+        var next = after is null ? Head : after.LinkNext;
+        task.LinkPrevious = after;
+        task.LinkNext = next;
         if (after is null) Head = task;
-        else after.QueueNext = task;
+        else after.LinkNext = task;
         if (next is null) Tail = task;
-        else next.QueuePrevious = task;
+        else next.LinkPrevious = task;
     }
 }

@@ -25,6 +25,7 @@ internal sealed class ShapeWaitlist(PlacementShape shape, IComparer<UserQueue> f
 
     // The fairest user's key when last indexed (the open index sorts by these, not by the live user).
     public int OpenRunning { get; set; }
+    public int OpenWeight { get; set; }
     public long OpenWaitingSince { get; set; }
 
     /// <summary>Position in the blocked list it sits in, for O(1) removal.</summary>

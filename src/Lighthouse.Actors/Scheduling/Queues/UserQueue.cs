@@ -3,8 +3,9 @@ namespace Lighthouse.Scheduling;
 /// <summary>
 /// One user's queued tasks, one <see cref="ShapeQueue"/> per placement shape, the shape queues kept in
 /// the order of their first tasks (higher priority first, then requeued first, then oldest), and the
-/// user's running count. <see cref="Running"/> and <see cref="WaitingSince"/> are the user's key in the
-/// shapes' waitlists; only <see cref="UserQueues"/> changes them, while the user is out of those lists.
+/// user's running count. <see cref="Running"/>, <see cref="Weight"/> and <see cref="WaitingSince"/> are the
+/// user's key in the shapes' waitlists; only <see cref="UserQueues"/> changes them, while the user is out of
+/// those lists. A user at its quota (<see cref="AtQuota"/>) is in none of them.
 /// </summary>
 internal sealed class UserQueue(string userId)
 {
@@ -15,6 +16,18 @@ internal sealed class UserQueue(string userId)
     public string UserId { get; } = userId;
     public int Queued { get; private set; }
     public int Running { get; set; }
+
+    /// <summary>The user's share in hundredths (1.00 is 100): it may run <see cref="Weight"/>/100 tasks for every one of a user of weight 1.</summary>
+    public int Weight { get; set; } = UserLimits.DefaultWeight;
+
+    /// <summary>The most tasks the user may run at once; 0 when unlimited.</summary>
+    public int MaxRunning { get; set; }
+
+    /// <summary>Out of every waitlist, because it runs as many tasks as its quota allows (kept by <see cref="UserQueues"/>).</summary>
+    public bool AtQuota { get; set; }
+
+    /// <summary>Whether <see cref="Running"/> reached <see cref="MaxRunning"/>.</summary>
+    public bool ReachedQuota => MaxRunning > 0 && Running >= MaxRunning;
 
     /// <summary>When the user's head task became its head (a stamp from <see cref="UserQueues"/>); smaller waited longer.</summary>
     public long WaitingSince { get; set; }

@@ -1,9 +1,11 @@
 namespace Lighthouse.Scheduling;
 
 /// <summary>
-/// The fair queues. The next task comes from the user running the fewest tasks, ties going to the user
+/// The fair queues. The next task comes from the user running the fewest tasks for its weight (the lowest
+/// running ÷ weight, compared exactly as running × other's weight in integer hundredths), ties going to the user
 /// whose head task has waited longest; within a user, higher priority first, then tasks back from a
-/// lost node, then first in first out. A queued task whose placement shape is blocked (the engine said
+/// lost node, then first in first out. A user running as many tasks as its quota allows is out of the index
+/// altogether until one of its tasks ends, so it costs dispatch nothing while it waits. A queued task whose placement shape is blocked (the engine said
 /// no and nothing changed since) is passed over without asking the engine again, so it holds up
 /// neither other users nor its own user's tasks of other shapes.
 /// <para>
@@ -23,17 +25,18 @@ namespace Lighthouse.Scheduling;
 /// user already has tasks of its shape (the common case) and O(log U + log B) otherwise; a user's
 /// running count changing (a start or an end) is O(S (log U + log B)); choosing the next task is
 /// O(log B + S) plus O(log B) for each shape found blocked on the way, each of which then stays aside
-/// until an epoch changes. When capacity grows, the shapes waiting for it go back into the open index:
+/// until an epoch changes. A user reaching its quota leaves its S waitlists and one of its tasks ending puts it
+/// back, O(S (log U + log B)) like any running count change; a weight or quota changed by an admin costs the same. When capacity grows, the shapes waiting for it go back into the open index:
 /// O(log B) each, and each may be offered to the engine once more: the price of retrying exactly the
 /// shapes that might now fit, paid per distinct shape, never per user or per task.
 /// </para>
 /// </summary>
 internal sealed class UserQueues
 {
-    /// <summary>Fewest running first, then longest waiting (stamps are unique), then user id.</summary>
+    /// <summary>Lowest running ÷ weight first, then longest waiting (stamps are unique), then user id.</summary>
     private static readonly IComparer<UserQueue> FairOrder = Comparer<UserQueue>.Create(static (a, b) =>
     {
-        var c = a.Running.CompareTo(b.Running);
+        var c = CompareShares(a.Running, a.Weight, b.Running, b.Weight);
         if (c != 0) return c;
         c = a.WaitingSince.CompareTo(b.WaitingSince);
         return c != 0 ? c : string.CompareOrdinal(a.UserId, b.UserId);
@@ -42,13 +45,21 @@ internal sealed class UserQueues
     /// <summary>Open shapes by their fairest user's key, then shape id.</summary>
     private static readonly IComparer<ShapeWaitlist> OpenOrder = Comparer<ShapeWaitlist>.Create(static (a, b) =>
     {
-        var c = a.OpenRunning.CompareTo(b.OpenRunning);
+        var c = CompareShares(a.OpenRunning, a.OpenWeight, b.OpenRunning, b.OpenWeight);
         if (c != 0) return c;
         c = a.OpenWaitingSince.CompareTo(b.OpenWaitingSince);
         return c != 0 ? c : a.Shape.Id.CompareTo(b.Shape.Id);
     });
 
+    /// <summary>
+    /// Orders running ÷ weight without dividing: running × the other's weight, in 64 bits (an int times a weight of at
+    /// most <see cref="UserPolicyRules.MaxWeightHundredths"/> cannot overflow), so equal shares are equal exactly.
+    /// </summary>
+    private static int CompareShares(int runningA, int weightA, int runningB, int weightB) =>
+        ((long)runningA * weightB).CompareTo((long)runningB * weightA);
+
     private readonly PlacementShapes _shapes;
+    private readonly Func<string, UserLimits> _limitsOf;
     private readonly Dictionary<string, UserQueue> _users = new(StringComparer.Ordinal);
     private readonly SortedSet<ShapeWaitlist> _open = new(OpenOrder);
     private readonly List<ShapeWaitlist> _blockedUntilCapacity = [];
@@ -58,9 +69,12 @@ internal sealed class UserQueues
     private long _reopenedAtCapacity;
     private long _reopenedAtTopology;
 
-    public UserQueues(PlacementShapes shapes)
+    /// <param name="shapes">The placement shapes whose blocked memos the index follows.</param>
+    /// <param name="limitsOf">A user's weight and quota, asked when the user gets a queue (and told again by <see cref="SetLimits"/>).</param>
+    public UserQueues(PlacementShapes shapes, Func<string, UserLimits>? limitsOf = null)
     {
         _shapes = shapes;
+        _limitsOf = limitsOf ?? (static _ => UserLimits.Default);
         _reopenedAtCapacity = shapes.CapacityEpoch;
         _reopenedAtTopology = shapes.TopologyEpoch;
     }
@@ -70,8 +84,15 @@ internal sealed class UserQueues
 
     public IReadOnlyDictionary<int, int> QueuedByPriority => _queuedByPriority;
 
+    /// <summary>How many users have queued or running tasks.</summary>
+    public int UserCount => _users.Count;
+
     /// <summary>Users with queued or running tasks, in no particular order.</summary>
     public IEnumerable<UserQueue> Users => _users.Values;
+
+    /// <summary>The shapes with queued tasks (each in the open index or set aside), for the blocked count.</summary>
+    public IEnumerable<PlacementShape> QueuedShapes =>
+        _open.Concat(_blockedUntilCapacity).Concat(_blockedUntilNodeChange).Select(waitlist => waitlist.Shape);
 
     /// <summary>Every queued task, read from the queues themselves (for invariant checks).</summary>
     public IEnumerable<TaskRecord> QueuedTasks => _users.Values.SelectMany(user => user.QueuedTasks);
@@ -91,22 +112,45 @@ internal sealed class UserQueues
         if (_users.Count > 0 || Queued > 0 || Running > 0) throw new InvalidOperationException("queues can only be restored when empty");
         _stamps = stamps;
         foreach (var (userId, waitingSince) in users)
-            _users.Add(userId, new UserQueue(userId) { WaitingSince = waitingSince });
+            _users.Add(userId, NewQueue(userId, waitingSince));
         // Keys (running count, wait stamp) are final before any user joins a waitlist sorted by them.
         foreach (var task in running)
         {
             UserOf(task).Running++;
             Running++;
         }
+        foreach (var user in _users.Values) user.AtQuota = user.ReachedQuota;
         foreach (var task in queuedInSequence)
         {
             var user = UserOf(task);
-            if (user.Enqueue(task)) Join(user, task.Shape);
+            if (user.Enqueue(task) && !user.AtQuota) Join(user, task.Shape);
             Queued++;
             _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
         }
         _reopenedAtCapacity = _shapes.CapacityEpoch;
         _reopenedAtTopology = _shapes.TopologyEpoch;
+    }
+
+    private UserQueue NewQueue(string userId, long waitingSince)
+    {
+        var limits = _limitsOf(userId);
+        return new UserQueue(userId) { WaitingSince = waitingSince, Weight = limits.Weight, MaxRunning = limits.MaxRunning };
+    }
+
+    /// <summary>The quota of <paramref name="userId"/> when the user runs as many tasks as it allows (its tasks wait), else null.</summary>
+    public int? AtQuota(string userId) => _users.TryGetValue(userId, out var user) && user.AtQuota ? user.MaxRunning : null;
+
+    /// <summary>
+    /// A user's weight or quota changed: a user with queued or running tasks moves to its new place in the index (out of it
+    /// when now at its quota, back when no longer); one without is asked again when it gets a queue.
+    /// </summary>
+    public void SetLimits(string userId, UserLimits limits)
+    {
+        if (!_users.TryGetValue(userId, out var user) || (user.Weight == limits.Weight && user.MaxRunning == limits.MaxRunning)) return;
+        var wasAtQuota = Detach(user);
+        user.Weight = limits.Weight;
+        user.MaxRunning = limits.MaxRunning;
+        Attach(user, wasAtQuota);
     }
 
     private UserQueue UserOf(TaskRecord task) =>
@@ -117,12 +161,12 @@ internal sealed class UserQueues
     {
         if (!_users.TryGetValue(task.UserId, out var user))
         {
-            user = new UserQueue(task.UserId);
+            user = NewQueue(task.UserId, 0);
             _users.Add(task.UserId, user);
         }
         // A user with nothing queued is in no waitlist, so its key may change freely.
         if (user.Queued == 0) user.WaitingSince = ++_stamps;
-        if (user.Enqueue(task)) Join(user, task.Shape);
+        if (user.Enqueue(task) && !user.AtQuota) Join(user, task.Shape);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
     }
@@ -131,7 +175,7 @@ internal sealed class UserQueues
     public void Dequeue(TaskRecord task, bool started)
     {
         var user = _users[task.UserId];
-        if (user.Remove(task)) Leave(user, task.Shape);
+        if (user.Remove(task) && !user.AtQuota) Leave(user, task.Shape);
         Queued--;
         var left = _queuedByPriority[task.Priority] - 1;
         if (left == 0) _queuedByPriority.Remove(task.Priority);
@@ -208,7 +252,7 @@ internal sealed class UserQueues
         var user = _users[task.UserId];
         Running--;
         Rekey(user, -1, waitingSince);
-        if (user.EnqueueFirst(task)) Join(user, task.Shape);
+        if (user.EnqueueFirst(task) && !user.AtQuota) Join(user, task.Shape);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
     }
@@ -234,13 +278,38 @@ internal sealed class UserQueues
     /// <summary>Changes a user's running count by <paramref name="runningDelta"/> and its wait stamp to <paramref name="waitingSince"/>, re-sorting as above.</summary>
     private void Rekey(UserQueue user, int runningDelta, long waitingSince)
     {
-        foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
+        var wasAtQuota = Detach(user);
         user.Running += runningDelta;
         user.WaitingSince = waitingSince;
+        Attach(user, wasAtQuota);
+    }
+
+    /// <summary>Takes the user out of its waitlists (unsorted until <see cref="Attach"/>); returns whether it was at its quota (then it was in none).</summary>
+    private static bool Detach(UserQueue user)
+    {
+        if (user.AtQuota) return true;
+        foreach (var shape in user.Shapes) shape.Waitlist!.Users.Remove(user);
+        return false;
+    }
+
+    /// <summary>
+    /// Puts a detached user back by its new key, or leaves it out when it is now at its quota. The waitlists it left are
+    /// re-sorted either way (one may be empty now, or have to be made again when the user comes back from its quota).
+    /// </summary>
+    private void Attach(UserQueue user, bool wasAtQuota)
+    {
+        user.AtQuota = user.ReachedQuota;
+        if (user.AtQuota)
+        {
+            if (wasAtQuota) return;
+            foreach (var shape in user.Shapes) Reindex(shape.Waitlist!);
+            return;
+        }
         foreach (var shape in user.Shapes)
         {
-            shape.Waitlist!.Users.Add(user);
-            Reindex(shape.Waitlist);
+            var waitlist = shape.Waitlist ??= new ShapeWaitlist(shape, FairOrder);
+            waitlist.Users.Add(user);
+            Reindex(waitlist);
         }
     }
 
@@ -269,10 +338,11 @@ internal sealed class UserQueues
         var fairest = waitlist.Users.Min!;
         if (waitlist.Place == WaitlistPlace.Open)
         {
-            if (fairest.Running == waitlist.OpenRunning && fairest.WaitingSince == waitlist.OpenWaitingSince) return;
+            if (fairest.Running == waitlist.OpenRunning && fairest.Weight == waitlist.OpenWeight && fairest.WaitingSince == waitlist.OpenWaitingSince) return;
             _open.Remove(waitlist);
         }
         waitlist.OpenRunning = fairest.Running;
+        waitlist.OpenWeight = fairest.Weight;
         waitlist.OpenWaitingSince = fairest.WaitingSince;
         _open.Add(waitlist);
         waitlist.Place = WaitlistPlace.Open;

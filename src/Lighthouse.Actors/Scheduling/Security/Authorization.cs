@@ -8,7 +8,7 @@ namespace Lighthouse.Scheduling;
 /// same table with the test for each line):
 /// <list type="table">
 /// <item><term>host</term><description>everything (it runs the scheduler, its local worker and the web gateway, which act for every user)</description></item>
-/// <item><term>admin</term><description>every client request and monitor view, for every user; no worker protocol</description></item>
+/// <item><term>admin</term><description>every client request and monitor view, for every user; reading and changing the per-user policies (<see cref="GetUserPolicies"/>, <see cref="SetUserPolicy"/>); no worker protocol</description></item>
 /// <item><term>client</term><description>
 ///   <see cref="SubmitTask"/> and <see cref="ListTasks"/> only for its users; <see cref="GetTaskStatus"/>, <see cref="WatchTask"/>
 ///   and <see cref="CancelTask"/> only for tasks of its users (an unknown id is answered as unknown); no monitor view (admin only,
@@ -41,6 +41,9 @@ internal static class Authorization
             (LighthouseRole.Admin, GetConcurrencyLimits or SetConcurrencyLimit) => null,
             (LighthouseRole.Client, GetConcurrencyLimits) => $"permission denied: {who} may not read the cluster's concurrency limits (admin only)",
             (LighthouseRole.Client, SetConcurrencyLimit) => $"permission denied: {who} may not change concurrency limits (admin only)",
+            (LighthouseRole.Admin, GetUserPolicies or SetUserPolicy) => null,
+            (LighthouseRole.Client, GetUserPolicies or SetUserPolicy) =>
+                $"permission denied: {who} may not read or change the per-user weights and quotas (admin only)",
             (LighthouseRole.Worker, RegisterWorker register) => register.Node == who.Name
                 ? null
                 : $"permission denied: {who} may register only worker node \"{who.Name}\", not \"{register.Node}\"",

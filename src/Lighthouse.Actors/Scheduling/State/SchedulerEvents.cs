@@ -88,14 +88,22 @@ public sealed record TaskCollected(string TaskId, DateTimeOffset At) : Scheduler
 /// <summary>A finished task's retention ran out; the scheduler forgets it.</summary>
 public sealed record TaskForgotten(string TaskId, DateTimeOffset At) : SchedulerEvent(At);
 
-/// <summary>A worker node registered (reachable).</summary>
+/// <summary>
+/// An admin changed a user's policy (docs/task-policies.md, "Per user"): <paramref name="Weight"/> and <paramref name="MaxRunning"/>
+/// are the user's runtime values after the change, null where none is set (the configured value applies); a
+/// <paramref name="MaxRunning"/> of <see cref="SetUserPolicy.NoQuota"/> is "no quota".
+/// </summary>
+public sealed record UserPolicyChanged(string UserId, decimal? Weight, int? MaxRunning, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>A worker node registered (reachable). <paramref name="Lanes"/>: its slot groups by priority, or null for none (see <see cref="WorkerLane"/>).</summary>
 public sealed record NodeRegistered(
     string Node,
     IReadOnlyDictionary<string, double> Resources,
     IReadOnlyList<string> TaskNames,
     PriorityRange Priorities,
     int Slots,
-    DateTimeOffset At) : SchedulerEvent(At);
+    DateTimeOffset At,
+    IReadOnlyList<WorkerLane>? Lanes = null) : SchedulerEvent(At);
 
 /// <summary>A registered node became unreachable (no new tasks) or reachable again.</summary>
 public sealed record NodeReachabilityChanged(string Node, bool Reachable, DateTimeOffset At) : SchedulerEvent(At);

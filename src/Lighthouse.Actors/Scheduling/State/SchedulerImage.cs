@@ -21,8 +21,12 @@ internal sealed record SchedulerImage(
     TimeSpan HistoryInterval,
     IReadOnlyList<HistoryBucket> History,
     IReadOnlyList<TaskPolicyImage>? Policies = null,
+    IReadOnlyList<UserPolicyImage>? UserPolicies = null,
     IReadOnlyList<KeyLimitImage>? KeyLimits = null,
     IReadOnlyList<string>? KeyWaiters = null);
+
+/// <summary>A user's runtime policy values (<see cref="UserPolicyChanged"/>), null where none is set; kept apart so a snapshot without any is stored as before.</summary>
+internal sealed record UserPolicyImage(string UserId, decimal? Weight, int? MaxRunning);
 
 /// <summary>A concurrency key's runtime limit, set by an admin (configured limits come from the configuration, not the snapshot).</summary>
 internal sealed record KeyLimitImage(string Key, int Limit);

@@ -109,7 +109,7 @@ internal sealed partial class SchedulerState
                 : new PlacementDecision([], false);
         }
         // While the engine was asked, the task may have been cancelled or its node may have become unusable.
-        if (queued && _nodes.Find(nodeName) is { Reachable: true, FreeSlots: > 0 })
+        if (queued && _nodes.Find(nodeName) is { Reachable: true } node && node.HasFreeSlotFor(task!.Priority))
             return new PlacementDecision([new TaskStarted(outcome.TaskId, nodeName, task!.Attempts + 1, now)], false);
         return new PlacementDecision([], true);
     }
@@ -195,7 +195,8 @@ internal sealed partial class SchedulerState
             registration.TaskNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
             registration.Priorities,
             registration.Slots,
-            now);
+            now,
+            registration.Lanes?.ToList());
         return new Decision([registered], new WorkerRegistered(registration.Node));
     }
 

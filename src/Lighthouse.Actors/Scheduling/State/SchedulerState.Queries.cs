@@ -25,17 +25,68 @@ internal sealed partial class SchedulerState
             n.Running.OrderBy(t => t.Sequence).Select(t => t.Id).ToList(),
             n.TaskNames,
             n.Priorities,
-            n.RegisteredAt))
+            n.RegisteredAt,
+            n.Lanes?.Select((lane, index) => new LaneView(lane.Slots, Math.Max(0, lane.Slots - n.LaneRunning[index]), lane.Priorities, lane.Nice)).ToList()))
         .ToList());
 
-    public QueuesView QueuesView() => new(
-        _queues.Queued,
-        _queues.Running,
-        new SortedDictionary<int, int>(_queues.QueuedByPriority.ToDictionary()),
-        _queues.Users
-            .OrderBy(u => u.UserId, StringComparer.Ordinal)
+    /// <summary>
+    /// Queue totals and one page of users, busiest first (<see cref="GetQueues"/>; offset and limit clamped to what it allows).
+    /// Chosen by a bounded heap over the users: O(U log (offset + limit)), never a sort of every user, so the monitor's poll
+    /// costs little more than a walk over the users however many there are. The view of a request without a page leaves out
+    /// the fields older clients cannot read.
+    /// </summary>
+    public QueuesView QueuesView(GetQueues request)
+    {
+        var offset = Math.Max(0, request.Offset);
+        var limit = Math.Clamp(request.Limit ?? GetQueues.DefaultLimit, 0, GetQueues.MaxLimit);
+        var page = BusiestUsers(offset, limit)
             .Select(u => new UserQueueView(u.UserId, u.Queued, u.Running, new SortedDictionary<int, int>(u.QueuedByPriority.ToDictionary())))
-            .ToList());
+            .ToList();
+        var view = new QueuesView(_queues.Queued, _queues.Running, new SortedDictionary<int, int>(_queues.QueuedByPriority.ToDictionary()), page);
+        return request.IsPaged ? view with { UserCount = _queues.UserCount, Offset = offset, Blocked = BlockedCount() } : view;
+    }
+
+    /// <summary>Most queued first, then most running, then user id.</summary>
+    private static readonly Comparison<UserQueue> Busier = static (a, b) =>
+    {
+        var c = b.Queued.CompareTo(a.Queued);
+        if (c != 0) return c;
+        c = b.Running.CompareTo(a.Running);
+        return c != 0 ? c : string.CompareOrdinal(a.UserId, b.UserId);
+    };
+
+    /// <summary>The users at places offset .. offset + limit - 1 in <see cref="Busier"/> order.</summary>
+    private List<UserQueue> BusiestUsers(int offset, int limit)
+    {
+        var wanted = (int)Math.Min((long)offset + limit, _queues.UserCount);
+        if (limit == 0 || wanted <= offset) return [];
+        // A heap of the busiest seen so far whose root is the least busy of them: each user costs one comparison with the
+        // root, and O(log wanted) when it enters.
+        var heap = new PriorityQueue<UserQueue, UserQueue>(wanted, Comparer<UserQueue>.Create((a, b) => Busier(b, a)));
+        foreach (var user in _queues.Users)
+        {
+            if (heap.Count < wanted) heap.Enqueue(user, user);
+            else if (Busier(user, heap.Peek()) < 0) heap.EnqueueDequeue(user, user);
+        }
+        var busiest = new UserQueue[heap.Count];
+        for (var i = busiest.Length - 1; i >= 0; i--) busiest[i] = heap.Dequeue();
+        return busiest.Skip(offset).ToList();
+    }
+
+    /// <summary>See <see cref="Protocol.QueuesView.Blocked"/>: the same rule as a task's pending reason, summed per placement shape.</summary>
+    public int BlockedCount()
+    {
+        if (_nodes.ReachableCount == 0) return _queues.Queued;
+        var blocked = 0;
+        foreach (var shape in _queues.QueuedShapes)
+        {
+            if (shape.UnplacedReason is not null && _shapes.IsBlocked(shape) && !shape.WaitsForCapacity) blocked += shape.Queued;
+        }
+        return blocked;
+    }
+
+    /// <summary>The per-user policy defaults and every user with a policy of its own.</summary>
+    public UserPoliciesView UserPoliciesView() => _policies.View();
 
     public StatisticsView StatisticsView() => new(_statistics.View());
 
@@ -80,7 +131,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>
     /// Why a queued task waits, most fundamental cause first: no node at all, none reachable, none
-    /// handling its task name or accepting its priority, then the engine's last explanation for its
+    /// handling its task name or accepting its priority, then its user's quota, then the engine's last explanation for its
     /// shape, then a full cluster, else its turn in the fair order has not come yet.
     /// </summary>
     private string PendingReason(TaskRecord task)
@@ -88,8 +139,12 @@ internal sealed partial class SchedulerState
         if (_nodes.Count == 0) return "no worker node is registered";
         if (_nodes.ReachableCount == 0) return $"no worker node is reachable ({_nodes.Count} registered, all unreachable)";
         if (!_nodes.AnyReachableHandles(task.TaskName)) return $"no reachable worker node handles task \"{task.TaskName}\"";
-        if (!_nodes.All.Any(n => n.Reachable && n.Handles(task.TaskName) && n.Priorities.Contains(task.Priority)))
-            return $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (!_nodes.All.Any(n => n.Reachable && n.Handles(task.TaskName) && n.Accepts(task.Priority)))
+            return _nodes.All.All(n => !n.Reachable || !n.Handles(task.TaskName) || n.Lanes is not null)
+                ? $"no reachable worker node that handles task \"{task.TaskName}\" has a lane for priority {task.Priority}"
+                : $"no reachable worker node that handles task \"{task.TaskName}\" accepts priority {task.Priority}";
+        if (_queues.AtQuota(task.UserId) is { } quota)
+            return $"user {task.UserId} is at its quota of {quota.ToString(CultureInfo.InvariantCulture)} running tasks";
         if (_shapes.IsBlocked(task.Shape)) return task.Shape.UnplacedReason!;
         if (_nodes.FreeSlots == 0)
             return $"waiting for a free slot: all {_nodes.ReachableSlots} slots on {_nodes.ReachableCount} reachable nodes are busy";

@@ -34,7 +34,10 @@ internal sealed partial class SchedulerState
     public ReportedTasks DecideReported(string node, IReadOnlyList<string>? reported, DateTimeOffset now)
     {
         if (reported is not { Count: > 0 }) return ReportedTasks.None;
-        var freeSlots = _nodes.Find(node)?.FreeSlots ?? 0;
+        var found = _nodes.Find(node);
+        var freeSlots = found?.FreeSlots ?? 0;
+        // Per lane too, on a node with lanes: what each lane has free, taken as tasks are adopted into it.
+        var laneFree = found?.Lanes is { } lanes ? lanes.Select((lane, index) => lane.Slots - found.LaneRunning[index]).ToArray() : null;
         var events = new List<SchedulerEvent>();
         var cancel = new List<string>();
         foreach (var taskId in reported.Distinct(StringComparer.Ordinal))
@@ -42,10 +45,12 @@ internal sealed partial class SchedulerState
             var task = _tasks.Find(taskId);
             if (task is { State: TaskState.Running } && task.Node == node) continue;
             // Not a parked one (waiting for its time, its parents or its key): it is due to start later, not running now.
-            if (task is { State: TaskState.Queued, IsParked: false } && freeSlots > 0)
+            var lane = laneFree is null || task is null ? -1 : WorkerLanes.IndexOf(found!.Lanes!, task.Priority);
+            if (task is { State: TaskState.Queued, IsParked: false } && freeSlots > 0 && (laneFree is null || lane >= 0 && laneFree[lane] > 0))
             {
                 events.Add(new TaskAdopted(taskId, node, task.Attempts + 1, now));
                 freeSlots--;
+                if (lane >= 0) laneFree![lane]--;
                 continue;
             }
             cancel.Add(taskId);
@@ -62,7 +67,7 @@ internal sealed partial class SchedulerState
         _nodes.All.SelectMany(n => n.Running).OrderBy(t => t.Sequence);
 
     /// <summary>Asks the placement engine to reserve a running task where it runs.</summary>
-    public static PinTask PinOf(TaskRecord task) => new(task.Id, task.Node!, WorkloadOf(task));
+    public static PinTask PinOf(TaskRecord task) => new(task.Id, task.Node!, WorkloadOf(task), task.Priority);
 }
 
 /// <summary>The outcome of <see cref="SchedulerState.DecideReported"/>: adoptions to apply and tasks to cancel on the node.</summary>

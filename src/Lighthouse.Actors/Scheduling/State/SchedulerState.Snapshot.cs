@@ -31,6 +31,7 @@ internal sealed partial class SchedulerState
             _history.Interval,
             _history.Export(),
             tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList(),
+            _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList(),
             _keys.All.Where(k => k.RuntimeLimit is not null).OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => new KeyLimitImage(k.Name, k.RuntimeLimit!.Value)).ToList(),
             _keys.All.OrderBy(k => k.Name, StringComparer.Ordinal).SelectMany(k => k.Waiting).Select(t => t.Id).ToList());
     }
@@ -47,7 +48,7 @@ internal sealed partial class SchedulerState
 
     /// <summary>The registration event a node was added by.</summary>
     public static NodeRegistered RegistrationOf(WorkerNode node) =>
-        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt);
+        new(node.Name, node.Resources, node.TaskNames, node.Priorities, node.Slots, node.RegisteredAt, node.Lanes);
 
     /// <summary>
     /// A state rebuilt from <paramref name="image"/> under <paramref name="settings"/>. Throws
@@ -83,6 +84,7 @@ internal sealed partial class SchedulerState
         }
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
+        var finished = new List<TaskRecord>();
         var keyWaiters = new HashSet<string>(image.KeyWaiters ?? [], StringComparer.Ordinal);
         var previous = long.MinValue;
         foreach (var t in image.Tasks)
@@ -117,7 +119,8 @@ internal sealed partial class SchedulerState
             state._tasks.Add(task);
             if (t.State.IsFinished())
             {
-                state._tasks.Retain(task, t.ExpiresAt);
+                task.ExpiresAt = t.ExpiresAt;
+                finished.Add(task);
                 continue;
             }
             if (!state._shapes.IsRegistered(shape)) throw Inconsistent($"task {t.Id} is {t.State} but its shape {shape.Id} is not live");
@@ -153,6 +156,21 @@ internal sealed partial class SchedulerState
             throw Inconsistent($"policies are given for unknown task {stray}");
         if (shapes.Values.FirstOrDefault(s => state._shapes.IsRegistered(s) && s.LiveTasks == 0) is { } idle)
             throw Inconsistent($"shape {idle.Id} is live but no queued or running task has it");
+
+        // Retention lists are kept in expiry order; a snapshot taken under higher bounds is cut to these, soonest first.
+        finished.Sort(static (a, b) => a.ExpiresAt != b.ExpiresAt ? a.ExpiresAt.CompareTo(b.ExpiresAt) : a.Sequence.CompareTo(b.Sequence));
+        foreach (var task in finished)
+        {
+            state._tasks.MakeRoomFor(task, settings.RetainedTasksMax, settings.RetainedBytesMax);
+            state._tasks.Retain(task, task.ExpiresAt);
+        }
+
+        // Before the queues: each restored user's place depends on its weight and quota.
+        foreach (var p in image.UserPolicies ?? [])
+        {
+            if (state._policies.Runtime.ContainsKey(p.UserId)) throw Inconsistent($"the policy of user {p.UserId} appears twice");
+            state._policies.Set(p.UserId, new UserPolicySetting(p.Weight, p.MaxRunning));
+        }
 
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
         state.RestoreKeys(image);

@@ -17,6 +17,7 @@ internal sealed partial class SchedulerState
     private readonly TaskStatistics _statistics = new();
     private readonly ThroughputHistory _history;
     private readonly TaskAlarms _alarms = new();
+    private readonly UserPolicies _policies;
     private readonly TaskDependencies _dependencies = new();
     private readonly ConcurrencyKeys _keys;
     private long _lastSequence;
@@ -24,7 +25,8 @@ internal sealed partial class SchedulerState
     public SchedulerState(SchedulerSettings settings)
     {
         Settings = settings;
-        _queues = new UserQueues(_shapes);
+        _policies = new UserPolicies(settings);
+        _queues = new UserQueues(_shapes, _policies.LimitsOf);
         _keys = new ConcurrencyKeys(settings.ConcurrencyLimits, settings.DefaultConcurrencyLimit);
         _history = new ThroughputHistory(settings.HistoryInterval, settings.HistoryLength);
     }
@@ -37,6 +39,10 @@ internal sealed partial class SchedulerState
     public WorkerNodes Nodes => _nodes;
     public PlacementShapes Shapes => _shapes;
     public TaskAlarms Alarms => _alarms;
+    public UserPolicies Policies => _policies;
+
+    /// <summary>How many times a user reached its quota with tasks left waiting (since this state was built or restored; for /metrics).</summary>
+    public long QuotaWaits { get; private set; }
     public TaskDependencies Dependencies => _dependencies;
     public ConcurrencyKeys Keys => _keys;
 
@@ -83,12 +89,11 @@ internal sealed partial class SchedulerState
                 Enqueue(due);
                 break;
             case TaskCollected e:
-                var collected = Require(e.TaskId, null);
-                collected.CollectedAt = e.At;
-                _tasks.Reschedule(collected, e.At + Settings.CollectedRetention);
+                // Unknown only in a replay under lower retention bounds than it was written with: already evicted.
+                if (_tasks.Find(e.TaskId) is { } collected) _tasks.Collect(collected, e.At, e.At + Settings.CollectedRetention);
                 break;
             case TaskForgotten e:
-                _tasks.Forget(Require(e.TaskId, null));
+                if (_tasks.Find(e.TaskId) is { } forgotten) _tasks.Forget(forgotten);
                 break;
             case NodeRegistered e:
                 _nodes.Add(e);
@@ -100,6 +105,10 @@ internal sealed partial class SchedulerState
                 break;
             case NodeRemoved e:
                 _nodes.Remove(e.Node);
+                break;
+            case UserPolicyChanged e:
+                _policies.Set(e.UserId, new UserPolicySetting(e.Weight, e.MaxRunning));
+                _queues.SetLimits(e.UserId, _policies.LimitsOf(e.UserId));
                 break;
             case ConcurrencyLimitChanged e:
                 ApplyLimitChanged(e);
@@ -149,6 +158,7 @@ internal sealed partial class SchedulerState
         task.StartedAt = at;
         task.Progress = 0;
         _nodes.Started(node, task);
+        if (_queues.AtQuota(task.UserId) is not null && _queues.QueuedOf(task.UserId) > 0) QuotaWaits++;
         if (task.HoldsKeySlot) _keys.Started(task);
         if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
@@ -188,6 +198,9 @@ internal sealed partial class SchedulerState
         if (e.State == TaskState.Succeeded) task.Progress = 100;
         _shapes.Release(task.Shape);
         _statistics.Record(task);
+        // The bounds by count and bytes are applied here, not journaled: a replay evicts the same tasks at the same events
+        // (or, under other bounds, what those bounds say), so recovery never holds more than the bounds either.
+        _tasks.MakeRoomFor(task, Settings.RetainedTasksMax, Settings.RetainedBytesMax);
         _tasks.Retain(task, e.At + Settings.ResultTtl);
         if (_dependencies.Parents > 0) ParentEnded(task, e.At);
     }

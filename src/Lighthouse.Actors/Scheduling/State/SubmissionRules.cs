@@ -98,6 +98,7 @@ internal static class SubmissionRules
             return $"node \"{registration.Node}\" has no priority range";
         if (registration.Priorities.Min > registration.Priorities.Max)
             return $"node \"{registration.Node}\" has priority range {registration.Priorities}: its minimum is above its maximum";
+        if (LanesProblem(registration) is { } lanes) return lanes;
         if (registration.TaskNames is null || registration.TaskNames.Count == 0)
             return $"node \"{registration.Node}\" handles no task name, so it could run nothing";
         foreach (var name in registration.TaskNames)
@@ -106,6 +107,18 @@ internal static class SubmissionRules
         }
         if (registration.Resources is null) return $"node \"{registration.Node}\" has no resource map";
         return QuantitiesProblem(registration.Resources, "resource", length) is { } resource ? $"node \"{registration.Node}\": {resource}" : null;
+    }
+
+    /// <summary>Lanes the worker's own checks would accept, whose slots add up to the node's and whose span is its range.</summary>
+    private static string? LanesProblem(RegisterWorker registration)
+    {
+        if (registration.Lanes is not { } lanes) return null;
+        if (WorkerLanes.Problem(lanes, $"node \"{registration.Node}\" lanes") is { } problem) return problem;
+        if (WorkerLanes.TotalSlots(lanes) != registration.Slots)
+            return $"node \"{registration.Node}\" offers {registration.Slots} slots but its lanes have {WorkerLanes.TotalSlots(lanes)}: with lanes, the slots are their sum";
+        if (WorkerLanes.Span(lanes) is var span && span != registration.Priorities)
+            return $"node \"{registration.Node}\" has priority range {registration.Priorities} but its lanes span {span}: with lanes, the range is theirs";
+        return null;
     }
 
     private static string? QuantitiesProblem(IReadOnlyDictionary<string, double>? quantities, string what, int maxLength)

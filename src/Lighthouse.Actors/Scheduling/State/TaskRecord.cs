@@ -166,9 +166,10 @@ internal sealed class TaskRecord(
     /// <summary>When a finished task is forgotten (set while finished).</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 
-    // Links in its ShapeQueue while queued: an intrusive list costs no allocation and removes in O(1).
-    public TaskRecord? QueuePrevious { get; set; }
-    public TaskRecord? QueueNext { get; set; }
+    // Links in the one list that holds the task: its ShapeQueue while queued, the retention list (RetainedTasks) once
+    // finished, none while running. An intrusive list costs no allocation and removes in O(1).
+    public TaskRecord? LinkPrevious { get; set; }
+    public TaskRecord? LinkNext { get; set; }
 
     public TaskInfo ToInfo(string? pendingReason, bool? waitsForCapacity) => new(
         Id, TaskName, UserId, Priority, State, Progress, Result, Error, Node, Attempts, MaxAttempts,

@@ -1,3 +1,5 @@
+using Lighthouse.Protocol;
+
 namespace Lighthouse.Scheduling;
 
 /// <summary>
@@ -6,22 +8,22 @@ namespace Lighthouse.Scheduling;
 /// </summary>
 internal sealed class TaskTable
 {
-    private static readonly IComparer<TaskRecord> ExpiryOrder = Comparer<TaskRecord>.Create(static (a, b) =>
-    {
-        var c = a.ExpiresAt.CompareTo(b.ExpiresAt);
-        return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
-    });
-
     private readonly Dictionary<string, TaskRecord> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<(string User, string SubmissionId), TaskRecord> _bySubmission = new();
     private readonly Dictionary<string, HashSet<TaskRecord>> _byUser = new(StringComparer.Ordinal);
-    private readonly SortedSet<TaskRecord> _finished = new(ExpiryOrder);
+    private readonly RetainedTasks _finished = new();
 
     public int Count => _byId.Count;
     public IEnumerable<TaskRecord> All => _byId.Values;
 
-    /// <summary>Finished tasks in retention order, read from the retention set itself.</summary>
-    public IEnumerable<TaskRecord> Finished => _finished;
+    /// <summary>Finished tasks in retention order, read from the retention lists themselves.</summary>
+    public IEnumerable<TaskRecord> Finished => _finished.InExpiryOrder;
+
+    /// <summary>How many finished tasks are kept.</summary>
+    public int FinishedCount => _finished.Count;
+
+    /// <summary>What the kept finished tasks hold in payloads, results and errors (see <see cref="RetainedTasks.Bytes"/>).</summary>
+    public long FinishedBytes => _finished.Bytes;
 
     public TaskRecord? Find(string id) => _byId.GetValueOrDefault(id);
 
@@ -44,27 +46,41 @@ internal sealed class TaskTable
         tasks.Add(task);
     }
 
-    /// <summary>Starts the retention of a task that just finished.</summary>
-    public void Retain(TaskRecord task, DateTimeOffset expiresAt)
-    {
-        task.ExpiresAt = expiresAt;
-        _finished.Add(task);
-    }
+    /// <summary>Starts the retention of a task that just finished (or, restoring a snapshot, one that had).</summary>
+    public void Retain(TaskRecord task, DateTimeOffset expiresAt) => _finished.Add(task, expiresAt);
 
-    /// <summary>Moves a finished task's expiry (it was collected).</summary>
-    public void Reschedule(TaskRecord task, DateTimeOffset expiresAt)
+    /// <summary>A finished task was read for the first time at <paramref name="at"/>: it is kept until <paramref name="expiresAt"/> instead.</summary>
+    public void Collect(TaskRecord task, DateTimeOffset at, DateTimeOffset expiresAt)
     {
         _finished.Remove(task);
-        task.ExpiresAt = expiresAt;
-        _finished.Add(task);
+        task.CollectedAt = at;
+        _finished.Add(task, expiresAt);
     }
 
     /// <summary>Finished tasks whose retention ended at or before <paramref name="now"/>, soonest first.</summary>
-    public IEnumerable<TaskRecord> ExpiredAt(DateTimeOffset now) => _finished.TakeWhile(t => t.ExpiresAt <= now);
+    public IEnumerable<TaskRecord> ExpiredAt(DateTimeOffset now) => _finished.InExpiryOrder.TakeWhile(t => t.ExpiresAt <= now);
+
+    /// <summary>
+    /// Makes room for <paramref name="task"/>, which just finished, before it is retained: forgets the kept tasks soonest to
+    /// expire until, with it, at most <paramref name="maxCount"/> are kept holding at most <paramref name="maxBytes"/>. The
+    /// task itself is always kept, whatever its size. Returns how many were forgotten: O(1) each, and each task is forgotten
+    /// once, so amortized O(1) per finished task.
+    /// </summary>
+    public int MakeRoomFor(TaskRecord task, int maxCount, long maxBytes)
+    {
+        var size = RetainedTasks.SizeOf(task);
+        var evicted = 0;
+        while ((_finished.Count >= maxCount || _finished.Bytes + size > maxBytes) && _finished.Soonest is { } oldest)
+        {
+            Forget(oldest);
+            evicted++;
+        }
+        return evicted;
+    }
 
     public void Forget(TaskRecord task)
     {
-        _finished.Remove(task);
+        if (task.State.IsFinished()) _finished.Remove(task);
         _byId.Remove(task.Id);
         if (task.SubmissionId is not null) _bySubmission.Remove((task.UserId, task.SubmissionId));
         var tasks = _byUser[task.UserId];

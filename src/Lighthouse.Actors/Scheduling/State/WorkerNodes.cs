@@ -52,7 +52,7 @@ internal sealed class WorkerNodes
     {
         var node = Get(name);
         Tally(node, -1);
-        node.Running.Add(task);
+        node.Start(task);
         Tally(node, +1);
     }
 
@@ -60,7 +60,7 @@ internal sealed class WorkerNodes
     {
         var node = Get(name);
         Tally(node, -1);
-        node.Running.Remove(task);
+        node.End(task);
         Tally(node, +1);
     }
 

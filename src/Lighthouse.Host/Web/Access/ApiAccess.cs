@@ -58,7 +58,7 @@ internal static class ApiAccess
             if (!caller.Admin && context.GetEndpoint()?.Metadata.GetMetadata<AdminOnly>() is not null)
             {
                 await JsonBody.Error(StatusCodes.Status403Forbidden,
-                    $"permission denied: {context.Request.Method} {path} shows every user's tasks and workers; it needs an admin token, and this one is for {caller}")
+                    $"permission denied: {context.Request.Method} {path} {(HttpMethods.IsGet(context.Request.Method) ? "shows every user's tasks and workers" : "changes what applies to every user")}; it needs an admin token, and this one is for {caller}")
                     .ExecuteAsync(context);
                 return;
             }

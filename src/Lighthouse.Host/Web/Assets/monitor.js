@@ -229,6 +229,13 @@
   function renderNode(node) {
     const used = node.slots - node.free_slots;
     const bars = [meter('slots', 'Slots', `<span class="slots-used">${used} of ${node.slots} in use</span>`, node.slots ? used / node.slots : 0, 'slots', `data-free="${node.free_slots}" data-total="${node.slots}"`)];
+    // A worker with lanes: one meter per lane, its slots in use, its priorities and the nice value of its processes.
+    (node.lanes || []).forEach((lane, index) => {
+      const laneUsed = lane.slots - lane.free_slots;
+      const nice = lane.nice === null || lane.nice === undefined ? '' : ` · nice ${lane.nice}`;
+      bars.push(meter(`lane-${index + 1}`, `Lane ${priorities(lane.priorities)}${nice}`, `<span class="lane-used">${laneUsed} of ${lane.slots} in use</span>`,
+        lane.slots ? laneUsed / lane.slots : 0, 'slots lane', `data-lane="${index + 1}" data-free="${lane.free_slots}" data-total="${lane.slots}"`));
+    });
     const special = [];
     for (const [name, capacity] of Object.entries(node.capacity)) {
       const free = node.free[name];
@@ -267,10 +274,13 @@
   }
 
   function renderQueues(queues, oldest, generatedAt) {
-    $('queues-users').tBodies[0].innerHTML = queues.users.length
+    // The overview lists the busiest users only and counts the rest (the full list: GET /api/queues?offset=&limit=).
+    const more = queues.more_users ?? 0;
+    $('queues-users').tBodies[0].innerHTML = (queues.users.length
       ? queues.users.map((u) => `<tr data-user="${esc(u.user)}" data-queued="${u.queued}" data-running="${u.running}"><td>${esc(u.user)}</td>` +
         `<td class="num">${count(u.queued)}</td><td class="num">${count(u.running)}</td><td>${byPriority(u.queued_by_priority)}</td></tr>`).join('')
-      : '<tr><td colspan="4" class="empty">No user has queued or running tasks.</td></tr>';
+      : '<tr><td colspan="4" class="empty">No user has queued or running tasks.</td></tr>') +
+      (more > 0 ? `<tr id="queues-more-users" data-more="${more}"><td colspan="4" class="empty">and ${plural(more, 'more user', 'more users')}</td></tr>` : '');
     const priorities = Object.entries(queues.queued_by_priority).sort((a, b) => Number(b[0]) - Number(a[0]));
     $('queues-priorities').tBodies[0].innerHTML = priorities.length
       ? priorities.map(([p, n]) => `<tr data-priority="${esc(p)}" data-queued="${n}"><td>${esc(p)}</td><td class="num">${count(n)}</td></tr>`).join('')

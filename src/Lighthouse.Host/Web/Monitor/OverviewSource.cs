@@ -6,14 +6,16 @@ namespace Lighthouse.Host.Web.Monitor;
 /// <summary>
 /// Builds the <see cref="Overview"/> from the scheduler's read models and keeps it for a moment, so that any
 /// number of open pages polling every second cost the scheduler one round of queries per
-/// <see cref="CacheFor"/>. Running tasks' progress and the queued tasks' pending reasons come from
-/// <see cref="ListTasks"/> of the users that have queued or running tasks (at most <see cref="MaxUsersListed"/>).
+/// <see cref="CacheFor"/>. The queues list the <see cref="MaxUsersListed"/> busiest users and count the rest, so the page's poll
+/// stays small however many users queue (issue 13: 100,000 users of one task each made 7.5 MB of it, now 10 KB). Running
+/// tasks' progress and sample queued tasks with their pending reasons come from <see cref="ListTasks"/> of those users; the
+/// counts (queued, running, blocked) are the scheduler's own, over every task.
 /// </summary>
 public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem system, TimeProvider clock)
 {
     public static TimeSpan CacheFor { get; } = TimeSpan.FromMilliseconds(500);
 
-    public const int MaxUsersListed = 100;
+    public const int MaxUsersListed = 50;
 
     private readonly Lock _lock = new();
     private Task<Overview>? _latest;
@@ -37,7 +39,7 @@ public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem syste
     private async Task<Overview> Build(CancellationToken cancellation)
     {
         var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
-        var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
+        var queues = scheduler.Ask<QueuesView>(new GetQueues(0, MaxUsersListed), cancellation);
         var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
         var history = scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
         await Task.WhenAll(nodes, queues, statistics, history);
