@@ -17,6 +17,11 @@ namespace Lighthouse.Benchmarks;
 /// multiple of five, a fifth of the users have nothing but such tasks) and <c>weighted, 20% at quota</c>
 /// (uniform tasks; users have weights 1 to 5 and one in five a quota of 2 running tasks, which it is
 /// always at, so its tasks wait out of the fair order).
+/// And issue 14's <c>policies</c> mix: weighted users (1 to 5) and, of the tasks that fill the queue, one in
+/// five delayed (by a day: they wait for the whole run, outside the queues), one in five after the user's previous
+/// task (released when it succeeds), one in five under one of ten concurrency keys limited to 25 running each
+/// (waiting outside the queues while its key is full); refills keep the last three kinds, so dependencies and keys
+/// are released and admitted throughout the measurement.
 /// </para>
 /// <para>
 /// Every depth is filled first and then measured in interleaved repetitions, so that the load of a
@@ -47,9 +52,13 @@ internal static class DispatchBenchmark
         Console.WriteLine();
         Console.WriteLine("| mix | queued | users | bytes/queued task | submits/s | dispatches/s | µs/dispatch | allocated B/dispatch | vs 1k |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (mix, unplaceable, weighted) in new[] { ("uniform", false, false), ("20% unplaceable", true, false), ("weighted, 20% at quota", false, true) })
+        foreach (var (mix, unplaceable, weighted, policies) in new[]
+                 {
+                     ("uniform", false, false, false), ("20% unplaceable", true, false, false), ("weighted, 20% at quota", false, true, false),
+                     ("policies: 20% delayed, 20% after, 20% keyed, weighted", false, false, true),
+                 })
         {
-            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable, weighted)).ToList();
+            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable, weighted, policies)).ToList();
             foreach (var scenario in scenarios) scenario.Fill();
             var runs = scenarios.Select(_ => new List<(double Micros, double Allocated)>()).ToList();
             for (var repetition = 0; repetition < Repetitions; repetition++)
@@ -81,18 +90,29 @@ internal static class DispatchBenchmark
         private readonly DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         private readonly bool _unplaceable;
         private readonly bool _weighted;
+        private readonly bool _policies;
+        private readonly Dictionary<string, string> _lastTaskOfUser = new(StringComparer.Ordinal);
         private long _submitted;
+        private long _unfinished;
+        private long _delayed;
 
-        public DispatchScenario(int depth, int users, bool unplaceable, bool weighted = false)
+        public DispatchScenario(int depth, int users, bool unplaceable, bool weighted = false, bool policies = false)
         {
             Depth = depth;
             Users = users;
             _unplaceable = unplaceable;
             _weighted = weighted;
-            var policies = weighted
-                ? Enumerable.Range(0, users).ToDictionary(u => $"user-{u}", u => new UserPolicySetting(1 + u % 5, u % 5 == 4 ? 2 : null), StringComparer.Ordinal)
+            _policies = policies;
+            var userPolicies = weighted || policies
+                ? Enumerable.Range(0, users).ToDictionary(u => $"user-{u}", u => new UserPolicySetting(1 + u % 5, weighted && u % 5 == 4 ? 2 : null), StringComparer.Ordinal)
                 : new Dictionary<string, UserPolicySetting>(StringComparer.Ordinal);
-            _state = new SchedulerState(SchedulerSettings.Default with { QueueCapPerUser = Math.Max(1000, 2 * depth / users), Users = policies });
+            var keyLimits = policies ? Enumerable.Range(0, 10).ToDictionary(k => $"key-{k}", _ => 25, StringComparer.Ordinal) : null;
+            _state = new SchedulerState(SchedulerSettings.Default with
+            {
+                QueueCapPerUser = Math.Max(1000, 4 * depth / users),
+                Users = userPolicies,
+                ConcurrencyLimits = keyLimits ?? SchedulerSettings.Default.ConcurrencyLimits,
+            });
             for (var n = 0; n < Nodes; n++)
             {
                 var registration = new RegisterWorker($"node-{n:D2}", new Dictionary<string, double> { ["cpu"] = 64 }, ["echo"], PriorityRange.All, SlotsPerNode);
@@ -128,7 +148,9 @@ internal static class DispatchBenchmark
             while (done < dispatches)
             {
                 // Never drain more than half the placeable queue between top-ups, so the depth stays near nominal.
-                var round = Math.Min(dispatches - done, Math.Max(1, (_unplaceable ? Depth * 4 / 5 : Depth) / 2));
+                // (With policies, part of the backlog waits outside the queues: half of what is queued now.)
+                var placeable = _policies ? _state.Queues.Queued : _unplaceable ? Depth * 4 / 5 : Depth;
+                var round = Math.Min(dispatches - done, Math.Max(1, placeable / 2));
                 var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 watch.Start();
                 for (var i = 0; i < round; i++)
@@ -148,7 +170,9 @@ internal static class DispatchBenchmark
 
         private void TopUp()
         {
-            while (_state.Queues.Queued < Depth) Submit(refill: true);
+            // With policies, tasks also wait outside the queues (for a parent, for their key): count every task not yet
+            // ended, bar the delayed ones (they wait all run long), so that the backlog stays the nominal depth.
+            while ((_policies ? _unfinished - _delayed : _state.Queues.Queued) < Depth) Submit(refill: true);
             Apply(_state.DecideExpiry(_now + TimeSpan.FromDays(1)));
         }
 
@@ -162,10 +186,29 @@ internal static class DispatchBenchmark
             var requirements = blocked
                 ? new Dictionary<string, double> { ["cpu"] = 1, ["gpu"] = 1 }
                 : new Dictionary<string, double> { ["cpu"] = 1 };
-            var submission = new SubmitTask("echo", "{}", $"user-{i % Users}", blocked ? 2 : (int)(i % 2), requirements);
+            var user = $"user-{i % Users}";
+            var submission = new SubmitTask("echo", "{}", user, blocked ? 2 : (int)(i % 2), requirements);
+            if (_policies)
+            {
+                // By i / Users, so that every user gets every kind. Refills add no delayed tasks: those never leave.
+                switch (i / Users % 5)
+                {
+                    case 0 when !refill:
+                        submission = submission with { Delay = TimeSpan.FromDays(1) };
+                        _delayed++;
+                        break;
+                    case 1 when _lastTaskOfUser.TryGetValue(user, out var parent) && _state.Tasks.Find(parent) is { State: TaskState.Queued or TaskState.Running }:
+                        submission = submission with { After = [parent] };
+                        break;
+                    case 2:
+                        submission = submission with { ConcurrencyKey = $"key-{i % 10}" };
+                        break;
+                }
+            }
             var decision = _state.DecideSubmission(submission, _now);
             if (decision.Events.Count == 0) throw new InvalidOperationException($"submission refused: {decision.Reply}");
             Apply(decision.Events);
+            if (_policies && decision.Events.OfType<TaskSubmitted>().FirstOrDefault() is { } submitted) _lastTaskOfUser[user] = submitted.TaskId;
         }
 
         /// <summary>Chooses, places and starts one task, as the scheduler actor does; false when nothing can start.</summary>
@@ -189,6 +232,8 @@ internal static class DispatchBenchmark
                 _state.Apply(change);
                 _placer.Follow(change, _state);
                 if (change is TaskStarted started) _running.Enqueue(started.TaskId);
+                else if (change is TaskSubmitted) _unfinished++;
+                else if (change is TaskFinished) _unfinished--;
             }
         }
     }

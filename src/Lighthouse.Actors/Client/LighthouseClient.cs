@@ -219,6 +219,27 @@ public sealed class LighthouseClient : IAsyncDisposable
     /// <summary>The recent throughput history.</summary>
     public Task<HistoryView> GetHistoryAsync(CancellationToken cancellationToken = default) => RequestAsync<HistoryView>(GetHistory.Instance, cancellationToken);
 
+    /// <summary>Every concurrency key's limit and use (admin only: a client certificate gets <see cref="LighthousePermissionDeniedException"/>).</summary>
+    public Task<ConcurrencyLimitsView> GetConcurrencyLimitsAsync(CancellationToken cancellationToken = default) =>
+        RequestAsync<ConcurrencyLimitsView>(GetConcurrencyLimits.Instance, cancellationToken);
+
+    /// <summary>
+    /// Sets the runtime limit of concurrency key <paramref name="key"/> (0 or more), or removes it (null: the configured limit
+    /// applies again); returns the key as it is once the change is journaled. Admin only. Throws
+    /// <see cref="LighthouseLimitRejectedException"/> for a bad key or limit.
+    /// </summary>
+    public async Task<ConcurrencyKeyView> SetConcurrencyLimitAsync(string key, int? limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var request = new SetConcurrencyLimit(key, limit);
+        return await RequestAsync(request, cancellationToken).ConfigureAwait(false) switch
+        {
+            ConcurrencyLimitSet set => set.Key,
+            ConcurrencyLimitRejected rejected => throw new LighthouseLimitRejectedException(rejected.Key, rejected.Reason),
+            var other => throw Unexpected(request, other),
+        };
+    }
+
     /// <summary>The per-user weights and quotas (docs/task-policies.md, "Per user"): the defaults and every user with its own. Admin only.</summary>
     public Task<UserPoliciesView> GetUserPoliciesAsync(CancellationToken cancellationToken = default) =>
         RequestAsync<UserPoliciesView>(GetUserPolicies.Instance, cancellationToken);

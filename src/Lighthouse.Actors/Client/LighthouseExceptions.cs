@@ -48,3 +48,9 @@ public sealed class LighthousePermissionDeniedException(string reason) : Lightho
 {
     public string Reason { get; } = reason;
 }
+
+/// <summary>The scheduler refused a change of a concurrency limit; <see cref="Exception.Message"/> names the field and the configuration key.</summary>
+public sealed class LighthouseLimitRejectedException(string key, string reason) : LighthouseException(reason)
+{
+    public string Key { get; } = key;
+}

@@ -10,16 +10,18 @@ internal static class SnapshotCodec
 {
     // Tasks with policies came later: such a snapshot is "SQ", the "SS" encoding and then the policies (see MessageCodec.Extended).
     // Dependencies and concurrency keys came later still: "S2", the "SQ" encoding and tagged fields (see MessageCodec.Tagged);
-    // worker lanes and the per-user policies set at runtime are more tagged fields.
+    // worker lanes, the per-user policies set at runtime and the concurrency keys' runtime limits and waiting lists are more tagged fields.
     public static MessageCodec Codec { get; } = MessageCodec.Tagged<SchedulerSnapshot>("SS", "SQ", "S2", static s => s.Image.Policies is { Count: > 0 },
         static s => s.Image.Policies is { } p && p.Any(static t => t.After is not null || t.ConcurrencyKey is not null) || HasLanes(s)
-            || s.Image.UserPolicies is { Count: > 0 },
+            || s.Image.UserPolicies is { Count: > 0 } || s.Image.KeyLimits is { Count: > 0 },
         (w, s) => Write(w, s.Image), static (ref r) => new SchedulerSnapshot(Read(ref r)), WritePolicies, ReadPolicies, WriteTags, ReadTags);
 
     // Tags of the snapshot's tagged fields (stored: never reuse one).
     private const ulong CoordinationTag = 1;
     private const ulong LanesTag = 2;
     private const ulong UserPoliciesTag = 3;
+    private const ulong KeyLimitsTag = 4;
+    private const ulong KeyWaitersTag = 5;
 
     private static bool HasLanes(SchedulerSnapshot snapshot) => snapshot.Image.Nodes.Any(static n => n.Registration.Lanes is not null);
 
@@ -33,17 +35,33 @@ internal static class SnapshotCodec
                 foreach (var node in nodes) WorkerCodecs.WriteLanes(w, node.Registration.Lanes);
             });
         if (snapshot.Image.UserPolicies is { Count: > 0 } users) TaggedFields.Write(w, UserPoliciesTag, users, WriteUserPolicies);
-        if (coordinated.Count == 0) return;
-        TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
+        if (coordinated.Count > 0)
         {
-            w.WriteCount(list.Count);
-            foreach (var p in list)
+            TaggedFields.Write(w, CoordinationTag, coordinated, static (w, list) =>
             {
-                w.WriteString(p.Id);
-                w.WriteStringList(p.After);
-                w.WriteString(p.ConcurrencyKey);
-            }
-        });
+                w.WriteCount(list.Count);
+                foreach (var p in list)
+                {
+                    w.WriteString(p.Id);
+                    w.WriteStringList(p.After);
+                    w.WriteString(p.ConcurrencyKey);
+                }
+            });
+        }
+        if (snapshot.Image.KeyLimits is { Count: > 0 } limits)
+        {
+            TaggedFields.Write(w, KeyLimitsTag, limits, static (w, list) =>
+            {
+                w.WriteCount(list.Count);
+                foreach (var limit in list)
+                {
+                    w.WriteString(limit.Key);
+                    w.WriteInt(limit.Limit);
+                }
+            });
+        }
+        if (snapshot.Image.KeyWaiters is { Count: > 0 } waiters)
+            TaggedFields.Write(w, KeyWaitersTag, waiters, static (w, list) => w.WriteStringList(list));
     }
 
     private static SchedulerSnapshot ReadTags(ref WireReader r, SchedulerSnapshot snapshot)
@@ -51,12 +69,24 @@ internal static class SnapshotCodec
         var image = snapshot.Image;
         while (TaggedFields.Next(ref r, "Snapshot.Fields", out var tag, out var end))
         {
-            if (tag == CoordinationTag) image = ReadCoordination(ref r, image);
-            else if (tag == LanesTag) image = ReadLanes(ref r, image);
-            else if (tag == UserPoliciesTag) image = image with { UserPolicies = ReadUserPolicies(ref r) };
+            switch (tag)
+            {
+                case CoordinationTag: image = ReadCoordination(ref r, image); break;
+                case LanesTag: image = ReadLanes(ref r, image); break;
+                case UserPoliciesTag: image = image with { UserPolicies = ReadUserPolicies(ref r) }; break;
+                case KeyLimitsTag: image = image with { KeyLimits = ReadKeyLimits(ref r) }; break;
+                case KeyWaitersTag: image = image with { KeyWaiters = r.ReadStringList("Snapshot.KeyWaiters") }; break;
+            }
             r.SkipTo(end, "Snapshot.Fields");
         }
         return new SchedulerSnapshot(image);
+    }
+
+    private static KeyLimitImage[] ReadKeyLimits(ref WireReader r)
+    {
+        var limits = new KeyLimitImage[Count(ref r, "Snapshot.KeyLimits", 2)];
+        for (var i = 0; i < limits.Length; i++) limits[i] = new KeyLimitImage(Text(ref r, "KeyLimit.Key"), r.ReadInt("KeyLimit.Limit"));
+        return limits;
     }
 
     private static SchedulerImage ReadLanes(ref WireReader r, SchedulerImage image)

@@ -28,4 +28,19 @@ public static class NameRules
         }
         return null;
     }
+
+    /// <summary>
+    /// Null when <paramref name="key"/> is a usable concurrency key: a name (<see cref="Problem"/>) of letters, digits and
+    /// <c>. _ : -</c> only, so that it reads the same in a URL path (<c>/api/limits/KEY</c>), a shell and a HOCON key.
+    /// </summary>
+    public static string? ConcurrencyKeyProblem(string? key, string what, int maxLength = DefaultMaxLength)
+    {
+        if (Problem(key, what, maxLength) is { } problem) return problem;
+        foreach (var c in key!)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or ':' or '-'))
+                return $"{what} \"{key}\" contains '{c}': a concurrency key is made of letters, digits and . _ : - only";
+        }
+        return null;
+    }
 }

@@ -80,6 +80,21 @@ public sealed record SchedulerSettings(
     /// <summary>Tasks one task may wait for (<c>max-dependencies</c>).</summary>
     public int MaxDependencies { get; init; } = 100;
 
+    /// <summary>Limits of concurrency keys (<c>concurrency-limits { KEY = N }</c>): start values; an admin's runtime limits win.</summary>
+    public IReadOnlyDictionary<string, int> ConcurrencyLimits { get; init; } = NoLimits;
+
+    // One shared empty table: settings without limits stay equal as records (a dictionary compares by reference).
+    private static readonly IReadOnlyDictionary<string, int> NoLimits = new Dictionary<string, int>();
+
+    /// <summary>The limit of a key with neither a configured nor a runtime limit (<c>default-concurrency-limit</c>); null (off): unlimited.</summary>
+    public int? DefaultConcurrencyLimit { get; init; }
+
+    /// <summary>Keys the scheduler tracks at once: configured, with a runtime limit, or used by a live task (<c>max-concurrency-keys</c>).</summary>
+    public int MaxConcurrencyKeys { get; init; } = 10_000;
+
+    /// <summary>The largest limit a key may be given (<c>max-concurrency-limit</c>).</summary>
+    public int MaxConcurrencyLimit { get; init; } = 1_000_000;
+
     /// <summary>The defaults: the library's reference.conf (<see cref="LighthouseConfig.Reference"/>).</summary>
     public static SchedulerSettings Default { get; } = FromConfig(Config.Empty);
 
@@ -132,7 +147,9 @@ public sealed record SchedulerSettings(
             RetainedTasksMax = Positive(section, "retained-tasks-max", 0),
             RetainedBytesMax = LongByteSize(section, "retained-bytes-max", 0),
             MaxDependencies = Positive(section, "max-dependencies", 0),
-        }.Validated();
+            MaxConcurrencyKeys = Positive(section, "max-concurrency-keys", 0),
+            MaxConcurrencyLimit = Positive(section, "max-concurrency-limit", 0),
+        }.WithConcurrencyLimits(section).Validated();
     }
 
     /// <summary>Checks the relations between values; throws <see cref="ConfigurationException"/> naming the key.</summary>
@@ -141,6 +158,35 @@ public sealed record SchedulerSettings(
         if (HistoryInterval > HistoryLength)
             throw Invalid("history-interval", HistoryInterval.ToString(), $"it is longer than history-length ({HistoryLength})");
         return this;
+    }
+
+    private SchedulerSettings WithConcurrencyLimits(Config section)
+    {
+        int? defaultLimit = null;
+        var text = section.GetString("default-concurrency-limit");
+        if (!string.Equals(text, "off", StringComparison.OrdinalIgnoreCase))
+            defaultLimit = ConcurrencyLimit("default-concurrency-limit", text, "or off (no limit)");
+        var limits = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        if (section.HasPath("concurrency-limits"))
+        {
+            foreach (var (key, value) in section.GetConfig("concurrency-limits").AsEnumerable())
+            {
+                var unquoted = key.Trim('"');
+                if (NameRules.ConcurrencyKeyProblem(unquoted, "key", MaxNameLength) is { } problem)
+                    throw Invalid($"concurrency-limits.{key}", value.GetString(), problem);
+                limits[unquoted] = ConcurrencyLimit($"concurrency-limits.{key}", value.GetString(), "");
+            }
+        }
+        if (limits.Count > MaxConcurrencyKeys)
+            throw Invalid("concurrency-limits", $"{limits.Count} keys", $"it names more keys than max-concurrency-keys ({MaxConcurrencyKeys})");
+        return this with { ConcurrencyLimits = limits.Count == 0 ? NoLimits : limits, DefaultConcurrencyLimit = defaultLimit };
+    }
+
+    private int ConcurrencyLimit(string key, string text, string alternative)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) || limit < 0 || limit > MaxConcurrencyLimit)
+            throw Invalid(key, text, $"a concurrency limit is a whole number from 0 to {MaxConcurrencyLimit} (max-concurrency-limit){(alternative.Length > 0 ? " " + alternative : "")}");
+        return limit;
     }
 
     private static IReadOnlyDictionary<string, double>? ReadRubric(Config section)

@@ -81,6 +81,7 @@ public static class LighthouseCommandLine
         root.Add(help.Describe(CancelCommand.Create(), CancelCommand.Details));
         root.Add(help.Describe(NodesCommand.Create(), NodesCommand.Details));
         root.Add(help.Describe(QueuesCommand.Create(), QueuesCommand.Details));
+        root.Add(LimitsCommand.Create(help));
         root.Add(UsersCommand.Create(help));
         root.Add(CertsCommand.Create(help));
         // With no command, run the service with its defaults: the README's first command is a bare `lighthouse`.

@@ -17,6 +17,7 @@ namespace Lighthouse.Host.Web;
 /// <list type="bullet">
 /// <item><c>/</c> and <c>/tasks/{id}</c>: the monitor page (read-only; script and style served from the assembly).</item>
 /// <item><c>/api/tasks</c> (POST submit, GET <c>?user=</c>), <c>/api/tasks/{id}</c> (GET status, <c>?peek=true</c> without collecting, <c>?wait=SECONDS</c> until it ends; DELETE cancel).</item>
+/// <item><c>/api/limits</c> (GET), <c>/api/limits/{key}</c> (PUT <c>{"limit": N}</c>, DELETE): concurrency limits, admin only.</item>
 /// <item><c>/api/nodes</c>, <c>/api/queues</c>, <c>/api/stats</c>, <c>/api/history</c>, <c>/api/cluster</c>, <c>/api/overview</c>.</item>
 /// <item><c>/api/users</c> (GET), <c>/api/users/{name}</c> (PUT, DELETE): per-user weights and quotas (<see cref="UserPolicyEndpoints"/>).</item>
 /// <item><c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus text).</item>
@@ -67,6 +68,7 @@ public static class LighthouseWeb
         app.MapMonitorPage();
         app.MapTaskEndpoints(options, gateway, waits);
         app.MapViewEndpoints(gateway, system, new OverviewSource(gateway, system, clock ?? TimeProvider.System));
+        app.MapLimitEndpoints(options, gateway);
         app.MapUserPolicyEndpoints(options, gateway);
         app.MapHealthEndpoints(options, gateway);
         app.MapMetricsEndpoint(metrics, gateway, app.Logger);

@@ -26,6 +26,7 @@ public sealed class JournalCodecTests
         [typeof(TaskProgressed)] = "TP", [typeof(TaskCancelRequested)] = "TC", [typeof(TaskFinished)] = "TF",
         [typeof(TaskRequeued)] = "TR", [typeof(TaskRetrying)] = "TY", [typeof(TaskDue)] = "TD", [typeof(TaskCollected)] = "TK", [typeof(TaskForgotten)] = "TX",
         [typeof(NodeRegistered)] = "NR", [typeof(NodeReachabilityChanged)] = "NC", [typeof(NodeRemoved)] = "NX",
+        [typeof(ConcurrencyLimitChanged)] = "CL",
         [typeof(UserPolicyChanged)] = "UP",
     };
 

@@ -208,15 +208,4 @@ public sealed class DependencyTests
         Assert.Equal($"waiting for {a}", restored.Status(b, h.Now)!.PendingReason);
         Assert.Equal([released], restored.Queues.QueuedTasks.Select(t => t.Id));
     }
-
-    [Fact]
-    public void A_concurrency_key_is_refused_until_limits_are_built_never_silently_ignored()
-    {
-        var h = new StateHarness();
-
-        var reason = Rejection(h.Submit(new SubmitTask("echo", "{}", "alice") { ConcurrencyKey = "db" }));
-
-        Assert.StartsWith("concurrency_key: concurrency keys are not supported", reason);
-        Assert.Equal(0, h.State.Tasks.Count);
-    }
 }

@@ -10,12 +10,17 @@ namespace Lighthouse.Actors.Tests.Scheduling;
 /// </summary>
 internal sealed class StateHarness
 {
-    public StateHarness(SchedulerSettings? settings = null)
+    /// <param name="state">A recovered state to go on from (its engine is rebuilt from it, as the actor rebuilds it); else a new one.</param>
+    public StateHarness(SchedulerSettings? settings = null, SchedulerState? state = null)
     {
-        var used = settings ?? SchedulerSettings.Default;
-        State = new SchedulerState(used);
+        var used = settings ?? state?.Settings ?? SchedulerSettings.Default;
+        State = state ?? new SchedulerState(used);
         Placer = new TaskPlacer(used.Strategy, used.Rubric);
+        if (state is not null) Assert.Empty(Placer.Rebuild(TaskPlacer.RebuildOf(State)));
     }
+
+    /// <summary>Called with each event just before it is applied (a property checks the state a start is decided in).</summary>
+    public Action<SchedulerEvent>? BeforeApply { get; set; }
 
     public ManualTimeProvider Clock { get; } = new();
     public SchedulerState State { get; }
@@ -36,6 +41,7 @@ internal sealed class StateHarness
     {
         foreach (var change in events)
         {
+            BeforeApply?.Invoke(change);
             State.Apply(change);
             Events.Add(change);
             Assert.Null(Placer.Follow(change, State));

@@ -60,7 +60,7 @@ public sealed class DependencyApiTests
     [InlineData("""{"name": "echo", "after": ["task-404"]}""", "after: unknown task id task-404")]
     [InlineData("""{"name": "echo", "after": ["a", "b", "c"]}""", "after: 3 tasks is over the limit of 2 per task (lighthouse.scheduler.max-dependencies)")]
     [InlineData("""{"name": "echo", "concurrency_key": 5}""", "\"concurrency_key\" must be a string")]
-    [InlineData("""{"name": "echo", "concurrency_key": "db"}""", "concurrency_key: concurrency keys are not supported")]
+    [InlineData("""{"name": "echo", "concurrency_key": "a/b"}""", "concurrency_key \"a/b\" contains '/'")]
     public async Task A_hostile_dependency_is_400_naming_the_field_or_the_limit_and_queues_nothing(string body, string message)
     {
         await using var web = await WebHarness.Start(settings: Lighthouse.Scheduling.SchedulerSettings.Default with { MaxDependencies = 2 });

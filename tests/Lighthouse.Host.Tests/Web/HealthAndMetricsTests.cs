@@ -86,7 +86,7 @@ public sealed partial class HealthAndMetricsTests
     }
 
     /// <summary>Every sample of the text exposition format: series (name and labels as written) → value.</summary>
-    private static async Task<Dictionary<string, double>> Scrape(WebHarness web)
+    internal static async Task<Dictionary<string, double>> Scrape(WebHarness web)
     {
         using var response = await web.Http.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();

@@ -5,7 +5,7 @@ namespace Lighthouse.Protocol.Serialization;
 /// <summary>Every message codec, found by the message's type when writing and by its manifest when reading.</summary>
 internal static class ProtocolCodecs
 {
-    public static IReadOnlyList<MessageCodec> All { get; } = [.. ClientCodecs.All, .. WorkerCodecs.All, .. MonitorCodecs.All, .. BatchCodecs.All, .. CorrelationCodecs.All, .. SessionCodecs.All, .. MembershipCodecs.All, .. UserPolicyCodecs.All, .. DowningLeaseCodecs.All];
+    public static IReadOnlyList<MessageCodec> All { get; } = [.. ClientCodecs.All, .. WorkerCodecs.All, .. MonitorCodecs.All, .. LimitsCodecs.All, .. BatchCodecs.All, .. CorrelationCodecs.All, .. SessionCodecs.All, .. MembershipCodecs.All, .. UserPolicyCodecs.All, .. DowningLeaseCodecs.All];
 
     // Two codecs for one type or one manifest is a programming error: fail when the table is built,
     // not on the first message that happens to hit it.

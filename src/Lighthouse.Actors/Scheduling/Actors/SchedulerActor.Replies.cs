@@ -61,6 +61,7 @@ public sealed partial class SchedulerActor
 
     private static bool IsClientRequest(object request) =>
         request is SubmitTask or GetTaskStatus or WatchTask or CancelTask or ListTasks or GetNodes or GetQueues or GetStatistics or GetHistory
+            or GetConcurrencyLimits or SetConcurrencyLimit
             or GetUserPolicies or SetUserPolicy;
 
     /// <summary>The answer to the request being handled, as its sender needs it: wrapped with the id of a <see cref="CorrelatedRequest"/>, else as is.</summary>

@@ -185,6 +185,9 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
 
+            // Admins: concurrency limits (SchedulerActor.Limits.cs).
+            case GetConcurrencyLimits: Send(Sender, Reply(_state.LimitsView()), ClientDelivery); break;
+            case SetConcurrencyLimit set: SetLimit(set); break;
             // Admins: the per-user policies (the Authorization table keeps everyone else out in a secure scheduler).
             case GetUserPolicies: Send(Sender, Reply(_state.UserPoliciesView()), ClientDelivery); break;
             case SetUserPolicy change: Answer(_state.DecideUserPolicy(change, Now)); break;

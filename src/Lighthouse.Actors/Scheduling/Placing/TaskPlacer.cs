@@ -85,11 +85,22 @@ internal sealed class TaskPlacer
         return decision.Events;
     }
 
-    /// <summary>Places <paramref name="requests"/> in order, each seeing the reservations of those before it.</summary>
-    public PlacementOutcome[] PlaceAll(IReadOnlyList<PlaceTask> requests)
+    /// <summary>
+    /// Places <paramref name="requests"/> in order, each seeing the reservations of those before it, up to and including the
+    /// first one refused: the rest are not placed (nothing reserved) and are asked again. They were chosen as if every task
+    /// before them started (<see cref="SchedulerState.NextPlacements"/>); after a refusal one-at-a-time dispatch would choose
+    /// again from a state where that task's shape is blocked and its user got nothing (another user, or another of its
+    /// shapes, may come next), so placing them anyway would start tasks in another order than one at a time.
+    /// </summary>
+    public List<PlacementOutcome> PlaceAll(IReadOnlyList<PlaceTask> requests)
     {
-        var outcomes = new PlacementOutcome[requests.Count];
-        for (var i = 0; i < outcomes.Length; i++) outcomes[i] = Place(requests[i]);
+        var outcomes = new List<PlacementOutcome>(requests.Count);
+        foreach (var request in requests)
+        {
+            var outcome = Place(request);
+            outcomes.Add(outcome);
+            if (outcome.Node is null) break;
+        }
         return outcomes;
     }
 

@@ -13,6 +13,7 @@ namespace Lighthouse.Scheduling;
 ///   <see cref="SubmitTask"/> and <see cref="ListTasks"/> only for its users; <see cref="GetTaskStatus"/>, <see cref="WatchTask"/>
 ///   and <see cref="CancelTask"/> only for tasks of its users (an unknown id is answered as unknown); no monitor view (admin only,
 ///   as on HTTP), no worker protocol</description></item>
+/// <item><term>admin only</term><description><see cref="GetConcurrencyLimits"/> and <see cref="SetConcurrencyLimit"/>: a client is refused</description></item>
 /// <item><term>worker</term><description><see cref="RegisterWorker"/> only with the node name in its certificate; nothing of the client protocol</description></item>
 /// </list>
 /// A worker's reports are not in the table: they go to its node's link, which takes them only in the session that
@@ -37,6 +38,9 @@ internal static class Authorization
             (LighthouseRole.Admin, GetNodes or GetQueues or GetStatistics or GetHistory) => null,
             (LighthouseRole.Client, GetNodes or GetQueues or GetStatistics or GetHistory) =>
                 $"permission denied: {who} may not read the cluster's {ViewName(request)} (admin only)",
+            (LighthouseRole.Admin, GetConcurrencyLimits or SetConcurrencyLimit) => null,
+            (LighthouseRole.Client, GetConcurrencyLimits) => $"permission denied: {who} may not read the cluster's concurrency limits (admin only)",
+            (LighthouseRole.Client, SetConcurrencyLimit) => $"permission denied: {who} may not change concurrency limits (admin only)",
             (LighthouseRole.Admin, GetUserPolicies or SetUserPolicy) => null,
             (LighthouseRole.Client, GetUserPolicies or SetUserPolicy) =>
                 $"permission denied: {who} may not read or change the per-user weights and quotas (admin only)",

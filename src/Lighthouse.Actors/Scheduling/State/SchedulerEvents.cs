@@ -110,3 +110,10 @@ public sealed record NodeReachabilityChanged(string Node, bool Reachable, DateTi
 
 /// <summary>A node is gone. Its running tasks were requeued or finished by earlier events.</summary>
 public sealed record NodeRemoved(string Node, DateTimeOffset At) : SchedulerEvent(At);
+
+/// <summary>
+/// An admin set the runtime limit of a concurrency key (<paramref name="Limit"/>, 0 or more) or removed it (null: the configured
+/// limit applies again). Waiting tasks the key now has room for join their queues; when lowered, queued tasks over the limit
+/// go back to the head of the key's waiting list, and running ones keep running.
+/// </summary>
+public sealed record ConcurrencyLimitChanged(string Key, int? Limit, DateTimeOffset At) : SchedulerEvent(At);

@@ -21,15 +21,21 @@ internal sealed record SchedulerImage(
     TimeSpan HistoryInterval,
     IReadOnlyList<HistoryBucket> History,
     IReadOnlyList<TaskPolicyImage>? Policies = null,
-    IReadOnlyList<UserPolicyImage>? UserPolicies = null);
+    IReadOnlyList<UserPolicyImage>? UserPolicies = null,
+    IReadOnlyList<KeyLimitImage>? KeyLimits = null,
+    IReadOnlyList<string>? KeyWaiters = null);
 
 /// <summary>A user's runtime policy values (<see cref="UserPolicyChanged"/>), null where none is set; kept apart so a snapshot without any is stored as before.</summary>
 internal sealed record UserPolicyImage(string UserId, decimal? Weight, int? MaxRunning);
 
+/// <summary>A concurrency key's runtime limit, set by an admin (configured limits come from the configuration, not the snapshot).</summary>
+internal sealed record KeyLimitImage(string Key, int Limit);
+
 /// <summary>
 /// The policies of one task that has any (docs/task-policies.md), kept apart from <see cref="TaskImage"/> so that a snapshot
 /// of tasks without policies is stored exactly as before they existed. <paramref name="DueAt"/>: while it waits for its time.
-/// Whether it waits for its parents is not stored: the restore finds it from the parents' states.
+/// Whether it waits for its parents is not stored: the restore finds it from the parents' states. Whether a queued task with a
+/// key holds a slot or waits for one is: <see cref="SchedulerImage.KeyWaiters"/> lists the waiting ones, in their keys' order.
 /// </summary>
 internal sealed record TaskPolicyImage(
     string Id,

@@ -22,18 +22,18 @@ internal sealed partial class SchedulerState
             return Decision.Answer(new SubmissionAccepted(original.Id, submissionId, Duplicate: true));
 
         // Tasks waiting for their time count as queued: a delay is no way around the caps.
-        var queued = _queues.QueuedOf(submission.UserId) + _alarms.WaitingOf(submission.UserId) + _dependencies.WaitingOf(submission.UserId);
+        var queued = _queues.QueuedOf(submission.UserId) + _alarms.WaitingOf(submission.UserId) + _dependencies.WaitingOf(submission.UserId) + _keys.WaitingOf(submission.UserId);
         if (queued >= Settings.QueueCapPerUser)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"user \"{submission.UserId}\" already has {queued} queued tasks, the cap per user (lighthouse.scheduler.queue-cap-per-user = {Settings.QueueCapPerUser})",
                 RejectionCode.QueueFull));
-        var queuedTotal = _queues.Queued + _alarms.Waiting + _dependencies.Waiting;
+        var queuedTotal = _queues.Queued + _alarms.Waiting + _dependencies.Waiting + _keys.Waiting;
         if (queuedTotal >= Settings.QueueCapTotal)
             return Decision.Answer(new SubmissionRejected(submission.SubmissionId,
                 $"the queue is full: {queuedTotal} tasks are queued across all users, the cap (lighthouse.scheduler.queue-cap-total = {Settings.QueueCapTotal}); try again later",
                 RejectionCode.QueueFull));
-        if (submission.HasCoordination && DependencyProblem(submission, now) is { } dependency)
-            return Decision.Answer(new SubmissionRejected(submission.SubmissionId, dependency, RejectionCode.InvalidSubmission));
+        if (submission.HasCoordination && (ConcurrencyKeyProblem(submission) ?? DependencyProblem(submission, now)) is { } coordination)
+            return Decision.Answer(new SubmissionRejected(submission.SubmissionId, coordination, RejectionCode.InvalidSubmission));
 
         var sequence = _lastSequence + 1;
         var taskId = TaskIdOf(sequence);
@@ -128,6 +128,7 @@ internal sealed partial class SchedulerState
     }
 
     private static string WaitingCancel(TaskRecord task) => task.WaitsForParents ? "cancelled while waiting for its dependencies"
+        : task.WaitsForKey ? $"cancelled while waiting for concurrency key {task.ConcurrencyKey}"
         : task.DueAt is null ? "cancelled while queued"
         : task.Retries > 0 ? $"cancelled while waiting to retry (after {task.Retries} failed attempt(s))"
         : "cancelled while waiting for its not-before time";

@@ -19,9 +19,6 @@ internal sealed partial class SchedulerState
     /// </summary>
     private string? DependencyProblem(SubmitTask submission, DateTimeOffset now)
     {
-        // The field is on the wire already; until the limits are built, a key is refused rather than silently not enforced.
-        if (submission.ConcurrencyKey is not null)
-            return "concurrency_key: concurrency keys are not supported by this scheduler yet (docs/task-policies.md); submit without one";
         if (submission.After is not { Count: > 0 } after) return null;
         if (after.Count > Settings.MaxDependencies)
             return $"after: {after.Count.ToString(CultureInfo.InvariantCulture)} tasks is over the limit of {Settings.MaxDependencies.ToString(CultureInfo.InvariantCulture)} per task (lighthouse.scheduler.max-dependencies)";

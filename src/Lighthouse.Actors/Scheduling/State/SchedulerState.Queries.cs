@@ -97,6 +97,7 @@ internal sealed partial class SchedulerState
         var info = task.State == TaskState.Queued
             ? task.DueAt is { } due ? task.ToInfo(WaitingReason(task, due, now), null)
             : task.WaitsForParents ? task.ToInfo(DependencyReason(task), null)
+            : task.WaitsForKey ? task.ToInfo(KeyReason(task), null)
             : task.ToInfo(PendingReason(task), WaitsForCapacity(task))
             : task.ToInfo(null, null);
         if (task.State.IsFinished() || _dependencies.Parents == 0) return info;

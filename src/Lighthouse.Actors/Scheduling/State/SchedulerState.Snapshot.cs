@@ -31,8 +31,9 @@ internal sealed partial class SchedulerState
             _history.Interval,
             _history.Export(),
             tasks.Where(HasPolicies).Select(t => new TaskPolicyImage(t.Id, t.Retry, t.Timeout, t.NotBefore, t.DueAt, t.Retries, t.AttemptErrors?.ToList(), t.After, t.ConcurrencyKey)).ToList(),
-
-            _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList());
+            _policies.Runtime.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UserPolicyImage(p.Key, p.Value.Weight, p.Value.MaxRunning)).ToList(),
+            _keys.All.Where(k => k.RuntimeLimit is not null).OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => new KeyLimitImage(k.Name, k.RuntimeLimit!.Value)).ToList(),
+            _keys.All.OrderBy(k => k.Name, StringComparer.Ordinal).SelectMany(k => k.Waiting).Select(t => t.Id).ToList());
     }
 
     private static bool HasPolicies(TaskRecord t) =>
@@ -84,6 +85,7 @@ internal sealed partial class SchedulerState
         var running = new List<TaskRecord>();
         var queued = new List<TaskRecord>();
         var finished = new List<TaskRecord>();
+        var keyWaiters = new HashSet<string>(image.KeyWaiters ?? [], StringComparer.Ordinal);
         var previous = long.MinValue;
         foreach (var t in image.Tasks)
         {
@@ -131,13 +133,19 @@ internal sealed partial class SchedulerState
                 // Parents come before their children in sequence order, so they are already restored.
                 case TaskState.Queued when task.After is { Count: > 0 } && state.WaitForParents(task):
                     break;
+                // Waiters are restored below, in their keys' order.
+                case TaskState.Queued when keyWaiters.Contains(t.Id):
+                    if (task.ConcurrencyKey is null) throw Inconsistent($"task {t.Id} waits for a concurrency key but has none");
+                    break;
                 case TaskState.Queued:
+                    if (task.ConcurrencyKey is not null) state._keys.Hold(task);
                     queued.Add(task);
                     break;
                 case TaskState.Running:
                     if (t.Node is null || !state._nodes.Contains(t.Node)) throw Inconsistent($"task {t.Id} runs on unknown node \"{t.Node}\"");
                     state._nodes.Started(t.Node, task);
                     if (task.Timeout is { } timeout) state._alarms.Watch(task, t.StartedAt!.Value + timeout + settings.TimeoutGrace);
+                    if (task.ConcurrencyKey is not null) state._keys.Hold(task);
                     running.Add(task);
                     break;
                 default:
@@ -165,6 +173,7 @@ internal sealed partial class SchedulerState
         }
 
         state._queues.Restore(image.Users.Select(u => (u.UserId, u.WaitingSince)), running, queued, image.Stamps);
+        state.RestoreKeys(image);
         state._statistics.Import(image.Statistics);
         if (image.HistoryInterval == state._history.Interval) state._history.Import(image.History);
         return state;

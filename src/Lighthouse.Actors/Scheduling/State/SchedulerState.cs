@@ -19,6 +19,7 @@ internal sealed partial class SchedulerState
     private readonly TaskAlarms _alarms = new();
     private readonly UserPolicies _policies;
     private readonly TaskDependencies _dependencies = new();
+    private readonly ConcurrencyKeys _keys;
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
@@ -26,6 +27,7 @@ internal sealed partial class SchedulerState
         Settings = settings;
         _policies = new UserPolicies(settings);
         _queues = new UserQueues(_shapes, _policies.LimitsOf);
+        _keys = new ConcurrencyKeys(settings.ConcurrencyLimits, settings.DefaultConcurrencyLimit);
         _history = new ThroughputHistory(settings.HistoryInterval, settings.HistoryLength);
     }
 
@@ -42,6 +44,7 @@ internal sealed partial class SchedulerState
     /// <summary>How many times a user reached its quota with tasks left waiting (since this state was built or restored; for /metrics).</summary>
     public long QuotaWaits { get; private set; }
     public TaskDependencies Dependencies => _dependencies;
+    public ConcurrencyKeys Keys => _keys;
 
     /// <summary>Applies one event. Throws <see cref="InvalidOperationException"/> when it does not fit the state (a bug, never bad input).</summary>
     public void Apply(SchedulerEvent change)
@@ -107,6 +110,9 @@ internal sealed partial class SchedulerState
                 _policies.Set(e.UserId, new UserPolicySetting(e.Weight, e.MaxRunning));
                 _queues.SetLimits(e.UserId, _policies.LimitsOf(e.UserId));
                 break;
+            case ConcurrencyLimitChanged e:
+                ApplyLimitChanged(e);
+                break;
             default:
                 throw new InvalidOperationException($"unknown scheduler event {change.GetType().Name}");
         }
@@ -141,12 +147,10 @@ internal sealed partial class SchedulerState
         else Enqueue(task);
     }
 
-    /// <summary>A task joins its user's queue.</summary>
-    private void Enqueue(TaskRecord task) => _queues.Enqueue(task);
-
     private void ApplyStarted(string taskId, string node, int attempt, DateTimeOffset at)
     {
         var task = Require(taskId, TaskState.Queued);
+        if (task.ConcurrencyKey is not null) KeyStarting(task);
         _queues.Dequeue(task, started: true);
         task.State = TaskState.Running;
         task.Node = node;
@@ -155,6 +159,7 @@ internal sealed partial class SchedulerState
         task.Progress = 0;
         _nodes.Started(node, task);
         if (_queues.AtQuota(task.UserId) is not null && _queues.QueuedOf(task.UserId) > 0) QuotaWaits++;
+        if (task.HoldsKeySlot) _keys.Started(task);
         if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
     }
@@ -172,6 +177,9 @@ internal sealed partial class SchedulerState
                 _followUps.Remove(task);
                 _dependencies.Release(task);
                 break;
+            case TaskState.Queued when task.WaitsForKey:
+                _keys.Leave(task);
+                break;
             case TaskState.Queued:
                 _queues.Dequeue(task, started: false);
                 break;
@@ -185,6 +193,7 @@ internal sealed partial class SchedulerState
         task.Result = e.Result;
         task.Error = e.Error;
         task.FinishedAt = e.At;
+        ReleaseKeySlot(task);
         // A success is the whole of the work, whatever the worker last reported (progress is coalesced).
         if (e.State == TaskState.Succeeded) task.Progress = 100;
         _shapes.Release(task.Shape);
@@ -215,6 +224,8 @@ internal sealed partial class SchedulerState
         task.Progress = 0;
         task.Retries++;
         task.AddAttemptError(e.Error);
+        // A retry waits without its key's slot, and takes one again when due, behind the tasks that waited meanwhile.
+        ReleaseKeySlot(task);
         _alarms.Wait(task, e.RetryAt);
     }
 
@@ -222,6 +233,7 @@ internal sealed partial class SchedulerState
     private void LeaveNode(TaskRecord task)
     {
         _alarms.Unwatch(task);
+        if (task.HoldsKeySlot) _keys.StoppedRunning(task);
         _nodes.Ended(task.Node!, task);
         _queues.RunningEnded(task.UserId);
         task.CancelRequested = false;

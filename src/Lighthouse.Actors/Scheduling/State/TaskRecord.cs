@@ -94,7 +94,27 @@ internal sealed class TaskRecord(
     /// Queued but kept out of its user's queue: waiting for its time, its parents or its concurrency key. Dispatch never sees
     /// it, and neither adoption nor a placement may start it.
     /// </summary>
-    public bool IsParked => _policy is { } p && (p.DueAt is not null || p.PendingParents > 0 || p.DependencyProblem is not null);
+    public bool IsParked => _policy is { } p && (p.DueAt is not null || p.PendingParents > 0 || p.DependencyProblem is not null || p.KeyWait is not null);
+
+    /// <summary>
+    /// Holds one of its concurrency key's slots (<see cref="ConcurrencyKeys"/>): from when it joined its user's queue with the
+    /// key's leave until it stops running (it ends, or waits to retry). A task re-queued from a lost node keeps its slot.
+    /// </summary>
+    public bool HoldsKeySlot
+    {
+        get => _policy?.HoldsKeySlot ?? false;
+        set { if (value || _policy is not null) Policy.HoldsKeySlot = value; }
+    }
+
+    /// <summary>While it waits for a slot of its concurrency key: its place in the key's first-in-first-out list. Null otherwise.</summary>
+    public LinkedListNode<TaskRecord>? KeyWait
+    {
+        get => _policy?.KeyWait;
+        set { if (value is not null || _policy is not null) Policy.KeyWait = value; }
+    }
+
+    /// <summary>Waits for a slot of its concurrency key (in no user queue).</summary>
+    public bool WaitsForKey => _policy?.KeyWait is not null;
 
     /// <summary>While it waits in <see cref="TaskAlarms"/> (a delay or a retry back-off): when it is due. Null otherwise.</summary>
     public DateTimeOffset? DueAt
@@ -179,4 +199,6 @@ internal sealed class TaskPolicyState
     public string? ConcurrencyKey { get; set; }
     public int PendingParents { get; set; }
     public string? DependencyProblem { get; set; }
+    public bool HoldsKeySlot { get; set; }
+    public LinkedListNode<TaskRecord>? KeyWait { get; set; }
 }

@@ -9,7 +9,8 @@ namespace Lighthouse.Host.Web.Metrics;
 /// <summary>
 /// The scheduler's numbers as OpenTelemetry instruments, exported by OpenTelemetry's Prometheus exporter on
 /// <c>/metrics</c>: queue depth, running tasks, finished/succeeded/failed/cancelled counters per task name, the
-/// dispatch latency histogram (submit to start) and worker nodes and slots. Gauges and counters read the
+/// dispatch latency histogram (submit to start), worker nodes and slots, and per concurrency key its running and waiting
+/// tasks with a counter of the waits. Gauges and counters read the
 /// snapshot taken by <see cref="Refresh"/> just before each scrape, so they are as fresh as the scrape itself.
 /// </summary>
 public sealed class LighthouseMetrics : IDisposable
@@ -43,6 +44,12 @@ public sealed class LighthouseMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableGauge("lighthouse.workers", () => Current<int>(s => Workers(s.Nodes!)), "{node}",
             "Registered worker nodes by reachability");
+        _meter.CreateObservableCounter("lighthouse.concurrency_key.waits", () => Current<long>(s => s.Limits is { } l ? [new(l.Waits)] : []), "{task}",
+            "Times a task had to wait for a slot of its concurrency key (since the scheduler started or last recovered)");
+        _meter.CreateObservableGauge("lighthouse.concurrency_key.running", () => Current<int>(s => PerKey(s.Limits, k => k.Running)), "{task}",
+            "Running tasks per concurrency key");
+        _meter.CreateObservableGauge("lighthouse.concurrency_key.waiting", () => Current<int>(s => PerKey(s.Limits, k => k.Waiting)), "{task}",
+            "Tasks waiting for a slot of their concurrency key, per key");
         _meter.CreateObservableGauge("lighthouse.slots", () => Current<int>(s => Slots(s.Nodes!)), "{slot}",
             "Slots of reachable worker nodes, busy or free");
 
@@ -62,13 +69,13 @@ public sealed class LighthouseMetrics : IDisposable
     public MeterProvider Provider { get; }
 
     /// <summary>Takes the scheduler's current views (or notes it did not answer) and records the waits new since the last refresh.</summary>
-    public void Refresh(QueuesView? queues, StatisticsView? statistics, NodesView? nodes)
+    public void Refresh(QueuesView? queues, StatisticsView? statistics, NodesView? nodes, ConcurrencyLimitsView? limits = null)
     {
         lock (_refreshing)
         {
             if (queues is null || statistics is null || nodes is null)
             {
-                _snapshot = new Snapshot(false, null, null, null);
+                _snapshot = new Snapshot(false, null, null, null, null);
                 return;
             }
             foreach (var wait in _waits.Next(statistics))
@@ -76,7 +83,7 @@ public sealed class LighthouseMetrics : IDisposable
                 var tag = new KeyValuePair<string, object?>("task_name", wait.TaskName);
                 for (var i = 0; i < wait.Count; i++) _latency.Record(wait.MeanSeconds, tag);
             }
-            _snapshot = new Snapshot(true, queues, statistics, nodes);
+            _snapshot = new Snapshot(true, queues, statistics, nodes, limits);
         }
     }
 
@@ -109,5 +116,8 @@ public sealed class LighthouseMetrics : IDisposable
         ];
     }
 
-    private sealed record Snapshot(bool Up, QueuesView? Queues, StatisticsView? Statistics, NodesView? Nodes);
+    private static IEnumerable<Measurement<int>> PerKey(ConcurrencyLimitsView? limits, Func<ConcurrencyKeyView, int> count) =>
+        limits is null ? [] : limits.Keys.Select(k => new Measurement<int>(count(k), new KeyValuePair<string, object?>("key", k.Key)));
+
+    private sealed record Snapshot(bool Up, QueuesView? Queues, StatisticsView? Statistics, NodesView? Nodes, ConcurrencyLimitsView? Limits);
 }

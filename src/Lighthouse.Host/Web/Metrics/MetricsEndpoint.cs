@@ -24,8 +24,9 @@ internal static class MetricsEndpoint
                 var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
                 var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
                 var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
-                await Task.WhenAll(queues, statistics, nodes);
-                metrics.Refresh(queues.Result, statistics.Result, nodes.Result);
+                var limits = scheduler.Ask<ConcurrencyLimitsView>(GetConcurrencyLimits.Instance, cancellation);
+                await Task.WhenAll(queues, statistics, nodes, limits);
+                metrics.Refresh(queues.Result, statistics.Result, nodes.Result, limits.Result);
             }
             catch (ApiException e) when (e.Status == StatusCodes.Status503ServiceUnavailable)
             {
