@@ -110,6 +110,7 @@ internal static class DispatchBenchmark
             _state = new SchedulerState(SchedulerSettings.Default with
             {
                 QueueCapPerUser = Math.Max(1000, 4 * depth / users),
+                QueueCapTotal = Math.Max(SchedulerSettings.Default.QueueCapTotal, 2 * depth),
                 Users = userPolicies,
                 ConcurrencyLimits = keyLimits ?? SchedulerSettings.Default.ConcurrencyLimits,
             });
