@@ -58,7 +58,10 @@ internal static class DispatchBenchmark
                      ("policies: 20% delayed, 20% after, 20% keyed, weighted", false, false, true),
                  })
         {
-            var scenarios = depths.Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable, weighted, policies)).ToList();
+            // The policies mix stops at 100k: at 1M its top-up does not yet keep the queue fed (chains of `after` behind
+            // full keys leave too little queued; a known gap of the benchmark, issue 14).
+            var scenarios = depths.Where(d => !policies || d.Queued <= 100_000)
+                .Select(d => new DispatchScenario(d.Queued, d.Users, unplaceable, weighted, policies)).ToList();
             foreach (var scenario in scenarios) scenario.Fill();
             var runs = scenarios.Select(_ => new List<(double Micros, double Allocated)>()).ToList();
             for (var repetition = 0; repetition < Repetitions; repetition++)
@@ -110,6 +113,7 @@ internal static class DispatchBenchmark
             _state = new SchedulerState(SchedulerSettings.Default with
             {
                 QueueCapPerUser = Math.Max(1000, 4 * depth / users),
+                QueueCapTotal = Math.Max(SchedulerSettings.Default.QueueCapTotal, 2 * depth),
                 Users = userPolicies,
                 ConcurrencyLimits = keyLimits ?? SchedulerSettings.Default.ConcurrencyLimits,
             });
