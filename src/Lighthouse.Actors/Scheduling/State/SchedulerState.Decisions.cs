@@ -86,12 +86,8 @@ internal sealed partial class SchedulerState
         return tasks.ConvertAll(RequestFor);
     }
 
-    private PlaceTask RequestFor(TaskRecord task)
-    {
-        // DecidePlacement looks it up next.
-        _tasks.Expect(task);
-        return new(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
-    }
+    private PlaceTask RequestFor(TaskRecord task) =>
+        new(task.Id, task.Priority, WorkloadOf(task), _shapes.CapacityEpoch, _shapes.TopologyEpoch);
 
     /// <summary>What the placement engine places for a task: its shape's requirements, immunities and its aversion groups.</summary>
     private static Workload WorkloadOf(TaskRecord task)

@@ -13,11 +13,6 @@ internal sealed class TaskTable
     private readonly Dictionary<string, HashSet<TaskRecord>> _byUser = new(StringComparer.Ordinal);
     private readonly RetainedTasks _finished = new();
 
-    // The task last found or offered: one step of the scheduler looks the same task up several times by id (a report is
-    // decided, then applied; a placement is decided, then applied), and with a million tasks each look-up in _byId costs
-    // cache misses (bucket, entry, key, record). Cleared when that task is forgotten.
-    private TaskRecord? _recent;
-
     public int Count => _byId.Count;
     public IEnumerable<TaskRecord> All => _byId.Values;
 
@@ -30,16 +25,7 @@ internal sealed class TaskTable
     /// <summary>What the kept finished tasks hold in payloads, results and errors (see <see cref="RetainedTasks.Bytes"/>).</summary>
     public long FinishedBytes => _finished.Bytes;
 
-    public TaskRecord? Find(string id)
-    {
-        if (_recent is { } recent && string.Equals(recent.Id, id, StringComparison.Ordinal)) return recent;
-        var task = _byId.GetValueOrDefault(id);
-        if (task is not null) _recent = task;
-        return task;
-    }
-
-    /// <summary>The task about to be looked up by id (offered to the placement engine): its look-up then costs no hashing.</summary>
-    public void Expect(TaskRecord task) => _recent = task;
+    public TaskRecord? Find(string id) => _byId.GetValueOrDefault(id);
 
     public TaskRecord? FindSubmission(string userId, string submissionId) =>
         _bySubmission.GetValueOrDefault((userId, submissionId));
@@ -96,7 +82,6 @@ internal sealed class TaskTable
     {
         if (task.State.IsFinished()) _finished.Remove(task);
         _byId.Remove(task.Id);
-        if (ReferenceEquals(_recent, task)) _recent = null;
         if (task.SubmissionId is not null) _bySubmission.Remove((task.UserId, task.SubmissionId));
         var tasks = _byUser[task.UserId];
         tasks.Remove(task);
