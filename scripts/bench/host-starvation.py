@@ -31,6 +31,17 @@ def call(port, method, path, body=None, timeout=30):
         return json.loads(answer.read())
 
 
+def thread_nices(pid):
+    """Nice value -> thread names of the process (field 19 of /proc/PID/task/TID/stat; field 2 is the name)."""
+    nices = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try: stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+        except OSError: continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        nices.setdefault(int(rest[19 - 3]), []).append(name)
+    return nices
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cpu-tasks", type=int, default=130, help="cpu tasks of 1 s each submitted at the start (0: control)")
@@ -74,6 +85,7 @@ def main():
             latencies.append((time.perf_counter() - t0) * 1000)
             time.sleep(0.2)
         done = sum(1 for i in cpu_ids if call(http_port, "GET", f"/api/tasks/{i}?peek=true")["state"] == "succeeded")
+        niced = thread_nices(host.pid)
     finally:
         for process in (worker, host):
             if process and process.poll() is None:
@@ -87,6 +99,7 @@ def main():
     for name, log in (("host", host_log.name), ("worker", worker_log.name)):
         text = open(log).read()
         print(f"{name} log: " + ", ".join(f"{k} {len(r.findall(text))}" for k, r in COMPLAINTS.items()))
+    print("host threads by nice: " + "; ".join(f"{n}: {len(names)} ({', '.join(sorted(set(names)))})" for n, names in sorted(niced.items())))
     print(f"logs in {work}; load: {os.getloadavg()[0]:.2f}")
 
 

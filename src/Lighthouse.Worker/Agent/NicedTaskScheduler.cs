@@ -40,7 +40,7 @@ internal sealed class NicedTaskScheduler : TaskScheduler
     {
         Nice = nice;
         // Started here, by the thread that creates the hub (at the process's priority), never by a lowered one.
-        new Thread(Relay) { IsBackground = true, Name = "lighthouse-task-relay" }.Start();
+        new Thread(Relay) { IsBackground = true, Name = "lighthouse-relay" }.Start();
     }
 
     public int Nice { get; }
