@@ -67,6 +67,8 @@ public sealed class LighthouseScheduler
         {
             scheduler = BackoffSupervisor.Props(Backoff.OnStop(
                 scheduler, "scheduler", minBackoff: TimeSpan.FromSeconds(1), maxBackoff: TimeSpan.FromSeconds(30), randomFactor: 0.2, maxNrOfRetries: -1));
+            // Every host, standby or not, opens the journal now rather than inside a fail-over (JournalWarmup).
+            system.ActorOf(JournalWarmup.Props(chosen), LighthouseNames.JournalWarmup);
         }
         system.ActorOf(
             ClusterSingletonManager.Props(
