@@ -114,6 +114,13 @@ public sealed partial class SchedulerActor
     /// </summary>
     private void Recovered()
     {
+        // A long replay is paid once: the next recovery (a fail-over, a restart) loads this snapshot instead. The chaos
+        // run measured 4.0-4.4 s to replay ~80,000 events of ~31,000 tasks; a snapshot of 100,000 loads in ~1.5 s.
+        if (_sinceSnapshot >= _persistence.SnapshotEvery)
+        {
+            SaveSnapshot(new SchedulerSnapshot(_state.Capture()));
+            _sinceSnapshot = 0;
+        }
         ArmAlarms();
         var nodes = _state.NodesInRegistrationOrder().ToList();
         _strategy.Tell(TaskPlacer.RebuildOf(_state));
