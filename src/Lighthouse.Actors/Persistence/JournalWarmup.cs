@@ -5,7 +5,7 @@ using Akka.Persistence;
 namespace Lighthouse.Persistence;
 
 /// <summary>
-/// Pays the journal's first-use cost on every scheduler host at start, so that a standby host taking the scheduler
+/// Pays the journal's first-use cost on every scheduler host soon after it joins (<see cref="AfterUp"/>), so that a standby host taking the scheduler
 /// over does not pay it inside the fail-over: it recovers a persistence id that is never written
 /// (<see cref="WarmupPersistenceId"/>), through the scheduler's own journal and snapshot plugins, and stops. That starts
 /// the plugins (their connection pool, table checks) and runs once the three queries a recovery runs (latest
@@ -17,6 +17,9 @@ public sealed class JournalWarmup : UntypedPersistentActor
 {
     /// <summary>Never written: its recovery finds nothing and reads nothing but the empty answers.</summary>
     public const string WarmupPersistenceId = "lighthouse-journal-warmup";
+
+    /// <summary>How long after this member is Up the warm-up starts: past the start-up's own burst of work.</summary>
+    public static readonly TimeSpan AfterUp = TimeSpan.FromSeconds(5);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
