@@ -90,8 +90,8 @@ internal static class SoakBenchmark
                 var done = load.Done;
                 var latencies = load.TakeLatencies();
                 var sample = new Sample(at, done, (done - lastDone) / (at - lastAt).TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-                    processes.Select(p => ResidentBytes(p.Pid)).ToArray(), await HostHeap(http), GC.GetGCMemoryInfo().HeapSizeBytes,
-                    DirectoryBytes(dataDir), LoadAverage().Split(' ')[0]);
+                    processes.Select(p => ProcessMemory.ResidentBytes(p.Pid)).ToArray(), await ProcessMemory.HostHeap(http), GC.GetGCMemoryInfo().HeapSizeBytes,
+                    ProcessMemory.DirectoryBytes(dataDir), LoadAverage().Split(' ')[0]);
                 samples.Add(sample);
                 PrintRow(sample);
                 (lastDone, lastAt) = (done, at);
@@ -151,36 +151,6 @@ internal static class SoakBenchmark
 
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-
-    /// <summary>VmRSS of <c>/proc/PID/status</c>, in bytes.</summary>
-    private static long ResidentBytes(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-        }
-        throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line");
-    }
-
-    /// <summary>The host's <c>dotnet_gc_heap_bytes</c> from its /metrics, or null when it does not say (an older host, a slow answer).</summary>
-    private static async Task<long?> HostHeap(HttpClient http)
-    {
-        try
-        {
-            var text = await http.GetStringAsync("/metrics");
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_bytes", StringComparison.Ordinal));
-            return line is null ? null : (long)double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
-    }
-
-    private static long DirectoryBytes(string path) =>
-        new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     /// <summary>
     /// Starts <c>echo</c> tasks at a fixed rate, each through <c>RunAsync</c> (submitted watched, its end pushed) and
