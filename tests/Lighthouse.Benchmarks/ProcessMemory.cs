@@ -18,12 +18,17 @@ internal static class ProcessMemory
     }
 
     /// <summary>The host's <c>dotnet_gc_heap_bytes</c> from its /metrics, or null when it does not say (an older host, a slow answer).</summary>
-    public static async Task<long?> HostHeap(HttpClient http)
+    public static Task<long?> HostHeap(HttpClient http) => HostGauge(http, "dotnet_gc_heap_bytes");
+
+    /// <summary>The host's <c>dotnet_gc_committed_bytes</c>: what its garbage collector holds from the OS.</summary>
+    public static Task<long?> HostCommitted(HttpClient http) => HostGauge(http, "dotnet_gc_committed_bytes");
+
+    private static async Task<long?> HostGauge(HttpClient http, string name)
     {
         try
         {
             var text = await http.GetStringAsync("/metrics");
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_bytes", StringComparison.Ordinal));
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
             return line is null ? null : (long)double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

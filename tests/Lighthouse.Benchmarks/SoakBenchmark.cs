@@ -14,7 +14,7 @@ namespace Lighthouse.Benchmarks;
 ///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- soak [--rate 5000] [--minutes 10] [--warmup-minutes 2] [--sample-seconds 10] [--slots 256] [--no-build]
 /// <para>
 /// Every sample reads each process's resident set (<c>VmRSS</c> of <c>/proc/PID/status</c>), the host's managed heap
-/// from its <c>/metrics</c> (<c>dotnet_gc_heap_bytes</c>), this process's own heap, and the journal directory's size.
+/// and what its collector committed from its <c>/metrics</c> (<c>dotnet_gc_heap_bytes</c>, <c>dotnet_gc_committed_bytes</c>), this process's own heap, and the journal directory's size.
 /// Warm-up ends at <c>--warmup-minutes</c> or once the host's retention is full (<see cref="RetainedTasksMax"/> finished
 /// tasks), whichever is later. The verdict: for each process, no sample after warm-up more than 10 % above the first
 /// sample after warm-up. Exit code 0 when every process is flat and every task came back right, else 1 (tasks shed because too many were in flight, as on a machine too loaded for the rate, are reported, not failed).
@@ -90,7 +90,7 @@ internal static class SoakBenchmark
                 var done = load.Done;
                 var latencies = load.TakeLatencies();
                 var sample = new Sample(at, done, (done - lastDone) / (at - lastAt).TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-                    processes.Select(p => ProcessMemory.ResidentBytes(p.Pid)).ToArray(), await ProcessMemory.HostHeap(http), GC.GetGCMemoryInfo().HeapSizeBytes,
+                    processes.Select(p => ProcessMemory.ResidentBytes(p.Pid)).ToArray(), await ProcessMemory.HostHeap(http), await ProcessMemory.HostCommitted(http), GC.GetGCMemoryInfo().HeapSizeBytes,
                     ProcessMemory.DirectoryBytes(dataDir), LoadAverage().Split(' ')[0]);
                 samples.Add(sample);
                 PrintRow(sample);
@@ -138,14 +138,14 @@ internal static class SoakBenchmark
         return flat;
     }
 
-    private sealed record Sample(TimeSpan At, long Done, double PerSecond, double P50, double P99, long[] Resident, long? HostHeap, long ClientHeap, long JournalBytes, string Load);
+    private sealed record Sample(TimeSpan At, long Done, double PerSecond, double P50, double P99, long[] Resident, long? HostHeap, long? HostCommitted, long ClientHeap, long JournalBytes, string Load);
 
     private static void PrintHeader() =>
-        Console.WriteLine($"{"t s",6} {"tasks",11} {"tasks/s",8} {"p50 ms",7} {"p99 ms",8} {"host RSS",9} {"host heap",10} {"worker RSS",11} {"client RSS",11} {"client heap",12} {"journal",9} {"load",5}");
+        Console.WriteLine($"{"t s",6} {"tasks",11} {"tasks/s",8} {"p50 ms",7} {"p99 ms",8} {"host RSS",9} {"host heap",10} {"committed",10} {"worker RSS",11} {"client RSS",11} {"client heap",12} {"journal",9} {"load",5}");
 
     private static void PrintRow(Sample s) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{s.At.TotalSeconds,6:0} {s.Done,11:N0} {s.PerSecond,8:N0} {s.P50,7:0.0} {s.P99,8:0.0} {Mb(s.Resident[0]),9} {(s.HostHeap is { } h ? Mb(h) : "?"),10} {Mb(s.Resident[1]),11} {Mb(s.Resident[2]),11} {Mb(s.ClientHeap),12} {Mb(s.JournalBytes),9} {s.Load,5}"));
+            $"{s.At.TotalSeconds,6:0} {s.Done,11:N0} {s.PerSecond,8:N0} {s.P50,7:0.0} {s.P99,8:0.0} {Mb(s.Resident[0]),9} {(s.HostHeap is { } h ? Mb(h) : "?"),10} {(s.HostCommitted is { } c ? Mb(c) : "?"),10} {Mb(s.Resident[1]),11} {Mb(s.Resident[2]),11} {Mb(s.ClientHeap),12} {Mb(s.JournalBytes),9} {s.Load,5}"));
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0} MB");
 
