@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Lighthouse.Host.Json;
-using Lighthouse.Host.Web.Access;
 using Lighthouse.Protocol;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -15,24 +13,19 @@ namespace Lighthouse.Host.Web;
 /// </summary>
 internal static class LimitEndpoints
 {
-    public static void MapLimitEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler)
-    {
-        routes.MapGet("/api/limits", async (CancellationToken cancellation) =>
-        {
-            var view = await scheduler.Ask<ConcurrencyLimitsView>(GetConcurrencyLimits.Instance, cancellation);
-            return JsonBody.Ok(writer => LimitsJson.Write(writer, view));
-        }).ForAdminsOnly();
-
-        routes.MapPut("/api/limits/{key}", async (HttpContext context, string key, CancellationToken cancellation) =>
-        {
-            var request = context.Request;
-            if (TaskEndpoints.NotJson(request) is { } refused) return refused;
-            using var body = await RequestBody.ReadJson(request, options.MaxBodyBytes, cancellation);
-            return await Set(scheduler, key, LimitOf(body.RootElement), cancellation);
-        }).ForAdminsOnly();
-
-        routes.MapDelete("/api/limits/{key}", (string key, CancellationToken cancellation) => Set(scheduler, key, null, cancellation)).ForAdminsOnly();
-    }
+    public static void MapLimitEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler) =>
+        routes.MapAdminSetting(options, scheduler, new AdminSetting<ConcurrencyLimitsView>(
+            "/api/limits",
+            GetConcurrencyLimits.Instance,
+            LimitsJson.Write,
+            (key, body) => new SetConcurrencyLimit(key, LimitOf(body)),
+            key => new SetConcurrencyLimit(key, null),
+            reply => reply switch
+            {
+                ConcurrencyLimitSet set => JsonBody.Ok(writer => LimitsJson.WriteKey(writer, set.Key)),
+                ConcurrencyLimitRejected rejected => JsonBody.Error(StatusCodes.Status400BadRequest, rejected.Reason),
+                _ => null,
+            }));
 
     /// <summary><c>{"limit": N}</c> with N a whole number of 0 or more, or <c>{"limit": null}</c>; anything else is a 400 naming the field.</summary>
     internal static int? LimitOf(JsonElement body)
@@ -52,12 +45,4 @@ internal static class LimitEndpoints
             throw ApiException.BadRequest($"field \"limit\" must be a whole number of 0 or more (or null), not {JsonExcerpt.Of(value)}");
         return number;
     }
-
-    private static async Task<IResult> Set(SchedulerGateway scheduler, string key, int? limit, CancellationToken cancellation) =>
-        await scheduler.Ask(new SetConcurrencyLimit(key, limit), cancellation) switch
-        {
-            ConcurrencyLimitSet set => JsonBody.Ok(writer => LimitsJson.WriteKey(writer, set.Key)),
-            ConcurrencyLimitRejected rejected => JsonBody.Error(StatusCodes.Status400BadRequest, rejected.Reason),
-            var other => throw SchedulerGateway.Unexpected(nameof(SetConcurrencyLimit), other),
-        };
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Lighthouse.Host.Json;
-using Lighthouse.Host.Web.Access;
 using Lighthouse.Protocol;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -19,30 +17,19 @@ namespace Lighthouse.Host.Web;
 /// </summary>
 internal static class UserPolicyEndpoints
 {
-    public static void MapUserPolicyEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler)
-    {
-        routes.MapGet("/api/users", async (CancellationToken cancellation) =>
-        {
-            var view = await scheduler.Ask<UserPoliciesView>(GetUserPolicies.Instance, cancellation);
-            return JsonBody.Ok(writer => UserPoliciesJson.Write(writer, view));
-        }).ForAdminsOnly();
-        routes.MapPut("/api/users/{name}", async (HttpContext context, string name, CancellationToken cancellation) =>
-        {
-            if (TaskEndpoints.NotJson(context.Request) is { } refused) return refused;
-            using var body = await RequestBody.ReadJson(context.Request, options.MaxBodyBytes, cancellation);
-            return await Change(scheduler, ChangeOf(name, body.RootElement), cancellation);
-        }).ForAdminsOnly();
-        routes.MapDelete("/api/users/{name}", (string name, CancellationToken cancellation) =>
-            Change(scheduler, new SetUserPolicy(name, ResetWeight: true, ResetMaxRunning: true), cancellation)).ForAdminsOnly();
-    }
-
-    private static async Task<JsonBody> Change(SchedulerGateway scheduler, SetUserPolicy change, CancellationToken cancellation) =>
-        await scheduler.Ask(change, cancellation) switch
-        {
-            UserPolicySet set => JsonBody.Ok(writer => UserPoliciesJson.WriteUser(writer, set.User)),
-            UserPolicyRejected rejected => JsonBody.Error(StatusCodes.Status400BadRequest, rejected.Reason),
-            var other => throw SchedulerGateway.Unexpected(nameof(SetUserPolicy), other),
-        };
+    public static void MapUserPolicyEndpoints(this IEndpointRouteBuilder routes, WebOptions options, SchedulerGateway scheduler) =>
+        routes.MapAdminSetting(options, scheduler, new AdminSetting<UserPoliciesView>(
+            "/api/users",
+            GetUserPolicies.Instance,
+            UserPoliciesJson.Write,
+            ChangeOf,
+            name => new SetUserPolicy(name, ResetWeight: true, ResetMaxRunning: true),
+            reply => reply switch
+            {
+                UserPolicySet set => JsonBody.Ok(writer => UserPoliciesJson.WriteUser(writer, set.User)),
+                UserPolicyRejected rejected => JsonBody.Error(StatusCodes.Status400BadRequest, rejected.Reason),
+                _ => null,
+            }));
 
     /// <summary>The change a PUT body asks for; a body that is not an object, an unknown field or a value of the wrong kind is a 400 naming it.</summary>
     internal static SetUserPolicy ChangeOf(string name, JsonElement body)

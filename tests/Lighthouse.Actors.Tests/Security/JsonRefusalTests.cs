@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.Serialization;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Serialization;
 using Lighthouse.Protocol;
 using Lighthouse.Protocol.Serialization;
@@ -15,9 +14,9 @@ namespace Lighthouse.Actors.Tests.Security;
 /// </summary>
 public sealed class JsonRefusalTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = RemoteSystems.Timeout;
     private static readonly string GadgetManifest = $"{typeof(Gadget).FullName}, {typeof(Gadget).Assembly.GetName().Name}";
-    private readonly List<ActorSystem> _systems = [];
+    private readonly RemoteSystems _systems = new();
 
     /// <summary>Stands for a deserialization gadget: constructing it, or setting its property, is the attack.</summary>
     public sealed class Gadget
@@ -36,8 +35,6 @@ public sealed class JsonRefusalTests : IDisposable
         }
     }
 
-    public enum Receiver { ConfiguredWithDefaults, PreparedAfterStart, PlainAkka }
-
     private sealed class Inbox : ReceiveActor
     {
         public Inbox(ConcurrentQueue<object> received) => ReceiveAny(message =>
@@ -47,53 +44,21 @@ public sealed class JsonRefusalTests : IDisposable
         });
     }
 
-    private static Config Remote(string more = "") => ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = ERROR
-          actor.provider = remote
-          remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-          {{more}}
-        }
-        """);
-
-    private ActorSystem Start(string name, Config config)
-    {
-        var system = ActorSystem.Create(name, config);
-        _systems.Add(system);
-        return system;
-    }
-
-    private ActorSystem StartReceiver(Receiver kind)
-    {
-        switch (kind)
-        {
-            case Receiver.ConfiguredWithDefaults:
-                return Start("lighthouse", Remote().WithFallback(LighthouseConfig.Defaults));
-            case Receiver.PreparedAfterStart:
-                // Built by an embedder without Lighthouse's configuration; Prepare is what every Lighthouse component calls.
-                var system = Start("lighthouse", Remote("remote.dot-netty.tcp.maximum-frame-size = 4MiB"));
-                LighthouseConfig.Prepare(system, "test");
-                return system;
-            default:
-                return Start("plain", Remote());
-        }
-    }
-
     // The attacker may configure itself as it likes: here it binds the gadget to Akka's JSON serializer, so the
     // envelope carries serializer id 1 and the gadget's type name as manifest.
     private ActorSystem StartAttacker() =>
-        Start("attacker", Remote($$"""actor.serialization-bindings { "{{GadgetManifest}}" = json }"""));
+        _systems.Start("attacker", $$"""actor.serialization-bindings { "{{GadgetManifest}}" = json }""");
 
     [Theory]
-    [InlineData(Receiver.ConfiguredWithDefaults)]
-    [InlineData(Receiver.PreparedAfterStart)]
-    public async Task A_peer_that_asks_for_the_JSON_serializer_is_dropped_without_constructing_its_type(Receiver kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public async Task A_peer_that_asks_for_the_JSON_serializer_is_dropped_without_constructing_its_type(Readied kind)
     {
         var received = new ConcurrentQueue<object>();
-        var receiver = StartReceiver(kind);
+        var receiver = _systems.Start(kind);
         receiver.ActorOf(Props.Create(() => new Inbox(received)), "inbox");
         var attacker = StartAttacker();
-        var inbox = await attacker.ActorSelection(new RootActorPath(Address(receiver)) / "user" / "inbox").ResolveOne(Timeout);
+        var inbox = await attacker.ActorSelection(new RootActorPath(RemoteSystems.AddressOf(receiver)) / "user" / "inbox").ResolveOne(Timeout);
         var gadget = new Gadget { Command = "rm -rf /" };
         Assert.Equal(RefusingJsonSerializer.AkkaJsonSerializerId, attacker.Serialization.FindSerializerFor(gadget).Identifier);
         var constructedBefore = Gadget.Constructed;
@@ -114,10 +79,10 @@ public sealed class JsonRefusalTests : IDisposable
     {
         // The hazard the test above guards against, shown on the same envelope.
         var received = new ConcurrentQueue<object>();
-        var receiver = StartReceiver(Receiver.PlainAkka);
+        var receiver = _systems.Start(Readied.PlainAkka);
         receiver.ActorOf(Props.Create(() => new Inbox(received)), "inbox");
         var attacker = StartAttacker();
-        var inbox = await attacker.ActorSelection(new RootActorPath(Address(receiver)) / "user" / "inbox").ResolveOne(Timeout);
+        var inbox = await attacker.ActorSelection(new RootActorPath(RemoteSystems.AddressOf(receiver)) / "user" / "inbox").ResolveOne(Timeout);
         var gadget = new Gadget { Command = "rm -rf /" };
         var constructedBefore = Gadget.Constructed;
 
@@ -128,11 +93,11 @@ public sealed class JsonRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Receiver.ConfiguredWithDefaults)]
-    [InlineData(Receiver.PreparedAfterStart)]
-    public void Deserializing_with_identifier_1_is_refused_naming_the_manifest_and_constructs_nothing(Receiver kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public void Deserializing_with_identifier_1_is_refused_naming_the_manifest_and_constructs_nothing(Readied kind)
     {
-        var system = StartReceiver(kind);
+        var system = _systems.Start(kind);
         var json = JsonOf(new Gadget { Command = "calc" });
         var constructedBefore = Gadget.Constructed;
 
@@ -144,11 +109,11 @@ public sealed class JsonRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Receiver.ConfiguredWithDefaults)]
-    [InlineData(Receiver.PreparedAfterStart)]
-    public void An_unbound_type_fails_at_the_sender_instead_of_travelling_as_JSON(Receiver kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public void An_unbound_type_fails_at_the_sender_instead_of_travelling_as_JSON(Readied kind)
     {
-        var system = StartReceiver(kind);
+        var system = _systems.Start(kind);
 
         var refused = Assert.Throws<SerializationException>(() => system.Serialization.Serialize(new Gadget()));
 
@@ -156,11 +121,11 @@ public sealed class JsonRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Receiver.ConfiguredWithDefaults)]
-    [InlineData(Receiver.PreparedAfterStart)]
-    public void Lighthouse_messages_still_round_trip_through_Akka_serialization(Receiver kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public void Lighthouse_messages_still_round_trip_through_Akka_serialization(Readied kind)
     {
-        var system = StartReceiver(kind);
+        var system = _systems.Start(kind);
         var message = new SubmitTask("echo", """{"n": 1}""", "alice", 0, SubmissionId: "sub-1");
 
         var serializer = system.Serialization.FindSerializerFor(message);
@@ -173,7 +138,7 @@ public sealed class JsonRefusalTests : IDisposable
     [Fact]
     public void Preparing_twice_keeps_one_refusing_serializer()
     {
-        var system = StartReceiver(Receiver.PreparedAfterStart);
+        var system = _systems.Start(Readied.PreparedAfterStart);
         var first = system.Serialization.FindSerializerForType(typeof(object));
 
         LighthouseConfig.Prepare(system, "test again");
@@ -185,14 +150,9 @@ public sealed class JsonRefusalTests : IDisposable
     // What an attacker's Newtonsoft serializer writes for the gadget (made on a plain system: the attacker's).
     private byte[] JsonOf(Gadget gadget)
     {
-        var plain = Start("json-writer", ConfigurationFactory.ParseString("akka.loglevel = ERROR"));
+        var plain = _systems.StartLocal("json-writer");
         return new NewtonSoftJsonSerializer((ExtendedActorSystem)plain).ToBinary(gadget);
     }
 
-    private static Address Address(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress;
-
-    public void Dispose()
-    {
-        foreach (var system in _systems) system.Terminate().Wait(Timeout);
-    }
+    public void Dispose() => _systems.Dispose();
 }

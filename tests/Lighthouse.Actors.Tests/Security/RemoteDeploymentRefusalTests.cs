@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.Serialization;
 using Akka.Actor;
-using Akka.Configuration;
 using Lighthouse.Protocol.Serialization;
 
 namespace Lighthouse.Actors.Tests.Security;
@@ -14,8 +13,8 @@ namespace Lighthouse.Actors.Tests.Security;
 /// </summary>
 public sealed class RemoteDeploymentRefusalTests : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly List<ActorSystem> _systems = [];
+    private static readonly TimeSpan Timeout = RemoteSystems.Timeout;
+    private readonly RemoteSystems _systems = new();
 
     /// <summary>Stands for what an attacker would run on the node: constructing it is the attack.</summary>
     public sealed class Planted : ReceiveActor
@@ -29,55 +28,20 @@ public sealed class RemoteDeploymentRefusalTests : IDisposable
         }
     }
 
-    public enum Target { ConfiguredWithDefaults, PreparedAfterStart, PlainAkka }
-
     private sealed class Echo : ReceiveActor
     {
         public Echo() => Receive<string>(text => Sender.Tell("echo:" + text));
     }
 
-    private static Config Remote(string more = "") => ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = ERROR
-          actor.provider = remote
-          remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-          {{more}}
-        }
-        """);
-
-    private ActorSystem Start(string name, Config config)
-    {
-        var system = ActorSystem.Create(name, config);
-        _systems.Add(system);
-        return system;
-    }
-
-    private ActorSystem StartTarget(Target kind)
-    {
-        switch (kind)
-        {
-            case Target.ConfiguredWithDefaults:
-                return Start("lighthouse", Remote().WithFallback(LighthouseConfig.Defaults));
-            case Target.PreparedAfterStart:
-                var system = Start("lighthouse", Remote("remote.dot-netty.tcp.maximum-frame-size = 4MiB"));
-                LighthouseConfig.Prepare(system, "test");
-                return system;
-            default:
-                return Start("plain", Remote());
-        }
-    }
-
-    private static Address AddressOf(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress;
-
     /// <summary>Deploys a <see cref="Planted"/> from a plain Akka peer onto <paramref name="target"/>; whether the target now holds it.</summary>
     private async Task<(bool Created, string Marker, IActorRef Echo)> DeployOnto(ActorSystem target)
     {
         var echo = target.ActorOf(Props.Create(() => new Echo()), "echo");
-        var attacker = Start("attacker", Remote());
-        var remoteEcho = await attacker.ActorSelection(new RootActorPath(AddressOf(target)) / "user" / "echo").ResolveOne(Timeout);
+        var attacker = _systems.Start("attacker");
+        var remoteEcho = await attacker.ActorSelection(new RootActorPath(RemoteSystems.AddressOf(target)) / "user" / "echo").ResolveOne(Timeout);
         var marker = Guid.NewGuid().ToString("N");
 
-        var deployed = attacker.ActorOf(Props.Create(() => new Planted(marker)).WithDeploy(new Deploy(new RemoteScope(AddressOf(target)))));
+        var deployed = attacker.ActorOf(Props.Create(() => new Planted(marker)).WithDeploy(new Deploy(new RemoteScope(RemoteSystems.AddressOf(target)))));
         // Same connection, same order: by this answer the target has read (or refused) the deployment.
         Assert.Equal("echo:after", await remoteEcho.Ask<string>("after", Timeout));
         var identity = await deployed.Ask<ActorIdentity>(new Identify(marker), Timeout);
@@ -85,11 +49,11 @@ public sealed class RemoteDeploymentRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Target.ConfiguredWithDefaults)]
-    [InlineData(Target.PreparedAfterStart)]
-    public async Task A_peer_cannot_have_a_Lighthouse_node_create_an_actor_and_the_node_keeps_serving(Target kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public async Task A_peer_cannot_have_a_Lighthouse_node_create_an_actor_and_the_node_keeps_serving(Readied kind)
     {
-        var target = StartTarget(kind);
+        var target = _systems.Start(kind);
 
         var (created, marker, echo) = await DeployOnto(target);
 
@@ -102,7 +66,7 @@ public sealed class RemoteDeploymentRefusalTests : IDisposable
     public async Task Without_Lighthouse_a_plain_Akka_node_creates_the_actor_the_peer_named()
     {
         // The hazard the test above guards against, shown the same way.
-        var target = StartTarget(Target.PlainAkka);
+        var target = _systems.Start(Readied.PlainAkka);
 
         var (created, marker, _) = await DeployOnto(target);
 
@@ -111,11 +75,11 @@ public sealed class RemoteDeploymentRefusalTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Target.ConfiguredWithDefaults)]
-    [InlineData(Target.PreparedAfterStart)]
-    public void Identifier_3_is_refused_on_the_way_in_and_DaemonMsgCreate_on_the_way_out(Target kind)
+    [InlineData(Readied.ConfiguredWithDefaults)]
+    [InlineData(Readied.PreparedAfterStart)]
+    public void Identifier_3_is_refused_on_the_way_in_and_DaemonMsgCreate_on_the_way_out(Readied kind)
     {
-        var target = StartTarget(kind);
+        var target = _systems.Start(kind);
         var daemonMsgCreate = typeof(Akka.Remote.RemoteActorRefProvider).Assembly.GetType("Akka.Remote.DaemonMsgCreate", throwOnError: true)!;
 
         var refused = Assert.Throws<SerializationException>(() => target.Serialization.Deserialize([1, 2, 3], RefusingDaemonCreateSerializer.AkkaDaemonCreateSerializerId, ""));
@@ -124,8 +88,5 @@ public sealed class RemoteDeploymentRefusalTests : IDisposable
         Assert.IsType<RefusingDaemonCreateSerializer>(target.Serialization.FindSerializerForType(daemonMsgCreate));
     }
 
-    public void Dispose()
-    {
-        foreach (var system in _systems) system.Terminate().Wait(TimeSpan.FromSeconds(10));
-    }
+    public void Dispose() => _systems.Dispose();
 }
