@@ -11,10 +11,11 @@ namespace Lighthouse.Benchmarks;
 /// warm-up"). One real host (<c>lighthouse serve --no-local-worker</c>, SQLite journal in a fresh directory) and one
 /// real <c>lighthouse-worker</c> on loopback; this process submits <c>echo</c> tasks through <see cref="LighthouseClient"/>
 /// at a fixed rate (open loop: a task is started every 1/rate s whatever the others do, each checked against its payload).
-///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- soak [--rate 5000] [--minutes 10] [--warmup-minutes 2] [--sample-seconds 10] [--slots 256] [--no-build]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- soak [--rate 5000] [--minutes 10] [--warmup-minutes 2] [--sample-seconds 10] [--slots 256] [--in-memory] [--no-build]
 /// <para>
 /// Every sample reads each process's resident set (<c>VmRSS</c> of <c>/proc/PID/status</c>), the host's managed heap
-/// and what its collector committed from its <c>/metrics</c> (<c>dotnet_gc_heap_bytes</c>, <c>dotnet_gc_committed_bytes</c>), this process's own heap, and the journal directory's size.
+/// and what its collector committed from its <c>/metrics</c> (<c>dotnet_gc_heap_bytes</c>, <c>dotnet_gc_committed_bytes</c>), this process's own heap, and the journal directory's size; the host's resident memory beyond what its collector committed
+/// (<c>RSS - GC</c>) is native: the runtime, JIT'd code, SQLite, the C library's allocator.
 /// Warm-up ends at <c>--warmup-minutes</c> or once the host's retention is full (<see cref="RetainedTasksMax"/> finished
 /// tasks), whichever is later. The verdict: for each process, no sample after warm-up more than 10 % above the first
 /// sample after warm-up. Exit code 0 when every process is flat and every task came back right, else 1 (tasks shed because too many were in flight, as on a machine too loaded for the rate, are reported, not failed).
@@ -60,8 +61,15 @@ internal static class SoakBenchmark
         var dataDir = Path.Combine(Path.GetTempPath(), $"lighthouse-soak-benchmark-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDir);
         using var cleanUp = new DirectoryRemoval(dataDir);
-        using var host = ChildProcess.Start("host", hostDll,
-            ["serve", "--port", Text(port), "--http-port", Text(httpPort), "--no-local-worker", "--data-dir", dataDir]);
+        List<string> serve = ["serve", "--port", Text(port), "--http-port", Text(httpPort), "--no-local-worker", "--data-dir", dataDir];
+        if (settings.InMemory)
+        {
+            // To tell the journal's share of the host's memory from the rest: the scheduler without persistence.
+            var config = Path.Combine(dataDir, "in-memory.conf");
+            File.WriteAllText(config, "lighthouse.persistence.provider = none\n");
+            serve.AddRange(["--config", config]);
+        }
+        using var host = ChildProcess.Start("host", hostDll, serve);
         host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
         using var worker = ChildProcess.Start("worker", workerDll, ["--seed", $"127.0.0.1:{Text(port)}", "--name", "soak-w1", "--slots", Text(settings.Slots)]);
         worker.WaitForLine(line => line.StartsWith("lighthouse-worker: node \"soak-w1\"", StringComparison.Ordinal), StartLimit, "the worker's start line");
@@ -71,7 +79,7 @@ internal static class SoakBenchmark
             await UntilRegistered(client, ["soak-w1"]);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(httpPort)}"), Timeout = TimeSpan.FromSeconds(30) };
 
-            Console.WriteLine($"soak benchmark: 1 host (--no-local-worker, SQLite journal in a fresh temp directory) + 1 worker x {settings.Slots} slots on loopback; " +
+            Console.WriteLine($"soak benchmark: 1 host (--no-local-worker, {(settings.InMemory ? "scheduler in memory, no journal" : "SQLite journal in a fresh temp directory")}) + 1 worker x {settings.Slots} slots on loopback; " +
                 $"echo at {settings.Rate:N0} tasks/s for {settings.Minutes} min over {Users} users; a sample every {settings.SampleSeconds} s; load average at start {LoadAverage()}");
             var load = new SteadyLoad(client, settings.Rate);
             var processes = new (string Name, int Pid)[] { ("host", host.Id), ("worker", worker.Id), ("client", Environment.ProcessId) };
@@ -141,11 +149,11 @@ internal static class SoakBenchmark
     private sealed record Sample(TimeSpan At, long Done, double PerSecond, double P50, double P99, long[] Resident, long? HostHeap, long? HostCommitted, long ClientHeap, long JournalBytes, string Load);
 
     private static void PrintHeader() =>
-        Console.WriteLine($"{"t s",6} {"tasks",11} {"tasks/s",8} {"p50 ms",7} {"p99 ms",8} {"host RSS",9} {"host heap",10} {"committed",10} {"worker RSS",11} {"client RSS",11} {"client heap",12} {"journal",9} {"load",5}");
+        Console.WriteLine($"{"t s",6} {"tasks",11} {"tasks/s",8} {"p50 ms",7} {"p99 ms",8} {"host RSS",9} {"host heap",10} {"committed",10} {"RSS - GC",9} {"worker RSS",11} {"client RSS",11} {"client heap",12} {"journal",9} {"load",5}");
 
     private static void PrintRow(Sample s) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{s.At.TotalSeconds,6:0} {s.Done,11:N0} {s.PerSecond,8:N0} {s.P50,7:0.0} {s.P99,8:0.0} {Mb(s.Resident[0]),9} {(s.HostHeap is { } h ? Mb(h) : "?"),10} {(s.HostCommitted is { } c ? Mb(c) : "?"),10} {Mb(s.Resident[1]),11} {Mb(s.Resident[2]),11} {Mb(s.ClientHeap),12} {Mb(s.JournalBytes),9} {s.Load,5}"));
+            $"{s.At.TotalSeconds,6:0} {s.Done,11:N0} {s.PerSecond,8:N0} {s.P50,7:0.0} {s.P99,8:0.0} {Mb(s.Resident[0]),9} {(s.HostHeap is { } h ? Mb(h) : "?"),10} {(s.HostCommitted is { } c ? Mb(c) : "?"),10} {(s.HostCommitted is { } g ? Mb(s.Resident[0] - g) : "?"),9} {Mb(s.Resident[1]),11} {Mb(s.Resident[2]),11} {Mb(s.ClientHeap),12} {Mb(s.JournalBytes),9} {s.Load,5}"));
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0} MB");
 
@@ -230,7 +238,7 @@ internal static class SoakBenchmark
         }
     }
 
-    private sealed record Settings(int Rate, int Minutes, int WarmupMinutes, int SampleSeconds, int Slots, bool Build)
+    private sealed record Settings(int Rate, int Minutes, int WarmupMinutes, int SampleSeconds, int Slots, bool Build, bool InMemory)
     {
         public static Settings Parse(string[] args) => new(
             Number(args, "--rate", 5_000),
@@ -238,6 +246,7 @@ internal static class SoakBenchmark
             Number(args, "--warmup-minutes", 2),
             Number(args, "--sample-seconds", 10),
             Number(args, "--slots", 256),
-            !args.Contains("--no-build"));
+            !args.Contains("--no-build"),
+            args.Contains("--in-memory"));
     }
 }
