@@ -96,10 +96,24 @@ public sealed record QueuesView(int Queued, int Running, IReadOnlyDictionary<int
     public int MoreUsers => UserCount is { } total ? Math.Max(0, total - Offset - Users.Count) : 0;
 }
 
-/// <summary>Asks for statistics per task name. Answered by <see cref="StatisticsView"/>.</summary>
-public sealed record GetStatistics
+/// <summary>
+/// Asks for statistics per task name. Answered by <see cref="StatisticsView"/>.
+/// <para>
+/// <see cref="Instance"/> is the request of clients before the task policies' figures: it is answered in the view's old
+/// encoding, which those clients read. With <paramref name="WaitingListed"/> given (0 or more) it travels under an extended
+/// manifest, and its answer carries <see cref="StatisticsView.Policies"/>: the policies' counts and up to that many
+/// tasks of each kind waiting for a policy.
+/// </para>
+/// </summary>
+public sealed record GetStatistics(int? WaitingListed = null)
 {
+    /// <summary>The most waiting tasks of each kind one answer lists.</summary>
+    public const int MaxWaitingListed = 100;
+
     public static GetStatistics Instance { get; } = new();
+
+    /// <summary>Whether the policies' figures were asked for (so the request and its answer use the extended encodings).</summary>
+    public bool IsExtended => WaitingListed is not null;
 }
 
 /// <summary>Minimum, mean and maximum of <paramref name="Count"/> durations.</summary>
@@ -119,7 +133,57 @@ public sealed record TaskNameStatistics(
     DurationSummary? WaitTime);
 
 /// <summary>Statistics in task name order.</summary>
-public sealed record StatisticsView(IReadOnlyList<TaskNameStatistics> TaskNames);
+public sealed record StatisticsView(IReadOnlyList<TaskNameStatistics> TaskNames)
+{
+    /// <summary>The task policies' figures; null in an answer to <see cref="GetStatistics.Instance"/> (the old encoding).</summary>
+    public PolicyStatistics? Policies { get; init; }
+}
+
+/// <summary>What a task waiting for a policy (in no user queue, so no dispatch sees it) waits for.</summary>
+public enum PolicyWait
+{
+    /// <summary>Its not-before time (a delay).</summary>
+    Delayed,
+
+    /// <summary>Its retry's back-off after a failed attempt.</summary>
+    Retrying,
+
+    /// <summary>Its parents (<c>after</c>) to succeed.</summary>
+    Dependencies,
+
+    /// <summary>A slot of its concurrency key.</summary>
+    ConcurrencyKey,
+}
+
+/// <summary>
+/// One task waiting for a policy: what for, its pending reason (the text its status gives) and, when it waits for a time
+/// (<see cref="PolicyWait.Delayed"/>, <see cref="PolicyWait.Retrying"/>), when that is.
+/// </summary>
+public sealed record PolicyWaitingTask(
+    string TaskId,
+    string TaskName,
+    string UserId,
+    PolicyWait Kind,
+    string PendingReason,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? DueAt);
+
+/// <summary>
+/// The task policies at one moment (docs/task-policies.md, "Metrics"): how many tasks wait for each kind of policy, the
+/// counters since the scheduler started or recovered (<paramref name="Retries"/> failed attempts sent to retry,
+/// <paramref name="Timeouts"/> attempts failed by their task's timeout, <paramref name="QuotaWaits"/> waits for a user's
+/// quota), and <paramref name="Waiting"/>: up to the asked number of tasks of each kind, soonest due (delayed, retrying) or
+/// oldest (dependencies, concurrency key) first.
+/// </summary>
+public sealed record PolicyStatistics(
+    int Delayed,
+    int Retrying,
+    int WaitingForDependencies,
+    int WaitingForKey,
+    long Retries,
+    long Timeouts,
+    long QuotaWaits,
+    IReadOnlyList<PolicyWaitingTask> Waiting);
 
 /// <summary>Asks for the recent throughput history. Answered by <see cref="HistoryView"/>.</summary>
 public sealed record GetHistory

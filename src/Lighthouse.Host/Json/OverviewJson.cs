@@ -7,7 +7,7 @@ namespace Lighthouse.Host.Json;
 /// <summary>
 /// <c>GET /api/overview</c>, the monitor page's one request per second: the cluster, the nodes with their running
 /// tasks (id, name, user, progress), the queues, the oldest waiting task and the blocked ones (as task status
-/// objects), statistics and history, each in the same shape as its own endpoint.
+/// objects), the tasks waiting for a policy, statistics and history, each in the same shape as its own endpoint.
 /// </summary>
 public static class OverviewJson
 {
@@ -51,12 +51,50 @@ public static class OverviewJson
         writer.WriteEndArray();
         writer.WriteEndObject();
 
+        WritePolicies(writer, overview.Policies);
+
         writer.WritePropertyName("stats");
         StatisticsJson.Write(writer, overview.Statistics);
         writer.WritePropertyName("history");
         HistoryJson.Write(writer, overview.History);
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// <c>waiting_for_policies</c>: the counts of tasks waiting for each kind of policy, over every task (none of them is in
+    /// <c>queues.queued</c>), and a few of them with their pending reasons (<see cref="PolicyWaiting.MaxListed"/> at most).
+    /// </summary>
+    private static void WritePolicies(Utf8JsonWriter writer, PolicyWaiting policies)
+    {
+        writer.WriteStartObject("waiting_for_policies");
+        writer.WriteNumber("delayed", policies.Delayed);
+        writer.WriteNumber("retrying", policies.Retrying);
+        writer.WriteNumber("dependencies", policies.Dependencies);
+        writer.WriteNumber("concurrency_key", policies.ConcurrencyKey);
+        writer.WriteStartArray("tasks");
+        foreach (var task in policies.Tasks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", task.TaskId);
+            writer.WriteString("name", task.TaskName);
+            writer.WriteString("user", task.UserId);
+            writer.WriteString("waits_for", WaitName(task.Kind));
+            writer.WriteString("pending_reason", task.PendingReason);
+            TimestampJson.Write(writer, "submitted_at", task.SubmittedAt);
+            TimestampJson.Write(writer, "due_at", task.DueAt);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static string WaitName(PolicyWait kind) => kind switch
+    {
+        PolicyWait.Delayed => "delayed",
+        PolicyWait.Retrying => "retrying",
+        PolicyWait.Dependencies => "dependencies",
+        _ => "concurrency_key",
+    };
 
     /// <summary>A running task on its node; only the id when its details were not listed (a user past the listing limit).</summary>
     private static void RunningTask(Utf8JsonWriter writer, string id, TaskInfo? task)

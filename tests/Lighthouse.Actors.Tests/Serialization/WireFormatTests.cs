@@ -33,7 +33,7 @@ public sealed class WireFormatTests(SerializerFixture wire)
     private static readonly Dictionary<Type, string> PinnedExtendedManifests = new()
     {
         [typeof(SubmitTask)] = "S2", [typeof(TaskInfo)] = "I2", [typeof(TaskList)] = "L2", [typeof(StartTask)] = "RT",
-        [typeof(GetQueues)] = "GR",
+        [typeof(GetQueues)] = "GR", [typeof(GetStatistics)] = "GU",
         [typeof(RegisterWorker)] = "RL", [typeof(NodeView)] = "NL", [typeof(NodesView)] = "NM",
     };
 
@@ -92,6 +92,47 @@ public sealed class WireFormatTests(SerializerFixture wire)
         Assert.Null(((QueuesView)wire.Serializer.FromBinary(oldBytes, "QV")).UserCount);
         Assert.Equal(new GetQueues(3, 20), wire.Serializer.FromBinary(wire.Serializer.ToBinary(new GetQueues(3, 20)), "GR"));
         Assert.Same(GetQueues.Instance, wire.Serializer.FromBinary(wire.Serializer.ToBinary(GetQueues.Instance), "GQ"));
+    }
+
+    [Fact]
+    public void Statistics_with_the_policies_figures_carry_them_and_an_old_request_and_answer_read_as_before()
+    {
+        var due = new DateTimeOffset(2026, 12, 3, 10, 42, 3, TimeSpan.Zero);
+        var names = new List<TaskNameStatistics> { new("echo", 3, 2, 1, 0, null, new DurationSummary(3, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2))) };
+        var old = new StatisticsView(names);
+        var extended = old with
+        {
+            Policies = new PolicyStatistics(3, 1, 2, 4, 5, 6, 7,
+            [
+                new PolicyWaitingTask("task-1", "echo", "alice", PolicyWait.Delayed, "not before 10:42:03Z", due.AddMinutes(-1), due),
+                new PolicyWaitingTask("task-2", "echo", "bob", PolicyWait.ConcurrencyKey, "waiting for concurrency key db (2 of 2 running)", due, null),
+            ]),
+        };
+
+        Assert.Equal("SV", wire.Serializer.Manifest(old));
+        Assert.Equal("SW", wire.Serializer.Manifest(extended));
+        var read = (StatisticsView)wire.Serializer.FromBinary(wire.Serializer.ToBinary(extended), "SW");
+        Assert.Equal(extended.Policies with { Waiting = [] }, read.Policies! with { Waiting = [] });
+        Assert.Equal(extended.Policies.Waiting, read.Policies!.Waiting);
+        Assert.Equal(names, read.TaskNames);
+        // The old encoding is exactly the start of the new one: an answer to an old client is what it always read.
+        var oldBytes = wire.Serializer.ToBinary(old);
+        Assert.Equal(oldBytes, wire.Serializer.ToBinary(extended)[..oldBytes.Length]);
+        Assert.Null(((StatisticsView)wire.Serializer.FromBinary(oldBytes, "SV")).Policies);
+        // Bytes an earlier build wrote for this view still read.
+        // What a build before the policies' figures wrote for this view (pinned): it reads, without figures, and is still written so.
+        var earlier = Convert.FromHexString("0201056563686F060402000001060080DAC40980B48913");
+        var readEarlier = (StatisticsView)wire.Serializer.FromBinary(earlier, "SV");
+        Assert.Equal(names, readEarlier.TaskNames);
+        Assert.Null(readEarlier.Policies);
+        Assert.Equal(earlier, oldBytes);
+
+        Assert.Equal("GT", wire.Serializer.Manifest(GetStatistics.Instance));
+        Assert.Equal("GU", wire.Serializer.Manifest(new GetStatistics(20)));
+        Assert.Same(GetStatistics.Instance, wire.Serializer.FromBinary(wire.Serializer.ToBinary(GetStatistics.Instance), "GT"));
+        Assert.Empty(wire.Serializer.ToBinary(GetStatistics.Instance));
+        Assert.Equal(new GetStatistics(20), wire.Serializer.FromBinary(wire.Serializer.ToBinary(new GetStatistics(20)), "GU"));
+        Assert.Equal(new GetStatistics(0), wire.Serializer.FromBinary(wire.Serializer.ToBinary(new GetStatistics(0)), "GU"));
     }
 
     [Theory]

@@ -55,7 +55,11 @@ internal static class OutputSamples
     ]);
 
     public static Overview Overview { get; } = new(Instant, Cluster, Nodes,
-        new Dictionary<string, TaskInfo> { ["task-9"] = Running }, Queues, new WaitingTasks(Queued, [Queued]), Statistics, History);
+        new Dictionary<string, TaskInfo> { ["task-9"] = Running }, Queues, new WaitingTasks(Queued, [Queued]), Statistics, History)
+    {
+        Policies = new PolicyWaiting(1, 0, 2, 0,
+            [new PolicyWaitingTask("task-11", "echo", "zoë", PolicyWait.Delayed, "not before 10:42:03Z", Instant, Instant.AddHours(1))]),
+    };
 
     public static CancelResult[] CancelResults { get; } =
     [

@@ -206,7 +206,7 @@ public sealed class ApiTests
         Assert.Equal(stuck, oldest.GetProperty("id").GetString());
         Assert.Contains("gpu", oldest.GetProperty("pending_reason").GetString());
         Assert.Equal(stuck, overview.GetProperty("blocked").GetProperty("tasks")[0].GetProperty("id").GetString());
-        Assert.Equal(["generated_at", "cluster", "nodes", "queues", "oldest_waiting", "blocked", "stats", "history"], overview.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["generated_at", "cluster", "nodes", "queues", "oldest_waiting", "blocked", "waiting_for_policies", "stats", "history"], overview.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

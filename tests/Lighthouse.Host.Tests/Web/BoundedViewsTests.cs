@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Akka.Actor;
+using Lighthouse.Host.Web.Monitor;
 using Lighthouse.Protocol;
 using Lighthouse.Scheduling;
 using Xunit.Abstractions;
@@ -40,6 +41,30 @@ public sealed class BoundedViewsTests(ITestOutputHelper output)
         Assert.Equal(users + 2, overview.GetProperty("blocked").GetProperty("count").GetInt32());
         Assert.Equal(users + 2, queues.GetProperty("blocked").GetInt32());
         Assert.True(body.Length < 64 * 1024, $"the overview is {body.Length} bytes");
+    }
+
+    [Fact]
+    public async Task The_overview_counts_every_task_waiting_for_a_policy_and_lists_twenty_in_turns_by_kind()
+    {
+        await using var web = await WebHarness.Start();
+        const int delayed = 500;
+        for (var i = 0; i < delayed; i++)
+            web.Scheduler.Tell(new SubmitTask("echo", "{}", $"user-{i % 7}") { Delay = TimeSpan.FromMinutes(10 + i) }, ActorRefs.Nobody);
+        var parent = await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "alice") { Delay = TimeSpan.FromHours(1) }, WebHarness.Wait);
+        for (var i = 0; i < 3; i++)
+            await web.Scheduler.Ask<SubmissionAccepted>(new SubmitTask("echo", "{}", "alice") { After = [parent.TaskId] }, WebHarness.Wait);
+
+        var waiting = (await web.GetJson("/api/overview")).GetProperty("waiting_for_policies");
+
+        Assert.Equal((delayed + 1, 0, 3, 0), (waiting.GetProperty("delayed").GetInt32(), waiting.GetProperty("retrying").GetInt32(),
+            waiting.GetProperty("dependencies").GetInt32(), waiting.GetProperty("concurrency_key").GetInt32()));
+        var tasks = waiting.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.Equal(PolicyWaiting.MaxListed, tasks.Count);
+        // The three children are listed although 501 delayed tasks come first in the scheduler's answer; the delayed ones soonest first.
+        Assert.Equal(3, tasks.Count(t => t.GetProperty("waits_for").GetString() == "dependencies"));
+        Assert.Equal("task-1", tasks[0].GetProperty("id").GetString());
+        Assert.StartsWith("not before ", tasks[0].GetProperty("pending_reason").GetString());
+        Assert.Equal($"waiting for {parent.TaskId}", tasks[^1].GetProperty("pending_reason").GetString());
     }
 
     [Fact]

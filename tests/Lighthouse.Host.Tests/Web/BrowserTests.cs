@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lighthouse.Host.Web;
@@ -96,6 +97,46 @@ public sealed partial class BrowserTests
         var meters = Regex.Matches(dom, "<div class=\"meter\" data-resource=\"lane-(\\d)\" data-lane=\"\\d\" data-free=\"(\\d+)\" data-total=\"(\\d+)\"><div class=\"meter-label\"><span>([^<]+)</span>")
             .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)).ToList();
         Assert.Equal([("1", "0", "1", "Lane 0 to 9 · nice 10"), ("2", "1", "1", "Lane 10 to 99"), ("3", "1", "2", "Lane 100 to 1000")], meters);
+    }
+
+    [Fact]
+    public async Task The_monitor_shows_delayed_and_key_blocked_tasks_with_their_reasons_and_a_task_page_its_parents_and_children()
+    {
+        await using var web = await WebHarness.Start(settings: Lighthouse.Scheduling.SchedulerSettings.Default with
+        {
+            ConcurrencyLimits = new Dictionary<string, int> { ["db"] = 1 },
+        });
+        await web.AddWorker("n1", slots: 4);
+        var notBefore = DateTimeOffset.UtcNow.AddHours(2);
+        var delayed = await web.Submit($$"""{"name": "echo", "user": "alice", "not_before": "{{notBefore.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}"}""");
+        var holder = await web.Submit("""{"name": "hold", "user": "bob", "concurrency_key": "db"}""");
+        var keyBlocked = await web.Submit("""{"name": "hold", "user": "bob", "concurrency_key": "db"}""");
+        var child = await web.Submit($$"""{"name": "echo", "user": "bob", "after": ["{{holder}}"]}""");
+        await web.UntilTask(holder, t => t.GetProperty("state").GetString() == "running", peek: true);
+
+        var dom = await Chromium.DumpDom(web.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom);
+        Assert.Equal(
+            [
+                (delayed, "delayed", "Delayed", $"not before {notBefore.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}Z"),
+                (child, "dependencies", "Dependencies", $"waiting for {holder}"),
+                (keyBlocked, "concurrency_key", "Concurrency key", "waiting for concurrency key db (1 of 1 running)"),
+            ],
+            Regex.Matches(dom, "<tr data-task=\"([^\"]+)\" data-waits-for=\"([^\"]+)\">.*?<td>([^<]+)</td><td class=\"reason\">([^<]+)</td></tr>")
+                .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)));
+        foreach (var (kind, count) in new[] { ("delayed", 1), ("retrying", 0), ("dependencies", 1), ("concurrency_key", 1) })
+            Assert.Contains($"data-waits-for=\"{kind}\" data-count=\"{count}\"", dom);
+        // None of them is in a user's queue.
+        Assert.Contains("id=\"summary-queued\" data-value=\"0\"", dom);
+
+        var parentPage = await Chromium.DumpDom(new Uri(web.BaseAddress, "/tasks/" + holder));
+        var childPage = await Chromium.DumpDom(new Uri(web.BaseAddress, "/tasks/" + child));
+
+        Assert.Contains($"<dd data-field=\"dependents\">{child}</dd>", parentPage);
+        Assert.Contains("<dd data-field=\"concurrency key\">db</dd>", parentPage);
+        Assert.Contains($"<dd data-field=\"after\">{holder}</dd>", childPage);
+        Assert.Contains($"<dd data-field=\"pending because\">waiting for {holder}</dd>", childPage);
     }
 
     [Fact]

@@ -12,7 +12,11 @@ internal static class MonitorCodecs
         MessageCodec.Extended<GetQueues>("GQ", "GR", static m => m.IsPaged, static (_, _) => { }, static (ref _) => GetQueues.Instance,
             static (w, m) => { w.WriteInt(m.Offset); w.WriteNullableInt(m.Limit); },
             static (ref r, _) => new GetQueues(r.ReadInt("GetQueues.Offset"), r.ReadNullableInt("GetQueues.Limit"))),
-        MessageCodec.For<GetStatistics>("GT", static (_, _) => { }, static (ref _) => GetStatistics.Instance),
+        // The task policies' figures came later (issue 14): a request for them is "GU", the empty "GT" encoding and then how many
+        // waiting tasks to list; its answer "SW", the "SV" encoding and then the figures (see MessageCodec.Extended).
+        MessageCodec.Extended<GetStatistics>("GT", "GU", static m => m.IsExtended, static (_, _) => { }, static (ref _) => GetStatistics.Instance,
+            static (w, m) => w.WriteInt(m.WaitingListed!.Value),
+            static (ref r, _) => new GetStatistics(r.ReadInt("GetStatistics.WaitingListed"))),
         MessageCodec.For<GetHistory>("GH", static (_, _) => { }, static (ref _) => GetHistory.Instance),
         MessageCodec.For<LaneView>("LV", WriteLaneView, ReadLaneView),
         // Lanes came later: a node view with them is "NL", the "NV" encoding and its lanes; a list of nodes of which some
@@ -56,9 +60,13 @@ internal static class MonitorCodecs
             }),
         MessageCodec.For<DurationSummary>("DS", WriteDurationSummary, ReadDurationSummary),
         MessageCodec.For<TaskNameStatistics>("TS", WriteTaskNameStatistics, ReadTaskNameStatistics),
-        MessageCodec.For<StatisticsView>("SV",
+        MessageCodec.Extended<StatisticsView>("SV", "SW", static m => m.Policies is not null,
             static (w, m) => w.WriteList(m.TaskNames, WriteTaskNameStatistics),
-            static (ref r) => new StatisticsView(r.ReadList("StatisticsView.TaskNames", ReadTaskNameStatistics)!)),
+            static (ref r) => new StatisticsView(r.ReadList("StatisticsView.TaskNames", ReadTaskNameStatistics)!),
+            static (w, m) => WritePolicyStatistics(w, m.Policies!),
+            static (ref r, m) => m with { Policies = ReadPolicyStatistics(ref r) }),
+        MessageCodec.For<PolicyWaitingTask>("PW", WritePolicyWaitingTask, ReadPolicyWaitingTask),
+        MessageCodec.For<PolicyStatistics>("PZ", WritePolicyStatistics, ReadPolicyStatistics),
         MessageCodec.For<HistorySample>("HS", WriteHistorySample, ReadHistorySample),
         MessageCodec.For<HistoryView>("HV",
             static (w, m) => { w.WriteTimeSpan(m.Interval); w.WriteList(m.Samples, WriteHistorySample); },
@@ -152,6 +160,48 @@ internal static class MonitorCodecs
         Cancelled: r.ReadInt("TaskNameStatistics.Cancelled"),
         RunTime: r.ReadOptional("TaskNameStatistics.RunTime", ReadDurationSummary),
         WaitTime: r.ReadOptional("TaskNameStatistics.WaitTime", ReadDurationSummary));
+
+    private static void WritePolicyWaitingTask(WireWriter w, PolicyWaitingTask m)
+    {
+        w.WriteString(m.TaskId);
+        w.WriteString(m.TaskName);
+        w.WriteString(m.UserId);
+        w.WriteInt((int)m.Kind);
+        w.WriteString(m.PendingReason);
+        w.WriteDateTimeOffset(m.SubmittedAt);
+        w.WriteNullableDateTimeOffset(m.DueAt);
+    }
+
+    private static PolicyWaitingTask ReadPolicyWaitingTask(ref WireReader r) => new(
+        TaskId: r.ReadString("PolicyWaitingTask.TaskId")!,
+        TaskName: r.ReadString("PolicyWaitingTask.TaskName")!,
+        UserId: r.ReadString("PolicyWaitingTask.UserId")!,
+        Kind: r.ReadEnum<PolicyWait>("PolicyWaitingTask.Kind"),
+        PendingReason: r.ReadString("PolicyWaitingTask.PendingReason")!,
+        SubmittedAt: r.ReadDateTimeOffset("PolicyWaitingTask.SubmittedAt"),
+        DueAt: r.ReadNullableDateTimeOffset("PolicyWaitingTask.DueAt"));
+
+    private static void WritePolicyStatistics(WireWriter w, PolicyStatistics m)
+    {
+        w.WriteInt(m.Delayed);
+        w.WriteInt(m.Retrying);
+        w.WriteInt(m.WaitingForDependencies);
+        w.WriteInt(m.WaitingForKey);
+        w.WriteInt(m.Retries);
+        w.WriteInt(m.Timeouts);
+        w.WriteInt(m.QuotaWaits);
+        w.WriteList(m.Waiting, WritePolicyWaitingTask);
+    }
+
+    private static PolicyStatistics ReadPolicyStatistics(ref WireReader r) => new(
+        Delayed: r.ReadInt("PolicyStatistics.Delayed"),
+        Retrying: r.ReadInt("PolicyStatistics.Retrying"),
+        WaitingForDependencies: r.ReadInt("PolicyStatistics.WaitingForDependencies"),
+        WaitingForKey: r.ReadInt("PolicyStatistics.WaitingForKey"),
+        Retries: r.ReadLong("PolicyStatistics.Retries"),
+        Timeouts: r.ReadLong("PolicyStatistics.Timeouts"),
+        QuotaWaits: r.ReadLong("PolicyStatistics.QuotaWaits"),
+        Waiting: r.ReadList("PolicyStatistics.Waiting", ReadPolicyWaitingTask)!);
 
     private static void WriteHistorySample(WireWriter w, HistorySample m)
     {

@@ -182,7 +182,7 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             // Monitors: read models, answered at once (they may show what is still being written).
             case GetNodes: Send(Sender, Reply(_state.NodesView()), ClientDelivery); break;
             case GetQueues get: Send(Sender, Reply(_state.QueuesView(get)), ClientDelivery); break;
-            case GetStatistics: Send(Sender, Reply(_state.StatisticsView()), ClientDelivery); break;
+            case GetStatistics statistics: Send(Sender, Reply(_state.StatisticsView(statistics, Now)), ClientDelivery); break;
             case GetHistory: Send(Sender, Reply(_state.HistoryView(Now)), ClientDelivery); break;
 
             // Admins: concurrency limits (SchedulerActor.Limits.cs).

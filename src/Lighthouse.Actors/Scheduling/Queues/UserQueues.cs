@@ -84,6 +84,13 @@ internal sealed class UserQueues
 
     public IReadOnlyDictionary<int, int> QueuedByPriority => _queuedByPriority;
 
+    /// <summary>
+    /// How many times a user's next task began to wait for its user's quota (for /metrics): a user with queued tasks reaching its
+    /// quota, or a task queued for a user at its quota with nothing queued before. Once per wait, not per dispatch: a user at
+    /// its quota is in no waitlist, so dispatch never looks at it again until one of its tasks ends. Restarts with the queues.
+    /// </summary>
+    public long QuotaWaits { get; private set; }
+
     /// <summary>How many users have queued or running tasks.</summary>
     public int UserCount => _users.Count;
 
@@ -166,6 +173,7 @@ internal sealed class UserQueues
         }
         // A user with nothing queued is in no waitlist, so its key may change freely.
         if (user.Queued == 0) user.WaitingSince = ++_stamps;
+        if (user.Queued == 0 && user.AtQuota) QuotaWaits++;
         if (user.Enqueue(task) && !user.AtQuota) Join(user, task.Shape);
         Queued++;
         _queuedByPriority[task.Priority] = _queuedByPriority.GetValueOrDefault(task.Priority) + 1;
@@ -236,13 +244,15 @@ internal sealed class UserQueues
     {
         var picked = new List<(TaskRecord Task, long WaitingSince)>();
         var stamps = _stamps;
+        var quotaWaits = QuotaWaits;
         while (picked.Count < max && NextCandidate() is { } task)
         {
             picked.Add((task, _users[task.UserId].WaitingSince));
             Dequeue(task, started: true);
         }
         for (var i = picked.Count - 1; i >= 0; i--) PutBack(picked[i].Task, picked[i].WaitingSince);
-        _stamps = stamps;
+        // A pick that brought its user to the quota was no wait: nothing started.
+        (_stamps, QuotaWaits) = (stamps, quotaWaits);
         return picked.ConvertAll(p => p.Task);
     }
 
@@ -302,6 +312,7 @@ internal sealed class UserQueues
         if (user.AtQuota)
         {
             if (wasAtQuota) return;
+            if (user.Queued > 0) QuotaWaits++;
             foreach (var shape in user.Shapes) Reindex(shape.Waitlist!);
             return;
         }

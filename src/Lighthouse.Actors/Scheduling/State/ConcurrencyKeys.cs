@@ -13,6 +13,8 @@ internal sealed class ConcurrencyKeys
 {
     private readonly Dictionary<string, ConcurrencyKey> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _waitingByUser = new(StringComparer.Ordinal);
+    // Every key's waiters oldest (lowest sequence) first, for the monitor's list: O(log n) per wait and leave, no walk over keys.
+    private readonly SortedSet<TaskRecord> _waitingInOrder = new(Comparer<TaskRecord>.Create(static (a, b) => a.Sequence.CompareTo(b.Sequence)));
 
     public ConcurrencyKeys(IReadOnlyDictionary<string, int> configured, int? defaultLimit)
     {
@@ -27,7 +29,10 @@ internal sealed class ConcurrencyKeys
     public int Count => _keys.Count;
 
     /// <summary>Tasks waiting for a slot.</summary>
-    public int Waiting { get; private set; }
+    public int Waiting => _waitingInOrder.Count;
+
+    /// <summary>The tasks waiting for a slot of any key, oldest (lowest sequence) first.</summary>
+    public IEnumerable<TaskRecord> OldestWaiting => _waitingInOrder;
 
     /// <summary>How many times a task had to wait for a slot (for /metrics; counted again by a replay).</summary>
     public long Waits { get; private set; }
@@ -82,7 +87,7 @@ internal sealed class ConcurrencyKeys
     {
         if (task.WaitsForKey) throw new InvalidOperationException($"task {task.Id} already waits for concurrency key {key.Name}");
         task.KeyWait = first ? key.Waiting.AddFirst(task) : key.Waiting.AddLast(task);
-        Waiting++;
+        _waitingInOrder.Add(task);
         _waitingByUser[task.UserId] = WaitingOf(task.UserId) + 1;
     }
 
@@ -92,7 +97,7 @@ internal sealed class ConcurrencyKeys
         var node = task.KeyWait ?? throw new InvalidOperationException($"task {task.Id} does not wait for its concurrency key");
         node.List!.Remove(node);
         task.KeyWait = null;
-        Waiting--;
+        _waitingInOrder.Remove(task);
         var left = WaitingOf(task.UserId) - 1;
         if (left == 0) _waitingByUser.Remove(task.UserId);
         else _waitingByUser[task.UserId] = left;

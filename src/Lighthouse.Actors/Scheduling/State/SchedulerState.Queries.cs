@@ -90,6 +90,32 @@ internal sealed partial class SchedulerState
 
     public StatisticsView StatisticsView() => new(_statistics.View());
 
+    /// <summary>
+    /// The statistics, with the task policies' figures when asked for (<see cref="GetStatistics.IsExtended"/>): every count is
+    /// an index's own size, and the listed tasks are the first of ordered indexes (at most <see cref="GetStatistics.MaxWaitingListed"/>
+    /// of each kind), so the answer costs the same however many tasks wait.
+    /// </summary>
+    public StatisticsView StatisticsView(GetStatistics request, DateTimeOffset now)
+    {
+        var view = StatisticsView();
+        if (request.WaitingListed is not { } asked) return view;
+        var listed = Math.Clamp(asked, 0, GetStatistics.MaxWaitingListed);
+        var waiting = new List<PolicyWaitingTask>();
+        foreach (var task in _alarms.Delayed.Take(listed)) waiting.Add(Waiting(task, PolicyWait.Delayed, now));
+        foreach (var task in _alarms.Retrying.Take(listed)) waiting.Add(Waiting(task, PolicyWait.Retrying, now));
+        foreach (var task in _dependencies.Oldest.Take(listed)) waiting.Add(Waiting(task, PolicyWait.Dependencies, now));
+        foreach (var task in _keys.OldestWaiting.Take(listed)) waiting.Add(Waiting(task, PolicyWait.ConcurrencyKey, now));
+        return view with
+        {
+            Policies = new PolicyStatistics(
+                _alarms.Delayed.Count, _alarms.Retrying.Count, _dependencies.Waiting, _keys.Waiting,
+                _counters.Retries, _counters.Timeouts, _queues.QuotaWaits, waiting),
+        };
+    }
+
+    private PolicyWaitingTask Waiting(TaskRecord task, PolicyWait kind, DateTimeOffset now) =>
+        new(task.Id, task.TaskName, task.UserId, kind, Info(task, now).PendingReason ?? "", task.SubmittedAt, task.DueAt);
+
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
     internal TaskInfo Info(TaskRecord task, DateTimeOffset now)

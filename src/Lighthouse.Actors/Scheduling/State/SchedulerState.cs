@@ -20,6 +20,7 @@ internal sealed partial class SchedulerState
     private readonly UserPolicies _policies;
     private readonly TaskDependencies _dependencies = new();
     private readonly ConcurrencyKeys _keys;
+    private readonly PolicyCounters _counters = new();
     private long _lastSequence;
 
     public SchedulerState(SchedulerSettings settings)
@@ -41,8 +42,11 @@ internal sealed partial class SchedulerState
     public TaskAlarms Alarms => _alarms;
     public UserPolicies Policies => _policies;
 
-    /// <summary>How many times a user reached its quota with tasks left waiting (since this state was built or restored; for /metrics).</summary>
-    public long QuotaWaits { get; private set; }
+    /// <summary>How many times a user's tasks began to wait for its quota (since this state was built or restored; for /metrics).</summary>
+    public long QuotaWaits => _queues.QuotaWaits;
+
+    /// <summary>Retries and timeouts counted (for /metrics).</summary>
+    public PolicyCounters Counters => _counters;
     public TaskDependencies Dependencies => _dependencies;
     public ConcurrencyKeys Keys => _keys;
 
@@ -158,7 +162,6 @@ internal sealed partial class SchedulerState
         task.StartedAt = at;
         task.Progress = 0;
         _nodes.Started(node, task);
-        if (_queues.AtQuota(task.UserId) is not null && _queues.QueuedOf(task.UserId) > 0) QuotaWaits++;
         if (task.HoldsKeySlot) _keys.Started(task);
         if (task.Timeout is { } timeout) _alarms.Watch(task, at + timeout + Settings.TimeoutGrace);
         if (task.Shape.GrowsCapacity) _shapes.CapacityGrew();
@@ -189,6 +192,7 @@ internal sealed partial class SchedulerState
             default:
                 throw new InvalidOperationException($"task {e.TaskId} already finished as {task.State}");
         }
+        if (e.State == TaskState.Failed && task.State == TaskState.Running) _counters.Failed(task, e.Error);
         task.State = e.State;
         task.Result = e.Result;
         task.Error = e.Error;
@@ -222,6 +226,7 @@ internal sealed partial class SchedulerState
         LeaveNode(task);
         task.State = TaskState.Queued;
         task.Progress = 0;
+        _counters.Retried(task, e.Error);
         task.Retries++;
         task.AddAttemptError(e.Error);
         // A retry waits without its key's slot, and takes one again when due, behind the tasks that waited meanwhile.

@@ -5,7 +5,8 @@ namespace Lighthouse.Scheduling;
 /// and a running task's deadline (its timeout plus the grace its worker has to end it). Both in sorted sets, so the
 /// earliest is known without a scan and the actor keeps one timer for all of them (<see cref="NextWake"/>). Waiting
 /// tasks are in no user queue: dispatch never sees them, and they cost it nothing. Counted per user, since they count
-/// against the queue caps like queued tasks.
+/// against the queue caps like queued tasks. Delayed tasks and tasks waiting to retry (<see cref="TaskRecord.Retries"/> above 0)
+/// are in two sets of the same order, so each kind is counted and listed soonest first without a walk over the other.
 /// </summary>
 internal sealed class TaskAlarms
 {
@@ -21,7 +22,8 @@ internal sealed class TaskAlarms
         return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
     });
 
-    private readonly SortedSet<TaskRecord> _waiting = new(DueOrder);
+    private readonly SortedSet<TaskRecord> _delayed = new(DueOrder);
+    private readonly SortedSet<TaskRecord> _retrying = new(DueOrder);
     private readonly SortedSet<TaskRecord> _deadlines = new(DeadlineOrder);
     private readonly Dictionary<string, int> _waitingByUser = new(StringComparer.Ordinal);
 
@@ -29,18 +31,27 @@ internal sealed class TaskAlarms
     public long Version { get; private set; }
 
     /// <summary>Tasks waiting for their time.</summary>
-    public int Waiting => _waiting.Count;
+    public int Waiting => _delayed.Count + _retrying.Count;
+
+    /// <summary>Tasks waiting for their not-before time (a delay), soonest first.</summary>
+    public IReadOnlyCollection<TaskRecord> Delayed => _delayed;
+
+    /// <summary>Tasks waiting for a retry's back-off to pass, soonest first.</summary>
+    public IReadOnlyCollection<TaskRecord> Retrying => _retrying;
 
     public int WaitingOf(string userId) => _waitingByUser.GetValueOrDefault(userId);
 
-    public IEnumerable<TaskRecord> WaitingTasks => _waiting;
+    public IEnumerable<TaskRecord> WaitingTasks => _delayed.Concat(_retrying);
+
+    /// <summary>A task waiting to be retried waits in the retry set; a delayed one (never started) in the other.</summary>
+    private SortedSet<TaskRecord> SetOf(TaskRecord task) => task.Retries > 0 ? _retrying : _delayed;
 
     /// <summary>The earliest due time or deadline; null when there is none.</summary>
     public DateTimeOffset? NextWake
     {
         get
         {
-            DateTimeOffset? due = _waiting.Count > 0 ? _waiting.Min!.DueAt : null;
+            DateTimeOffset? due = Earlier(_delayed.Count > 0 ? _delayed.Min!.DueAt : null, _retrying.Count > 0 ? _retrying.Min!.DueAt : null);
             DateTimeOffset? deadline = _deadlines.Count > 0 ? _deadlines.Min!.Deadline : null;
             if (due is null) return deadline;
             if (deadline is null) return due;
@@ -48,12 +59,14 @@ internal sealed class TaskAlarms
         }
     }
 
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     /// <summary>The task waits until <paramref name="dueAt"/>.</summary>
     public void Wait(TaskRecord task, DateTimeOffset dueAt)
     {
         if (task.DueAt is not null) throw new InvalidOperationException($"task {task.Id} is already waiting");
         task.DueAt = dueAt;
-        _waiting.Add(task);
+        SetOf(task).Add(task);
         _waitingByUser[task.UserId] = WaitingOf(task.UserId) + 1;
         Version++;
     }
@@ -61,7 +74,7 @@ internal sealed class TaskAlarms
     /// <summary>The task waits no longer (it is due, or cancelled).</summary>
     public void Release(TaskRecord task)
     {
-        if (task.DueAt is null || !_waiting.Remove(task)) throw new InvalidOperationException($"task {task.Id} is not waiting");
+        if (task.DueAt is null || !SetOf(task).Remove(task)) throw new InvalidOperationException($"task {task.Id} is not waiting");
         task.DueAt = null;
         var left = WaitingOf(task.UserId) - 1;
         if (left == 0) _waitingByUser.Remove(task.UserId);
@@ -86,11 +99,28 @@ internal sealed class TaskAlarms
         Version++;
     }
 
-    /// <summary>Waiting tasks due at or before <paramref name="now"/>, earliest first (a copy: applying their events changes the set).</summary>
+    /// <summary>
+    /// Waiting tasks due at or before <paramref name="now"/>, earliest first (a copy: applying their events changes the set): the
+    /// due ones of both sets merged in their common order, as if they were one set.
+    /// </summary>
     public List<TaskRecord> DueBy(DateTimeOffset now)
     {
+        var due = DueIn(_delayed, now);
+        if (_retrying.Count == 0 || _retrying.Min!.DueAt > now) return due;
+        var retries = DueIn(_retrying, now);
+        if (due.Count == 0) return retries;
+        var merged = new List<TaskRecord>(due.Count + retries.Count);
+        int d = 0, r = 0;
+        while (d < due.Count && r < retries.Count) merged.Add(DueOrder.Compare(due[d], retries[r]) <= 0 ? due[d++] : retries[r++]);
+        merged.AddRange(due.Skip(d));
+        merged.AddRange(retries.Skip(r));
+        return merged;
+    }
+
+    private static List<TaskRecord> DueIn(SortedSet<TaskRecord> waiting, DateTimeOffset now)
+    {
         var due = new List<TaskRecord>();
-        foreach (var task in _waiting)
+        foreach (var task in waiting)
         {
             if (task.DueAt > now) break;
             due.Add(task);

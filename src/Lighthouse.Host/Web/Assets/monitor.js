@@ -130,8 +130,31 @@
     renderCharts(o.history, o.generated_at);
     renderNodes(o.nodes);
     renderQueues(o.queues, o.oldest_waiting, o.generated_at);
+    renderPolicies(o.waiting_for_policies);
     renderStats(o.stats.task_names);
     renderCluster(o.cluster);
+  }
+
+  const POLICY_WAITS = [
+    ['delayed', 'Delayed', 'until their not-before time'],
+    ['retrying', 'Retrying', 'waiting for a retry back-off'],
+    ['dependencies', 'Dependencies', 'waiting for their parents'],
+    ['concurrency_key', 'Concurrency key', 'waiting for a slot of their key'],
+  ];
+
+  /** Tasks waiting for a policy: the scheduler's counts over every task, and the few it listed with their reasons. */
+  function renderPolicies(policies) {
+    const waiting = policies || { delayed: 0, retrying: 0, dependencies: 0, concurrency_key: 0, tasks: [] };
+    $('policy-counts').innerHTML = POLICY_WAITS.map(([key, label, sub]) =>
+      `<span class="policy-count" data-waits-for="${key}" data-count="${waiting[key]}"><b>${count(waiting[key])}</b> ${esc(label)} <small>${esc(sub)}</small></span>`).join('');
+    const total = POLICY_WAITS.reduce((s, [key]) => s + waiting[key], 0);
+    const label = Object.fromEntries(POLICY_WAITS.map(([key, name]) => [key, name]));
+    const more = total - waiting.tasks.length;
+    $('policy-waiting').tBodies[0].innerHTML = (waiting.tasks.length
+      ? waiting.tasks.map((t) => `<tr data-task="${esc(t.id)}" data-waits-for="${esc(t.waits_for)}"><td>${taskLink(t.id)}</td><td>${esc(t.name)}</td>` +
+        `<td>${esc(t.user)}</td><td>${esc(label[t.waits_for] || t.waits_for)}</td><td class="reason">${esc(t.pending_reason)}</td></tr>`).join('')
+      : '<tr><td colspan="5" class="empty">No task waits for a policy.</td></tr>') +
+      (more > 0 ? `<tr id="policy-more" data-more="${more}"><td colspan="5" class="empty">and ${plural(more, 'more task', 'more tasks')}</td></tr>` : '');
   }
 
   function renderBlocked(blocked) {

@@ -9,8 +9,9 @@ namespace Lighthouse.Host.Web.Metrics;
 /// <summary>
 /// The scheduler's numbers as OpenTelemetry instruments, exported by OpenTelemetry's Prometheus exporter on
 /// <c>/metrics</c>: queue depth, running tasks, finished/succeeded/failed/cancelled counters per task name, the
-/// dispatch latency histogram (submit to start), worker nodes and slots, and per concurrency key its running and waiting
-/// tasks with a counter of the waits. Gauges and counters read the
+/// dispatch latency histogram (submit to start), worker nodes and slots, per concurrency key its running and waiting
+/// tasks with a counter of the waits, and the task policies' counters (retries, timeouts, quota waits) and waiting tasks
+/// (delayed, retrying, waiting for dependencies or a concurrency key). Gauges and counters read the
 /// snapshot taken by <see cref="Refresh"/> just before each scrape, so they are as fresh as the scrape itself.
 /// </summary>
 public sealed class LighthouseMetrics : IDisposable
@@ -50,6 +51,22 @@ public sealed class LighthouseMetrics : IDisposable
             "Running tasks per concurrency key");
         _meter.CreateObservableGauge("lighthouse.concurrency_key.waiting", () => Current<int>(s => PerKey(s.Limits, k => k.Waiting)), "{task}",
             "Tasks waiting for a slot of their concurrency key, per key");
+        // The task policies (docs/task-policies.md, "Metrics"): counters since the scheduler started or recovered, and the tasks
+        // waiting for a policy now. None of those tasks is in lighthouse_tasks_queued, which counts the users' queues.
+        _meter.CreateObservableCounter("lighthouse.task.retries", () => Current<long>(s => Policy(s, p => p.Retries)), "{attempt}",
+            "Failed attempts sent to wait for a retry (since the scheduler started or last recovered)");
+        _meter.CreateObservableCounter("lighthouse.task.timeouts", () => Current<long>(s => Policy(s, p => p.Timeouts)), "{attempt}",
+            "Attempts failed by their task's timeout_ms, ended by the worker or by the scheduler's enforcement (since the scheduler started or last recovered)");
+        _meter.CreateObservableCounter("lighthouse.user.quota_waits", () => Current<long>(s => Policy(s, p => p.QuotaWaits)), "{wait}",
+            "Times a user's next task began to wait because the user ran as many tasks as its max-running quota (once per wait; since the scheduler started or last recovered)");
+        _meter.CreateObservableGauge("lighthouse.tasks.delayed", () => Current<int>(s => Policy(s, p => p.Delayed)), "{task}",
+            "Tasks waiting for their not-before time (delay_ms, not_before)");
+        _meter.CreateObservableGauge("lighthouse.tasks.retrying", () => Current<int>(s => Policy(s, p => p.Retrying)), "{task}",
+            "Tasks waiting for their retry's back-off to pass");
+        _meter.CreateObservableGauge("lighthouse.tasks.waiting_for_dependencies", () => Current<int>(s => Policy(s, p => p.WaitingForDependencies)), "{task}",
+            "Tasks waiting for their parents (after) to succeed");
+        _meter.CreateObservableGauge("lighthouse.tasks.waiting_for_concurrency_key", () => Current<int>(s => Policy(s, p => p.WaitingForKey)), "{task}",
+            "Tasks waiting for a slot of their concurrency key");
         _meter.CreateObservableGauge("lighthouse.slots", () => Current<int>(s => Slots(s.Nodes!)), "{slot}",
             "Slots of reachable worker nodes, busy or free");
         ProcessMetrics.AddTo(_meter);
@@ -116,6 +133,10 @@ public sealed class LighthouseMetrics : IDisposable
             new(reachable.Sum(n => n.FreeSlots), new KeyValuePair<string, object?>("state", "free")),
         ];
     }
+
+    /// <summary>One figure of the policies; nothing from a scheduler that does not give them.</summary>
+    private static IEnumerable<Measurement<T>> Policy<T>(Snapshot snapshot, Func<PolicyStatistics, T> read) where T : struct =>
+        snapshot.Statistics!.Policies is { } policies ? [new Measurement<T>(read(policies))] : [];
 
     private static IEnumerable<Measurement<int>> PerKey(ConcurrencyLimitsView? limits, Func<ConcurrencyKeyView, int> count) =>
         limits is null ? [] : limits.Keys.Select(k => new Measurement<int>(count(k), new KeyValuePair<string, object?>("key", k.Key)));

@@ -14,6 +14,9 @@ namespace Lighthouse.Host.Web.Metrics;
 /// </summary>
 internal static class MetricsEndpoint
 {
+    /// <summary>Statistics with the task policies' figures, listing no waiting task (a scrape needs only the counts).</summary>
+    private static readonly GetStatistics PolicyFigures = new(0);
+
     public static void MapMetricsEndpoint(this IEndpointRouteBuilder routes, LighthouseMetrics metrics, SchedulerGateway scheduler, ILogger logger)
     {
         routes.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, pipeline => pipeline.Use(async (context, next) =>
@@ -22,7 +25,7 @@ internal static class MetricsEndpoint
             try
             {
                 var queues = scheduler.Ask<QueuesView>(GetQueues.Instance, cancellation);
-                var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
+                var statistics = scheduler.Ask<StatisticsView>(PolicyFigures, cancellation);
                 var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
                 var limits = scheduler.Ask<ConcurrencyLimitsView>(GetConcurrencyLimits.Instance, cancellation);
                 await Task.WhenAll(queues, statistics, nodes, limits);

@@ -4,7 +4,7 @@ namespace Lighthouse.Host.Web.Monitor;
 
 /// <summary>
 /// Everything the monitor page shows, gathered at one moment: the cluster, the nodes with their running
-/// tasks, the queues, the oldest waiting task, the tasks no worker can take, statistics and history.
+/// tasks, the queues, the oldest waiting task, the tasks no worker can take, the tasks waiting for a policy, statistics and history.
 /// </summary>
 public sealed record Overview(
     DateTimeOffset GeneratedAt,
@@ -14,4 +14,8 @@ public sealed record Overview(
     QueuesView Queues,
     WaitingTasks Waiting,
     StatisticsView Statistics,
-    HistoryView History);
+    HistoryView History)
+{
+    /// <summary>Delayed, retrying, dependency- and key-waiting tasks (none from a scheduler that does not give the figures).</summary>
+    public PolicyWaiting Policies { get; init; } = PolicyWaiting.None;
+}

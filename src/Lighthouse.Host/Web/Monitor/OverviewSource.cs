@@ -9,7 +9,8 @@ namespace Lighthouse.Host.Web.Monitor;
 /// <see cref="CacheFor"/>. The queues list the <see cref="MaxUsersListed"/> busiest users and count the rest, so the page's poll
 /// stays small however many users queue (issue 13: 100,000 users of one task each made 7.5 MB of it, now 10 KB). Running
 /// tasks' progress and sample queued tasks with their pending reasons come from <see cref="ListTasks"/> of those users; the
-/// counts (queued, running, blocked) are the scheduler's own, over every task.
+/// counts (queued, running, blocked) are the scheduler's own, over every task. Tasks waiting for a policy (a delay, a retry, their
+/// parents, a concurrency key) are in no user queue: their counts and a few of them come with the statistics (<see cref="PolicyWaiting"/>).
 /// </summary>
 public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem system, TimeProvider clock)
 {
@@ -40,7 +41,7 @@ public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem syste
     {
         var nodes = scheduler.Ask<NodesView>(GetNodes.Instance, cancellation);
         var queues = scheduler.Ask<QueuesView>(new GetQueues(0, MaxUsersListed), cancellation);
-        var statistics = scheduler.Ask<StatisticsView>(GetStatistics.Instance, cancellation);
+        var statistics = scheduler.Ask<StatisticsView>(new GetStatistics(PolicyWaiting.MaxListed), cancellation);
         var history = scheduler.Ask<HistoryView>(GetHistory.Instance, cancellation);
         await Task.WhenAll(nodes, queues, statistics, history);
 
@@ -58,6 +59,9 @@ public sealed class OverviewSource(SchedulerGateway scheduler, ActorSystem syste
             queues.Result,
             WaitingTasks.Of(active, nodes.Result),
             statistics.Result,
-            history.Result);
+            history.Result)
+        {
+            Policies = PolicyWaiting.Of(statistics.Result.Policies),
+        };
     }
 }
