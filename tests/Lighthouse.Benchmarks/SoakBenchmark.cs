@@ -130,7 +130,12 @@ internal static class SoakBenchmark
         Console.WriteLine(warmedAt == TimeSpan.MaxValue
             ? $"retention never filled ({RetainedTasksMax:N0} finished tasks): the host's memory was still growing by design; no verdict"
             : $"warm-up: until {warmupEnd.TotalSeconds:0} s (retention full, {RetainedTasksMax:N0} finished tasks, at {warmedAt.TotalSeconds:0} s); {after.Count} samples after it");
-        if (warmedAt == TimeSpan.MaxValue || after.Count < 2) return false;
+        if (warmedAt == TimeSpan.MaxValue) return false;
+        if (after.Count < 2)
+        {
+            Console.WriteLine("too few samples after warm-up for a verdict: run longer (--minutes) or sample more often (--sample-seconds)");
+            return false;
+        }
         var flat = true;
         Console.WriteLine($"{"process",-8} {"RSS after warm-up",18} {"max after",12} {"last",12} {"max / first",12} {"last / first",13} verdict");
         for (var i = 0; i < names.Count; i++)
