@@ -34,6 +34,7 @@ internal static class LighthouseHost
 
     public static async Task<int> RunAsync(HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
+        NativeAllocator.KeepFreedMemoryReturnable();
         // The database first: one that is unreachable, damaged or held by another host is a clear error now, not
         // a journal retrying in the background while the host claims to be up.
         DatabaseLock? database = null;
