@@ -18,8 +18,8 @@ public sealed class JournalWarmup : UntypedPersistentActor
     /// <summary>Never written: its recovery finds nothing and reads nothing but the empty answers.</summary>
     public const string WarmupPersistenceId = "lighthouse-journal-warmup";
 
-    /// <summary>How long after this member is Up the warm-up starts: past the start-up's own burst of work.</summary>
-    public static readonly TimeSpan AfterUp = TimeSpan.FromSeconds(5);
+    /// <summary>How long after this member is Up the warm-up starts: past the start-up's own burst of work and, when hosts start together, past the cluster's forming (5 s once overlapped both on 2 cores).</summary>
+    public static readonly TimeSpan AfterUp = TimeSpan.FromSeconds(15);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
