@@ -57,6 +57,9 @@ public static class LighthouseNames
     /// </summary>
     public const string DowningLeaseKeeper = "lighthouse-downing-lease";
 
+    /// <summary>The name, under <c>/user</c>, of the short-lived actor that opens the journal on a scheduler host at start (<see cref="Persistence.JournalWarmup"/>).</summary>
+    public const string JournalWarmup = "lighthouse-journal-warmup";
+
     /// <summary>The cluster port of the host; the default seed of workers and the default target of clients.</summary>
     public const int DefaultClusterPort = 4053;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
+using Akka.Event;
 using Lighthouse.Membership;
 using Lighthouse.Protocol;
 using Lighthouse.Worker.Agent;
@@ -36,6 +37,9 @@ public sealed class WorkerHub
         CancelGrace = options.CancelGrace;
         RegistrationRetryMin = options.RegistrationRetryMin;
         RegistrationRetryMax = options.RegistrationRetryMax;
+        TaskNice = options.TaskNice;
+        // Per thread nice values are Linux's; elsewhere setpriority would lower the whole process, heartbeats and all.
+        TaskThreads = TaskNice is { } nice && OperatingSystem.IsLinux() ? new NicedTaskScheduler(nice) : null;
     }
 
     /// <summary>The configured node name, or null to derive one when started (see <see cref="ResolveNodeName"/>).</summary>
@@ -60,6 +64,12 @@ public sealed class WorkerHub
     public TimeSpan CancelGrace { get; }
     public TimeSpan RegistrationRetryMin { get; }
     public TimeSpan RegistrationRetryMax { get; }
+
+    /// <summary>The nice value of the threads running in-process handlers (<see cref="WorkerHubOptions.TaskNice"/>), or null.</summary>
+    public int? TaskNice { get; }
+
+    /// <summary>The threads that run in-process handlers at <see cref="TaskNice"/>, or null for the thread pool.</summary>
+    internal NicedTaskScheduler? TaskThreads { get; }
 
     /// <summary>Configures and checks a hub; throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public static WorkerHub Create(Action<WorkerHubOptions> configure)
@@ -91,6 +101,7 @@ public sealed class WorkerHub
         // With TLS in a cluster: answer the hosts' membership challenges, or be downed.
         LighthouseMembership.StartResponder(system);
         StopProcessesOnShutdown(system);
+        WarnOfTaskNice(system, node);
         return system.ActorOf(WorkerAgent.Props(this, node, scheduler), actorName);
     }
 
@@ -133,6 +144,16 @@ public sealed class WorkerHub
             await Task.WhenAll(processes.Select(p => p.StopAllAsync())).ConfigureAwait(false);
             return Done.Instance;
         });
+    }
+
+    /// <summary>Says at start when <see cref="TaskNice"/> cannot be what it asks: off Linux, or above the process's priority without privilege.</summary>
+    private void WarnOfTaskNice(ActorSystem system, string node)
+    {
+        if (TaskNice is not { } nice) return;
+        if (TaskThreads is null)
+            system.Log.Warning("worker hub \"{0}\": task nice {1} is ignored: a nice value per thread is Linux's, and in-process handlers run on the thread pool", node, nice);
+        else if (Posix.CurrentNice() is var own && nice < own)
+            system.Log.Warning("worker hub \"{0}\": task nice {1} is below this process's own nice {2}; unless the process is privileged, in-process handlers run at {2}", node, nice, own);
     }
 
     internal TaskHandler? Find(string taskName) => _handlers.GetValueOrDefault(taskName);

@@ -38,6 +38,19 @@ public sealed class WorkerHubOptions
     /// </summary>
     public IReadOnlyList<WorkerLane> Lanes => _lanes;
 
+    /// <summary>
+    /// The nice value, 0 to 19, of the threads that run in-process handlers (built-in and <c>Handle</c>d ones), or null
+    /// (the default) to run them on the .NET thread pool at the process's priority. With a value, each handler starts on
+    /// a thread of its own at that OS priority, so tasks that keep every core busy cannot delay the cluster's heartbeats
+    /// or, in a host, the scheduler, which run on the thread pool (Linux only: elsewhere it is ignored with a warning).
+    /// A handler's awaits come back to those threads unless it uses <c>ConfigureAwait(false)</c>. Process handlers
+    /// (<see cref="Exec"/>) take their own nice value, as before.
+    /// </summary>
+    public int? TaskNice { get; set; }
+
+    /// <summary>The highest nice value, the lowest OS priority.</summary>
+    public const int MaxNice = 19;
+
     /// <summary>Reports of one task's progress are at least this far apart (the latest one waits). Default 100 ms.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -154,6 +167,9 @@ public sealed class WorkerHubOptions
         if (Priorities.Min > Priorities.Max)
             return $"priority range {Priorities.Min}:{Priorities.Max}: the minimum {Priorities.Min} is above the maximum {Priorities.Max}";
         if (_handlers.Count == 0) return "no handlers: add one with Handle(...) or AddBuiltInHandlers()";
+        if (TaskNice is < 0 or > MaxNice)
+            return $"task nice {TaskNice}: the nice value of the threads running in-process handlers is from 0 to {MaxNice} (the lowest priority); " +
+                   "a handler thread above the process's own priority would compete with its heartbeats";
         if (ProgressInterval < TimeSpan.Zero) return $"progress interval {Describe(ProgressInterval)} is negative";
         if (CancelGrace <= TimeSpan.Zero) return $"cancel grace {Describe(CancelGrace)} is not positive";
         if (_handlers.Values.FirstOrDefault(h => h.Process is { } p && p.Options.StopGrace >= CancelGrace) is { } slow)

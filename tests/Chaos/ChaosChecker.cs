@@ -27,6 +27,10 @@ internal sealed class ChaosVerdict
     public int Phantoms { get; set; }
     public int JournalWriters { get; set; }
     public int InterleavedWriters { get; set; }
+
+    /// <summary>When each task started more than once started last (by the scheduler's clock): re-queued tasks started elsewhere.</summary>
+    public List<DateTimeOffset> ReStarts { get; } = [];
+
     public List<string> Violations { get; } = [];
 
     public bool Holds => Violations.Count == 0;
@@ -120,6 +124,7 @@ internal static class ChaosChecker
         {
             verdict.ReExecutedTasks++;
             verdict.ReExecutions += task.Attempts - 1;
+            if (task.StartedAt is { } started) verdict.ReStarts.Add(started);
         }
         if (task.Attempts > task.MaxAttempts)
         {

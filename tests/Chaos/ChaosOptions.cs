@@ -14,6 +14,9 @@ internal sealed record ChaosOptions(
     string RunDirectory,
     Action<string> Log)
 {
+    /// <summary>Echo tasks submitted as fast as possible before the faults start (<see cref="ChaosWarmup"/>); 0: none (the test suite's run).</summary>
+    public int WarmTasks { get; init; }
+
     /// <summary>Lanes submitting through one <c>LighthouseClient</c> that knows all three hosts.</summary>
     public int ClientLanes => Quick ? 3 : 4;
 

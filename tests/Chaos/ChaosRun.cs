@@ -9,12 +9,19 @@ internal sealed record ChaosReport(int Seed, TimeSpan Load, IReadOnlyList<FaultR
 {
     public bool Holds => Verdict.Holds;
 
+    /// <summary>Each <c>kill -9</c> of the scheduler's host, phase by phase (<see cref="ChaosTimeline"/>).</summary>
+    public IReadOnlyList<FailoverPhases> Timeline { get; init; } = [];
+
+    /// <summary>Echo tasks of the high-throughput phase before the faults (<see cref="ChaosOptions.WarmTasks"/>).</summary>
+    public int WarmTasks { get; init; }
+
     public string Text()
     {
         var v = Verdict;
         var lines = new List<string>
         {
-            $"chaos: seed {Seed}, {Load.TotalSeconds:0} s of load and faults on 3 hosts (PostgreSQL) + 3 workers; logs in {RunDirectory}",
+            $"chaos: seed {Seed}, {Load.TotalSeconds:0} s of load and faults on 3 hosts (PostgreSQL) + 3 workers" +
+            (WarmTasks > 0 ? $", after {WarmTasks:N0} warm-up echo tasks" : "") + $"; logs in {RunDirectory}",
             "",
             $"submissions {v.Submissions:N0}: accepted {v.Accepted:N0} ({v.AcceptedAnswerLost:N0} of them with the answer lost and found at the end), " +
             $"not accepted {v.NotAccepted:N0}, refused {v.Refused:N0}",
@@ -37,6 +44,8 @@ internal sealed record ChaosReport(int Seed, TimeSpan Load, IReadOnlyList<FaultR
                   "through a LighthouseClient knowing the 3 hosts) sent between the fault and the cluster whole again that waited over 1 s, else the first " +
                   "acceptance after the fault; over HTTP: the same for a probe posted to the hosts' APIs in turn; dispatch resumed: the same for the probes' " +
                   "starts on a worker; whole again: everything restarted, rejoined and registered, and still so 3 s later)");
+        lines.Add("");
+        lines.AddRange(ChaosTimeline.Text(Timeline));
         lines.Add("");
         lines.Add("faults:");
         lines.AddRange(Faults.Select(f => "  " + f));
@@ -85,6 +94,7 @@ internal static class ChaosRun
         options.Log($"chaos: cluster whole after {clock.Elapsed.TotalSeconds:0.0} s; load and faults for {options.Duration.TotalSeconds:0} s");
         try
         {
+            if (options.WarmTasks > 0) await ChaosWarmup.RunAsync(cluster, options.WarmTasks, options.Log, hard.Token);
             // Seeds for every lane first, so each lane's choices depend on the run's seed alone.
             var laneSeeds = Enumerable.Range(0, options.ClientLanes + options.HttpLanes).Select(_ => random.Next()).ToList();
             var probe = new ChaosProbe(history);
@@ -113,7 +123,8 @@ internal static class ChaosRun
             options.Log("chaos: checking");
             var verdict = await ChaosChecker.CheckAsync(history, cluster.Admin, options.Log, hard.Token);
             ChaosChecker.CheckJournalWriters(verdict, await cluster.JournalWritersAsync(hard.Token));
-            return new ChaosReport(options.Seed, loadTime, faults.Faults, verdict, history.Troubles, options.RunDirectory);
+            var timeline = ChaosTimeline.Read(options.RunDirectory, cluster, faults.Faults, verdict);
+            return new ChaosReport(options.Seed, loadTime, faults.Faults, verdict, history.Troubles, options.RunDirectory) { Timeline = timeline, WarmTasks = options.WarmTasks };
         }
         catch
         {

@@ -7,6 +7,8 @@ using Lighthouse.Client;
 using Lighthouse.Protocol;
 using Lighthouse.Security;
 
+using static Lighthouse.Benchmarks.BenchmarkPrograms;
+
 namespace Lighthouse.Benchmarks;
 
 /// <summary>
@@ -28,7 +30,6 @@ namespace Lighthouse.Benchmarks;
 /// </summary>
 internal static class EndToEndBenchmark
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan PhaseLimit = TimeSpan.FromMinutes(5);
 
     public static void Run(string[] args)
@@ -400,70 +401,9 @@ internal static class EndToEndBenchmark
         return worker;
     }
 
-    private static Task UntilRegistered(LighthouseClient client, IEnumerable<string> names) =>
-        Until(async () => (await client.GetNodesAsync()).Nodes,
-            nodes => names.All(name => nodes.Any(n => n.Node == name && n.State == WorkerNodeState.Reachable)),
-            DateTimeOffset.UtcNow + StartLimit, $"workers {string.Join(", ", names)} registered");
-
     private static async Task<IReadOnlyList<TaskInfo>> Infos(LighthouseClient client, IEnumerable<string> ids) =>
         await Task.WhenAll(ids.Select(id => client.GetAsync(id)));
 
-    private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, DateTimeOffset deadline, string what)
-    {
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"{what}: not by {deadline:HH:mm:ss}");
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The directory holding Lighthouse.sln, above the benchmark's build output or else above the current directory.</summary>
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Lighthouse.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Lighthouse.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}: run the benchmark inside the repository");
-    }
-
-    private static void Build(string root, string project)
-    {
-        Console.WriteLine($"building {project} (Release) ...");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
-        foreach (var argument in new[] { "build", project, "-c", "Release", "-nologo", "-v", "q" }) start.ArgumentList.Add(argument);
-        using var build = Process.Start(start) ?? throw new InvalidOperationException($"dotnet build {project} did not start");
-        build.WaitForExit();
-        if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
-    }
-
-    private sealed class DirectoryRemoval(string path) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-        }
-    }
-
-    private static string ProgramPath(string root, string relative)
-    {
-        var path = Path.Combine(root, relative);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build it with dotnet build -c Release (or drop --no-build)", path);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
-        finally { listener.Stop(); }
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     // ---- settings -----------------------------------------------------------------------------------------------
 
@@ -500,150 +440,6 @@ internal static class EndToEndBenchmark
             if (at < 0) return "sqlite";
             var value = at + 1 < args.Length ? args[at + 1] : "";
             return value is "sqlite" or "memory" ? value : throw new ArgumentException($"--store takes sqlite or memory, got \"{value}\"");
-        }
-
-        private static int Number(string[] args, string flag, int fallback)
-        {
-            var at = Array.IndexOf(args, flag);
-            if (at < 0) return fallback;
-            if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
-                throw new ArgumentException($"{flag} needs a positive whole number, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
-            return value;
-        }
-    }
-
-    // ---- child processes ----------------------------------------------------------------------------------------
-
-    /// <summary>A program run under <c>dotnet</c>, its recent output kept for error messages; killed (with its children) when disposed.</summary>
-    private sealed class ChildProcess : IDisposable
-    {
-        private const int TailLines = 200;
-        private static readonly ConcurrentDictionary<ChildProcess, bool> Started = new();
-
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _tail = new();
-        private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
-
-        private ChildProcess(string name, Process process)
-        {
-            Name = name;
-            _process = process;
-        }
-
-        public string Name { get; }
-
-        public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments)
-        {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(dll);
-            foreach (var argument in arguments) start.ArgumentList.Add(argument);
-            // The benchmark's cluster is described by its flags alone, never by the machine's LIGHTHOUSE_* settings.
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("LIGHTHOUSE_", StringComparison.Ordinal)).ToList())
-                start.Environment.Remove(key);
-            // A host at full speed seconds after its start, as README "Running a cluster" advises for a busy host
-            // (lighthouse-worker has this in its runtime configuration; lighthouse does not, for its one-shot commands).
-            start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
-            var child = new ChildProcess(name, new Process { StartInfo = start });
-            child._process.OutputDataReceived += (_, e) => child.Received(e.Data);
-            child._process.ErrorDataReceived += (_, e) => child.Received(e.Data);
-            child._process.Start();
-            Started[child] = true;
-            child._process.BeginOutputReadLine();
-            child._process.BeginErrorReadLine();
-            return child;
-        }
-
-        public static void KillAll()
-        {
-            foreach (var child in Started.Keys) child.Dispose();
-        }
-
-        /// <summary>Waits for an output line that matches; throws naming <paramref name="what"/> when none comes in time or the process exits first.</summary>
-        public string WaitForLine(Func<string, bool> match, TimeSpan limit, string what)
-        {
-            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_waiters)
-            {
-                // A line may have come before the wait began.
-                if (_tail.FirstOrDefault(match) is { } seen) return seen;
-                _waiters.Add((match, found));
-            }
-            var deadline = Stopwatch.StartNew();
-            while (!found.Task.Wait(TimeSpan.FromMilliseconds(100)))
-            {
-                if (_process.HasExited) throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before {what}:\n{Tail()}");
-                if (deadline.Elapsed > limit) throw new TimeoutException($"{Name}: no {what} within {limit}:\n{Tail()}");
-            }
-            return found.Task.Result;
-        }
-
-        /// <summary>Waits for the process to exit and returns its output (the last lines kept); throws when it overstays <paramref name="limit"/>.</summary>
-        public string WaitForExit(TimeSpan limit)
-        {
-            if (!_process.WaitForExit(limit)) throw new TimeoutException($"{Name} did not exit within {limit}:\n{Tail()}");
-            _process.WaitForExit();
-            return Tail();
-        }
-
-        /// <summary>SIGKILL, as <c>kill -9</c>: the process leaves its cluster without a word.</summary>
-        public void KillHard()
-        {
-            _process.Kill(entireProcessTree: false);
-            _process.WaitForExit(10_000);
-        }
-
-        public string Tail() => string.Join('\n', _tail);
-
-        public int Id => _process.Id;
-
-        /// <summary>User + system processor time the process has used so far.</summary>
-        public TimeSpan ProcessorTime
-        {
-            get
-            {
-                _process.Refresh();
-                return _process.TotalProcessorTime;
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!Started.TryRemove(this, out _)) return;
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            _process.Dispose();
-        }
-
-        private void Received(string? line)
-        {
-            if (line is null) return;
-            lock (_waiters)
-            {
-                _tail.Enqueue(line);
-                while (_tail.Count > TailLines) _tail.TryDequeue(out _);
-                for (var i = _waiters.Count - 1; i >= 0; i--)
-                {
-                    if (!_waiters[i].Match(line)) continue;
-                    _waiters[i].Found.TrySetResult(line);
-                    _waiters.RemoveAt(i);
-                }
-            }
         }
     }
 }

@@ -67,6 +67,15 @@ public sealed class WorkerHubOptionsTests
         Assert.StartsWith(message, refused.Message);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(20)]
+    public void A_task_nice_outside_0_to_19_is_refused(int nice)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => WorkerHub.Create(o => { o.TaskNice = nice; o.Handle("x", Nothing); }));
+        Assert.StartsWith($"worker hub: task nice {nice}: the nice value of the threads running in-process handlers is from 0 to 19", refused.Message);
+    }
+
     [Fact]
     public void A_hub_without_handlers_is_refused()
     {

@@ -67,6 +67,13 @@ public sealed class LighthouseScheduler
         {
             scheduler = BackoffSupervisor.Props(Backoff.OnStop(
                 scheduler, "scheduler", minBackoff: TimeSpan.FromSeconds(1), maxBackoff: TimeSpan.FromSeconds(30), randomFactor: 0.2, maxNrOfRetries: -1));
+            // Every host, standby or not, opens the journal before it is needed rather than inside a fail-over
+            // (JournalWarmup); a while after joining, so as not to add to a starting process's own pauses, which
+            // the chaos harness saw get freshly restarted hosts downed on a loaded machine.
+            Cluster.Get(system).RegisterOnMemberUp(() => system.Scheduler.Advanced.ScheduleOnce(JournalWarmup.AfterUp, () =>
+            {
+                if (!system.WhenTerminated.IsCompleted) system.ActorOf(JournalWarmup.Props(chosen), LighthouseNames.JournalWarmup);
+            }));
         }
         system.ActorOf(
             ClusterSingletonManager.Props(

@@ -31,6 +31,10 @@ public static class ServeCommand
         directory ($XDG_DATA_HOME/lighthouse, else ~/.local/share/lighthouse; --data-dir changes it), or in
         PostgreSQL (lighthouse.persistence; needed for several hosts). docs/durability.md has the guarantees.
 
+        The local worker runs the built-in handlers with one slot per processor but one, on threads at nice 10,
+        so that busy tasks leave the scheduler and the heartbeats a core and the first claim on it
+        (lighthouse.host.local-worker { slots, nice }; --no-local-worker turns it off).
+
         Off loopback the cluster port needs mutual TLS (--tls-cert/--tls-key/--tls-ca, files made by
         `lighthouse certs`), or --insecure on a network you trust. README "Running on a network".
 

@@ -14,7 +14,7 @@ namespace Lighthouse.Host.Serve;
 /// anything starts. <see cref="Akka"/> is the ActorSystem's configuration: the composed one with the scheduler role
 /// ensured and the settings every scheduler host needs (<see cref="LighthouseScheduler.RequiredConfig"/>) beneath it.
 /// </summary>
-/// <param name="LocalWorkerSlots">The in-process worker's slots, or null when it is off.</param>
+/// <param name="LocalWorker">The in-process worker (<c>lighthouse.host.local-worker</c>), or null when it is off.</param>
 /// <param name="Http">The web monitor and HTTP API, or null when off.</param>
 /// <param name="Durability">Where the scheduler persists its events (<c>lighthouse.persistence</c>).</param>
 /// <param name="Tls">Where the TLS files are (<c>lighthouse.tls</c>), and whether plaintext off loopback is allowed.</param>
@@ -25,7 +25,7 @@ public sealed record HostSettings(
     string PublicHostname,
     int Port,
     IReadOnlyList<string> Seeds,
-    int? LocalWorkerSlots,
+    LocalWorkerSettings? LocalWorker,
     WebOptions? Http,
     SchedulerSettings Scheduler,
     SqlDurabilitySettings Durability,
@@ -36,7 +36,6 @@ public sealed record HostSettings(
     public bool InsecureOffLoopback => Credentials is null && !(RemoteTls.IsLoopback(Hostname) && (PublicHostname.Length == 0 || RemoteTls.IsLoopback(PublicHostname)));
 
     private const string Roles = "akka.cluster.roles";
-    private const string LocalWorkerSlotsKey = "lighthouse.host.local-worker.slots";
 
     /// <summary>
     /// Reads and checks <paramref name="config"/>; throws <see cref="ServeConfigurationException"/> naming the key and
@@ -79,14 +78,7 @@ public sealed record HostSettings(
         foreach (var seed in seeds) CheckSeed(seed);
         seeds = seeds.Select(seed => WithScheme(seed, credentials is not null)).ToList();
 
-        int? localWorker = null;
-        if (HostValues.Switch(Text(config, HostConfiguration.LocalWorkerEnabled), HostConfiguration.LocalWorkerEnabled))
-        {
-            var slotsText = Text(config, LocalWorkerSlotsKey);
-            if (!int.TryParse(slotsText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slots))
-                throw new ServeConfigurationException($"{LocalWorkerSlotsKey} = \"{slotsText}\": not a number of slots (0 means one per processor)");
-            localWorker = slots == 0 ? Environment.ProcessorCount : slots;
-        }
+        var localWorker = LocalWorkerSection.Read(config);
 
         var http = HttpSection.Read(config, credentials);
 

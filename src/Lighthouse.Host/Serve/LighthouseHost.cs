@@ -34,6 +34,7 @@ internal static class LighthouseHost
 
     public static async Task<int> RunAsync(HostSettings settings, TextWriter stdout, TextWriter stderr)
     {
+        NativeAllocator.KeepFreedMemoryReturnable();
         // The database first: one that is unreachable, damaged or held by another host is a clear error now, not
         // a journal retrying in the background while the host claims to be up.
         DatabaseLock? database = null;
@@ -65,9 +66,9 @@ internal static class LighthouseHost
             akka.AddHocon(settings.Akka, HoconAddMode.Prepend)
                 .WithLighthouseTls(settings.Credentials)
                 .WithLighthouseSqlScheduler(settings.Durability, settings.Scheduler);
-            if (settings.LocalWorkerSlots is { } slots)
+            if (settings.LocalWorker is { } local)
             {
-                akka.WithLighthouseWorker(o => { o.Slots = slots; o.AddBuiltInHandlers(); },
+                akka.WithLighthouseWorker(o => { o.Slots = local.Slots; o.TaskNice = local.Nice; o.AddBuiltInHandlers(); },
                     (_, registry) => registry.Get<LighthouseScheduler>());
             }
             akka.WithActors((system, _) =>
@@ -167,7 +168,12 @@ internal static class LighthouseHost
             .OrderBy(m => m, Member.AgeOrdering)
             .FirstOrDefault();
         var at = singleton is null || singleton.Address.Equals(cluster.SelfAddress) ? "this node" : singleton.Address.ToString();
-        var worker = settings.LocalWorkerSlots is { } slots ? $"{slots} slots" : "off";
+        var worker = settings.LocalWorker switch
+        {
+            null => "off",
+            { Nice: { } nice } local => $"{local.Slots} slots at nice {nice}",
+            var local => $"{local.Slots} slots",
+        };
         stdout.WriteLine($"lighthouse up at {cluster.SelfAddress} (scheduler singleton: {at}, local worker: {worker}, monitor: {monitor ?? "off"})");
         stdout.Flush();
     }

@@ -153,6 +153,25 @@ internal static partial class LaunchValues
         return nice;
     }
 
+    /// <summary>
+    /// The downing rule, as the hosts' <c>lighthouse.host.downing</c> names it: auto (whatever the configuration says,
+    /// keep-majority by default), keep-majority or lease-majority.
+    /// </summary>
+    public static string Downing(string text, string where)
+    {
+        var rule = text.Trim().ToLowerInvariant();
+        if (rule is "auto" or "keep-majority" or "lease-majority") return rule;
+        throw Bad(where, text, "expected auto, keep-majority or lease-majority, the rule the hosts' lighthouse.host.downing names");
+    }
+
+    /// <summary>The nice value of the threads running the built-in handlers: 0 to 19 (lowest), never above the heartbeats' priority.</summary>
+    public static int TaskNice(string text, string where)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var nice) || nice > WorkerHubOptions.MaxNice)
+            throw Bad(where, text, $"a task nice is a whole number from 0 to {WorkerHubOptions.MaxNice} (the lowest priority): the built-in handlers' threads may only yield to the worker's own");
+        return nice;
+    }
+
     /// <summary>A nice value, -20 (highest priority) to 19 (lowest).</summary>
     public static int Nice(string text, string where)
     {

@@ -6,7 +6,7 @@ namespace Lighthouse.Worker.Cli;
 
 /// <summary>
 /// <c>lighthouse-worker [--config FILE] [--seed HOST:PORT]... [--name N] [--slots N] [--resources cpu=4,gpu=1]
-/// [--priority-range MIN:MAX] [--lane SLOTS:MIN:MAX[:NICE]]... [--port P] [--exec NAME=COMMAND]... [--nice N]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
+/// [--priority-range MIN:MAX] [--lane SLOTS:MIN:MAX[:NICE]]... [--port P] [--exec NAME=COMMAND]... [--nice N] [--task-nice N] [--downing RULE]</c>. Values are read by <see cref="LaunchValues"/> so the command line and
 /// the config file refuse the same things with the same words; any bad argument is one line on stderr and exit 2.
 /// </summary>
 public static class WorkerCommandLine
@@ -58,7 +58,9 @@ public static class WorkerCommandLine
         Option<bool> Insecure,
         Option<string[]> Exec,
         Option<string> Nice,
-        Option<string[]> Lanes);
+        Option<string[]> Lanes,
+        Option<string> TaskNice,
+        Option<string> Downing);
 
     /// <summary>Runs the worker until it is stopped; bad arguments print one line on <paramref name="stderr"/> and return 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -115,10 +117,12 @@ public static class WorkerCommandLine
         var port = parsed.GetValue(options.Port) is { } port0 ? LaunchValues.Port(port0, "--port", port0, allowZero: true) : file?.Port;
 
         var nice = parsed.GetValue(options.Nice) is { } nice0 ? LaunchValues.Nice(nice0, "--nice") : file?.Nice;
+        var taskNice = parsed.GetValue(options.TaskNice) is { } taskNice0 ? LaunchValues.TaskNice(taskNice0, "--task-nice") : file?.TaskNice;
         var exec = ExecHandlers(parsed.GetValue(options.Exec) ?? [], file?.Exec ?? []);
+        var downing = parsed.GetValue(options.Downing) is { } downing0 ? LaunchValues.Downing(downing0, "--downing") : file?.Downing;
 
         var launch = new WorkerLaunch(file?.Path, file?.Config ?? Akka.Configuration.Config.Empty, seeds, name, slots, resources, priorities, port,
-            Exec: exec, Nice: nice, Lanes: lanes);
+            Exec: exec, Nice: nice, Lanes: lanes, TaskNice: taskNice, Downing: downing);
         return WithTls(launch, parsed, options);
     }
 
@@ -212,11 +216,13 @@ public static class WorkerCommandLine
             new Option<bool>("--insecure") { Description = "Allow listening off loopback without TLS (a warning is logged). Only on a network you trust." },
             new Option<string[]>("--exec") { Description = "Run a program for each task of a name (repeatable): payload JSON on its stdin, result JSON on its stdout; see docs/workers.md. Words are split like a shell's; no shell runs.", HelpName = "NAME=COMMAND" },
             new Option<string>("--nice") { Description = "The OS priority (nice, -20..19) of this worker process; its task processes inherit it unless their handler sets one.", HelpName = "N" },
-            new Option<string[]>("--lane") { Description = "A slot group (repeatable, instead of --slots and --priority-range): SLOTS tasks at once of priorities MIN to MAX, their processes at nice NICE (a value below the worker's own needs root or CAP_SYS_NICE). Lanes may not share a priority.", HelpName = "SLOTS:MIN:MAX[:NICE]" });
+            new Option<string[]>("--lane") { Description = "A slot group (repeatable, instead of --slots and --priority-range): SLOTS tasks at once of priorities MIN to MAX, their processes at nice NICE (a value below the worker's own needs root or CAP_SYS_NICE). Lanes may not share a priority.", HelpName = "SLOTS:MIN:MAX[:NICE]" },
+            new Option<string>("--task-nice") { Description = "The OS priority (nice, 0..19) of the threads running the built-in handlers, below the heartbeats' (Linux). Default: the worker's own, on the thread pool.", HelpName = "N" },
+            new Option<string>("--downing") { Description = "The hosts' downing rule (their lighthouse.host.downing): keep-majority, lease-majority (two hosts on PostgreSQL) or auto (the config file's, else keep-majority).", HelpName = "RULE" });
         var root = new RootCommand(Description + Environment.NewLine + Details)
         {
             options.Config, options.Seeds, options.Name, options.Slots, options.Resources, options.Priorities, options.Port,
-            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure, options.Exec, options.Nice, options.Lanes,
+            options.TlsCertificate, options.TlsKey, options.TlsAuthority, options.Insecure, options.Exec, options.Nice, options.Lanes, options.TaskNice, options.Downing,
         };
         return (root, options);
     }

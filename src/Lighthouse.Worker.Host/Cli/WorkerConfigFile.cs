@@ -16,6 +16,8 @@ namespace Lighthouse.Worker.Cli;
 ///   seeds = ["10.0.0.1:4053", "10.0.0.2:4053"]
 ///   port = 4054
 ///   nice = 5
+///   task-nice = 10               # the built-in handlers' threads
+///   downing = lease-majority     # the hosts' lighthouse.host.downing
 ///   lanes = [                    # instead of slots and priority-range
 ///     { slots = 4, min-priority = 0, max-priority = 9, nice = 10 }
 ///     { slots = 4, min-priority = 10, max-priority = 99 }
@@ -47,6 +49,8 @@ internal sealed class WorkerConfigFile
     public IReadOnlyList<SeedNode>? Seeds { get; private init; }
     public int? Port { get; private init; }
     public int? Nice { get; private init; }
+    public int? TaskNice { get; private init; }
+    public string? Downing { get; private init; }
     public IReadOnlyList<ExecHandler>? Exec { get; private init; }
     public IReadOnlyList<WorkerLane>? Lanes { get; private init; }
 
@@ -96,6 +100,8 @@ internal sealed class WorkerConfigFile
             Seeds = section.HasPath("seeds") ? section.GetStringList("seeds").Select(s => LaunchValues.Seed(s, Where("seeds"))).ToList() : null,
             Resources = section.HasPath("resources") ? ReadResources(section.GetConfig("resources"), Where("resources")) : null,
             Nice = Text("nice") is { } nice ? LaunchValues.Nice(nice, Where("nice")) : null,
+            TaskNice = Text("task-nice") is { } taskNice ? LaunchValues.TaskNice(taskNice, Where("task-nice")) : null,
+            Downing = Text("downing") is { } downing ? LaunchValues.Downing(downing, Where("downing")) : null,
             Exec = section.HasPath("exec") ? ReadExec(section.GetValue("exec"), Where("exec")) : null,
         };
     }

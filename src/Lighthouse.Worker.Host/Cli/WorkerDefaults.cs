@@ -27,8 +27,8 @@ internal static class WorkerDefaults
               stable-after = 1s
               # The same downing rule as the host's: the majority is counted over scheduler members, so a
               # lone host survives its dead workers whichever member leads. Hosts set to lease-majority
-              # (lighthouse.host.downing, two hosts on PostgreSQL) need active-strategy = lease-majority in the
-              # worker's config file too; its lease is taken by a host it reaches (DelegatedLease).
+              # (lighthouse.host.downing, two hosts on PostgreSQL) need the same rule on every worker
+              # (--downing lease-majority); its lease is taken by a host it reaches (DelegatedLease).
               active-strategy = keep-majority
               keep-majority.role = "scheduler"
             }

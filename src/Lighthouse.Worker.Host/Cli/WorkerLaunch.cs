@@ -25,9 +25,12 @@ public sealed record WorkerLaunch(
     bool InsecureOffLoopback = false,
     IReadOnlyList<ExecHandler>? Exec = null,
     int? Nice = null,
-    IReadOnlyList<WorkerLane>? Lanes = null)
+    IReadOnlyList<WorkerLane>? Lanes = null,
+    int? TaskNice = null,
+    string? Downing = null)
 {
     private const string MaxPayloadKey = "lighthouse.scheduler.max-payload-bytes";
+    private const string ActiveStrategy = "akka.cluster.split-brain-resolver.active-strategy";
 
     /// <summary>The process handlers, by task name: <c>--exec</c> and <c>lighthouse.worker.exec</c>.</summary>
     public IReadOnlyList<ExecHandler> ExecHandlers => Exec ?? [];
@@ -47,6 +50,7 @@ public sealed record WorkerLaunch(
             options.NodeName = Name;
             options.Slots = Slots;
             options.Priorities = Priorities;
+            options.TaskNice = TaskNice;
             foreach (var lane in Lanes ?? []) options.Lane(lane.Slots, lane.Priorities.Min, lane.Priorities.Max, lane.Nice);
             foreach (var (name, quantity) in Resources) options.Resource(name, quantity);
             options.AddBuiltInHandlers();
@@ -77,6 +81,8 @@ public sealed record WorkerLaunch(
         var hocon = new StringBuilder();
         hocon.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", Seeds.Select(s => Quote(s.AddressFor(Tls is not null))))}]");
         hocon.AppendLine($"akka.cluster.roles = [{string.Join(", ", roles.Select(Quote))}]");
+        // The hosts' rule (docs/durability.md "How many scheduler hosts"): a worker may lead, and then its resolver decides.
+        if (Downing is "keep-majority" or "lease-majority") hocon.AppendLine($"{ActiveStrategy} = {Downing}");
         if (Port is { } port) hocon.AppendLine($"akka.remote.dot-netty.tcp.port = {port.ToString(CultureInfo.InvariantCulture)}");
         return ConfigurationFactory.ParseString(hocon.ToString())
             .WithFallback(Tls is null ? ConfigurationFactory.ParseString("") : RemoteTls.TransportConfig)

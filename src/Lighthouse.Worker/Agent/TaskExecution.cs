@@ -18,10 +18,15 @@ internal static class TaskExecution
     /// once, without waiting for a handler that ignores its token.
     /// </summary>
     /// <param name="laneNice">The nice value of the task's lane, for a process handler that sets none of its own.</param>
-    public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation, int? laneNice = null)
+    /// <param name="threads">Where an in-process handler runs (<see cref="WorkerHub.TaskThreads"/>); null for the thread pool.</param>
+    public static Task<TaskOutcome> RunAsync(StartTask start, TaskHandler handler, IProgress<double> progress, CancellationTokenSource cancellation,
+        int? laneNice = null, NicedTaskScheduler? threads = null)
     {
-        // Task.Run: a handler that blocks before its first await must hold neither the agent nor the timeout.
-        var work = Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token, laneNice));
+        // Off the agent's thread: a handler that blocks before its first await must hold neither the agent nor the timeout.
+        // A process handler stays on the thread pool: its program inherits the nice value of the thread that spawns it.
+        var work = threads is not null && handler.Process is null
+            ? threads.Run(() => InvokeAsync(start, handler, progress, cancellation.Token, laneNice))
+            : Task.Run(() => InvokeAsync(start, handler, progress, cancellation.Token, laneNice));
         // Without a timeout there is nothing to wait beside the handler: no timer, no second task.
         if (start.Timeout is { } own && (handler.Timeout is not { } limit || own <= limit))
             return WithinAsync(work, own, start, cancellation, taskTimeout: true);

@@ -375,9 +375,12 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
         var task = _tasks.Add(start, _hub.ProgressInterval);
         var self = Self;
         var (taskId, run) = (task.TaskId, task.Run);
-        var progress = new ProgressReporter(percent => self.Tell(new HandlerProgressed(taskId, run, percent)));
+        // From a handler on a lowered thread, the Tell goes through the relay (see NicedTaskScheduler).
+        var progress = _hub.TaskThreads is { } threads && handler.Process is null
+            ? new ProgressReporter(percent => threads.Post(() => self.Tell(new HandlerProgressed(taskId, run, percent))))
+            : new ProgressReporter(percent => self.Tell(new HandlerProgressed(taskId, run, percent)));
         var laneNice = task.Lane >= 0 ? _hub.Lanes![task.Lane].Nice : null;
-        TaskExecution.RunAsync(start, handler, progress, task.Cancellation, laneNice).PipeTo(self,
+        TaskExecution.RunAsync(start, handler, progress, task.Cancellation, laneNice, _hub.TaskThreads).PipeTo(self,
             success: outcome => new TaskEnded(taskId, run, outcome),
             failure: e => new TaskEnded(taskId, run, new TaskOutcome.Failed(TaskErrors.Describe(e))));
     }

@@ -23,6 +23,21 @@ public sealed class DependencyTests
     private static string Rejection(object? reply) => Assert.IsType<SubmissionRejected>(reply).Reason;
 
     [Fact]
+    public void A_parent_with_many_children_lists_the_oldest_hundred_in_order()
+    {
+        var h = new StateHarness();
+        var a = h.Submit();
+        var children = Enumerable.Range(0, 250).Select(_ => Child(h, a)).ToList();
+        // Release a few of the oldest (cancelled) so the oldest still waiting are not simply the first submitted.
+        foreach (var cancelled in children.Take(5)) h.Do(h.State.DecideCancel(cancelled, h.Now));
+
+        var listed = h.Status(a).Dependents;
+
+        Assert.Equal(SchedulerState.MaxListedDependents, listed!.Count);
+        Assert.Equal(children.Skip(5).Take(SchedulerState.MaxListedDependents), listed);
+    }
+
+    [Fact]
     public void A_child_starts_only_after_every_parent_succeeded()
     {
         var h = new StateHarness();

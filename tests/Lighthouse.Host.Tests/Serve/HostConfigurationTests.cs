@@ -25,7 +25,7 @@ public sealed class HostConfigurationTests
 
         Assert.Equal(("127.0.0.1", "", 4053), (settings.Hostname, settings.PublicHostname, settings.Port));
         Assert.Empty(settings.Seeds);
-        Assert.Equal(Environment.ProcessorCount, settings.LocalWorkerSlots);
+        Assert.Equal(new LocalWorkerSettings(Math.Max(1, Environment.ProcessorCount - 1), Nice: 10), settings.LocalWorker);
         Assert.Equal("http://127.0.0.1:9000", settings.Http!.Url);
         Assert.Null(settings.Http.BearerToken);
         Assert.Equal(1024 * 1024, settings.Http.MaxBodyBytes);
@@ -118,11 +118,20 @@ public sealed class HostConfigurationTests
     [Fact]
     public void No_local_worker_turns_it_off_and_a_file_can_size_it()
     {
-        using var file = new TempFile("lighthouse.host.local-worker.slots = 3");
+        using var file = new TempFile("lighthouse.host.local-worker { slots = 3, nice = 19 }");
+        using var pool = new TempFile("lighthouse.host.local-worker.nice = off");
 
-        Assert.Null(Settings(new ServeArguments(NoLocalWorker: true)).LocalWorkerSlots);
-        Assert.Equal(3, Settings(new ServeArguments(ConfigFile: file.Path)).LocalWorkerSlots);
+        Assert.Null(Settings(new ServeArguments(NoLocalWorker: true)).LocalWorker);
+        Assert.Equal(new LocalWorkerSettings(3, 19), Settings(new ServeArguments(ConfigFile: file.Path)).LocalWorker);
+        Assert.Null(Settings(new ServeArguments(ConfigFile: pool.Path)).LocalWorker!.Nice);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(8, 7)]
+    public void By_default_the_local_worker_leaves_one_processor_to_the_scheduler(int processors, int slots) =>
+        Assert.Equal(slots, LocalWorkerSection.DefaultSlots(processors));
 
     [Fact]
     public void A_host_keeps_its_own_roles_and_is_always_a_scheduler_member()
@@ -176,7 +185,10 @@ public sealed class HostConfigurationTests
     [InlineData("akka.actor.provider = remote", "akka.actor.provider = \"remote\": a Lighthouse host is a cluster member; use cluster")]
     [InlineData("akka.cluster.seed-nodes = [\"akka.tcp://other@10.0.0.1:4053\"]", "akka.cluster.seed-nodes: \"akka.tcp://other@10.0.0.1:4053\" must name the system \"lighthouse\" with a host and port, e.g. akka.tcp://lighthouse@10.0.0.1:4053")]
     [InlineData("akka.cluster.seed-nodes = [\"10.0.0.1:4053\"]", "akka.cluster.seed-nodes: \"10.0.0.1:4053\" is not an Akka address such as akka.tcp://lighthouse@10.0.0.1:4053")]
-    [InlineData("lighthouse.host.local-worker.slots = -2", "lighthouse.host.local-worker.slots = \"-2\": not a number of slots (0 means one per processor)")]
+    [InlineData("lighthouse.host.local-worker.slots = -2", "lighthouse.host.local-worker.slots = \"-2\": not a number of slots (0 means one per processor but one)")]
+    [InlineData("lighthouse.host.local-worker.nice = 20", "lighthouse.host.local-worker.nice = \"20\": not a nice value from 0 to 19 (the lowest priority), or off")]
+    [InlineData("lighthouse.host.local-worker.nice = -5", "lighthouse.host.local-worker.nice = \"-5\": not a nice value from 0 to 19")]
+    [InlineData("lighthouse.host.local-worker.nice = low", "lighthouse.host.local-worker.nice = \"low\": not a nice value from 0 to 19")]
     [InlineData("lighthouse.host.local-worker.enabled = maybe", "lighthouse.host.local-worker.enabled = \"maybe\": not on or off")]
     [InlineData("lighthouse.scheduler.strategy = fastest", "lighthouse.scheduler.strategy = \"fastest\" is invalid")]
     [InlineData("lighthouse.host.http.hostname = \"0.0.0.0\"", "refusing to serve the HTTP API on http://0.0.0.0:9000 without a bearer token")]

@@ -75,6 +75,19 @@ public sealed partial class HealthAndMetricsTests
         Assert.DoesNotContain("lighthouse_tasks_queued", down.Keys);
     }
 
+    [Fact]
+    public async Task Metrics_give_the_host_process_resident_memory_managed_heap_and_committed_memory_in_bytes()
+    {
+        await using var web = await WebHarness.Start();
+
+        var samples = await Scrape(web);
+
+        // Whatever the test process holds, both are real sizes: more than a megabyte, less than the machine.
+        Assert.InRange(samples["process_resident_memory_bytes"], 1 << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        Assert.InRange(samples["dotnet_gc_heap_bytes"], 1 << 20, samples["process_resident_memory_bytes"]);
+        Assert.InRange(samples["dotnet_gc_committed_bytes"], 1 << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+    }
+
     private static async Task RunToEnd(WebHarness web, params (string Name, int Count)[] batches)
     {
         var ids = new List<string>();

@@ -38,6 +38,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.Equal(0, report.Verdict.WrongResults);
             Assert.Equal(0, report.Verdict.InterleavedWriters);
             Assert.True(report.Holds, $"seed {Seed}: {string.Join("\n", report.Verdict.Violations.Take(20))}\nlogs in {runDirectory}");
+            // Every kill of the scheduler's host is traced through the survivors' logs to the successor's recovery.
+            var kills = report.Faults.Where(f => f.Kind == FaultKind.KillSchedulerHost).Select(f => f.Number).ToList();
+            Assert.Equal(kills, report.Timeline.Select(t => t.Fault));
+            Assert.All(report.Timeline, t => Assert.All(t.Phases.Take(5), p => Assert.True(p.At is not null, $"fault #{t.Fault}: phase \"{p.Phase}\" not found in the logs: {t}")));
             Directory.Delete(runDirectory, recursive: true);
         }
         finally

@@ -33,7 +33,7 @@ public sealed class ExampleConfigTests
         Assert.Equal(["akka.ssl.tcp://lighthouse@10.0.0.1:4053"], settings.Seeds);
         Assert.Equal("/etc/lighthouse/ca/ca.crt", HostConfiguration.Compose(new ServeArguments(ConfigFile: path), new Dictionary<string, string>()).GetString("lighthouse.tls.ca"));
         Assert.Equal(LighthouseRole.Host, settings.Credentials!.Identity.Role);
-        Assert.Null(settings.LocalWorkerSlots);
+        Assert.Null(settings.LocalWorker);
         // TLS is on, so the monitor and API serve HTTPS with the host's certificate.
         Assert.Equal("https://0.0.0.0:9000", settings.Http!.Url);
         Assert.Same(settings.Credentials.Certificate, settings.Http.Certificate);

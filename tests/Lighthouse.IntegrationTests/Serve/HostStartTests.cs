@@ -1,6 +1,7 @@
 using System.Net;
 using Lighthouse.IntegrationTests.Fixtures;
 using Lighthouse.Protocol;
+using Lighthouse.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lighthouse.IntegrationTests.Serve;
@@ -48,7 +49,7 @@ public sealed class HostStartTests(ITestOutputHelper output)
             ["LIGHTHOUSE_HTTP_PORT"] = httpPort.ToString(),
         }, port, httpPort));
         var up = HostProcess.UpLinePattern().Match((await host.WaitUntilUpAsync()).Text);
-        Assert.Equal(($"akka.tcp://lighthouse@127.0.0.1:{port}", $"{Environment.ProcessorCount} slots"), (up.Groups["address"].Value, up.Groups["worker"].Value));
+        Assert.Equal(($"akka.tcp://lighthouse@127.0.0.1:{port}", $"{Math.Max(1, Environment.ProcessorCount - 1)} slots at nice 10"), (up.Groups["address"].Value, up.Groups["worker"].Value));
 
         var client = await cluster.ConnectAsync(host);
         var id = await client.SubmitAsync("echo", "{\"hello\": \"world\"}", "alice");
@@ -60,6 +61,47 @@ public sealed class HostStartTests(ITestOutputHelper output)
         host.Signal(ManagedProcess.SigInt);
         Assert.Equal(0, await host.WaitForExitAsync(Limit));
     }
+
+    [Fact]
+    public async Task The_local_worker_runs_a_cpu_task_on_a_thread_at_nice_10_and_leaves_every_other_thread_at_the_hosts_priority()
+    {
+        await using var cluster = new LocalCluster();
+        var host = await cluster.StartHostAsync(localWorker: true);
+        var client = await cluster.ConnectAsync(host);
+        var own = Nice(File.ReadAllText($"/proc/{host.Id}/stat")); // the main thread's
+
+        var id = await client.SubmitAsync("cpu", "{\"ms\": 60000}", "alice");
+        var threads = await Eventually.Until(() => Task.FromResult(Threads(host.Id)), t => t.Contains(("lighthouse-task", 10)), Limit,
+            "a lighthouse-task thread at nice 10 in the host", t => string.Join(", ", t));
+
+        // The scheduler, Akka's dispatchers, the heartbeats and the web API stay where the host runs.
+        Assert.True(own < 10, $"the test needs a host below nice 10; it runs at {own}");
+        Assert.All(threads.Where(t => t.Nice != own), t => Assert.Equal(("lighthouse-task", 10), t));
+        await client.CancelAsync(id);
+    }
+
+    /// <summary>Each thread of process <paramref name="pid"/>: its name (field 2 of its stat) and nice value (field 19).</summary>
+    private static List<(string Name, int Nice)> Threads(int pid)
+    {
+        var threads = new List<(string, int)>();
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                threads.Add((stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], Nice(stat)));
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+        return threads;
+    }
+
+    /// <summary>Field 19 of a /proc stat line; field 2, the name in parentheses, may hold spaces, so count from its end.</summary>
+    private static int Nice(string stat) =>
+        int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_1MiB_echo_payload_crosses_the_wire_both_ways()

@@ -86,6 +86,28 @@ public sealed class WorkerConfigFileTests : IDisposable
         Assert.Equal("scheduler", config.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
     }
 
+    [Fact]
+    public void Downing_takes_the_hosts_rule_from_the_option_over_the_file()
+    {
+        const string Strategy = "akka.cluster.split-brain-resolver.active-strategy";
+        Assert.Equal("lease-majority", WorkerCommandLine.Parse(["--downing", "lease-majority"]).AkkaConfig().GetString(Strategy));
+        Assert.Equal("lease-majority", WorkerCommandLine.Parse(["--config", Write("lighthouse.worker.downing = lease-majority")]).AkkaConfig().GetString(Strategy));
+        Assert.Equal("keep-majority", WorkerCommandLine.Parse(["--config", Write("lighthouse.worker.downing = lease-majority"), "--downing", "keep-majority"]).AkkaConfig().GetString(Strategy));
+        // auto keeps what the configuration says: the file's own Akka setting, else keep-majority.
+        Assert.Equal("keep-majority", WorkerCommandLine.Parse(["--downing", "auto"]).AkkaConfig().GetString(Strategy));
+        Assert.Equal("lease-majority", WorkerCommandLine.Parse(["--config", Write($"{Strategy} = lease-majority"), "--downing", "auto"]).AkkaConfig().GetString(Strategy));
+    }
+
+    [Fact]
+    public void A_downing_rule_the_hosts_do_not_have_is_refused()
+    {
+        const string Problem = "expected auto, keep-majority or lease-majority, the rule the hosts' lighthouse.host.downing names";
+        Assert.Equal($"--downing \"keep-oldest\": {Problem}",
+            Assert.Throws<WorkerUsageException>(() => WorkerCommandLine.Parse(["--downing", "keep-oldest"])).Message);
+        Assert.Equal($"{_path}: lighthouse.worker.downing \"static-quorum\": {Problem}",
+            Assert.Throws<WorkerUsageException>(() => WorkerCommandLine.Parse(["--config", Write("lighthouse.worker.downing = static-quorum")])).Message);
+    }
+
     [Theory]
     [InlineData("lighthouse.worker.slots = many", "lighthouse.worker.slots \"many\": not a whole number")]
     [InlineData("lighthouse.worker.priority-range = \"9:1\"", "lighthouse.worker.priority-range \"9:1\": the minimum 9 is above the maximum 1")]

@@ -83,6 +83,26 @@ public sealed class WorkerExecOptionsTests : IDisposable
     public void A_nice_value_outside_minus_20_to_19_is_refused(string nice) =>
         Assert.Equal($"--nice \"{nice}\": a nice value is a whole number from -20 (highest priority) to 19 (lowest)", Refusal("--nice", nice));
 
+    [Fact]
+    public void Task_nice_lowers_the_built_in_handlers_threads_from_the_option_or_the_file()
+    {
+        Assert.Null(WorkerCommandLine.Parse([]).CreateHub().TaskNice);
+        Assert.Equal(10, WorkerCommandLine.Parse(["--task-nice", "10"]).CreateHub().TaskNice);
+        Assert.Equal(19, WorkerCommandLine.Parse(["--config", Write("lighthouse.worker.task-nice = 19")]).TaskNice);
+        Assert.Equal(5, WorkerCommandLine.Parse(["--config", Write("lighthouse.worker.task-nice = 19"), "--task-nice", "5"]).TaskNice);
+    }
+
+    [Theory]
+    [InlineData("20")]
+    [InlineData("-1")]
+    [InlineData("low")]
+    public void A_task_nice_outside_0_to_19_is_refused(string nice)
+    {
+        const string Problem = "a task nice is a whole number from 0 to 19 (the lowest priority): the built-in handlers' threads may only yield to the worker's own";
+        Assert.Equal($"--task-nice \"{nice}\": {Problem}", Refusal("--task-nice", nice));
+        Assert.Equal($"{_path}: lighthouse.worker.task-nice \"{nice}\": {Problem}", Refusal("--config", Write($"lighthouse.worker.task-nice = \"{nice}\"")));
+    }
+
     [Theory]
     [InlineData("render { command = [] }", "exec.render: command is empty: give the program")]
     [InlineData("render { timeout = 1m }", ".exec.render.command is missing")]

@@ -22,6 +22,10 @@ public sealed partial class SchedulerActor
     // A write waits for the placement request out with the strategy (see Flush).
     private bool _flushAfterPlacement;
 
+    // When this incarnation was created, for the recovery's duration in its log line (a fail-over's phase, issue 13).
+    private readonly long _createdAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private int _recoveredRows;
+
     protected override void OnRecover(object message)
     {
         switch (message)
@@ -33,11 +37,13 @@ public sealed partial class SchedulerActor
             case EventBatch row:
                 foreach (var change in row.Events) _state.Apply(change);
                 _sinceSnapshot += row.Events.Count;
+                _recoveredRows++;
                 break;
             // A journal written before events were batched: one event per row.
             case SchedulerEvent change:
                 _state.Apply(change);
                 _sinceSnapshot++;
+                _recoveredRows++;
                 break;
             case RecoveryCompleted:
                 Recovered();
@@ -108,13 +114,21 @@ public sealed partial class SchedulerActor
     /// </summary>
     private void Recovered()
     {
+        // A long replay is paid once: the next recovery (a fail-over, a restart) loads this snapshot instead. The chaos
+        // run measured 4.0-4.4 s to replay ~80,000 events of ~31,000 tasks; a snapshot of 100,000 loads in ~1.5 s.
+        if (_sinceSnapshot >= _persistence.SnapshotEvery)
+        {
+            SaveSnapshot(new SchedulerSnapshot(_state.Capture()));
+            _sinceSnapshot = 0;
+        }
         ArmAlarms();
         var nodes = _state.NodesInRegistrationOrder().ToList();
         _strategy.Tell(TaskPlacer.RebuildOf(_state));
         if (_state.Tasks.Count > 0 || nodes.Count > 0)
         {
-            _log.Info("the scheduler recovered from the {0}: {1} queued and {2} running tasks, {3} worker nodes; waiting up to {4} for those nodes to register again",
-                _persistence.Describe(), _state.Queues.Queued, _state.Queues.Running, nodes.Count, _persistence.RecoveryGrace);
+            var took = $"in {System.Diagnostics.Stopwatch.GetElapsedTime(_createdAt).TotalMilliseconds:0} ms ({_state.Tasks.Count} tasks, {_recoveredRows} journal rows after the snapshot at {_lastSnapshot})";
+            _log.Info("the scheduler recovered from the {0} {1}: {2} queued and {3} running tasks, {4} worker nodes; waiting up to {5} for those nodes to register again",
+                _persistence.Describe(), took, _state.Queues.Queued, _state.Queues.Running, nodes.Count, _persistence.RecoveryGrace);
         }
         // A cancel down a dependency chain decided before the stop but not written: decided again (docs/task-policies.md).
         if (_state.HasFollowUps) Record(_state.DecideFollowUps(Now), dispatch: false);

@@ -118,6 +118,9 @@ internal sealed partial class SchedulerState
 
     public HistoryView HistoryView(DateTimeOffset now) => new(_history.Interval, _history.View(now));
 
+    /// <summary>How many of a task's waiting children its status lists (the oldest); a parent may have any number.</summary>
+    internal const int MaxListedDependents = 100;
+
     internal TaskInfo Info(TaskRecord task, DateTimeOffset now)
     {
         var info = task.State == TaskState.Queued
@@ -127,7 +130,7 @@ internal sealed partial class SchedulerState
             : task.ToInfo(PendingReason(task), WaitsForCapacity(task))
             : task.ToInfo(null, null);
         if (task.State.IsFinished() || _dependencies.Parents == 0) return info;
-        var dependents = _dependencies.ChildrenOf(task.Id);
+        var dependents = _dependencies.ChildrenOf(task.Id, MaxListedDependents);
         return dependents.Count == 0 ? info : info with { Dependents = dependents.ConvertAll(t => t.Id) };
     }
 

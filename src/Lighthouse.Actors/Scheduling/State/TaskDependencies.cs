@@ -26,11 +26,27 @@ internal sealed class TaskDependencies
     /// <summary>Parents that have children waiting for them.</summary>
     public int Parents => _children.Count;
 
-    /// <summary>The tasks waiting for <paramref name="parentId"/>, in sequence order; empty when none.</summary>
-    public List<TaskRecord> ChildrenOf(string parentId)
+    /// <summary>
+    /// The oldest <paramref name="limit"/> tasks waiting for <paramref name="parentId"/>, in sequence order; empty when none.
+    /// Bounded because status shows them and a parent may have any number of children: O(children × log limit).
+    /// </summary>
+    public List<TaskRecord> ChildrenOf(string parentId, int limit)
     {
         if (!_children.TryGetValue(parentId, out var children)) return [];
-        var list = children.ToList();
+        List<TaskRecord> list;
+        if (children.Count <= limit) list = children.ToList();
+        else
+        {
+            // A max-heap of the youngest kept so far: a child older than its top replaces it.
+            var oldest = new PriorityQueue<TaskRecord, long>(limit + 1, Comparer<long>.Create(static (a, b) => b.CompareTo(a)));
+            foreach (var child in children)
+            {
+                if (oldest.Count < limit) oldest.Enqueue(child, child.Sequence);
+                else if (child.Sequence < oldest.Peek().Sequence) oldest.EnqueueDequeue(child, child.Sequence);
+            }
+            list = new List<TaskRecord>(limit);
+            while (oldest.TryDequeue(out var child, out _)) list.Add(child);
+        }
         list.Sort(SequenceOrder);
         return list;
     }

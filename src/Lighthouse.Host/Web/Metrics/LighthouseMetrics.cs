@@ -69,6 +69,7 @@ public sealed class LighthouseMetrics : IDisposable
             "Tasks waiting for a slot of their concurrency key");
         _meter.CreateObservableGauge("lighthouse.slots", () => Current<int>(s => Slots(s.Nodes!)), "{slot}",
             "Slots of reachable worker nodes, busy or free");
+        ProcessMetrics.AddTo(_meter);
 
         Provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(resource => resource.AddService("lighthouse"))
