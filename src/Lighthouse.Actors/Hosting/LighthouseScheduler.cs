@@ -65,8 +65,10 @@ public sealed class LighthouseScheduler
         var scheduler = SchedulerActor.Props(settings, chosen, clock);
         if (chosen.IsDurable)
         {
+            // A hand-over stops the scheduler for good: the supervisor stops with it instead of starting it again.
             scheduler = BackoffSupervisor.Props(Backoff.OnStop(
-                scheduler, "scheduler", minBackoff: TimeSpan.FromSeconds(1), maxBackoff: TimeSpan.FromSeconds(30), randomFactor: 0.2, maxNrOfRetries: -1));
+                    scheduler, "scheduler", minBackoff: TimeSpan.FromSeconds(1), maxBackoff: TimeSpan.FromSeconds(30), randomFactor: 0.2, maxNrOfRetries: -1)
+                .WithFinalStopMessage(message => message is HandOverScheduler));
             // Every host, standby or not, opens the journal before it is needed rather than inside a fail-over
             // (JournalWarmup); a while after joining, so as not to add to a starting process's own pauses, which
             // the chaos harness saw get freshly restarted hosts downed on a loaded machine.
@@ -78,7 +80,7 @@ public sealed class LighthouseScheduler
         system.ActorOf(
             ClusterSingletonManager.Props(
                 scheduler,
-                PoisonPill.Instance,
+                HandOverScheduler.Instance,
                 ClusterSingletonManagerSettings.Create(system)
                     .WithRole(LighthouseNames.SchedulerRole)
                     .WithSingletonName(LighthouseNames.SchedulerSingleton)),

@@ -95,6 +95,17 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
 
     protected override void OnCommand(object message)
     {
+        switch (message)
+        {
+            // Before the fence and the snapshot's stash: a hand-over is never held back (SchedulerActor.HandOver).
+            case HandOverScheduler:
+                HandOver();
+                return;
+            case HandOverDeadline:
+                _log.Warning("the hand-over's snapshot took longer than {0}: stopping without it (the successor replays the journal)", HandOverSnapshotLimit);
+                HandedOver();
+                return;
+        }
         // First, before anything is decided: a scheduler that was frozen may have been replaced (SchedulerActor.Fence).
         if (Fenced())
         {
@@ -205,10 +216,14 @@ public sealed partial class SchedulerActor : UntypedPersistentActor, IWithTimers
             case ActorIdentity or FenceProbeDue: break;
 
             // The journal's answers about snapshots and deletions.
-            case SaveSnapshotSuccess saved: Snapshotted(saved.Metadata.SequenceNr); break;
+            case SaveSnapshotSuccess saved:
+                Snapshotted(saved.Metadata.SequenceNr);
+                HandedOver();
+                break;
             case SaveSnapshotFailure failed:
                 _log.Warning("saving a scheduler snapshot at event {0} failed ({1}); recovery replays more events until the next one succeeds",
                     failed.Metadata.SequenceNr, failed.Cause.Message);
+                HandedOver();
                 break;
             case DeleteMessagesFailure failed:
                 _log.Warning("deleting journal events up to {0} failed: {1}", failed.ToSequenceNr, failed.Cause.Message);

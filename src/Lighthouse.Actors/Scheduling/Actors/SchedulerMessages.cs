@@ -20,6 +20,21 @@ internal sealed record RecoveryGraceOver
     public static RecoveryGraceOver Instance { get; } = new();
 }
 
+/// <summary>
+/// The singleton manager's termination message: this host hands the scheduler over (it leaves the cluster). A snapshot
+/// first when the journal's tail is long, then stop (<c>SchedulerActor.HandOver</c>); the supervisor stops with it.
+/// </summary>
+internal sealed record HandOverScheduler
+{
+    public static HandOverScheduler Instance { get; } = new();
+}
+
+/// <summary>Timer tick: the hand-over's snapshot took too long; stop anyway.</summary>
+internal sealed record HandOverDeadline
+{
+    public static HandOverDeadline Instance { get; } = new();
+}
+
 // Reachability told to the scheduler directly, in-process only: tests and embedding code that stand in for cluster
 // membership. Internal, so no peer can send them: over the network only membership itself moves a node (issue 11).
 
