@@ -122,6 +122,29 @@ public sealed class ConcurrencyKeyTests
     }
 
     [Fact]
+    public void A_task_re_queued_over_a_lowered_limit_gives_its_slot_back_and_waits_instead_of_starting_over_it()
+    {
+        var h = new StateHarness(Limits(("db", 2)));
+        h.Register("n1", slots: 1);
+        h.Register("n2", slots: 1);
+        var a = Keyed(h);
+        var b = Keyed(h);
+        Assert.Equal(2, h.Dispatch());
+        SetLimit(h, "db", 1);
+
+        h.Lose(h.NodeOf(a));
+
+        // b still runs and holds the one slot the key has now: a waits at the head of the key's list, not in a queue.
+        var requeued = h.State.Tasks.Find(a)!;
+        Assert.Equal((TaskState.Queued, false, true), (requeued.State, requeued.HoldsKeySlot, requeued.WaitsForKey));
+        h.Register("n3", slots: 1);
+        Assert.Equal(0, h.Dispatch());
+        h.Succeed(b);
+        Assert.Equal(1, h.Dispatch());
+        Assert.Equal(TaskState.Running, h.Status(a).State);
+    }
+
+    [Fact]
     public void A_retry_waits_without_its_slot_and_queues_behind_the_tasks_that_waited_meanwhile()
     {
         var h = new StateHarness(Limits(("db", 1)));

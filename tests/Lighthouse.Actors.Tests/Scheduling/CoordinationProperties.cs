@@ -7,9 +7,10 @@ using Lighthouse.Scheduling;
 namespace Lighthouse.Actors.Tests.Scheduling;
 
 /// <summary>
-/// Concurrency keys and dependencies together, over random sequences of submit (with and without a key, parents and a retry
-/// policy) / dispatch (one at a time or with a limit change while the engine is asked) / succeed / fail / cancel / lose a
+/// Concurrency keys, dependencies, delays, timeouts and retries together, over random sequences of submit (with and without
+/// a key, parents, a retry policy, a delay and a timeout) / dispatch (one at a time or with a limit change while the engine is asked) / succeed / fail / cancel / lose a
 /// node / register / change a limit / time passes / restart (from a snapshot's bytes, or replaying the journal's bytes):
+/// no task starts before its delay or its retry's back-off is over, no task is retried more than its policy allows,
 /// no task starts while its key has as many running as its limit (nor over it: a lowered limit lets running tasks end
 /// first), no task starts before every parent succeeded, nobody waits for a key that has room, every count equals a count
 /// of the tasks themselves, and a restarted scheduler holds the same keys, waiters (in order) and queues as before.
@@ -28,21 +29,30 @@ public sealed class CoordinationProperties
     [Property(MaxTest = 300, EndSize = 400)]
     public void No_key_runs_over_its_limit_and_no_task_starts_before_its_parents(int[] steps)
     {
-        var h = Watched(new StateHarness(Settings));
+        var earliest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var h = Watched(new StateHarness(Settings), earliest);
         var accepted = new List<string>();
         var journal = new List<SchedulerEvent>();
         var nodesMade = 0;
 
-        foreach (var step in steps)
+        // Two nodes from the start, so that tasks start from the first dispatch on (more come and go below).
+        h.Register($"n{nodesMade++}", slots: 2);
+        h.Register($"n{nodesMade++}", slots: 3);
+        journal.AddRange(h.Events);
+        for (var i = 0; i < steps.Length; i++)
         {
-            var x = step & int.MaxValue;
+            // FsCheck's ints are mostly 0 or near it; hashed with their index they spread over every step kind and argument.
+            var x = (int)(((uint)steps[i] * 2654435761u ^ (uint)(i + 1) * 0x9E3779B9u) * 2246822519u >> 1);
             var arg = x / 12;
             var before = h.Events.Count;
             switch (x % 12)
             {
                 case 0:
                 case 1:
-                    if (h.Submit(Submission(arg, accepted)) is SubmissionAccepted { Duplicate: false } ok) accepted.Add(ok.TaskId);
+                    var submission = Submission(arg, accepted);
+                    if (h.Submit(submission) is not SubmissionAccepted { Duplicate: false } ok) break;
+                    accepted.Add(ok.TaskId);
+                    if (submission.Delay is { } delay) earliest[ok.TaskId] = h.Now + delay;
                     break;
                 case 2:
                     h.Dispatch();
@@ -74,7 +84,7 @@ public sealed class CoordinationProperties
                     FollowUps(h);
                     journal.AddRange(h.Events.Skip(before).Where(static e => e is not TaskUnplaced));
                     before = h.Events.Count;
-                    h = Restarted(h, journal, fromSnapshot: arg % 2 == 0);
+                    h = Restarted(h, journal, fromSnapshot: arg % 2 == 0, earliest);
                     break;
             }
             FollowUps(h);
@@ -83,11 +93,22 @@ public sealed class CoordinationProperties
         }
     }
 
-    /// <summary>A harness whose every start is checked against the state it is applied to.</summary>
-    private static StateHarness Watched(StateHarness h)
+    /// <summary>
+    /// A harness whose every start is checked against the state it is applied to: parents succeeded, the key has room, the
+    /// task's time has come (its delay, its retry's back-off: <paramref name="earliest"/>, kept across restarts), and no
+    /// retry goes beyond the task's count.
+    /// </summary>
+    private static StateHarness Watched(StateHarness h, Dictionary<string, DateTimeOffset> earliest)
     {
         h.BeforeApply = change =>
         {
+            if (change is TaskRetrying retrying)
+            {
+                var retried = h.State.Tasks.Find(retrying.TaskId)!;
+                Assert.True(retried.Retry is { } policy && retried.Retries < policy.Attempts, $"{retried.Id} retried a {retried.Retries + 1}th time, its policy allows {retried.Retry?.Attempts ?? 0}");
+                earliest[retrying.TaskId] = retrying.RetryAt;
+                return;
+            }
             var taskId = change switch
             {
                 TaskStarted started => started.TaskId,
@@ -96,6 +117,11 @@ public sealed class CoordinationProperties
             };
             if (taskId is null) return;
             var task = h.State.Tasks.Find(taskId)!;
+            if (change is TaskStarted)
+            {
+                Assert.True(task.NotBefore is not { } notBefore || notBefore <= h.Now, $"{taskId} starts at {h.Now:O}, before its time {task.NotBefore:O}");
+                Assert.True(!earliest.TryGetValue(taskId, out var due) || due <= h.Now, $"{taskId} starts at {h.Now:O}, before its delay or retry's back-off ends at {due:O}");
+            }
             foreach (var parentId in task.After ?? [])
             {
                 if (h.State.Tasks.Find(parentId) is { } parent)
@@ -122,7 +148,9 @@ public sealed class CoordinationProperties
         {
             ConcurrencyKey = key,
             After = after,
-            Retry = arg % 7 == 0 ? new RetryPolicy(1, TimeSpan.FromSeconds(1)) : null,
+            Retry = arg % 3 == 0 ? new RetryPolicy(1 + arg % 2, TimeSpan.FromSeconds(1 + arg % 3)) : null,
+            Delay = arg % 5 == 1 ? TimeSpan.FromSeconds(1 + arg % 4) : null,
+            Timeout = arg % 13 == 2 ? TimeSpan.FromSeconds(2) : null,
         };
     }
 
@@ -167,7 +195,7 @@ public sealed class CoordinationProperties
         SchedulerJournalSerializer.Decode(SchedulerJournalSerializer.Encode(item), PersistenceAkka.Serializer.Manifest(item));
 
     /// <summary>The scheduler restarted: from its snapshot's bytes, or by replaying every journaled event's bytes. It must hold what the live one held.</summary>
-    private static StateHarness Restarted(StateHarness live, List<SchedulerEvent> journal, bool fromSnapshot)
+    private static StateHarness Restarted(StateHarness live, List<SchedulerEvent> journal, bool fromSnapshot, Dictionary<string, DateTimeOffset> earliest)
     {
         SchedulerState state;
         if (fromSnapshot)
@@ -184,7 +212,7 @@ public sealed class CoordinationProperties
             Assert.Equal(key.Waiting.Select(t => t.Id), state.Keys.Find(key.Name)!.Waiting.Select(t => t.Id));
         Assert.Equal(live.State.Queues.QueuedTasks.Select(t => t.Id).Order(), state.Queues.QueuedTasks.Select(t => t.Id).Order());
         Assert.Equal(live.State.Dependencies.Waiting, state.Dependencies.Waiting);
-        var restarted = Watched(new StateHarness(state: state));
+        var restarted = Watched(new StateHarness(state: state), earliest);
         restarted.Clock.Advance(live.Now - restarted.Now);
         return restarted;
     }

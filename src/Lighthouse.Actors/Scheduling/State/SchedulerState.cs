@@ -218,6 +218,9 @@ internal sealed partial class SchedulerState
         task.Requeued = true;
         task.Progress = 0;
         _queues.Enqueue(task);
+        // Running, it could hold its key's slot over a lowered limit; queued again it is a holder like any other, and the
+        // key is brought within its limit (found by CoordinationProperties: it would otherwise start over the limit).
+        if (task.HoldsKeySlot && _keys.Find(task.ConcurrencyKey!) is { } key) Settle(key);
     }
 
     private void ApplyRetrying(TaskRetrying e)
