@@ -23,18 +23,18 @@ internal static class ChaosBenchmark
         var minutes = Number(args, "--minutes") ?? (quick ? 1 : 10);
         var seed = Number(args, "--seed") ?? Random.Shared.Next(1, 1_000_000);
         var warmTasks = Number(args, "--warm-tasks", allowZero: true) ?? (quick ? 0 : DefaultWarmTasks);
-        var root = RepositoryRoot();
+        var root = BenchmarkPrograms.RepositoryRoot();
         if (!args.Contains("--no-build"))
         {
-            Build(root, "src/Lighthouse.Host");
-            Build(root, "src/Lighthouse.Worker.Host");
+            BenchmarkPrograms.Build(root, "src/Lighthouse.Host");
+            BenchmarkPrograms.Build(root, "src/Lighthouse.Worker.Host");
         }
         var options = new ChaosOptions(
             seed,
             TimeSpan.FromMinutes(minutes),
             quick,
-            ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll"),
-            ProgramPath(root, "src/Lighthouse.Worker.Host/bin/Release/net10.0/lighthouse-worker.dll"),
+            BenchmarkPrograms.ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll"),
+            BenchmarkPrograms.ProgramPath(root, "src/Lighthouse.Worker.Host/bin/Release/net10.0/lighthouse-worker.dll"),
             root,
             Path.Combine(Path.GetTempPath(), $"lighthouse-chaos-{seed.ToString(CultureInfo.InvariantCulture)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"),
             line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"))
@@ -72,29 +72,5 @@ internal static class ChaosBenchmark
         if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < (allowZero ? 0 : 1))
             throw new ArgumentException($"{flag} needs a {(allowZero ? "whole number, 0 or more" : "positive whole number")}, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
         return value;
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Lighthouse.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Lighthouse.sln above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}: run the benchmark inside the repository");
-    }
-
-    private static void Build(string root, string project)
-    {
-        Console.WriteLine($"building {project} (Release) ...");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
-        foreach (var argument in new[] { "build", project, "-c", "Release", "-nologo", "-v", "q" }) start.ArgumentList.Add(argument);
-        using var build = Process.Start(start) ?? throw new InvalidOperationException($"dotnet build {project} did not start");
-        build.WaitForExit();
-        if (build.ExitCode != 0) throw new InvalidOperationException($"dotnet build {project} -c Release failed with exit code {build.ExitCode}");
-    }
-
-    private static string ProgramPath(string root, string relative)
-    {
-        var path = Path.Combine(root, relative);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build it with dotnet build -c Release (or drop --no-build)", path);
     }
 }
