@@ -70,6 +70,9 @@ internal sealed class PlacementShape
     /// <summary>A text key equal for equal shapes: keys and sets in ordinal order, quantities round-trip formatted.</summary>
     public static string KeyOf(string taskName, int priority, IReadOnlyDictionary<string, double> requirements, IReadOnlySet<string> immunities)
     {
+        // The common shape, no requirements and no immunities, without a builder: every submission, and every replayed one, asks.
+        if (requirements.Count == 0 && immunities.Count == 0)
+            return string.Create(CultureInfo.InvariantCulture, $"{taskName}\u0001{priority}\u0002");
         var key = new StringBuilder(taskName.Length + 16 * (requirements.Count + 1));
         key.Append(taskName).Append('\u0001').Append(priority.ToString(CultureInfo.InvariantCulture));
         foreach (var name in requirements.Keys.Order(StringComparer.Ordinal))
