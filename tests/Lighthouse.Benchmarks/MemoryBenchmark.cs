@@ -12,6 +12,7 @@ namespace Lighthouse.Benchmarks;
 /// The scheduler's memory per queued task (issue 13: "1,000,000 queued tasks fit in the memory you document per task"),
 /// on its state classes and the placement engine that follows them, as the scheduler actor holds them (no actors):
 ///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- memory [--tasks 1000000] [--users 10000] [--payload-bytes 20]
+///   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- memory --host [--tasks N] [--restarts 2] [--data-dir DIR]
 /// <para>
 /// Tasks are submitted as <see cref="LighthouseClient"/> sends them (a submission id each) with fresh strings for every
 /// field, as deserialised off the wire, so that nothing is shared between tasks that would not be in a host. The
@@ -23,7 +24,10 @@ namespace Lighthouse.Benchmarks;
 /// With <c>--host</c>, the same in a real host (<c>lighthouse serve --no-local-worker</c>, SQLite journal in a fresh
 /// directory, no worker): <c>--tasks</c> submitted through <see cref="LighthouseClient"/>, the host's resident set and
 /// managed heap (its /metrics) read as they queue, then the host killed (<c>kill -9</c>) and started again on its journal,
-/// timed until ready (<c>/health/ready</c>) with every task still queued.
+/// timed until ready (<c>/health/ready</c>) with every task still queued. <c>--restarts N</c> (default 2) kills and
+/// restarts it N times: the first restart replays the journal, the next ones recover from the snapshot the first one
+/// took. <c>--data-dir DIR</c> keeps the journal in DIR instead of a temporary directory; a DIR that already holds one
+/// is not filled again, only restarted on (copy a filled one aside to time the same recovery again).
 /// </para>
 /// </summary>
 internal static class MemoryBenchmark
@@ -35,9 +39,14 @@ internal static class MemoryBenchmark
         var payloadBytes = Number(args, "--payload-bytes", 20);
         if (args.Contains("--host"))
         {
+            var restarts = args.Contains("--restarts") && args.SkipWhile(a => a != "--restarts").ElementAtOrDefault(1) == "0" ? 0 : Number(args, "--restarts", 2);
+            var at = Array.IndexOf(args, "--data-dir");
+            if (at >= 0 && (at + 1 >= args.Length || args[at + 1].StartsWith("--", StringComparison.Ordinal)))
+                throw new ArgumentException("--data-dir needs a directory");
+            var dataDir = at >= 0 ? Path.GetFullPath(args[at + 1]) : null;
             try
             {
-                InHostAsync(tasks, users, payloadBytes, !args.Contains("--no-build")).GetAwaiter().GetResult();
+                InHostAsync(tasks, users, payloadBytes, restarts, dataDir, !args.Contains("--no-build")).GetAwaiter().GetResult();
             }
             finally
             {
@@ -56,75 +65,94 @@ internal static class MemoryBenchmark
         Console.WriteLine($"fixed part (an empty scheduler state and placement engine, default settings): {fixedPart / 1024.0:N0} KB; load average at end {LoadAverage()}");
     }
 
-    private static async Task InHostAsync(int tasks, int users, int payloadBytes, bool build)
+    private static async Task InHostAsync(int tasks, int users, int payloadBytes, int restarts, string? keptDir, bool build)
     {
         var root = RepositoryRoot();
         if (build) Build(root, "src/Lighthouse.Host");
         var hostDll = ProgramPath(root, "src/Lighthouse.Host/bin/Release/net10.0/lighthouse.dll");
         var (port, httpPort) = (FreePort(), FreePort());
-        var dataDir = Path.Combine(Path.GetTempPath(), $"lighthouse-memory-benchmark-{Guid.NewGuid():N}");
+        var dataDir = keptDir ?? Path.Combine(Path.GetTempPath(), $"lighthouse-memory-benchmark-{Guid.NewGuid():N}");
+        var filled = File.Exists(Path.Combine(dataDir, "lighthouse.db"));
         Directory.CreateDirectory(dataDir);
-        using var cleanUp = new DirectoryRemoval(dataDir);
+        using var cleanUp = keptDir is null ? new DirectoryRemoval(dataDir) : null;
         string[] serve = ["serve", "--port", Text(port), "--http-port", Text(httpPort), "--no-local-worker", "--data-dir", dataDir];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(httpPort)}"), Timeout = TimeSpan.FromSeconds(30) };
         var host = ChildProcess.Start("host", hostDll, serve);
         try
         {
             host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
-            Console.WriteLine($"memory benchmark in a host: 1 host (--no-local-worker, SQLite journal in a fresh temp directory), no worker; {tasks:N0} echo tasks " +
-                $"of {payloadBytes} B over {users:N0} users through LighthouseClient; load average at start {LoadAverage()}");
-            Console.WriteLine();
-            Console.WriteLine("| queued | host RSS | host managed heap | journal | elapsed |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|");
             var clock = Stopwatch.StartNew();
-            await Row(0);
-            await using (var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{port}", new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(120) }))
+            if (filled)
             {
-                var padding = new string('x', Math.Max(0, payloadBytes - "{\"n\":\"\"}".Length - 7));
-                var next = -1;
-                var step = Math.Max(1, tasks / 10);
-                var submitted = 0;
-                async Task Lane()
-                {
-                    await Task.Yield();
-                    for (var i = Interlocked.Increment(ref next); i < tasks; i = Interlocked.Increment(ref next))
-                    {
-                        await client.SubmitAsync("echo", string.Create(CultureInfo.InvariantCulture, $"{{\"n\":\"{i:D7}{padding}\"}}"), $"user-{i % users}");
-                        Interlocked.Increment(ref submitted);
-                    }
-                }
-                var lanes = Enumerable.Range(0, 1_000).Select(_ => Lane()).ToList();
-                for (var shown = step; shown <= tasks; shown += step)
-                {
-                    while (Volatile.Read(ref submitted) < shown)
-                    {
-                        if (lanes.FirstOrDefault(l => l.IsFaulted) is { } failed) await failed;
-                        await Task.Delay(100);
-                    }
-                    await Row(shown);
-                }
-                await Task.WhenAll(lanes);
+                Console.WriteLine($"memory benchmark in a host: restarts on the journal already in {dataDir} ({ProcessMemory.DirectoryBytes(dataDir) / 1048576.0:N0} MB); load average at start {LoadAverage()}");
+                while (!await Ready()) await Task.Delay(100);
             }
-            // The heap as of the host's last collection: give it a few idle seconds to have one.
-            await Task.Delay(TimeSpan.FromSeconds(10));
-            await Row(tasks, "(10 s later)");
+            else await FillAsync();
+            for (var i = 1; i <= restarts; i++) await RestartAsync(i);
 
-            host.KillHard();
-            host.Dispose();
-            var restart = Stopwatch.StartNew();
-            host = ChildProcess.Start("host", hostDll, serve);
-            while (!await Ready())
+            async Task FillAsync()
             {
-                if (restart.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"the restarted host was not ready within 10 min:\n{host.Tail()}");
-                await Task.Delay(100);
-            }
-            var ready = restart.Elapsed;
-            await using (var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{port}"))
-            {
-                var queued = (await client.GetQueuesAsync(0, 1)).Queued;
+                Console.WriteLine($"memory benchmark in a host: 1 host (--no-local-worker, SQLite journal in a fresh temp directory), no worker; {tasks:N0} echo tasks " +
+                    $"of {payloadBytes} B over {users:N0} users through LighthouseClient; load average at start {LoadAverage()}");
                 Console.WriteLine();
-                Console.WriteLine($"after kill -9 and a restart on the journal: ready (/health/ready 200) in {ready.TotalSeconds:0.0} s with {queued:N0} tasks queued; " +
-                    $"host RSS {ProcessMemory.ResidentBytes(host.Id) / 1048576.0:N0} MB; load average at end {LoadAverage()}");
+                Console.WriteLine("| queued | host RSS | host managed heap | journal | elapsed |");
+                Console.WriteLine("|---:|---:|---:|---:|---:|");
+                await Row(0);
+                await using (var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{port}", new LighthouseClientOptions { RequestTimeout = TimeSpan.FromSeconds(120) }))
+                {
+                    var padding = new string('x', Math.Max(0, payloadBytes - "{\"n\":\"\"}".Length - 7));
+                    var next = -1;
+                    var step = Math.Max(1, tasks / 10);
+                    var submitted = 0;
+                    async Task Lane()
+                    {
+                        await Task.Yield();
+                        for (var i = Interlocked.Increment(ref next); i < tasks; i = Interlocked.Increment(ref next))
+                        {
+                            await client.SubmitAsync("echo", string.Create(CultureInfo.InvariantCulture, $"{{\"n\":\"{i:D7}{padding}\"}}"), $"user-{i % users}");
+                            Interlocked.Increment(ref submitted);
+                        }
+                    }
+                    var lanes = Enumerable.Range(0, 1_000).Select(_ => Lane()).ToList();
+                    for (var shown = step; shown <= tasks; shown += step)
+                    {
+                        while (Volatile.Read(ref submitted) < shown)
+                        {
+                            if (lanes.FirstOrDefault(l => l.IsFaulted) is { } failed) await failed;
+                            await Task.Delay(100);
+                        }
+                        await Row(shown);
+                    }
+                    await Task.WhenAll(lanes);
+                }
+                // The heap as of the host's last collection: give it a few idle seconds to have one.
+                await Task.Delay(TimeSpan.FromSeconds(10));
+                await Row(tasks, "(10 s later)");
+                Console.WriteLine();
+            }
+
+            async Task RestartAsync(int restart)
+            {
+                host.KillHard();
+                host.Dispose();
+                var sinceStart = Stopwatch.StartNew();
+                host = ChildProcess.Start("host", hostDll, serve);
+                while (!await Ready())
+                {
+                    if (sinceStart.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"the restarted host was not ready within 10 min:\n{host.Tail()}");
+                    await Task.Delay(100);
+                }
+                var ready = sinceStart.Elapsed;
+                var readyRss = ProcessMemory.ResidentBytes(host.Id);
+                await using var client = await LighthouseClient.ConnectAsync($"127.0.0.1:{port}");
+                var queued = (await client.GetQueuesAsync(0, 1)).Queued;
+                // The snapshot a long replay takes is written after ready: let it finish before the next kill, and read the peak.
+                await Task.Delay(TimeSpan.FromSeconds(15));
+                var recovered = host.Tail().Split('\n').LastOrDefault(line => line.Contains("the scheduler recovered from", StringComparison.Ordinal));
+                Console.WriteLine($"restart {restart} after kill -9: ready (/health/ready 200) in {ready.TotalSeconds:0.0} s with {queued:N0} tasks queued; " +
+                    $"host RSS {readyRss / 1048576.0:N0} MB when ready, {ProcessMemory.ResidentBytes(host.Id) / 1048576.0:N0} MB 15 s later, " +
+                    $"peak {ProcessMemory.PeakResidentBytes(host.Id) / 1048576.0:N0} MB; journal {ProcessMemory.DirectoryBytes(dataDir) / 1048576.0:N0} MB; load average {LoadAverage()}");
+                if (recovered is not null) Console.WriteLine($"  host: {recovered.Trim()}");
             }
 
             async Task Row(int queued, string note = "")

@@ -6,15 +6,20 @@ namespace Lighthouse.Benchmarks;
 internal static class ProcessMemory
 {
     /// <summary>VmRSS of <c>/proc/PID/status</c>, in bytes.</summary>
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusBytes(pid, "VmRSS:");
+
+    /// <summary>VmHWM of <c>/proc/PID/status</c>: the most the process has been resident since it started, in bytes.</summary>
+    public static long PeakResidentBytes(int pid) => StatusBytes(pid, "VmHWM:");
+
+    private static long StatusBytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
+            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+            var kilobytes = line[field.Length..].Trim().Split(' ')[0];
             return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
         }
-        throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line");
+        throw new InvalidOperationException($"/proc/{pid}/status has no {field} line");
     }
 
     /// <summary>The host's <c>dotnet_gc_heap_bytes</c> from its /metrics, or null when it does not say (an older host, a slow answer).</summary>

@@ -60,6 +60,7 @@ internal sealed partial class SchedulerState
     {
         var state = new SchedulerState(settings);
         state._lastSequence = image.LastSequence;
+        state._tasks.EnsureCapacity(image.Tasks.Count);
 
         var shapes = new Dictionary<int, PlacementShape>();
         foreach (var s in image.Shapes)
@@ -95,7 +96,7 @@ internal sealed partial class SchedulerState
             if (!shapes.TryGetValue(t.ShapeId, out var shape)) throw Inconsistent($"task {t.Id} refers to unknown shape {t.ShapeId}");
             if (state._tasks.Find(t.Id) is not null) throw Inconsistent($"task {t.Id} appears twice");
             var policy = policies.GetValueOrDefault(t.Id);
-            var task = new TaskRecord(t.Id, t.Sequence, shape, t.UserId, t.Payload, t.AversionGroups, t.MaxAttempts, t.SubmissionId, t.SubmittedAt)
+            var task = new TaskRecord(t.Id, t.Sequence, shape, state._tasks.SharedUserId(t.UserId), t.Payload, t.AversionGroups, t.MaxAttempts, t.SubmissionId, t.SubmittedAt)
             {
                 Retry = policy?.Retry,
                 Timeout = policy?.Timeout,

@@ -131,7 +131,7 @@ internal sealed partial class SchedulerState
         if (_tasks.Find(e.TaskId) is not null) throw new InvalidOperationException($"task {e.TaskId} already exists");
         _lastSequence = Math.Max(_lastSequence, e.Sequence);
         var shape = _shapes.Acquire(e.TaskName, e.Priority, e.Requirements, e.Immunities);
-        var task = new TaskRecord(e.TaskId, e.Sequence, shape, e.UserId, e.Payload, e.AversionGroups, e.MaxAttempts, e.SubmissionId, e.At)
+        var task = new TaskRecord(e.TaskId, e.Sequence, shape, _tasks.SharedUserId(e.UserId), e.Payload, e.AversionGroups, e.MaxAttempts, e.SubmissionId, e.At)
         {
             Retry = e.Retry,
             Timeout = e.Timeout,
