@@ -77,17 +77,17 @@ internal static class MemoryBenchmark
         using var cleanUp = keptDir is null ? new DirectoryRemoval(dataDir) : null;
         string[] serve = ["serve", "--port", Text(port), "--http-port", Text(httpPort), "--no-local-worker", "--data-dir", dataDir];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(httpPort)}"), Timeout = TimeSpan.FromSeconds(30) };
-        var host = ChildProcess.Start("host", hostDll, serve);
+        // A journal already filled is only restarted on: its first start is the first restart (its host was killed, or stopped).
+        var host = filled ? null : ChildProcess.Start("host", hostDll, serve);
         try
         {
-            host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
             var clock = Stopwatch.StartNew();
-            if (filled)
+            if (host is not null)
             {
-                Console.WriteLine($"memory benchmark in a host: restarts on the journal already in {dataDir} ({ProcessMemory.DirectoryBytes(dataDir) / 1048576.0:N0} MB); load average at start {LoadAverage()}");
-                while (!await Ready()) await Task.Delay(100);
+                host.WaitForLine(line => line.StartsWith("lighthouse up at ", StringComparison.Ordinal), StartLimit, "the host's up line");
+                await FillAsync();
             }
-            else await FillAsync();
+            else Console.WriteLine($"memory benchmark in a host: restarts on the journal already in {dataDir} ({ProcessMemory.DirectoryBytes(dataDir) / 1048576.0:N0} MB); load average at start {LoadAverage()}");
             for (var i = 1; i <= restarts; i++) await RestartAsync(i);
 
             async Task FillAsync()
@@ -133,8 +133,8 @@ internal static class MemoryBenchmark
 
             async Task RestartAsync(int restart)
             {
-                host.KillHard();
-                host.Dispose();
+                host?.KillHard();
+                host?.Dispose();
                 var sinceStart = Stopwatch.StartNew();
                 host = ChildProcess.Start("host", hostDll, serve);
                 while (!await Ready())
@@ -164,12 +164,12 @@ internal static class MemoryBenchmark
         }
         catch
         {
-            Console.Error.WriteLine($"--- host output (last lines)\n{host.Tail()}");
+            Console.Error.WriteLine($"--- host output (last lines)\n{host?.Tail()}");
             throw;
         }
         finally
         {
-            host.Dispose();
+            host?.Dispose();
         }
 
         async Task<bool> Ready()
