@@ -93,6 +93,39 @@ public sealed class JournalCodecTests
     }
 
     [Fact]
+    public void Empty_requirements_and_sets_come_back_empty_and_read_only_and_a_missing_aversion_set_stays_missing()
+    {
+        var submitted = new TaskSubmitted("task-1", 1, "echo", "alice", 0, "{}",
+            new Dictionary<string, double>(), new HashSet<string>(), new HashSet<string>(), 3, null, DateTimeOffset.UnixEpoch);
+
+        var back = Assert.IsType<TaskSubmitted>(RoundTrip(submitted));
+        var none = Assert.IsType<TaskSubmitted>(RoundTrip(submitted with { AversionGroups = null }));
+
+        Assert.Empty(back.Requirements);
+        Assert.Empty(back.Immunities);
+        Assert.Empty(back.AversionGroups!);
+        Assert.False(back.Requirements is IDictionary<string, double> { IsReadOnly: false });
+        Assert.False(back.Immunities is ISet<string> and ICollection<string> { IsReadOnly: false });
+        Assert.Null(none.AversionGroups);
+    }
+
+    [Fact]
+    public void A_stored_requirement_or_set_member_named_twice_is_refused_naming_the_field()
+    {
+        var submitted = new TaskSubmitted("task-1", 1, "echo", "alice", 0, "{}",
+            new Dictionary<string, double> { ["a"] = 1, ["b"] = 2 }, new HashSet<string> { "c", "d" }, null, 3, null, DateTimeOffset.UnixEpoch);
+        var bytes = SchedulerJournalSerializer.Encode(submitted);
+        // "b" and "d" appear nowhere else in the record: renamed, they repeat "a" and "c".
+        byte[] Renamed(char from, char to) => bytes.Select(b => b == (byte)from ? (byte)to : b).ToArray();
+
+        var requirement = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(Renamed('b', 'a'), "TS"));
+        var immunity = Assert.Throws<SerializationException>(() => SchedulerJournalSerializer.Decode(Renamed('d', 'c'), "TS"));
+
+        Assert.Contains("TaskSubmitted.Requirements: key \"a\" appears twice", requirement.Message);
+        Assert.Contains("TaskSubmitted.Immunities: \"c\" appears twice in a set", immunity.Message);
+    }
+
+    [Fact]
     public void The_bytes_of_an_event_are_pinned()
     {
         var forgotten = new TaskForgotten("t-1", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(1)));

@@ -77,6 +77,19 @@ public sealed class SnapshotStateTests
     }
 
     [Fact]
+    public void A_capture_lists_the_tasks_in_submission_order_when_new_ones_took_forgotten_ones_places()
+    {
+        var live = Scenario(new ManualTimeProvider(), out _).State;
+        // The scenario forgets an expired task before two more submissions: the table lists one of them in its place.
+        var known = live.Tasks.All.Select(t => t.Sequence).ToList();
+        Assert.NotEqual(known.Order(), known);
+
+        var captured = live.Capture().Tasks.Select(t => t.Sequence).ToList();
+
+        Assert.Equal(known.Order(), captured);
+    }
+
+    [Fact]
     public void A_snapshot_read_back_from_its_bytes_restores_the_same_state()
     {
         var live = Scenario(new ManualTimeProvider(), out _).State;

@@ -23,6 +23,24 @@ public sealed class SubmissionTests
     }
 
     [Fact]
+    public void A_users_tasks_share_one_user_id_string_and_a_new_user_gets_its_own()
+    {
+        var h = new StateHarness();
+        // Each as the wire decodes it: a fresh string every time.
+        string Fresh(string text) => new(text.AsSpan());
+        var first = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "{}", Fresh("alice")))).TaskId;
+        var alice = Fresh("alice");
+        var second = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "{}", alice))).TaskId;
+        var bob = Fresh("bob");
+        var third = Assert.IsType<SubmissionAccepted>(h.Submit(new SubmitTask("echo", "{}", bob))).TaskId;
+
+        Assert.Same(h.State.Tasks.Find(first)!.UserId, h.State.Tasks.Find(second)!.UserId);
+        Assert.NotSame(alice, h.State.Tasks.Find(second)!.UserId);
+        Assert.Equal("bob", h.State.Tasks.Find(third)!.UserId);
+        Assert.Equal([first, second], h.State.Tasks.OfUser(alice).Select(t => t.Id));
+    }
+
+    [Fact]
     public void A_payload_over_the_cap_is_rejected_naming_its_size_and_the_cap()
     {
         var h = new StateHarness();
