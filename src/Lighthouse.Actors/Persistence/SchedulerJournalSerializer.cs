@@ -40,12 +40,16 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
     internal static byte[] Encode(object item)
     {
         var codec = CodecFor(item);
-        var snapshot = item is SchedulerSnapshot;
-        var writer = snapshot ? WireWriter.Rent(SnapshotSizeHint()) : WireWriter.Rent();
+        var snapshot = item as SchedulerSnapshot;
+        var writer = snapshot is not null ? WireWriter.Rent(SnapshotSizeHint(snapshot)) : WireWriter.Rent();
         writer.WriteUInt(FormatVersion);
         codec.Encode(writer, item, "store");
         var bytes = writer.ToArray();
-        if (snapshot) Volatile.Write(ref _lastSnapshotBytes, bytes.Length);
+        if (snapshot is not null)
+        {
+            Volatile.Write(ref _lastSnapshotBytes, bytes.Length);
+            writer.ReleaseLargeBuffer();
+        }
         return bytes;
     }
 
@@ -53,10 +57,16 @@ public sealed class SchedulerJournalSerializer(ExtendedActorSystem system) : Ser
     // encoding a large state allocates its buffer once instead of doubling its way up from a few bytes.
     private static int _lastSnapshotBytes;
 
-    private static int SnapshotSizeHint()
+    // A first snapshot (the one a long recovery takes) has no last size: it is sized from its tasks, which a snapshot of
+    // a queue of 20-byte payloads stores in ~115 bytes each; more text only means the buffer doubles from there.
+    private const int SnapshotBytesPerTask = 128;
+
+    private static int SnapshotSizeHint(SchedulerSnapshot snapshot)
     {
         var last = (long)Volatile.Read(ref _lastSnapshotBytes);
-        return (int)Math.Min(last + last / 8 + 4096, Array.MaxLength);
+        var fromLast = last + last / 8 + 4096;
+        var fromTasks = (long)snapshot.Image.Tasks.Count * SnapshotBytesPerTask + 4096;
+        return (int)Math.Min(Math.Max(fromLast, fromTasks), Array.MaxLength);
     }
 
     /// <summary>Reads what <see cref="Encode"/> wrote; a <see cref="SerializationException"/> names the manifest and what is wrong.</summary>

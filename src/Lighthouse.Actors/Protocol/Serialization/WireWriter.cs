@@ -51,6 +51,15 @@ internal sealed class WireWriter
 
     public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
 
+    /// <summary>
+    /// Drops this writer's buffer now if it is over the size kept for reuse, rather than at the thread's next
+    /// <see cref="Rent()"/>: a snapshot's buffer (over 100 MB for a million tasks) is otherwise held by an idle thread.
+    /// </summary>
+    public void ReleaseLargeBuffer()
+    {
+        if (_buffer.Length > RetainedCapacity) _buffer = new byte[256];
+    }
+
     public void WriteBool(bool value)
     {
         Ensure(1);
