@@ -8,7 +8,7 @@ using Lighthouse.Benchmarks;
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- persistence [--quick]
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- chaos [--quick] [--minutes N] [--seed S] (exit code 1 when an invariant breaks)
 //   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- soak [--rate N] [--minutes N] [--warmup-minutes N] (exit code 1 when memory is not flat)
-//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- memory [--tasks N] [--users N] [--payload-bytes N]
+//   dotnet run -c Release --project tests/Lighthouse.Benchmarks -- memory [--tasks N] [--users N] [--payload-bytes N] [--host [--restarts N] [--data-dir DIR]]
 // "all" runs the in-process ones (placement, dispatch, serialization); e2e, persistence, chaos and soak start processes and databases.
 var which = args.Length > 0 ? args[0] : "all";
 var rest = args.Skip(1).ToArray();
