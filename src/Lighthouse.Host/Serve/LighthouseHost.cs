@@ -179,18 +179,20 @@ internal static class LighthouseHost
         await host.WaitForShutdownAsync();
         if (shutdown.ShutdownReason is null or CoordinatedShutdown.ClrExitReason) return new Outcome(Stopped);
         var self = clusterNode.SelfAddress;
-        // The configured seeds first (the operator's choice), then the hosts it saw; never itself.
-        var through = settings.Seeds.Where(seed => !IsSelf(seed, self))
-            .Concat(peers.Keys.OrderBy(a => a.ToString(), StringComparer.Ordinal).Select(a => a.ToString()))
-            .Distinct(StringComparer.Ordinal).ToList();
-        return new Outcome(null, self.ToString(), shutdown.ShutdownReason.GetType().Name, through);
+        return new Outcome(null, self.ToString(), shutdown.ShutdownReason.GetType().Name, RejoinThrough(settings.Seeds, self, peers.Keys));
     }
 
-    private static bool IsSelf(string seed, Address self)
-    {
-        var address = Address.Parse(seed);
-        return string.Equals(address.Host, self.Host, StringComparison.OrdinalIgnoreCase) && address.Port == self.Port;
-    }
+    /// <summary>
+    /// Whom a removed host joins again through: its configured seeds first (the operator's choice), then the scheduler
+    /// hosts it saw, each once, and never itself (as its own seed it could start a cluster of its own).
+    /// </summary>
+    internal static IReadOnlyList<string> RejoinThrough(IEnumerable<string> seeds, Address self, IEnumerable<Address> peers) =>
+        seeds.Where(seed => !IsSelf(Address.Parse(seed), self))
+            .Concat(peers.Where(peer => !IsSelf(peer, self)).Select(peer => peer.ToString()).Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    private static bool IsSelf(Address address, Address self) =>
+        string.Equals(address.Host, self.Host, StringComparison.OrdinalIgnoreCase) && address.Port == self.Port;
 
     /// <summary>Starts the web app; it stops first when the system shuts down, so no request waits on a stopped scheduler.</summary>
     private static async Task<string> StartWebAsync(WebOptions options, IActorRef scheduler, ActorSystem system, CoordinatedShutdown shutdown)
