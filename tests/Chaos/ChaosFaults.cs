@@ -59,8 +59,9 @@ internal sealed class FaultRecord(int number, FaultKind kind, string target, Dat
 /// Injects one fault at a time, at random gaps, every choice taken from one <see cref="Random"/> seeded by the run:
 /// which kind (see <see cref="Choose"/>), which target, how long a pause, how long a killed process stays dead. A fault on a host is only injected
 /// while the cluster is whole, so at least two of the three hosts are alive at any time (keep-majority). After each
-/// fault it waits until the probe shows recovery, restarts what was killed or stopped or exited on its own (a node
-/// downed while paused exits), and waits until the cluster is whole again before the next gap.
+/// fault it waits until the probe shows recovery, restarts what was killed or stopped or exited on its own (a host or
+/// worker downed while paused joins again by itself, which is noted; one that exited would be restarted), and waits
+/// until the cluster is whole again before the next gap.
 /// </summary>
 internal sealed class ChaosFaults
 {
@@ -134,6 +135,7 @@ internal sealed class ChaosFaults
         if (ranScheduler) fault.Notes.Add($"{process.Name} ran the scheduler");
         process.Note($"chaos fault #{fault.Number}: {kind}");
         var restart = false;
+        var rejoinsBefore = process.Rejoins;
         switch (kind)
         {
             case FaultKind.KillWorker or FaultKind.KillSchedulerHost:
@@ -174,6 +176,7 @@ internal sealed class ChaosFaults
             await RestartAsync(target, fault, "restarted");
         }
         await UntilWholeAsync(fault, hard);
+        if (process.Rejoins > rejoinsBefore) fault.Notes.Add($"{process.Name} was removed from the cluster and joined again by itself (no restart)");
         // The window ends when the cluster is whole again; probes sent in it may still be waiting: give them a moment.
         var until = fault.At + (fault.WholeAgain ?? WholeLimit);
         await Task.Delay(ChaosProbe.Disrupted, hard);
@@ -184,7 +187,7 @@ internal sealed class ChaosFaults
         _options.Log($"chaos: {fault}");
     }
 
-    /// <summary>Waits until the cluster is whole, restarting whatever exited meanwhile (a node downed while paused exits); bounded.</summary>
+    /// <summary>Waits until the cluster is whole, restarting whatever exited meanwhile; bounded.</summary>
     private async Task UntilWholeAsync(FaultRecord fault, CancellationToken hard)
     {
         var clock = Stopwatch.StartNew();

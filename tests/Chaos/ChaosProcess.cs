@@ -124,6 +124,11 @@ internal sealed class ChaosProcess : IDisposable
 
     public string Tail() => string.Join('\n', _tail);
 
+    /// <summary>How often this process said it was removed from the cluster and joins again as a new member (host or worker).</summary>
+    public int Rejoins => Volatile.Read(ref _rejoins);
+
+    private int _rejoins;
+
     public IEnumerable<string> TailLinesMatching(Func<string, bool> match) => _tail.Where(match);
 
     public void Dispose()
@@ -154,6 +159,8 @@ internal sealed class ChaosProcess : IDisposable
             try { _log.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}"); }
             catch (ObjectDisposedException) { }
             _tail.Enqueue(line);
+            if (line.Contains("was removed from the cluster", StringComparison.Ordinal) && line.Contains("joining again as", StringComparison.Ordinal))
+                Interlocked.Increment(ref _rejoins);
             while (_tail.Count > TailLines) _tail.TryDequeue(out _);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {

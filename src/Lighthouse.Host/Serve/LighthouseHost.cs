@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
 using Lighthouse.Client;
@@ -22,12 +23,24 @@ namespace Lighthouse.Host.Serve;
 /// cluster member of role scheduler, with the scheduler singleton and its proxy registered with the receptionist
 /// (<see cref="LighthouseScheduler"/>), the in-process worker and the web monitor when configured. It prints one line
 /// once the scheduler answers, and runs until Ctrl-C or SIGTERM, which leave the cluster through coordinated shutdown
-/// (exit 0), or until the cluster removes this member (exit 1).
+/// (exit 0).
+/// <para>
+/// When the cluster removes this member instead (downed after a pause past the failure detector: a long GC, a frozen
+/// VM, a partition), the process does not exit (issue 13): the stopped ActorSystem took its scheduler, if it ran here,
+/// with it (the pause fence kept it from writing after it woke; docs/durability.md), and a new incarnation on the same
+/// ports joins again as a standby through the other scheduler hosts it had seen and its configured seeds, never
+/// itself, so that it cannot start a second cluster. One line on stderr says so; a host that keeps being removed soon
+/// after joining waits longer each time (<see cref="RejoinPacing"/>). A host that knew no other host (it was alone)
+/// has nothing to rejoin and exits 1 as before.
+/// </para>
 /// </summary>
 internal static class LighthouseHost
 {
     public const int Stopped = 0;
     public const int Removed = 1;
+
+    /// <summary>A new incarnation may find its ports not yet released by the old one: it tries this often, 1 s apart.</summary>
+    private const int StartAttempts = 10;
 
     /// <summary>How long one readiness question to the scheduler may take before it is asked again.</summary>
     private static readonly TimeSpan ReadinessAsk = TimeSpan.FromSeconds(5);
@@ -48,7 +61,44 @@ internal static class LighthouseHost
             database?.Dispose();
             return Fail(stderr, e.Message, StartFailure.ExitCode);
         }
-        using (database) return await RunClusterAsync(settings, stdout, stderr);
+        using (database)
+        {
+            var pacing = new RejoinPacing();
+            IReadOnlyList<string>? rejoinThrough = null;
+            while (true)
+            {
+                var started = DateTimeOffset.UtcNow;
+                var outcome = await RunIncarnationAsync(settings, rejoinThrough, stdout, stderr);
+                if (outcome.Exit is { } exit) return exit;
+
+                var removed = $"this node ({outcome.Self}) was removed from the cluster ({outcome.Reason})";
+                if (outcome.RejoinThrough.Count == 0) return Fail(stderr, $"{removed} and knows no other host to join again through; exiting", Removed);
+                var delay = pacing.Next(DateTimeOffset.UtcNow - started);
+                await stderr.WriteLineAsync($"{Cli.LighthouseCommandLine.Name} serve: {removed}; joining again as a standby through " +
+                                            $"{string.Join(", ", outcome.RejoinThrough)}{(delay > TimeSpan.Zero ? $" in {delay.TotalSeconds:0} s" : "")}");
+                await stderr.FlushAsync();
+                if (delay > TimeSpan.Zero) await Task.Delay(delay);
+                rejoinThrough = outcome.RejoinThrough;
+            }
+        }
+    }
+
+    /// <summary>How an incarnation ended: with the process's exit code, or removed from the cluster (<see cref="Exit"/> null).</summary>
+    private sealed record Outcome(int? Exit, string? Self = null, string? Reason = null, IReadOnlyList<string>? Through = null)
+    {
+        public IReadOnlyList<string> RejoinThrough => Through ?? [];
+    }
+
+    /// <param name="rejoinThrough">Null for the first incarnation; for a later one, the hosts it joins through (tried again while its ports are not free).</param>
+    private static async Task<Outcome> RunIncarnationAsync(HostSettings settings, IReadOnlyList<string>? rejoinThrough, TextWriter stdout, TextWriter stderr)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = await RunClusterAsync(settings, rejoinThrough, stdout, stderr, quietStartFailure: rejoinThrough is not null && attempt < StartAttempts);
+            if (outcome is not null) return outcome;
+            await stderr.WriteLineAsync($"{Cli.LighthouseCommandLine.Name} serve: could not start again (attempt {attempt} of {StartAttempts}); trying again in 1 s");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>
@@ -56,15 +106,20 @@ internal static class LighthouseHost
     /// (<see cref="SqlJournalHosting.WithLighthouseSqlScheduler"/>) and the local worker (<c>WithLighthouseWorker</c>),
     /// the same extensions an embedding application calls.
     /// </summary>
-    private static async Task<int> RunClusterAsync(HostSettings settings, TextWriter stdout, TextWriter stderr)
+    /// <returns>Null when it could not start and <paramref name="quietStartFailure"/> asks to be tried again.</returns>
+    private static async Task<Outcome?> RunClusterAsync(HostSettings settings, IReadOnlyList<string>? rejoinThrough, TextWriter stdout, TextWriter stderr, bool quietStartFailure)
     {
         var where = $"{settings.Hostname}:{settings.Port}";
+        var peers = new ConcurrentDictionary<Address, byte>();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ServiceLogging.Configure(builder.Logging);
         builder.Services.AddAkka(LighthouseNames.ActorSystem, akka =>
         {
-            akka.AddHocon(settings.Akka, HoconAddMode.Prepend)
-                .WithLighthouseTls(settings.Credentials)
+            akka.AddHocon(settings.Akka, HoconAddMode.Prepend);
+            // A rejoining host joins through the others only: as its own seed it could start a cluster of its own.
+            if (rejoinThrough is not null)
+                akka.AddHocon($"{HostConfiguration.SeedNodes} = [{string.Join(", ", rejoinThrough.Select(HostValues.Quote))}]", HoconAddMode.Prepend);
+            akka.WithLighthouseTls(settings.Credentials)
                 .WithLighthouseSqlScheduler(settings.Durability, settings.Scheduler);
             if (settings.LocalWorker is { } local)
             {
@@ -80,7 +135,8 @@ internal static class LighthouseHost
                     system.Log.Warning("--insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as any worker or user");
                 // With seeds the cluster joins them on its own; without, this host starts a cluster of its own.
                 var cluster = Cluster.Get(system);
-                if (settings.Seeds.Count == 0) cluster.Join(cluster.SelfAddress);
+                if (settings.Seeds.Count == 0 && rejoinThrough is null) cluster.Join(cluster.SelfAddress);
+                system.ActorOf(Props.Create(() => new PeerHostsWatcher(peers)), "lighthouse-peer-hosts");
             });
         });
 
@@ -89,10 +145,14 @@ internal static class LighthouseHost
         {
             await host.StartAsync();
         }
+        catch (Exception) when (quietStartFailure)
+        {
+            return null;
+        }
         catch (Exception e)
         {
             var (message, exitCode) = StartFailure.OfCluster(e, where);
-            return Fail(stderr, message, exitCode);
+            return new Outcome(Fail(stderr, message, exitCode));
         }
 
         var system = host.Services.GetRequiredService<ActorSystem>();
@@ -108,7 +168,8 @@ internal static class LighthouseHost
             catch (Exception e)
             {
                 await host.StopAsync();
-                return Fail(stderr, StartFailure.OfHttp(e, http.Url), StartFailure.ExitCode);
+                if (quietStartFailure) return null;
+                return new Outcome(Fail(stderr, StartFailure.OfHttp(e, http.Url), StartFailure.ExitCode));
             }
         }
 
@@ -116,9 +177,22 @@ internal static class LighthouseHost
         clusterNode.RegisterOnMemberUp(() => _ = AnnounceWhenReadyAsync(system, scheduler, settings, monitor, stdout));
         // Returns once Ctrl-C or SIGTERM stopped the host, or the ActorSystem ended on its own (Akka.Hosting then stops the host).
         await host.WaitForShutdownAsync();
-        if (shutdown.ShutdownReason is null or CoordinatedShutdown.ClrExitReason) return Stopped;
-        return Fail(stderr, $"this node ({clusterNode.SelfAddress}) was removed from the cluster ({shutdown.ShutdownReason.GetType().Name}); exiting", Removed);
+        if (shutdown.ShutdownReason is null or CoordinatedShutdown.ClrExitReason) return new Outcome(Stopped);
+        var self = clusterNode.SelfAddress;
+        return new Outcome(null, self.ToString(), shutdown.ShutdownReason.GetType().Name, RejoinThrough(settings.Seeds, self, peers.Keys));
     }
+
+    /// <summary>
+    /// Whom a removed host joins again through: its configured seeds first (the operator's choice), then the scheduler
+    /// hosts it saw, each once, and never itself (as its own seed it could start a cluster of its own).
+    /// </summary>
+    internal static IReadOnlyList<string> RejoinThrough(IEnumerable<string> seeds, Address self, IEnumerable<Address> peers) =>
+        seeds.Where(seed => !IsSelf(Address.Parse(seed), self))
+            .Concat(peers.Where(peer => !IsSelf(peer, self)).Select(peer => peer.ToString()).Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    private static bool IsSelf(Address address, Address self) =>
+        string.Equals(address.Host, self.Host, StringComparison.OrdinalIgnoreCase) && address.Port == self.Port;
 
     /// <summary>Starts the web app; it stops first when the system shuts down, so no request waits on a stopped scheduler.</summary>
     private static async Task<string> StartWebAsync(WebOptions options, IActorRef scheduler, ActorSystem system, CoordinatedShutdown shutdown)

@@ -20,7 +20,7 @@ namespace Lighthouse.Worker.Cli;
 /// the running tasks here (the scheduler re-queued them when it lost the node, and would refuse their late reports),
 /// and a fresh host, a new incarnation on the same configured port, joins through the seeds again as a new member and
 /// registers under the same node name. One line says so. A node removed again soon after joining waits a little
-/// longer each time (up to <see cref="MostRejoinDelay"/>) before the next attempt.
+/// longer each time (<see cref="RejoinPacing"/>) before the next attempt.
 /// </para>
 /// </summary>
 internal static class WorkerProcess
@@ -31,11 +31,6 @@ internal static class WorkerProcess
     public const int CannotRejoin = 1;
 
     private const int StartAttempts = 10;
-
-    /// <summary>An incarnation that lived at least this long counts as healthy: the next rejoin is at once.</summary>
-    private static readonly TimeSpan HealthyLife = TimeSpan.FromSeconds(30);
-
-    private static readonly TimeSpan MostRejoinDelay = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(WorkerLaunch launch, TextWriter stdout, TextWriter stderr)
     {
@@ -58,7 +53,7 @@ internal static class WorkerProcess
         if (launch.InsecureOffLoopback)
             await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: warning: --insecure: the cluster port listens off loopback WITHOUT TLS; anything that reaches it can act as the scheduler toward this worker");
 
-        var delay = TimeSpan.Zero;
+        var pacing = new RejoinPacing();
         for (var incarnation = 1; ; incarnation++)
         {
             var started = DateTimeOffset.UtcNow;
@@ -66,9 +61,7 @@ internal static class WorkerProcess
             if (outcome.Exit is { } exit) return exit;
 
             // Removed from the cluster: a new member, at once after a healthy life, else after a pause that doubles.
-            delay = DateTimeOffset.UtcNow - started >= HealthyLife ? TimeSpan.Zero
-                : delay == TimeSpan.Zero ? TimeSpan.FromSeconds(1)
-                : TimeSpan.FromTicks(Math.Min(MostRejoinDelay.Ticks, delay.Ticks * 2));
+            var delay = pacing.Next(DateTimeOffset.UtcNow - started);
             await stderr.WriteLineAsync($"{WorkerCommandLine.Name}: node \"{outcome.Name}\" was removed from the cluster ({outcome.Reason}); " +
                                         "its running tasks were cancelled here (the scheduler runs them again elsewhere); " +
                                         $"joining again as a new member{(delay > TimeSpan.Zero ? $" in {delay.TotalSeconds:0} s" : "")}");

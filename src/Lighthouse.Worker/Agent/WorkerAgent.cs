@@ -78,6 +78,7 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
     private string? _token;
     private string? _wireToken;
     private readonly LogThrottle _dropLog = new(LogThrottle.DefaultInterval);
+    private readonly LogThrottle _unregisteredStartLog = new(LogThrottle.DefaultInterval);
     private readonly List<IWorkerReport> _unreported = [];
     private readonly UnacknowledgedReports _unacknowledged = new();
     private IActorRef? _contact;
@@ -192,8 +193,14 @@ internal sealed class WorkerAgent : ActorBase, IWithTimers
                 WarnRefusal(rejected.Reason);
                 return true;
             case StartTask start:
-                Send(Sender, new ReportFailure(start.TaskId,
-                    $"worker node \"{_node}\" is not registered with a scheduler, so it refused task {start.TaskId} ({start.TaskName})"));
+                // Not the task's failure: a scheduler that still counts this node as registered started it while the
+                // node's contact had just ended here (the node is being removed, or the scheduler moved). A failure
+                // report would end the task failed (chaos run, seed 2026); left unanswered, the task is re-queued when
+                // this node registers again without naming it, or when the cluster removes the node.
+                if (_unregisteredStartLog.Allow(out var more))
+                    _log.Warning("worker node {0} is not registered with a scheduler: it ignored the start of task {1} ({2}) from {3}; " +
+                                 "the scheduler re-queues it when this node registers again or is removed{4}",
+                        _node, start.TaskId, start.TaskName, Sender.Path, more > 0 ? $" ({more} more ignored since the last such line)" : "");
                 return true;
             default:
                 return TaskMessage(message);

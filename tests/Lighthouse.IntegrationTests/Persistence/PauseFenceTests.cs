@@ -11,7 +11,8 @@ namespace Lighthouse.IntegrationTests.Persistence;
 /// No split brain: three hosts on PostgreSQL, the one running the scheduler frozen with SIGSTOP long enough to be downed
 /// and replaced, then woken with SIGCONT while tasks keep coming. The woken scheduler notices the pause before it
 /// handles anything, and writes nothing after it woke: the journal's rows come from one writer, then from the next,
-/// never interleaved, and the old writer's last row is older than the wake.
+/// never interleaved, and the old writer's last row is older than the wake. The woken host, downed, does not exit: it
+/// joins again as a standby and stays one.
 /// </summary>
 public sealed class PauseFenceTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -85,6 +86,17 @@ public sealed class PauseFenceTests(ITestOutputHelper output) : IAsyncLifetime
         first.Signal(SigCont);
 
         await first.WaitForLineAsync(line => line.Contains("this process stood still for", StringComparison.Ordinal), Limit, "the woken scheduler noticing its pause");
+        // Downed while paused, the host does not exit: a new incarnation joins again through the hosts it had seen (it
+        // started the cluster and has no seeds of its own) and is up as a standby of the scheduler that replaced it.
+        var rejoin = await first.WaitForLineAsync(line => line.Contains("was removed from the cluster", StringComparison.Ordinal), Limit, "the woken host's rejoin line");
+        output.WriteLine(rejoin.Text);
+        Assert.Contains("joining again as a standby through", rejoin.Text);
+        Assert.Contains(second.AkkaAddress, rejoin.Text);
+        Assert.DoesNotContain(first.AkkaAddress + ",", rejoin.Text);
+        var upAgain = await first.WaitForLineAsync(line => HostProcess.UpLinePattern().IsMatch(line) && line != first.UpLine!.Text, Limit, "the woken host up again");
+        var singleton = HostProcess.UpLinePattern().Match(upAgain.Text).Groups["singleton"].Value;
+        Assert.Contains(singleton, new[] { second.AkkaAddress, third.AkkaAddress });
+        Assert.False(first.HasExited, "the host downed while paused exited instead of rejoining");
         var atWake = Count(accepted);
         await Eventually.Until(() => Task.FromResult(Count(accepted)), n => n >= atWake + 20, Limit, "tasks accepted after the wake");
         await stop.CancelAsync();
