@@ -18,33 +18,11 @@ internal static class JournalFieldCodec
     private static readonly IReadOnlyDictionary<string, double> NoQuantities = ReadOnlyDictionary<string, double>.Empty;
     private static readonly IReadOnlySet<string> NoNames = ReadOnlySet<string>.Empty;
 
-    public static IReadOnlyDictionary<string, double> SortedQuantities(ref WireReader r, string what)
-    {
-        // As WireReader.ReadQuantities, straight into the sorted dictionary.
-        var count = r.ReadCount(what, minElementSize: 9) ?? throw Missing(what);
-        if (count == 0) return NoQuantities;
-        var quantities = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var key = r.ReadString(what) ?? throw new WireFormatException($"{what}: null key");
-            if (!quantities.TryAdd(key, r.ReadDouble(what))) throw new WireFormatException($"{what}: key \"{key}\" appears twice");
-        }
-        return quantities;
-    }
+    public static IReadOnlyDictionary<string, double> SortedQuantities(ref WireReader r, string what) =>
+        r.ReadQuantities(what, static _ => new SortedDictionary<string, double>(StringComparer.Ordinal), NoQuantities) ?? throw Missing(what);
 
-    public static IReadOnlySet<string>? SortedSet(ref WireReader r, string what)
-    {
-        // As WireReader.ReadStringSet, straight into the sorted set.
-        if (r.ReadCount(what, minElementSize: 1) is not { } count) return null;
-        if (count == 0) return NoNames;
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var name = r.ReadString(what)!;
-            if (!names.Add(name)) throw new WireFormatException($"{what}: \"{name}\" appears twice in a set");
-        }
-        return names;
-    }
+    public static IReadOnlySet<string>? SortedSet(ref WireReader r, string what) =>
+        r.ReadStringSet(what, static _ => new SortedSet<string>(StringComparer.Ordinal), NoNames);
 
     /// <summary>A set the record requires (immunities: empty, never null).</summary>
     public static IReadOnlySet<string> RequiredSortedSet(ref WireReader r, string what) => SortedSet(ref r, what) ?? throw Missing(what);

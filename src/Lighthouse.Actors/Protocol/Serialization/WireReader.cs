@@ -186,10 +186,19 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         return values;
     }
 
-    public IReadOnlySet<string>? ReadStringSet(string what)
+    public IReadOnlySet<string>? ReadStringSet(string what) =>
+        ReadStringSet(what, static count => new HashSet<string>(count, StringComparer.Ordinal));
+
+    /// <summary>
+    /// A set read into the collection <paramref name="create"/> makes for its count (a sorted one, say), or
+    /// <paramref name="none"/> when the set is empty and one is given (a shared empty, so that nothing is allocated).
+    /// </summary>
+    public IReadOnlySet<string>? ReadStringSet<TSet>(string what, Func<int, TSet> create, IReadOnlySet<string>? none = null)
+        where TSet : ISet<string>, IReadOnlySet<string>
     {
         if (ReadCount(what, minElementSize: 1) is not { } count) return null;
-        var values = new HashSet<string>(count, StringComparer.Ordinal);
+        if (count == 0 && none is not null) return none;
+        var values = create(count);
         for (var i = 0; i < count; i++)
         {
             var value = ReadString(what)!;
@@ -198,10 +207,16 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         return values;
     }
 
-    public IReadOnlyDictionary<string, double>? ReadQuantities(string what)
+    public IReadOnlyDictionary<string, double>? ReadQuantities(string what) =>
+        ReadQuantities(what, static count => new Dictionary<string, double>(count, StringComparer.Ordinal));
+
+    /// <summary>Quantities read into the dictionary <paramref name="create"/> makes, or <paramref name="none"/> for none, as <see cref="ReadStringSet{TSet}"/>.</summary>
+    public IReadOnlyDictionary<string, double>? ReadQuantities<TDictionary>(string what, Func<int, TDictionary> create, IReadOnlyDictionary<string, double>? none = null)
+        where TDictionary : IDictionary<string, double>, IReadOnlyDictionary<string, double>
     {
         if (ReadCount(what, minElementSize: 9) is not { } count) return null;
-        var quantities = new Dictionary<string, double>(count, StringComparer.Ordinal);
+        if (count == 0 && none is not null) return none;
+        var quantities = create(count);
         for (var i = 0; i < count; i++)
         {
             var key = ReadString(what);
