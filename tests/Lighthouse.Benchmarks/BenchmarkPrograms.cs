@@ -79,12 +79,12 @@ internal static class BenchmarkPrograms
     public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The whole number after <paramref name="flag"/>, else <paramref name="fallback"/>; a missing or non-positive one is refused naming the flag.</summary>
-    public static int Number(string[] args, string flag, int fallback)
+    public static int Number(string[] args, string flag, int fallback, int minimum = 1)
     {
         var at = Array.IndexOf(args, flag);
         if (at < 0) return fallback;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
-            throw new ArgumentException($"{flag} needs a positive whole number, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
+        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum)
+            throw new ArgumentException($"{flag} needs a whole number of at least {minimum}, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
         return value;
     }
 }

@@ -20,9 +20,9 @@ internal static class ChaosBenchmark
     public static int Run(string[] args)
     {
         var quick = args.Contains("--quick");
-        var minutes = Number(args, "--minutes") ?? (quick ? 1 : 10);
-        var seed = Number(args, "--seed") ?? Random.Shared.Next(1, 1_000_000);
-        var warmTasks = Number(args, "--warm-tasks", allowZero: true) ?? (quick ? 0 : DefaultWarmTasks);
+        var minutes = BenchmarkPrograms.Number(args, "--minutes", quick ? 1 : 10);
+        var seed = BenchmarkPrograms.Number(args, "--seed", Random.Shared.Next(1, 1_000_000));
+        var warmTasks = BenchmarkPrograms.Number(args, "--warm-tasks", quick ? 0 : DefaultWarmTasks, minimum: 0);
         var root = BenchmarkPrograms.RepositoryRoot();
         if (!args.Contains("--no-build"))
         {
@@ -64,13 +64,4 @@ internal static class ChaosBenchmark
     // Below the default retention bound (retained-tasks-max 100,000) with a 10-minute run's ~21,000 tasks on top, so
     // none of the load's tasks is evicted before the checker reads it.
     private const int DefaultWarmTasks = 30_000;
-
-    private static int? Number(string[] args, string flag, bool allowZero = false)
-    {
-        var at = Array.IndexOf(args, flag);
-        if (at < 0) return null;
-        if (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < (allowZero ? 0 : 1))
-            throw new ArgumentException($"{flag} needs a {(allowZero ? "whole number, 0 or more" : "positive whole number")}, got \"{(at + 1 < args.Length ? args[at + 1] : "")}\"");
-        return value;
-    }
 }

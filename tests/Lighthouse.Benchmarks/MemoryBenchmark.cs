@@ -39,7 +39,7 @@ internal static class MemoryBenchmark
         var payloadBytes = Number(args, "--payload-bytes", 20);
         if (args.Contains("--host"))
         {
-            var restarts = args.Contains("--restarts") && args.SkipWhile(a => a != "--restarts").ElementAtOrDefault(1) == "0" ? 0 : Number(args, "--restarts", 2);
+            var restarts = Number(args, "--restarts", 2, minimum: 0);
             var at = Array.IndexOf(args, "--data-dir");
             if (at >= 0 && (at + 1 >= args.Length || args[at + 1].StartsWith("--", StringComparison.Ordinal)))
                 throw new ArgumentException("--data-dir needs a directory");
